@@ -1,0 +1,57 @@
+/**
+ * A ratings dataset in the shape every layer shares: parallel typed arrays of int-coded users and
+ * items and float32 ratings (no per-row objects: 25M rows must fit in a few hundred MB), plus the
+ * maps from dense codes back to the ids and titles the user knows.
+ *
+ * A pair that is absent is *missing*, never zero.
+ */
+export interface RatingsDataset {
+  /** Dense user code per rating, in [0, userIds.length). */
+  users: Int32Array;
+  /** Dense item code per rating, in [0, itemIds.length). */
+  items: Int32Array;
+  ratings: Float32Array;
+  /** Original id of each dense user code. */
+  userIds: string[];
+  /** Original id of each dense item code. */
+  itemIds: string[];
+  /** Title per dense item code, when a titles file (u.item, movies.csv…) was read. */
+  itemTitles?: (string | undefined)[];
+  /** Optional per-rating timestamp (seconds), used by the time split. */
+  timestamps?: Float64Array;
+}
+
+export const ratingCount = (d: RatingsDataset): number => d.ratings.length;
+export const userCount = (d: RatingsDataset): number => d.userIds.length;
+export const itemCount = (d: RatingsDataset): number => d.itemIds.length;
+
+/** The rows `rows` of `d`, sharing its id maps (so codes stay comparable across a split). */
+export function selectRows(d: RatingsDataset, rows: ArrayLike<number>): RatingsDataset {
+  const n = rows.length;
+  const users = new Int32Array(n);
+  const items = new Int32Array(n);
+  const ratings = new Float32Array(n);
+  const timestamps = d.timestamps ? new Float64Array(n) : undefined;
+  for (let r = 0; r < n; r++) {
+    const i = rows[r];
+    users[r] = d.users[i];
+    items[r] = d.items[i];
+    ratings[r] = d.ratings[i];
+    if (timestamps) timestamps[r] = d.timestamps![i];
+  }
+  return { ...d, users, items, ratings, timestamps };
+}
+
+/** Smallest and largest rating, and the mean: the sheet's scale and the model's fallback. */
+export function ratingStats(d: RatingsDataset): { min: number; max: number; mean: number } {
+  let min = Infinity;
+  let max = -Infinity;
+  let sum = 0;
+  for (let i = 0; i < d.ratings.length; i++) {
+    const r = d.ratings[i];
+    if (r < min) min = r;
+    if (r > max) max = r;
+    sum += r;
+  }
+  return { min, max, mean: d.ratings.length ? sum / d.ratings.length : NaN };
+}

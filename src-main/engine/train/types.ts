@@ -1,0 +1,90 @@
+/**
+ * The trainer's public contract: what the CLI, the benchmarks and the app's training worker rely
+ * on. Everything is plain data (structured-clone and JSON safe) so it crosses worker and IPC
+ * boundaries unchanged.
+ */
+
+export type ModelKind = 'dot' | 'dotbias' | 'nn' | 'classes';
+export type InitKind = 'trunc-normal' | 'uniform';
+export type OptimizerKind = 'sgd' | 'momentum' | 'adam' | 'lbfgs';
+export type WeightDecayMode = 'decoupled' | 'l2';
+export type ScheduleKind = 'one-cycle' | 'constant';
+export type Device = 'cpu' | 'cuda' | 'webgpu';
+
+export interface ModelConfig {
+  kind: ModelKind;
+  /** Latent factors k (dot / dotbias; the NN sizes its embeddings by fastai's rule). */
+  factors: number;
+  /** sigmoid_range(x, lo, hi); null = raw output. fastbook: [0, 5.5]. */
+  yRange: [number, number] | null;
+  /** fastai truncated normal std 0.01, or Excel's uniform [0, 1). */
+  init: InitKind;
+  /** NN hidden layer sizes (fastai default [100]). */
+  layers: number[];
+  /** NN dropout probability after each hidden layer. */
+  dropout: number;
+}
+
+export interface OptimConfig {
+  optimizer: OptimizerKind;
+  /** Peak learning rate (lr_max of one-cycle). */
+  lr: number;
+  wd: number;
+  /** decoupled = AdamW-style p -= lr*wd*p (fastai default); l2 = wd*sum(p²) added to the loss. */
+  wdMode: WeightDecayMode;
+  schedule: ScheduleKind;
+}
+
+export interface TrainConfig {
+  model: ModelConfig;
+  optim: OptimConfig;
+  epochs: number;
+  /** Ratings per batch, or the whole training set at once ("Solve" on small sheets). */
+  batchSize: number | 'full';
+  seed: number;
+  /** ONNX Runtime intra-op threads. */
+  threads: number;
+  device: Device;
+  /** Stop when valid RMSE has not improved for this many epochs (0 = off). */
+  earlyStopPatience: number;
+}
+
+export interface EpochMetrics {
+  epoch: number;
+  trainRmse: number;
+  trainMae: number;
+  validRmse: number | null;
+  validMae: number | null;
+  /** Learning rate at the end of the epoch. */
+  lr: number;
+  /** Seconds spent in this epoch. */
+  seconds: number;
+}
+
+export interface TrainProgress {
+  epoch: number;
+  /** Fraction of the current epoch done, in [0, 1]. */
+  fraction: number;
+  lr: number;
+  elapsedSeconds: number;
+}
+
+/** Why a run of epochs ended early. */
+export type StopReason =
+  | { kind: 'cancelled' }
+  | { kind: 'diverged'; message: string }
+  | { kind: 'early-stopped'; bestEpoch: number };
+
+/** Cheap view for the UI: factors/biases of chosen rows and predictions for a user × item block. */
+export interface Snapshot {
+  userRows: number[];
+  itemRows: number[];
+  /** userRows.length × k, row-major (dot/dotbias; empty for the NN). */
+  userFactors: number[];
+  /** itemRows.length × k, row-major. */
+  itemFactors: number[];
+  userBias: number[];
+  itemBias: number[];
+  /** userRows.length × itemRows.length, row-major. */
+  predictions: number[];
+}

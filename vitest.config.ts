@@ -1,0 +1,11 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: ['src-main/**/*.test.ts', 'src-renderer/**/*.test.ts', 'scripts/**/*.test.ts'],
+    // Two cores: one test file at a time keeps ONNX Runtime timings and thread counts honest.
+    fileParallelism: false,
+    testTimeout: 60_000,
+    reporters: ['default'],
+  },
+});
