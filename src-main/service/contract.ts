@@ -1,0 +1,262 @@
+/**
+ * The one contract between the renderer and the main side: commands (zod schemas for their
+ * arguments, typed results) and events (typed payloads). Every host carries it unchanged:
+ *
+ *   request  { id: number, command: string, args: unknown }
+ *   reply    { id, ok: true, value } | { id, ok: false, error: string }
+ *   event    { event: string, payload: unknown }
+ *
+ * Arguments are validated where they enter the main side (endpoint.ts); results and events are
+ * produced by our own code and only typed. Payloads are plain JSON (arrays, never typed arrays) so
+ * the same messages survive structured clone (Electron IPC) and JSON (the web host's WebSocket).
+ * The renderer may only `import type` from this file.
+ */
+import { z } from 'zod';
+import type {
+  EpochMetrics,
+  Snapshot,
+  StopReason,
+  TrainConfig,
+  TrainProgress,
+} from '../engine/train/types.ts';
+
+export type { EpochMetrics, Snapshot, StopReason, TrainConfig, TrainProgress };
+
+// ---------------------------------------------------------------------------------------------
+// Argument schemas
+
+const finite = z.number().finite();
+const index = z.number().int().nonnegative();
+
+export const trainConfigSchema = z.strictObject({
+  model: z.strictObject({
+    kind: z.enum(['dot', 'dotbias', 'nn', 'classes']),
+    factors: z.number().int().min(1).max(512),
+    yRange: z.tuple([finite, finite]).refine(([lo, hi]) => lo < hi, 'y_range needs lo < hi').nullable(),
+    init: z.enum(['trunc-normal', 'uniform']),
+    layers: z.array(z.number().int().min(1).max(4096)).max(8),
+    dropout: z.number().min(0).max(0.95),
+  }),
+  optim: z.strictObject({
+    optimizer: z.enum(['sgd', 'momentum', 'adam', 'lbfgs']),
+    lr: z.number().positive().max(100),
+    wd: z.number().min(0).max(100),
+    wdMode: z.enum(['decoupled', 'l2']),
+    schedule: z.enum(['one-cycle', 'constant']),
+  }),
+  epochs: z.number().int().min(1).max(100_000),
+  batchSize: z.union([z.number().int().min(1), z.literal('full')]),
+  seed: z.number().int().nonnegative().max(2 ** 32 - 1),
+  threads: z.number().int().min(1).max(64),
+  device: z.enum(['cpu', 'cuda', 'webgpu']),
+  earlyStopPatience: z.number().int().min(0),
+}) satisfies z.ZodType<TrainConfig>;
+
+export const sessionSettingsSchema = z.strictObject({
+  /** Fraction of ratings held out for validation (0 = no split, like the Excel sheet). */
+  validPct: z.number().min(0).max(0.5),
+  /** Seed of the per-cell validation assignment (stable under edits). */
+  splitSeed: z.number().int().nonnegative().max(2 ** 32 - 1),
+  /**
+   * Slow motion for small sheets: at most this many epochs per second (0 = as fast as possible).
+   * A 15 × 15 sheet trains an epoch in about a millisecond, too fast to watch it learn.
+   */
+  epochsPerSecond: z.number().min(0).max(1000),
+});
+export type SessionSettings = z.infer<typeof sessionSettingsSchema>;
+
+/** A cell of the visible sheet: row = user row, col = movie column (0-based sheet positions). */
+const cell = { row: index, col: index };
+
+/**
+ * Argument schema per command. The service implements each with the schema's output type, so a
+ * command added here fails to compile until the service has it.
+ */
+export const commandArgs = {
+  /** The whole state, as the `state` event also carries it. */
+  getState: z.strictObject({}),
+  /** Set one observed rating; refused with a message outside the sheet's scale. */
+  setRating: z.strictObject({ ...cell, rating: finite }),
+  /** Make a cell missing (blank). */
+  clearRating: z.strictObject(cell),
+  /**
+   * Paste a tab-separated block (as copied from a spreadsheet) with its top-left at (row, col).
+   * Blank fields clear cells; the block must fit the sheet. One undo step.
+   */
+  paste: z.strictObject({ ...cell, text: z.string().max(1_000_000) }),
+  undo: z.strictObject({}),
+  redo: z.strictObject({}),
+  /** Replace the training configuration. Keeps the parameters when the model's shape allows. */
+  setConfig: z.strictObject({ config: trainConfigSchema }),
+  setSettings: z.strictObject({ settings: sessionSettingsSchema }),
+  /** Train from the current parameters until Stop or the epoch budget; resolves when it ends. */
+  solve: z.strictObject({}),
+  /** Train exactly one epoch from the current parameters. */
+  step: z.strictObject({}),
+  /** Ask a running Solve/Step to stop after the current batch. */
+  stop: z.strictObject({}),
+  /** Re-initialise the parameters (and clear the history) with this seed and initialisation. */
+  reset: z.strictObject({
+    seed: z.number().int().nonnegative().max(2 ** 32 - 1),
+    init: z.enum(['trunc-normal', 'uniform']),
+  }),
+} as const;
+
+export type CommandName = keyof typeof commandArgs;
+/** What a caller passes (before validation). */
+export type CommandArgs<C extends CommandName> = z.input<(typeof commandArgs)[C]>;
+/** What the service receives (after validation). */
+export type ValidArgs<C extends CommandName> = z.output<(typeof commandArgs)[C]>;
+
+export interface CommandResults {
+  getState: AppState;
+  setRating: AppState;
+  clearRating: AppState;
+  paste: AppState;
+  undo: AppState;
+  redo: AppState;
+  setConfig: AppState;
+  setSettings: AppState;
+  solve: RunOutcome;
+  step: RunOutcome;
+  stop: null;
+  reset: AppState;
+}
+
+// ---------------------------------------------------------------------------------------------
+// State
+
+export interface SheetUser {
+  id: string;
+  /** What the row header shows (a name on the demo sheet, the id elsewhere). */
+  label: string;
+}
+
+export interface SheetMovie {
+  id: string;
+  title: string;
+}
+
+/** The rating scale: values outside [lo, hi] are refused; step is the rating granularity. */
+export interface RatingScale {
+  lo: number;
+  hi: number;
+  step: number;
+}
+
+/**
+ * The planted taste model a synthetic sheet was generated from, for "reveal after Solve".
+ * tastes[t] names dimension t; the weights are users × tastes and movies × tastes.
+ */
+export interface PlantedTastes {
+  tastes: string[];
+  userWeights: number[][];
+  movieWeights: number[][];
+}
+
+/** The visible block of the dataset: which users (rows) and movies (columns) the sheet shows. */
+export interface SheetLayout {
+  name: string;
+  scale: RatingScale;
+  users: SheetUser[];
+  movies: SheetMovie[];
+  /** users.length × movies.length; null = missing. */
+  ratings: (number | null)[][];
+  /** Same shape; true where the rating is held out for validation (all false without a split). */
+  heldOut: boolean[][];
+  /** Totals of the whole dataset (the sheet may show only the most active users and movies). */
+  totals: { users: number; movies: number; ratings: number; validRatings: number };
+  planted: PlantedTastes | null;
+}
+
+/** RMSE/MAE of the current parameters; valid* are null without a split. */
+export interface Fit {
+  trainRmse: number;
+  trainMae: number;
+  validRmse: number | null;
+  validMae: number | null;
+}
+
+/** The model's numbers for the visible block: factors, biases, predictions, and the fit. */
+export interface SheetNumbers {
+  /** Rows/columns follow SheetLayout.users/movies order. */
+  snapshot: Snapshot;
+  fit: Fit;
+}
+
+export type RunStatus = 'idle' | 'training';
+
+export interface AppState {
+  sheet: SheetLayout;
+  numbers: SheetNumbers;
+  config: TrainConfig;
+  settings: SessionSettings;
+  /** Metrics of every epoch since the last reset (the chart's data). */
+  history: EpochMetrics[];
+  status: RunStatus;
+  canUndo: boolean;
+  canRedo: boolean;
+}
+
+export interface RunOutcome {
+  epochs: number;
+  stopped: StopReason | null;
+  fit: Fit;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Events
+
+export interface EpochEvent {
+  /** Every epoch finished since the previous epoch event (a fast sheet batches several). */
+  metrics: EpochMetrics[];
+  numbers: SheetNumbers;
+}
+
+export interface UserMessage {
+  level: 'info' | 'warning' | 'error';
+  text: string;
+}
+
+export interface EventPayloads {
+  /** The whole state, after any change that is not a training epoch. */
+  state: AppState;
+  /** Training moved: the chart's new points and the sheet's new numbers (throttled ~30/s). */
+  epoch: EpochEvent;
+  /** Within an epoch (large datasets only see this between epochs). */
+  progress: TrainProgress;
+  /** Something the user should read: divergence, a worker failure, a stop reason. */
+  message: UserMessage;
+}
+
+export type EventName = keyof EventPayloads;
+
+// ---------------------------------------------------------------------------------------------
+// Wire format
+
+export const requestSchema = z.object({
+  id: z.number().int(),
+  command: z.string(),
+  args: z.unknown(),
+});
+
+export interface RequestMessage {
+  id: number;
+  command: string;
+  args: unknown;
+}
+
+export type ReplyMessage =
+  | { id: number; ok: true; value: unknown }
+  | { id: number; ok: false; error: string };
+
+export type EventMessage = { [E in EventName]: { event: E; payload: EventPayloads[E] } }[EventName];
+
+/** The service as every host and test sees it: one async method per command, plus events. */
+export type CommandHandlers = {
+  [C in CommandName]: (args: ValidArgs<C>) => Promise<CommandResults[C]>;
+};
+
+export interface Service extends CommandHandlers {
+  subscribe(listener: (e: EventMessage) => void): () => void;
+}
