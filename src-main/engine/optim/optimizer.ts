@@ -1,0 +1,171 @@
+/**
+ * fastai's Optimizer: a list of steppers run over each parameter with shared hyper-parameters
+ * and per-element state. What it adds to fastai is the sparse path: an embedding table's
+ * gradient may arrive as touched rows (see SparseGrad) and is applied either lazily (touched
+ * rows only) or densely (every row, as PyTorch's dense Adam would) — see UpdateMode.
+ */
+import { RowAccumulator } from './row-accumulator.ts';
+import type {
+  Grad, Hypers, OptimizerState, Param, StepContext, Stepper, UpdateMode,
+} from './types.ts';
+
+interface Slot {
+  param: Param;
+  state: Record<string, Float32Array>;
+  rows: RowAccumulator;
+  /** Table-sized gradient buffer for dense updates from sparse gradients (allocated on first use). */
+  denseGrad: Float32Array | null;
+}
+
+export class Optimizer {
+  /** Mutable: schedules write lr and mom here before each step. */
+  readonly hypers: Hypers;
+  private readonly stateNames: string[];
+  private slots: Slot[] = [];
+  private stepCount = 0;
+  /** Reused each step so the hot path allocates nothing. */
+  private readonly ctx: StepContext;
+
+  constructor(
+    params: readonly Param[],
+    readonly steppers: readonly Stepper[],
+    hypers: Hypers,
+    readonly mode: UpdateMode,
+  ) {
+    this.hypers = { ...hypers };
+    this.ctx = { ...hypers, step: 0, debias1: 1, debias2: 1 };
+    this.stateNames = [...new Set(steppers.flatMap((s) => s.state))];
+    this.setParams(params);
+  }
+
+  get params(): Param[] {
+    return this.slots.map((s) => s.param);
+  }
+
+  get steps(): number {
+    return this.stepCount;
+  }
+
+  /**
+   * (Re)bind the parameter tables, e.g. after new users were added. State of a param with the
+   * same name is kept for the elements both versions have; new elements start at zero.
+   */
+  setParams(params: readonly Param[]): void {
+    const old = new Map(this.slots.map((s) => [s.param.name, s.state]));
+    this.slots = params.map((param) => {
+      if (param.rowSize <= 0 || param.data.length % param.rowSize !== 0) {
+        throw new Error(`param ${param.name}: length ${param.data.length} is not a multiple of rowSize ${param.rowSize}`);
+      }
+      const state: Record<string, Float32Array> = {};
+      for (const name of this.stateNames) {
+        const buf = new Float32Array(param.data.length);
+        const prev = old.get(param.name)?.[name];
+        if (prev) buf.set(prev.subarray(0, Math.min(prev.length, buf.length)));
+        state[name] = buf;
+      }
+      const nRows = param.data.length / param.rowSize;
+      return { param, state, rows: new RowAccumulator(nRows, param.rowSize), denseGrad: null };
+    });
+  }
+
+  /**
+   * One optimizer step. grads[i] belongs to params[i]; null skips that param this step.
+   * A dense gradient updates every row in either mode. With L2 (l2Reg) a dense gradient array
+   * is modified in place (fastai does the same to p.grad); sparse values are never modified.
+   */
+  step(grads: ReadonlyArray<Grad | null>): void {
+    if (grads.length !== this.slots.length) {
+      throw new Error(`optimizer step: ${grads.length} gradients for ${this.slots.length} params`);
+    }
+    const ctx = this.prepareContext();
+    for (let i = 0; i < this.slots.length; i++) {
+      const grad = grads[i];
+      if (grad == null) continue;
+      const slot = this.slots[i];
+      if (grad instanceof Float32Array) this.stepDense(slot, grad, ctx);
+      else if (this.mode === 'lazy') this.stepLazy(slot, grad, ctx);
+      else this.stepDense(slot, this.scatter(slot, grad), ctx);
+    }
+  }
+
+  /** Zero all state and the step count (a fresh optimizer over the same params). */
+  reset(): void {
+    this.stepCount = 0;
+    for (const slot of this.slots) for (const buf of Object.values(slot.state)) buf.fill(0);
+  }
+
+  exportState(): OptimizerState {
+    const params: OptimizerState['params'] = {};
+    for (const slot of this.slots) {
+      params[slot.param.name] = Object.fromEntries(
+        Object.entries(slot.state).map(([name, buf]) => [name, buf.slice()]),
+      );
+    }
+    return { step: this.stepCount, hypers: { ...this.hypers }, params };
+  }
+
+  importState(saved: OptimizerState): void {
+    for (const slot of this.slots) {
+      const bufs = saved.params[slot.param.name];
+      if (!bufs) throw new Error(`optimizer state has no entry for param ${slot.param.name}`);
+      for (const name of this.stateNames) {
+        const src = bufs[name];
+        if (!src || src.length !== slot.param.data.length) {
+          throw new Error(`optimizer state ${slot.param.name}.${name} is missing or has the wrong length`);
+        }
+        slot.state[name].set(src);
+      }
+    }
+    this.stepCount = saved.step;
+    Object.assign(this.hypers, saved.hypers);
+  }
+
+  private prepareContext(): StepContext {
+    const ctx = this.ctx;
+    Object.assign(ctx, this.hypers);
+    ctx.step = ++this.stepCount;
+    ctx.debias1 = 1 - ctx.mom ** ctx.step;
+    ctx.debias2 = 1 - ctx.sqrMom ** ctx.step;
+    return ctx;
+  }
+
+  private stepDense(slot: Slot, grad: Float32Array, ctx: StepContext): void {
+    const { data } = slot.param;
+    if (grad.length !== data.length) {
+      throw new Error(`gradient of ${slot.param.name} has ${grad.length} values, the param ${data.length}`);
+    }
+    for (const s of this.steppers) s.apply(data, grad, 0, 0, data.length, ctx, slot.state);
+  }
+
+  /** Lazy: only the distinct touched rows move; untouched rows keep params and moments as they are. */
+  private stepLazy(slot: Slot, grad: Exclude<Grad, Float32Array>, ctx: StepContext): void {
+    const { rows, param } = slot;
+    rows.accumulate(grad, param.name);
+    const rs = param.rowSize;
+    const { uniqueRows, sums, size } = rows;
+    for (const s of this.steppers) {
+      for (let k = 0; k < size; k++) s.apply(param.data, sums, uniqueRows[k] * rs, k * rs, rs, ctx, slot.state);
+    }
+  }
+
+  /** Dense from sparse: a table-sized gradient that is zero on untouched rows (PyTorch's view). */
+  private scatter(slot: Slot, grad: Exclude<Grad, Float32Array>): Float32Array {
+    const { param } = slot;
+    const dense = (slot.denseGrad ??= new Float32Array(param.data.length));
+    dense.fill(0);
+    const { rows, values, count } = grad;
+    const rs = param.rowSize;
+    const nRows = param.data.length / rs;
+    if (count > rows.length || count * rs > values.length) {
+      throw new Error(`sparse gradient of ${param.name}: count ${count} exceeds its buffers`);
+    }
+    for (let i = 0; i < count; i++) {
+      const r = rows[i];
+      if (!(r >= 0 && r < nRows)) throw new Error(`sparse gradient of ${param.name}: row ${r} outside 0..${nRows - 1}`);
+      const dst = r * rs;
+      const src = i * rs;
+      for (let j = 0; j < rs; j++) dense[dst + j] += values[src + j];
+    }
+    return dense;
+  }
+}

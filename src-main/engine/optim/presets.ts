@@ -1,0 +1,51 @@
+/**
+ * fastai's optimizers as stepper lists (fastai optimizer.py: SGD, Adam; decouple_wd picks
+ * weight_decay or l2_reg as the first stepper).
+ */
+import type { OptimConfig } from '../train/types.ts';
+import { Optimizer } from './optimizer.ts';
+import {
+  adamStep, averageGrad, averageSqrGrad, l2Reg, momentumStep, sgdStep, weightDecay,
+} from './steppers.ts';
+import type { Param, Stepper, UpdateMode } from './types.ts';
+
+/** fastai's Adam defaults (not PyTorch's 0.999 / 1e-8). */
+export const FASTAI_ADAM = { mom: 0.9, sqrMom: 0.99, eps: 1e-5 } as const;
+
+export type OptimizerChoice = Pick<OptimConfig, 'optimizer' | 'lr' | 'wd' | 'wdMode'>;
+
+export interface OptimizerOptions {
+  /** How sparse gradients update tables (default 'lazy'; see UpdateMode). */
+  mode?: UpdateMode;
+  mom?: number;
+  sqrMom?: number;
+  eps?: number;
+}
+
+function steppersFor(choice: OptimizerChoice): Stepper[] {
+  const decay = choice.wdMode === 'decoupled' ? weightDecay : l2Reg;
+  switch (choice.optimizer) {
+    case 'sgd':
+      return [decay, sgdStep];
+    case 'momentum':
+      // fastai SGD(mom>0): average_grad without dampening, then momentum_step.
+      return [decay, averageGrad(false), momentumStep];
+    case 'adam':
+      return [decay, averageGrad(true), averageSqrGrad, adamStep];
+    case 'lbfgs':
+      throw new Error('L-BFGS is a full-batch method: use Lbfgs, not a stepper optimizer');
+  }
+}
+
+export function createOptimizer(
+  params: readonly Param[], choice: OptimizerChoice, options: OptimizerOptions = {},
+): Optimizer {
+  const hypers = {
+    lr: choice.lr,
+    wd: choice.wd,
+    mom: options.mom ?? FASTAI_ADAM.mom,
+    sqrMom: options.sqrMom ?? FASTAI_ADAM.sqrMom,
+    eps: options.eps ?? FASTAI_ADAM.eps,
+  };
+  return new Optimizer(params, steppersFor(choice), hypers, options.mode ?? 'lazy');
+}
