@@ -1,0 +1,156 @@
+/**
+ * Reading ratings files into a RatingsDataset: the one entry point the CLI, the app's import
+ * screen and the benchmarks share. Formats are recognised from the bytes (see sniff.ts); every
+ * failure is a DataImportError whose message is one line naming file, line and problem.
+ */
+import { open, type FileHandle } from 'node:fs/promises';
+import { type RatingsDataset, ratingStats } from '../dataset.ts';
+import { dropDuplicatePairs } from './dedupe.ts';
+import { DataImportError } from './errors.ts';
+import { scanLines } from './line-reader.ts';
+import { type BadRowPolicy, RatingsParser } from './ratings-parser.ts';
+import { type DetectedFormat, type FormatOverrides, sniff } from './sniff.ts';
+
+export { DataImportError, type ImportErrorCode } from './errors.ts';
+export type { BadRowPolicy } from './ratings-parser.ts';
+export type { ColumnMapping, ColumnRef, Delimiter, DetectedFormat, FormatKind, FormatOverrides } from './sniff.ts';
+
+export interface ImportProgress {
+  bytesRead: number;
+  totalBytes: number;
+  rows: number;
+}
+
+export interface ImportOptions extends FormatOverrides {
+  /** 'fail' (default): stop at the first bad row; 'skip': count bad rows and go on. */
+  badRows?: BadRowPolicy;
+  /** How many skipped-row messages the summary keeps (default 20). */
+  maxBadRowExamples?: number;
+  /** Ratings outside [min, max] are bad rows. Default: any finite number. */
+  scale?: { min: number; max: number };
+  /** Keep the timestamp column when there is one (default true; the time split needs it). */
+  timestamps?: boolean;
+  /** Called about every 4 MB read. */
+  onProgress?: (p: ImportProgress) => void;
+  /** Aborting makes the import reject with a DataImportError of code 'cancelled'. */
+  signal?: AbortSignal;
+}
+
+export interface ImportSummary {
+  file: string;
+  /** Rows kept (after bad rows and duplicates were dropped). */
+  rows: number;
+  users: number;
+  items: number;
+  /** Earlier ratings of a (user, item) pair that a later line replaced. */
+  duplicates: number;
+  /** Bad rows skipped (always 0 with badRows 'fail'). */
+  skipped: number;
+  /** Up to maxBadRowExamples one-line messages about skipped rows. */
+  badRowExamples: string[];
+  /** How the file was read: its kind, delimiter, header and column mapping. */
+  format: DetectedFormat;
+  ratingMin: number;
+  ratingMax: number;
+  ratingMean: number;
+  hasTimestamps: boolean;
+  bytes: number;
+  seconds: number;
+}
+
+export interface ImportResult {
+  data: RatingsDataset;
+  summary: ImportSummary;
+}
+
+const SAMPLE_BYTES = 64 << 10;
+
+export async function readRatingsFile(path: string, options: ImportOptions = {}): Promise<ImportResult> {
+  const started = performance.now();
+  const fh = await openForReading(path);
+  try {
+    const { size } = await fh.stat();
+    const sample = Buffer.alloc(Math.min(size, SAMPLE_BYTES));
+    await fh.read(sample, 0, sample.length, 0);
+    const sniffed = sniff(path, sample, size <= SAMPLE_BYTES, options);
+    const parser = new RatingsParser(
+      path,
+      sniffed.format,
+      {
+        badRows: options.badRows ?? 'fail',
+        maxBadRowExamples: options.maxBadRowExamples ?? 20,
+        scale: options.scale,
+        keepTimestamps: options.timestamps ?? true,
+      },
+      Math.ceil((size / sniffed.bytesPerLine) * 1.1) + 1024,
+    );
+    await scanLines(
+      path,
+      fh,
+      {
+        start: sniffed.bomLength,
+        signal: options.signal,
+        onChunk: (bytesRead) => options.onProgress?.({ bytesRead, totalBytes: size, rows: parser.rows }),
+      },
+      parser.onLine,
+    );
+    if (parser.rows === 0) {
+      const problem = parser.skipped > 0 ? `all ${parser.skipped} rows are bad, e.g. ${parser.badRowExamples[0]}` : 'the file has a header but no rating rows';
+      throw new DataImportError(parser.skipped > 0 ? 'bad-row' : 'header-only', path, null, problem);
+    }
+    const userIds = parser.userCoder.ids();
+    const itemIds = parser.itemCoder.ids();
+    const { data: columns, duplicates } = dropDuplicatePairs(
+      {
+        users: parser.users.finish(),
+        items: parser.items.finish(),
+        ratings: parser.ratings.finish(),
+        timestamps: parser.timestamps?.finish(),
+      },
+      userIds.length,
+      itemIds.length,
+    );
+    const data: RatingsDataset = { ...columns, userIds, itemIds };
+    const stats = ratingStats(data);
+    options.onProgress?.({ bytesRead: size, totalBytes: size, rows: data.ratings.length });
+    return {
+      data,
+      summary: {
+        file: path,
+        rows: data.ratings.length,
+        users: userIds.length,
+        items: itemIds.length,
+        duplicates,
+        skipped: parser.skipped,
+        badRowExamples: parser.badRowExamples,
+        format: sniffed.format,
+        ratingMin: stats.min,
+        ratingMax: stats.max,
+        ratingMean: stats.mean,
+        hasTimestamps: data.timestamps !== undefined,
+        bytes: size,
+        seconds: (performance.now() - started) / 1000,
+      },
+    };
+  } finally {
+    await fh.close();
+  }
+}
+
+async function openForReading(path: string): Promise<FileHandle> {
+  try {
+    const fh = await open(path, 'r');
+    if ((await fh.stat()).isDirectory()) {
+      await fh.close();
+      throw new DataImportError('unreadable', path, null, 'this is a folder, not a file');
+    }
+    return fh;
+  } catch (e) {
+    if (e instanceof DataImportError) throw e;
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') throw new DataImportError('not-found', path, null, 'no such file');
+    if (code === 'EISDIR') throw new DataImportError('unreadable', path, null, 'this is a folder, not a file');
+    if (code === 'EACCES' || code === 'EPERM') throw new DataImportError('unreadable', path, null, 'permission denied');
+    throw new DataImportError('unreadable', path, null, `cannot open the file (${code ?? String(e)})`);
+  }
+}
