@@ -1,15 +1,20 @@
 /**
  * The composition root both hosts call: it creates the training worker, the service around it,
- * loads the sheet (the built-in demo sheet unless told otherwise) and returns the endpoint the
- * host wires to its transport.
+ * opens the sheet (the built-in demo sheet unless told otherwise) and returns the endpoint the
+ * host wires to its transport. Only the electron-vite build can import this file (`?nodeWorker`);
+ * tests build the service with their own worker factory.
  */
-import type { ServiceEndpoint } from '../../service/endpoint.ts';
+import createTrainingWorker from '../../service/worker/training-worker.ts?nodeWorker';
+import { createEndpoint, type ServiceEndpoint } from '../../service/endpoint.ts';
+import { createService, type ServiceOptions } from '../../service/service.ts';
+import type { WorkerFactory } from '../../service/worker-client.ts';
+import { demoSheetPath } from './resources.ts';
 
 export interface ServiceRootOptions {
-  /** A sheet file (JSON, as in resources/) or a ratings file to open instead of the demo sheet. */
-  sheetPath?: string;
-  /** ONNX Runtime threads for the training worker (default 1: the UI keeps the other core). */
-  threads?: number;
+  /** What to open instead of the demo sheet, and how (see ServiceOptions). */
+  service?: Partial<ServiceOptions>;
+  /** Only tests pass this; the build's bundled worker is the default. */
+  createWorker?: WorkerFactory;
 }
 
 export interface ServiceRoot {
@@ -17,4 +22,10 @@ export interface ServiceRoot {
   dispose(): Promise<void>;
 }
 
-export declare function createServiceRoot(options?: ServiceRootOptions): Promise<ServiceRoot>;
+export async function createServiceRoot(options: ServiceRootOptions = {}): Promise<ServiceRoot> {
+  const service = await createService(options.createWorker ?? createTrainingWorker, {
+    source: { kind: 'sheet-file', path: demoSheetPath() },
+    ...options.service,
+  });
+  return { endpoint: createEndpoint(service), dispose: () => service.dispose() };
+}

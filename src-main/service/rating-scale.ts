@@ -1,0 +1,10 @@
+import type { RatingScale } from './contract.ts';
+import { UserError } from './user-error.ts';
+
+/** Refuses a rating outside the sheet's scale, with the message the user sees. */
+export function checkRating(rating: number, scale: RatingScale, where: string): number {
+  if (!Number.isFinite(rating) || rating < scale.lo || rating > scale.hi) {
+    throw new UserError(`${where}: ${rating} is outside the sheet's rating scale ${scale.lo}–${scale.hi}`);
+  }
+  return rating;
+}

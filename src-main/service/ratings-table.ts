@@ -1,0 +1,104 @@
+/**
+ * The ratings the trainer learns from, as the user edits them: the loaded dataset stays as it
+ * was read and the edits sit in an overlay keyed by cell, so an edit costs O(1) and building the
+ * train/valid datasets costs one pass over the ratings (no per-rating objects for 100k+ rows).
+ *
+ * The validation split is decided per cell by a seeded hash of its (user, item) codes, so editing
+ * one cell never reshuffles which other cells are held out.
+ */
+import type { RatingsDataset } from '../data/dataset.ts';
+
+export interface RatingChange {
+  user: number;
+  item: number;
+  /** null makes the cell missing. */
+  rating: number | null;
+}
+
+export interface TrainValid {
+  train: RatingsDataset;
+  valid: RatingsDataset | null;
+}
+
+export class RatingsTable {
+  private readonly overlay = new Map<number, number | null>();
+
+  constructor(private readonly base: RatingsDataset) {}
+
+  get userCount(): number {
+    return this.base.userIds.length;
+  }
+
+  get itemCount(): number {
+    return this.base.itemIds.length;
+  }
+
+  apply(changes: readonly RatingChange[]): void {
+    for (const { user, item, rating } of changes) this.overlay.set(this.key(user, item), rating);
+  }
+
+  /** The current ratings split into train and (when validPct > 0) valid, sharing the id maps. */
+  split(validPct: number, seed: number): TrainValid {
+    const capacity = this.base.ratings.length + this.overlay.size;
+    const train = new Builder(capacity);
+    const valid = new Builder(validPct > 0 ? capacity : 0);
+    const add = (u: number, i: number, r: number) =>
+      (validPct > 0 && isHeldOut(u, i, seed, validPct) ? valid : train).push(u, i, r);
+    const { users, items, ratings } = this.base;
+    for (let n = 0; n < ratings.length; n++) {
+      if (!this.overlay.has(this.key(users[n], items[n]))) add(users[n], items[n], ratings[n]);
+    }
+    for (const [key, rating] of this.overlay) {
+      if (rating !== null) add(Math.floor(key / this.itemCount), key % this.itemCount, rating);
+    }
+    return {
+      train: train.build(this.base),
+      valid: validPct > 0 ? valid.build(this.base) : null,
+    };
+  }
+
+  private key(user: number, item: number): number {
+    return user * this.itemCount + item;
+  }
+}
+
+/** Stable per-cell assignment: a 32-bit mix of (user, item, seed) compared with validPct. */
+export function isHeldOut(user: number, item: number, seed: number, validPct: number): boolean {
+  let h = Math.imul(user ^ 0x9e3779b9, 0x85ebca6b) ^ Math.imul(item ^ 0xc2b2ae35, 0x27d4eb2f) ^ seed;
+  h = Math.imul(h ^ (h >>> 16), 0x7feb352d);
+  h = Math.imul(h ^ (h >>> 15), 0x846ca68b);
+  h ^= h >>> 16;
+  return (h >>> 0) / 4294967296 < validPct;
+}
+
+/** Appends into typed arrays sized for the worst case, then trims: no per-rating JS objects. */
+class Builder {
+  private readonly users: Int32Array;
+  private readonly items: Int32Array;
+  private readonly ratings: Float32Array;
+  private count = 0;
+
+  constructor(capacity: number) {
+    this.users = new Int32Array(capacity);
+    this.items = new Int32Array(capacity);
+    this.ratings = new Float32Array(capacity);
+  }
+
+  push(u: number, i: number, r: number): void {
+    this.users[this.count] = u;
+    this.items[this.count] = i;
+    this.ratings[this.count] = r;
+    this.count++;
+  }
+
+  build(like: RatingsDataset): RatingsDataset {
+    return {
+      users: this.users.slice(0, this.count),
+      items: this.items.slice(0, this.count),
+      ratings: this.ratings.slice(0, this.count),
+      userIds: like.userIds,
+      itemIds: like.itemIds,
+      itemTitles: like.itemTitles,
+    };
+  }
+}

@@ -1,0 +1,290 @@
+/**
+ * The app: the sheet's state, the commands that change it, and the events that report it. No
+ * electron, ws or http here — it runs the same under Electron, the web host and the tests. The
+ * big arrays and the trainer live in the training worker; this side keeps only what the sheet
+ * shows (the visible block, its numbers, the chart's history, the undo stack).
+ */
+import type {
+  AppState,
+  CommandResults,
+  EventMessage,
+  RunOutcome,
+  Service,
+  SessionSettings,
+  SheetLayout,
+  SheetNumbers,
+  TrainConfig,
+  ValidArgs,
+  EpochMetrics,
+} from './contract.ts';
+import { EditHistory, type CellChange, type Edit } from './edit-history.ts';
+import { parsePastedBlock } from './paste.ts';
+import { checkRating } from './rating-scale.ts';
+import { UserError } from './user-error.ts';
+import { TrainingClient, type WorkerEvent, type WorkerFactory } from './worker-client.ts';
+import type { SheetSource, SplitResult } from './worker/protocol.ts';
+import type { SheetWindow } from './sheet-window.ts';
+
+export interface ServiceOptions {
+  source: SheetSource;
+  /** Most users (rows) and movies (columns) the sheet shows; default 15 × 15 like the Excel sheet. */
+  maxUsers?: number;
+  maxItems?: number;
+  /** null/absent: the default for the sheet's size. */
+  config?: TrainConfig | null;
+  settings?: Partial<SessionSettings>;
+}
+
+/** Small sheets animate: ~20 epochs/s lets a student watch the factors settle. */
+const SMALL_SHEET_EPOCHS_PER_SECOND = 20;
+const SMALL_SHEET_RATINGS = 10_000;
+
+export interface DisposableService extends Service {
+  dispose(): Promise<void>;
+}
+
+export async function createService(createWorker: WorkerFactory, options: ServiceOptions): Promise<DisposableService> {
+  const listeners = new Set<(e: EventMessage) => void>();
+  const emit = (e: EventMessage) => listeners.forEach((l) => l(e));
+  let app: App | null = null;
+  const client = new TrainingClient(
+    createWorker,
+    (e) => app?.onWorkerEvent(e),
+    (text) => emit({ event: 'message', payload: { level: 'error', text } }),
+  );
+  try {
+    app = await App.open(client, options, emit);
+  } catch (error) {
+    await client.dispose();
+    throw error;
+  }
+  const opened = app;
+  const handlers: { [C in keyof CommandResults]: (a: ValidArgs<C>) => Promise<CommandResults[C]> } = {
+    getState: async () => opened.state(),
+    setRating: (a) => opened.setRating(a.row, a.col, a.rating),
+    clearRating: (a) => opened.setCells([{ row: a.row, col: a.col, rating: null }]),
+    paste: (a) => opened.paste(a.row, a.col, a.text),
+    undo: () => opened.undoRedo('undo'),
+    redo: () => opened.undoRedo('redo'),
+    setConfig: (a) => opened.setConfig(a.config),
+    setSettings: (a) => opened.setSettings(a.settings),
+    solve: () => opened.run(Number.MAX_SAFE_INTEGER),
+    step: () => opened.run(1),
+    stop: async () => opened.stop(),
+    reset: (a) => opened.reset(a.seed, a.init),
+  };
+  return {
+    ...handlers,
+    subscribe(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    async dispose() {
+      listeners.clear();
+      await client.dispose();
+    },
+  };
+}
+
+class App {
+  private readonly edits = new EditHistory();
+  private history: EpochMetrics[] = [];
+  private training = false;
+  /** Commands that change state run one at a time, so an edit's "before" is what undo restores. */
+  private queue: Promise<unknown> = Promise.resolve();
+
+  private constructor(
+    private readonly client: TrainingClient,
+    private readonly emit: (e: EventMessage) => void,
+    private readonly window: SheetWindow,
+    private sheet: SheetLayout,
+    private numbers: SheetNumbers,
+    private config: TrainConfig,
+    private settings: SessionSettings,
+  ) {}
+
+  static async open(client: TrainingClient, o: ServiceOptions, emit: (e: EventMessage) => void): Promise<App> {
+    const split = { validPct: o.settings?.validPct ?? 0, splitSeed: o.settings?.splitSeed ?? 42 };
+    const loaded = await client.call('load', {
+      source: o.source,
+      split,
+      config: o.config ?? null,
+      maxUsers: o.maxUsers ?? 15,
+      maxItems: o.maxItems ?? 15,
+    });
+    const small = loaded.split.totals.ratings <= SMALL_SHEET_RATINGS;
+    const settings: SessionSettings = {
+      ...split,
+      epochsPerSecond: o.settings?.epochsPerSecond ?? (small ? SMALL_SHEET_EPOCHS_PER_SECOND : 0),
+    };
+    const sheet: SheetLayout = {
+      name: loaded.name,
+      scale: loaded.scale,
+      users: loaded.users,
+      movies: loaded.movies,
+      ratings: loaded.ratings,
+      heldOut: loaded.split.heldOut,
+      totals: loaded.split.totals,
+      planted: loaded.planted,
+    };
+    return new App(client, emit, loaded.window, sheet, loaded.split.numbers, loaded.config, settings);
+  }
+
+  state(): AppState {
+    return {
+      sheet: this.sheet,
+      numbers: this.numbers,
+      config: this.config,
+      settings: this.settings,
+      history: this.history,
+      status: this.training ? 'training' : 'idle',
+      canUndo: this.edits.canUndo,
+      canRedo: this.edits.canRedo,
+    };
+  }
+
+  onWorkerEvent(e: WorkerEvent): void {
+    if (e.type === 'progress') return this.emit({ event: 'progress', payload: e.progress });
+    this.history.push(...e.metrics);
+    this.numbers = e.numbers;
+    this.emit({ event: 'epoch', payload: { metrics: e.metrics, numbers: e.numbers } });
+  }
+
+  setRating(row: number, col: number, rating: number): Promise<AppState> {
+    this.checkCell(row, col);
+    checkRating(rating, this.sheet.scale, `${this.cellName(row, col)}`);
+    return this.setCells([{ row, col, rating }]);
+  }
+
+  setCells(cells: { row: number; col: number; rating: number | null }[]): Promise<AppState> {
+    return this.exclusive(async () => {
+      for (const { row, col } of cells) this.checkCell(row, col);
+      const edit = cells
+        .map(({ row, col, rating }) => ({ row, col, before: this.sheet.ratings[row][col], after: rating }))
+        .filter((c) => c.before !== c.after);
+      if (edit.length === 0) return this.state();
+      await this.apply(edit);
+      this.edits.record(edit);
+      return this.changed();
+    });
+  }
+
+  paste(row: number, col: number, text: string): Promise<AppState> {
+    this.checkCell(row, col);
+    const block = parsePastedBlock(text, this.sheet.scale);
+    const rows = block.length;
+    const cols = Math.max(...block.map((r) => r.length));
+    if (row + rows > this.sheet.users.length || col + cols > this.sheet.movies.length) {
+      throw new UserError(
+        `Paste: a ${rows} × ${cols} block at ${this.cellName(row, col)} does not fit the ` +
+          `${this.sheet.users.length} × ${this.sheet.movies.length} sheet`,
+      );
+    }
+    return this.setCells(block.flatMap((values, r) => values.map((rating, c) => ({ row: row + r, col: col + c, rating }))));
+  }
+
+  undoRedo(which: 'undo' | 'redo'): Promise<AppState> {
+    return this.exclusive(async () => {
+      const edit = which === 'undo' ? this.edits.undo() : this.edits.redo();
+      if (!edit) throw new UserError(which === 'undo' ? 'Nothing to undo' : 'Nothing to redo');
+      await this.apply(edit);
+      return this.changed();
+    });
+  }
+
+  setConfig(config: TrainConfig): Promise<AppState> {
+    return this.exclusive(async () => {
+      const reinitialised = config.model.kind !== this.config.model.kind || config.model.factors !== this.config.model.factors;
+      this.numbers = await this.client.call('configure', config);
+      this.config = config;
+      if (reinitialised) this.history = [];
+      return this.changed();
+    });
+  }
+
+  setSettings(settings: SessionSettings): Promise<AppState> {
+    return this.exclusive(async () => {
+      if (settings.validPct !== this.settings.validPct || settings.splitSeed !== this.settings.splitSeed) {
+        this.takeSplit(await this.client.call('split', { validPct: settings.validPct, splitSeed: settings.splitSeed }));
+      }
+      this.settings = settings;
+      return this.changed();
+    });
+  }
+
+  reset(seed: number, init: TrainConfig['model']['init']): Promise<AppState> {
+    return this.exclusive(async () => {
+      this.numbers = await this.client.call('reset', { seed, init });
+      this.config = { ...this.config, seed, model: { ...this.config.model, init } };
+      this.history = [];
+      return this.changed();
+    });
+  }
+
+  run(maxEpochs: number): Promise<RunOutcome> {
+    if (this.training) throw new UserError('Training is already running');
+    const run = this.exclusive(async () => {
+      this.client.clearStop();
+      this.training = true;
+      this.changed();
+      try {
+        const outcome = await this.client.call('train', { maxEpochs, epochsPerSecond: this.settings.epochsPerSecond });
+        if (outcome.stopped?.kind === 'diverged') {
+          this.emit({ event: 'message', payload: { level: 'error', text: `Training diverged: ${outcome.stopped.message}` } });
+        }
+        return outcome;
+      } finally {
+        this.training = false;
+        this.changed();
+      }
+    });
+    // Refuse edits from the moment Solve is accepted, not only once it reaches the queue.
+    this.training = true;
+    return run;
+  }
+
+  stop(): null {
+    this.client.requestStop();
+    return null;
+  }
+
+  /** Sends the changes to the worker and mirrors them in the visible grid. */
+  private async apply(edit: Edit): Promise<void> {
+    const split = await this.client.call(
+      'edit',
+      edit.map((c: CellChange) => ({ user: this.window.userRows[c.row], item: this.window.itemRows[c.col], rating: c.after })),
+    );
+    const ratings = this.sheet.ratings.map((r) => r.slice());
+    for (const c of edit) ratings[c.row][c.col] = c.after;
+    this.sheet = { ...this.sheet, ratings };
+    this.takeSplit(split);
+  }
+
+  private takeSplit(split: SplitResult): void {
+    this.sheet = { ...this.sheet, heldOut: split.heldOut, totals: split.totals };
+    this.numbers = split.numbers;
+  }
+
+  private changed(): AppState {
+    const state = this.state();
+    this.emit({ event: 'state', payload: state });
+    return state;
+  }
+
+  private exclusive<T>(task: () => Promise<T>): Promise<T> {
+    if (this.training) return Promise.reject(new UserError('Training is running — press Stop first'));
+    const result = this.queue.then(task);
+    this.queue = result.catch(() => undefined);
+    return result;
+  }
+
+  private checkCell(row: number, col: number): void {
+    if (row >= this.sheet.users.length || col >= this.sheet.movies.length) {
+      throw new UserError(`There is no cell at row ${row + 1}, column ${col + 1} on this sheet`);
+    }
+  }
+
+  private cellName(row: number, col: number): string {
+    return `${this.sheet.users[row].label} × ${this.sheet.movies[col].title}`;
+  }
+}

@@ -1,0 +1,125 @@
+/**
+ * The sheet file format (resources/demo-sheet.json): a small ratings grid as a person would lay it
+ * out — named users in rows, titled movies in columns, null for a blank cell — plus, for sheets
+ * generated from a planted taste model, the tastes to reveal after solving.
+ */
+import { readFile } from 'node:fs/promises';
+import { z } from 'zod';
+import type { RatingsDataset } from '../data/dataset.ts';
+import type { PlantedTastes, RatingScale, SheetMovie, SheetUser } from './contract.ts';
+import { UserError } from './user-error.ts';
+
+const sheetFileSchema = z
+  .strictObject({
+    format: z.literal('collabsheet-sheet'),
+    version: z.literal(1),
+    name: z.string().min(1),
+    description: z.string().optional(),
+    scale: z
+      .strictObject({ lo: z.number(), hi: z.number(), step: z.number().positive() })
+      .refine((s) => s.lo < s.hi, 'scale.lo must be below scale.hi'),
+    users: z.array(z.strictObject({ id: z.string().min(1), label: z.string().min(1) })).min(1),
+    movies: z.array(z.strictObject({ id: z.string().min(1), title: z.string().min(1) })).min(1),
+    ratings: z.array(z.array(z.number().nullable())),
+    planted: z
+      .strictObject({
+        tastes: z.array(z.string().min(1)).min(1),
+        userWeights: z.array(z.array(z.number())),
+        movieWeights: z.array(z.array(z.number())),
+      })
+      .nullable(),
+    generator: z.string().optional(),
+  })
+  .superRefine((s, ctx) => {
+    const issue = (message: string, path: (string | number)[]) => ctx.addIssue({ code: 'custom', message, path });
+    if (s.ratings.length !== s.users.length) {
+      issue(`has ${s.ratings.length} rows but there are ${s.users.length} users`, ['ratings']);
+    }
+    s.ratings.forEach((row, r) => {
+      if (row.length !== s.movies.length) {
+        issue(`row ${r + 1} has ${row.length} cells but there are ${s.movies.length} movies`, ['ratings', r]);
+      }
+      row.forEach((v, c) => {
+        if (v !== null && (v < s.scale.lo || v > s.scale.hi)) {
+          issue(`${v} (user ${r + 1}, movie ${c + 1}) is outside the scale ${s.scale.lo}–${s.scale.hi}`, ['ratings', r, c]);
+        }
+      });
+    });
+    if (s.planted) {
+      const k = s.planted.tastes.length;
+      const check = (rows: number[][], count: number, what: string) => {
+        if (rows.length !== count || rows.some((w) => w.length !== k)) {
+          issue(`needs ${count} rows of ${k} weights`, ['planted', what]);
+        }
+      };
+      check(s.planted.userWeights, s.users.length, 'userWeights');
+      check(s.planted.movieWeights, s.movies.length, 'movieWeights');
+    }
+  });
+
+export type SheetFile = z.infer<typeof sheetFileSchema>;
+
+/** A sheet as the worker uses it: the ratings as a dataset plus what the sheet shows. */
+export interface LoadedSheet {
+  name: string;
+  scale: RatingScale;
+  users: SheetUser[];
+  movies: SheetMovie[];
+  dataset: RatingsDataset;
+  planted: PlantedTastes | null;
+}
+
+export function parseSheetFile(text: string, fileName: string): LoadedSheet {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (error) {
+    throw new UserError(`${fileName}: not valid JSON (${(error as Error).message})`);
+  }
+  const parsed = sheetFileSchema.safeParse(json);
+  if (!parsed.success) {
+    const first = parsed.error.issues[0];
+    const path = first.path.length ? ` at ${first.path.join('.')}` : '';
+    throw new UserError(`${fileName}${path}: ${first.message}`);
+  }
+  return sheetFromFile(parsed.data);
+}
+
+export async function readSheetFile(path: string): Promise<LoadedSheet> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    throw new UserError(`Cannot read the sheet ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+  }
+  return parseSheetFile(text, path);
+}
+
+function sheetFromFile(s: SheetFile): LoadedSheet {
+  const users: number[] = [];
+  const items: number[] = [];
+  const ratings: number[] = [];
+  s.ratings.forEach((row, u) =>
+    row.forEach((v, i) => {
+      if (v === null) return;
+      users.push(u);
+      items.push(i);
+      ratings.push(v);
+    }),
+  );
+  return {
+    name: s.name,
+    scale: s.scale,
+    users: s.users,
+    movies: s.movies,
+    planted: s.planted,
+    dataset: {
+      users: Int32Array.from(users),
+      items: Int32Array.from(items),
+      ratings: Float32Array.from(ratings),
+      userIds: s.users.map((u) => u.id),
+      itemIds: s.movies.map((m) => m.id),
+      itemTitles: s.movies.map((m) => m.title),
+    },
+  };
+}

@@ -1,0 +1,99 @@
+/**
+ * Messages between the service (main thread) and the training worker. Internal to the service:
+ * the renderer never sees them. Requests are answered in order, one at a time; while a `train`
+ * request runs, the worker only streams events, and Stop arrives through the shared flag because
+ * a worker busy in an epoch does not read its message queue.
+ */
+import type { PlantedSpec } from '../../data/synthetic.ts';
+import type { InitKind, StopReason, TrainConfig, TrainProgress, EpochMetrics } from '../../engine/train/types.ts';
+import type { Fit, PlantedTastes, RatingScale, SheetMovie, SheetNumbers, SheetUser } from '../contract.ts';
+import type { RatingChange } from '../ratings-table.ts';
+import type { SheetWindow } from '../sheet-window.ts';
+
+/** Where the ratings come from. */
+export type SheetSource =
+  | { kind: 'sheet-file'; path: string }
+  /** A synthetic dataset (benchmarks, the ml-100k-size responsiveness measurement). */
+  | { kind: 'planted'; name: string; spec: PlantedSpec; scale: RatingScale };
+
+export interface SplitSettings {
+  validPct: number;
+  splitSeed: number;
+}
+
+export interface LoadRequest {
+  source: SheetSource;
+  split: SplitSettings;
+  /** null: the worker picks the default for the sheet's size (defaultConfig). */
+  config: TrainConfig | null;
+  maxUsers: number;
+  maxItems: number;
+}
+
+export interface Totals {
+  users: number;
+  movies: number;
+  ratings: number;
+  validRatings: number;
+}
+
+export interface LoadResult {
+  name: string;
+  scale: RatingScale;
+  users: SheetUser[];
+  movies: SheetMovie[];
+  /** The dense codes behind the sheet's rows and columns (edits are sent as codes). */
+  window: SheetWindow;
+  ratings: (number | null)[][];
+  planted: PlantedTastes | null;
+  config: TrainConfig;
+  split: SplitResult;
+}
+
+export interface SplitResult {
+  heldOut: boolean[][];
+  totals: Totals;
+  numbers: SheetNumbers;
+}
+
+export interface TrainRequest {
+  /** Most epochs to run now (Step: 1); the run also ends at the config's epoch budget. */
+  maxEpochs: number;
+  /** 0 = as fast as possible. */
+  epochsPerSecond: number;
+}
+
+export interface TrainResult {
+  epochs: number;
+  stopped: StopReason | null;
+  fit: Fit;
+}
+
+/** Request type → [argument, result]. */
+export interface WorkerCalls {
+  load: [LoadRequest, LoadResult];
+  edit: [RatingChange[], SplitResult];
+  split: [SplitSettings, SplitResult];
+  configure: [TrainConfig, SheetNumbers];
+  reset: [{ seed: number; init: InitKind }, SheetNumbers];
+  train: [TrainRequest, TrainResult];
+}
+
+export type WorkerCallName = keyof WorkerCalls;
+
+export interface WorkerRequest<C extends WorkerCallName = WorkerCallName> {
+  id: number;
+  call: C;
+  arg: WorkerCalls[C][0];
+}
+
+export type WorkerMessage =
+  | { type: 'reply'; id: number; ok: true; value: unknown }
+  | { type: 'reply'; id: number; ok: false; error: string; userFacing: boolean }
+  | { type: 'epoch'; metrics: EpochMetrics[]; numbers: SheetNumbers }
+  | { type: 'progress'; progress: TrainProgress };
+
+/** Passed as workerData: index 0 of the Int32Array is 1 while a stop is requested. */
+export interface WorkerData {
+  stopFlag: SharedArrayBuffer;
+}

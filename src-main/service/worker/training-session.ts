@@ -1,0 +1,241 @@
+/**
+ * Everything the training worker does, as a plain class (so tests can run it in-process): it owns
+ * the ratings table, the trainer (and with it the ONNX sessions and parameter arrays), and sends
+ * the main thread only the visible block's numbers.
+ */
+import { generatePlanted } from '../../data/synthetic.ts';
+import { createTrainer, type Trainer } from '../../engine/train/trainer.ts';
+import type { EpochMetrics, StopReason, TrainConfig } from '../../engine/train/types.ts';
+import type { Fit, SheetNumbers } from '../contract.ts';
+import { defaultConfig } from '../default-config.ts';
+import { isHeldOut, RatingsTable, type RatingChange } from '../ratings-table.ts';
+import { readSheetFile, type LoadedSheet } from '../sheet-file.ts';
+import { chooseWindow, windowGrid, type SheetWindow } from '../sheet-window.ts';
+import { UserError } from '../user-error.ts';
+import type {
+  LoadRequest,
+  LoadResult,
+  SheetSource,
+  SplitResult,
+  SplitSettings,
+  TrainRequest,
+  TrainResult,
+  WorkerCallName,
+  WorkerCalls,
+  WorkerMessage,
+} from './protocol.ts';
+
+/** At most ~30 sheet updates a second reach the UI however fast the epochs are. */
+export const SNAPSHOT_INTERVAL_MS = 33;
+
+interface Loaded {
+  sheet: LoadedSheet;
+  table: RatingsTable;
+  window: SheetWindow;
+  split: SplitSettings;
+  config: TrainConfig;
+  trainer: Trainer;
+}
+
+export class TrainingSession {
+  private loaded: Loaded | null = null;
+  /** Epochs since the last reset, across Solve runs: the chart's x axis. */
+  private epochsSinceReset = 0;
+
+  constructor(
+    private readonly send: (m: WorkerMessage) => void,
+    private readonly stopRequested: () => boolean,
+  ) {}
+
+  dispatch<C extends WorkerCallName>(call: C, arg: WorkerCalls[C][0]): Promise<WorkerCalls[C][1]> {
+    const handlers: { [K in WorkerCallName]: (a: WorkerCalls[K][0]) => Promise<WorkerCalls[K][1]> } = {
+      load: (a) => this.load(a),
+      edit: (a) => this.edit(a),
+      split: (a) => this.resplit(a),
+      configure: (a) => this.configure(a),
+      reset: (a) => this.reset(a.seed, a.init),
+      train: (a) => this.train(a),
+    };
+    return handlers[call](arg);
+  }
+
+  async dispose(): Promise<void> {
+    await this.loaded?.trainer.dispose();
+    this.loaded = null;
+  }
+
+  private async load(req: LoadRequest): Promise<LoadResult> {
+    const sheet = await loadSheet(req.source);
+    const table = new RatingsTable(sheet.dataset);
+    const window = chooseWindow(sheet.dataset, req.maxUsers, req.maxItems);
+    const config = req.config ?? defaultConfig(sheet.dataset.ratings.length, sheet.scale);
+    const { train, valid } = table.split(req.split.validPct, req.split.splitSeed);
+    const trainer = await createTrainer(train, valid, config);
+    await this.loaded?.trainer.dispose();
+    this.loaded = { sheet, table, window, split: req.split, config, trainer };
+    this.epochsSinceReset = 0;
+    return {
+      name: sheet.name,
+      scale: sheet.scale,
+      users: window.userRows.map((u) => sheet.users[u]),
+      movies: window.itemRows.map((i) => sheet.movies[i]),
+      window,
+      ratings: windowGrid(sheet.dataset, window),
+      planted: sheet.planted && {
+        tastes: sheet.planted.tastes,
+        userWeights: window.userRows.map((u) => sheet.planted!.userWeights[u]),
+        movieWeights: window.itemRows.map((i) => sheet.planted!.movieWeights[i]),
+      },
+      config,
+      split: this.splitResult(train.ratings.length, valid?.ratings.length ?? 0),
+    };
+  }
+
+  private async edit(changes: RatingChange[]): Promise<SplitResult> {
+    const s = this.current();
+    s.table.apply(changes);
+    return this.refreshData();
+  }
+
+  private async resplit(split: SplitSettings): Promise<SplitResult> {
+    this.current().split = split;
+    return this.refreshData();
+  }
+
+  private refreshData(): SplitResult {
+    const s = this.current();
+    const { train, valid } = s.table.split(s.split.validPct, s.split.splitSeed);
+    s.trainer.setData(train, valid);
+    return this.splitResult(train.ratings.length, valid?.ratings.length ?? 0);
+  }
+
+  /** A new trainer for the new config; the learned parameters carry over when their shapes do. */
+  private async configure(config: TrainConfig): Promise<SheetNumbers> {
+    const s = this.current();
+    const keep = config.model.kind === s.config.model.kind && config.model.factors === s.config.model.factors;
+    const params = keep ? s.trainer.exportParams() : null;
+    await this.replaceTrainer(config);
+    if (params) s.trainer.importParams(params);
+    else this.epochsSinceReset = 0;
+    return this.numbers();
+  }
+
+  private async reset(seed: number, init: TrainConfig['model']['init']): Promise<SheetNumbers> {
+    const s = this.current();
+    await this.replaceTrainer({ ...s.config, seed, model: { ...s.config.model, init } });
+    this.epochsSinceReset = 0;
+    return this.numbers();
+  }
+
+  private async train(req: TrainRequest): Promise<TrainResult> {
+    const s = this.current();
+    // A finished run (its schedule spent) starts a new one from the current parameters, as a
+    // second fit_one_cycle does in fastai; a stopped run continues its schedule.
+    if (s.trainer.epochsDone >= s.config.epochs) {
+      const params = s.trainer.exportParams();
+      await this.replaceTrainer(s.config);
+      s.trainer.importParams(params);
+    }
+    const minEpochMs = req.epochsPerSecond > 0 ? 1000 / req.epochsPerSecond : 0;
+    let pending: EpochMetrics[] = [];
+    let lastSent = performance.now();
+    const flush = () => {
+      this.send({ type: 'epoch', metrics: pending, numbers: this.numbers() });
+      pending = [];
+      lastSent = performance.now();
+    };
+    let epochs = 0;
+    let stopped: StopReason | null = null;
+    while (epochs < req.maxEpochs && s.trainer.epochsDone < s.config.epochs) {
+      const started = performance.now();
+      const base = this.epochsSinceReset;
+      const result = await s.trainer.runEpoch({
+        shouldStop: this.stopRequested,
+        onProgress: (p) => this.send({ type: 'progress', progress: { ...p, epoch: base + 1 } }),
+      });
+      if (result.metrics) {
+        this.epochsSinceReset++;
+        epochs++;
+        pending.push({ ...result.metrics, epoch: this.epochsSinceReset });
+      }
+      stopped = result.stopped;
+      if (stopped) break;
+      if (performance.now() - lastSent >= SNAPSHOT_INTERVAL_MS) flush();
+      const wait = minEpochMs - (performance.now() - started);
+      if (wait > 0) await this.sleepUnlessStopped(wait);
+      if (this.stopRequested()) {
+        stopped = { kind: 'cancelled' };
+        break;
+      }
+    }
+    flush();
+    return { epochs, stopped, fit: this.fit() };
+  }
+
+  private async replaceTrainer(config: TrainConfig): Promise<void> {
+    const s = this.current();
+    const { train, valid } = s.table.split(s.split.validPct, s.split.splitSeed);
+    const next = await createTrainer(train, valid, config);
+    await s.trainer.dispose();
+    s.trainer = next;
+    s.config = config;
+  }
+
+  private splitResult(trainCount: number, validCount: number): SplitResult {
+    const s = this.current();
+    const { validPct, splitSeed } = s.split;
+    return {
+      heldOut: s.window.userRows.map((u) =>
+        s.window.itemRows.map((i) => validPct > 0 && isHeldOut(u, i, splitSeed, validPct)),
+      ),
+      totals: {
+        users: s.table.userCount,
+        movies: s.table.itemCount,
+        ratings: trainCount + validCount,
+        validRatings: validCount,
+      },
+      numbers: this.numbers(),
+    };
+  }
+
+  private numbers(): SheetNumbers {
+    const s = this.current();
+    return { snapshot: s.trainer.snapshot(s.window.userRows, s.window.itemRows), fit: this.fit() };
+  }
+
+  private fit(): Fit {
+    return this.current().trainer.evaluate();
+  }
+
+  private current(): Loaded {
+    if (!this.loaded) throw new Error('The training worker has no sheet loaded');
+    return this.loaded;
+  }
+
+  private async sleepUnlessStopped(ms: number): Promise<void> {
+    const until = performance.now() + ms;
+    while (!this.stopRequested() && performance.now() < until) {
+      await new Promise((resolve) => setTimeout(resolve, Math.min(10, until - performance.now())));
+    }
+  }
+}
+
+async function loadSheet(source: SheetSource): Promise<LoadedSheet> {
+  switch (source.kind) {
+    case 'sheet-file':
+      return readSheetFile(source.path);
+    case 'planted': {
+      const { data } = generatePlanted({ ...source.spec, scale: source.scale });
+      return {
+        name: source.name,
+        scale: source.scale,
+        users: data.userIds.map((id) => ({ id, label: id })),
+        movies: data.itemIds.map((id) => ({ id, title: id })),
+        dataset: data,
+        planted: null,
+      };
+    }
+    default:
+      throw new UserError(`Unknown sheet source ${(source as { kind: string }).kind}`);
+  }
+}
