@@ -1,0 +1,93 @@
+/**
+ * The learned parameters of a dot / dot+bias model as plain data: what interpretation,
+ * recommendation, fold-in and export read. The trainer's exported parameters (`user_factors`,
+ * `item_factors`, `user_bias`, `item_bias`) map onto it one to one.
+ */
+export interface FactorModel {
+  /** Latent factors per row. */
+  k: number;
+  /** nUsers × k, row-major. */
+  userFactors: Float32Array;
+  /** nItems × k, row-major. */
+  itemFactors: Float32Array;
+  /** nUsers, or null for the plain dot model. */
+  userBias: Float32Array | null;
+  /** nItems, or null for the plain dot model. */
+  itemBias: Float32Array | null;
+  /** prediction = sigmoid(raw) * (hi - lo) + lo when set; raw = dot + biases otherwise. */
+  yRange: [number, number] | null;
+}
+
+/** One row's parameters: a user's taste, or an item's profile. */
+export interface Taste {
+  /** k entries. */
+  factors: Float32Array;
+  /** 0 for the plain dot model. */
+  bias: number;
+}
+
+export type Side = 'user' | 'item';
+
+export const userRowCount = (m: FactorModel): number => m.userFactors.length / m.k;
+export const itemRowCount = (m: FactorModel): number => m.itemFactors.length / m.k;
+export const hasBias = (m: FactorModel): boolean => m.userBias !== null;
+
+export const sideFactors = (m: FactorModel, side: Side): Float32Array =>
+  side === 'user' ? m.userFactors : m.itemFactors;
+export const sideBias = (m: FactorModel, side: Side): Float32Array | null =>
+  side === 'user' ? m.userBias : m.itemBias;
+export const sideRowCount = (m: FactorModel, side: Side): number => sideFactors(m, side).length / m.k;
+export const otherSide = (side: Side): Side => (side === 'user' ? 'item' : 'user');
+
+/** Throws a message naming the inconsistent array, so a bad project file is reported, not crashed on. */
+export function checkFactorModel(m: FactorModel): void {
+  if (!Number.isInteger(m.k) || m.k < 1) throw new Error(`factor model: k must be a positive integer, got ${m.k}`);
+  for (const side of ['user', 'item'] as const) {
+    const f = sideFactors(m, side);
+    if (f.length % m.k !== 0) {
+      throw new Error(`factor model: ${side}_factors has ${f.length} values, not a multiple of k=${m.k}`);
+    }
+    const b = sideBias(m, side);
+    if (b && b.length !== f.length / m.k) {
+      throw new Error(`factor model: ${side}_bias has ${b.length} values for ${f.length / m.k} ${side} rows`);
+    }
+  }
+  if ((m.userBias === null) !== (m.itemBias === null)) {
+    throw new Error('factor model: user_bias and item_bias must both be present or both absent');
+  }
+  if (m.yRange && !(m.yRange[1] > m.yRange[0])) {
+    throw new Error(`factor model: y_range [${m.yRange.join(', ')}] must have lo < hi`);
+  }
+}
+
+/** A row's parameters as a view (no copy). */
+export function rowTaste(m: FactorModel, side: Side, row: number): Taste {
+  const n = sideRowCount(m, side);
+  if (!Number.isInteger(row) || row < 0 || row >= n) throw new Error(`${side} row ${row} is outside [0, ${n})`);
+  const k = m.k;
+  return { factors: sideFactors(m, side).subarray(row * k, row * k + k), bias: sideBias(m, side)?.[row] ?? 0 };
+}
+
+/** Maps the raw score (dot + biases) to the model's rating scale. */
+export function toRating(m: FactorModel, raw: number): number {
+  if (!m.yRange) return raw;
+  const [lo, hi] = m.yRange;
+  return (hi - lo) / (1 + Math.exp(-raw)) + lo;
+}
+
+/**
+ * Raw score (dot + biases, float64 accumulation) of a taste against row `row` of `rowSide`: a
+ * user's taste against an item row by default, or a new item's profile against a user row.
+ */
+export function rawScore(m: FactorModel, taste: Taste, row: number, rowSide: Side = 'item'): number {
+  const k = m.k;
+  const v = sideFactors(m, rowSide);
+  let s = taste.bias + (sideBias(m, rowSide)?.[row] ?? 0);
+  for (let f = 0, o = row * k; f < k; f++) s += taste.factors[f] * v[o + f];
+  return s;
+}
+
+/** The model's predicted rating for (user row, item row). */
+export function predictRating(m: FactorModel, user: number, item: number): number {
+  return toRating(m, rawScore(m, rowTaste(m, 'user', user), item));
+}
