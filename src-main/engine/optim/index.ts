@@ -19,9 +19,11 @@ export type {
 } from './types.ts';
 export { Optimizer } from './optimizer.ts';
 export {
-  weightDecay, l2Reg, averageGrad, averageSqrGrad, sgdStep, momentumStep, adamStep,
+  weightDecay, l2Reg, averageGrad, averageSqrGrad, sgdStep, momentumStep, adamStep, fusedAdam,
 } from './steppers.ts';
-export { createOptimizer, FASTAI_ADAM, type OptimizerChoice } from './presets.ts';
+export {
+  createOptimizer, adamSteppers, FASTAI_ADAM, type OptimizerChoice, type OptimizerOptions,
+} from './presets.ts';
 export {
   type Schedule, type HyperSchedules, schedConst, schedLin, schedCos, combineScheds, oneCycle,
   schedulesFor, applySchedules,

@@ -154,9 +154,14 @@ export class Lbfgs {
     return this.report(t, evaluations);
   }
 
+  /** max |grad| at the current iterate. */
+  gradNorm(): number {
+    return maxAbs(this.grad);
+  }
+
   private report(step: number, evaluations: number): LbfgsIteration {
     return {
-      iteration: this.iteration, loss: this.loss, gradNorm: maxAbs(this.grad), step,
+      iteration: this.iteration, loss: this.loss, gradNorm: this.gradNorm(), step,
       evaluations, converged: this.converged,
     };
   }

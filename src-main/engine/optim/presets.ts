@@ -1,11 +1,12 @@
 /**
  * fastai's optimizers as stepper lists (fastai optimizer.py: SGD, Adam; decouple_wd picks
- * weight_decay or l2_reg as the first stepper).
+ * weight_decay or l2_reg as the first stepper). Adam's list runs fused (fusedAdam); its unfused
+ * form is `adamSteppers`, the reference the fused one is tested against.
  */
 import type { OptimConfig } from '../train/types.ts';
 import { Optimizer } from './optimizer.ts';
 import {
-  adamStep, averageGrad, averageSqrGrad, l2Reg, momentumStep, sgdStep, weightDecay,
+  adamStep, averageGrad, averageSqrGrad, fusedAdam, l2Reg, momentumStep, sgdStep, weightDecay,
 } from './steppers.ts';
 import type { Param, Stepper, UpdateMode } from './types.ts';
 
@@ -22,6 +23,11 @@ export interface OptimizerOptions {
   eps?: number;
 }
 
+/** fastai Adam as its four pieces (the same math as fusedAdam, one pass per piece). */
+export function adamSteppers(wdMode: OptimizerChoice['wdMode']): Stepper[] {
+  return [wdMode === 'decoupled' ? weightDecay : l2Reg, averageGrad(true), averageSqrGrad, adamStep];
+}
+
 function steppersFor(choice: OptimizerChoice): Stepper[] {
   const decay = choice.wdMode === 'decoupled' ? weightDecay : l2Reg;
   switch (choice.optimizer) {
@@ -31,7 +37,7 @@ function steppersFor(choice: OptimizerChoice): Stepper[] {
       // fastai SGD(mom>0): average_grad without dampening, then momentum_step.
       return [decay, averageGrad(false), momentumStep];
     case 'adam':
-      return [decay, averageGrad(true), averageSqrGrad, adamStep];
+      return [fusedAdam(choice.wdMode === 'decoupled')];
     case 'lbfgs':
       throw new Error('L-BFGS is a full-batch method: use Lbfgs, not a stepper optimizer');
   }
