@@ -1,0 +1,119 @@
+/**
+ * Graph → ONNX ModelProto bytes for InferenceSession.create(Uint8Array). The only onnx-proto
+ * import. Only the nodes and constants the requested outputs need are written, so a graph that
+ * also holds a training loss can be serialised as a forward-only model.
+ */
+import onnxProto from 'onnx-proto';
+import type { Attr, ConstTensor, DType, Graph, Node, Shape, Value } from './graph.ts';
+
+const onnx = onnxProto.onnx;
+type AttributeType = onnxProto.onnx.AttributeProto.AttributeType;
+
+/** Opset 18: ScatterND reduction="add" (≥ 16) and reduce ops taking axes as an input (≥ 18). */
+export const OPSET = 18;
+/** IR 8 is what opset 18 requires and what onnx-proto 8.0.1 knows. */
+const IR_VERSION = 8;
+
+const DTYPE_CODE: Record<DType, number> = {
+  float32: onnx.TensorProto.DataType.FLOAT,
+  float64: onnx.TensorProto.DataType.DOUBLE,
+  int32: onnx.TensorProto.DataType.INT32,
+  int64: onnx.TensorProto.DataType.INT64,
+  bool: onnx.TensorProto.DataType.BOOL,
+};
+
+export interface ModelSpec {
+  /** Graph inputs in feed order; every input an output needs must be listed. */
+  inputs: readonly Value[];
+  /** Output name → value. Names are what session.run returns. */
+  outputs: Readonly<Record<string, Value>>;
+  name?: string;
+}
+
+export function serialize(graph: Graph, spec: ModelSpec): Uint8Array {
+  const outputEntries = Object.entries(spec.outputs);
+  if (outputEntries.length === 0) throw new Error('serialize: no outputs');
+  const needed = neededNodes(graph, outputEntries.map(([, v]) => v));
+  const listed = new Set(spec.inputs);
+  const constants = new Set<Value>();
+  for (const node of needed) {
+    for (const v of node.inputs) {
+      if (v.constant) constants.add(v);
+      else if (!v.node && !listed.has(v)) throw new Error(`serialize: input ${v.name} is used but not listed`);
+    }
+  }
+  for (const [, v] of outputEntries) if (!v.node && !v.constant && !listed.has(v)) {
+    throw new Error(`serialize: output ${v.name} is an unlisted input`);
+  }
+
+  // Outputs get their public names through Identity nodes, leaving the graph's own names alone.
+  const outputNodes = outputEntries.map(([name, v]) =>
+    onnx.NodeProto.create({ name: `output_${name}`, opType: 'Identity', input: [v.name], output: [name] }));
+
+  const model = onnx.ModelProto.create({
+    irVersion: IR_VERSION,
+    producerName: 'collabsheet',
+    opsetImport: [{ domain: '', version: OPSET }],
+    graph: {
+      name: spec.name ?? 'collabsheet',
+      node: [...needed.map(toNodeProto), ...outputNodes],
+      initializer: [...constants].map((c) => toTensorProto(c.name, c.constant!)),
+      input: spec.inputs.map((v) => valueInfo(v.name, v.dtype, v.shape)),
+      output: outputEntries.map(([name, v]) => valueInfo(name, v.dtype, v.shape)),
+    },
+  });
+  return onnx.ModelProto.encode(model).finish();
+}
+
+/** The nodes the outputs depend on, in graph (topological) order. */
+function neededNodes(graph: Graph, outputs: Value[]): Node[] {
+  const need = new Set<Node>();
+  const stack = outputs.filter((v) => v.node).map((v) => v.node!);
+  while (stack.length) {
+    const n = stack.pop()!;
+    if (need.has(n)) continue;
+    need.add(n);
+    for (const v of n.inputs) if (v.node) stack.push(v.node);
+  }
+  return graph.nodes.filter((n) => need.has(n));
+}
+
+function toNodeProto(node: Node) {
+  return onnx.NodeProto.create({
+    name: node.name,
+    opType: node.op.type,
+    input: node.inputs.map((v) => v.name),
+    output: [node.output.name],
+    attribute: Object.entries(node.attrs).map(([name, a]) => toAttribute(name, a)),
+  });
+}
+
+function toAttribute(name: string, a: Attr) {
+  const T = onnx.AttributeProto.AttributeType;
+  const make = (type: AttributeType, fields: object) => onnx.AttributeProto.create({ name, type, ...fields });
+  switch (a.kind) {
+    case 'int': return make(T.INT, { i: a.value });
+    case 'ints': return make(T.INTS, { ints: [...a.value] });
+    case 'float': return make(T.FLOAT, { f: a.value });
+    case 'string': return make(T.STRING, { s: new TextEncoder().encode(a.value) });
+    case 'dtype': return make(T.INT, { i: DTYPE_CODE[a.value] });
+    case 'tensor': return make(T.TENSOR, { t: toTensorProto('', a.value) });
+  }
+}
+
+function toTensorProto(name: string, t: ConstTensor) {
+  const bytes = new Uint8Array(t.data.buffer, t.data.byteOffset, t.data.byteLength);
+  return onnx.TensorProto.create({ name, dataType: DTYPE_CODE[t.dtype], dims: t.dims, rawData: bytes.slice() });
+}
+
+function valueInfo(name: string, dtype: DType, shape: Shape) {
+  return onnx.ValueInfoProto.create({
+    name,
+    type: {
+      tensorType: {
+        elemType: DTYPE_CODE[dtype],
+        shape: { dim: shape.map((d) => (typeof d === 'number' ? { dimValue: d } : { dimParam: d })) },
+      },
+    },
+  });
+}

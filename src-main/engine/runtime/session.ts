@@ -1,0 +1,98 @@
+/**
+ * ONNX Runtime sessions: the only onnxruntime-node import in the project.
+ *
+ * Runs are synchronous. onnxruntime-node's public `session.run` is a synchronous native call
+ * wrapped in a Promise after a setImmediate hop; the trainer's contract has synchronous
+ * evaluate/predict/snapshot, and the epoch loop yields to the event loop on its own schedule
+ * (trainer.ts), so we call the native session object directly. It is the same object the public
+ * API wraps (onnxruntime-node/dist/binding.js, typed by the package); the package version is
+ * pinned exactly in package.json, and runtime/session.test.ts exercises this path.
+ *
+ * Threads: intra-op threads are set deliberately, inter-op to 1 (our graphs are chains), and
+ * spinning is off so idle pool threads do not steal the core the TypeScript optimizer step needs.
+ */
+import ort from 'onnxruntime-node';
+import { binding, initOrt } from 'onnxruntime-node/dist/binding.js';
+import type { Device } from '../train/types.ts';
+
+/** A tensor fed to or returned by a session. Wraps a typed array without copying. */
+export type TensorHandle = ort.Tensor;
+export type TensorArray = Float32Array | Float64Array | Int32Array | BigInt64Array;
+
+export function tensor(data: TensorArray, dims: readonly number[]): TensorHandle {
+  return new ort.Tensor(data, dims);
+}
+
+export interface SessionConfig {
+  /** Intra-op threads (1 on a 2-core machine leaves a core for the TS step; see measurements). */
+  threads: number;
+  device: Device;
+}
+
+export interface Session {
+  /** The device the session actually runs on. */
+  readonly device: Device;
+  /** Why the requested device was not used (null when it was). */
+  readonly notice: string | null;
+  readonly inputNames: readonly string[];
+  readonly outputNames: readonly string[];
+  /**
+   * Runs the model. `fetches` maps each wanted output to a pre-allocated tensor of the exact
+   * output shape (written in place: no allocation) or to null (ORT allocates a new one).
+   */
+  run(feeds: Readonly<Record<string, TensorHandle>>, fetches: Readonly<Record<string, TensorHandle | null>>): Record<string, TensorHandle>;
+  dispose(): void;
+}
+
+const PROVIDER: Record<Device, string> = { cpu: 'cpu', cuda: 'cuda', webgpu: 'webgpu' };
+const NO_RUN_OPTIONS = {};
+
+/** Devices this onnxruntime-node build knows; 'bundled: false' ones need a separate download. */
+export function deviceSupport(): { device: Device; bundled: boolean }[] {
+  const known = binding.listSupportedBackends();
+  return (Object.keys(PROVIDER) as Device[]).flatMap((device) => {
+    const b = known.find((k) => k.name === PROVIDER[device]);
+    return b ? [{ device, bundled: b.bundled }] : [];
+  });
+}
+
+/**
+ * Creates a session on the requested device, or on the CPU with a notice saying why not. A bad
+ * model (a bug of ours) still throws.
+ */
+export function createSession(model: Uint8Array, config: SessionConfig): Session {
+  if (!Number.isInteger(config.threads) || config.threads < 1) {
+    throw new Error(`threads must be a positive integer, got ${config.threads}`);
+  }
+  if (config.device !== 'cpu') {
+    try {
+      return open(model, config.threads, config.device, null);
+    } catch (e) {
+      const why = e instanceof Error ? e.message.split('\n')[0] : String(e);
+      const notice = `${config.device} is not available in this onnxruntime-node build (${why}); running on the CPU`;
+      return open(model, config.threads, 'cpu', notice);
+    }
+  }
+  return open(model, config.threads, 'cpu', null);
+}
+
+function open(model: Uint8Array, threads: number, device: Device, notice: string | null): Session {
+  initOrt();
+  const native = new binding.InferenceSession();
+  native.loadModel(model.buffer as ArrayBuffer, model.byteOffset, model.byteLength, {
+    executionProviders: [PROVIDER[device]],
+    intraOpNumThreads: threads,
+    interOpNumThreads: 1,
+    executionMode: 'sequential',
+    graphOptimizationLevel: 'all',
+    extra: { session: { intra_op: { allow_spinning: '0' } } },
+  });
+  return {
+    device,
+    notice,
+    inputNames: native.inputMetadata.map((m) => m.name),
+    outputNames: native.outputMetadata.map((m) => m.name),
+    run: (feeds, fetches) => native.run(feeds, fetches, NO_RUN_OPTIONS) as Record<string, TensorHandle>,
+    dispose: () => native.dispose(),
+  };
+}
