@@ -1,0 +1,27 @@
+/**
+ * The IPC channel names and the API the preload exposes. This file imports nothing at run time,
+ * so both the preload bundle and the main process can share it, and the renderer can
+ * `import type { CollabsheetBridge }` from it.
+ */
+import type { EventMessage, ReplyMessage } from '../../service/contract.ts';
+
+/** ipcRenderer.invoke → one service request `{ id, command, args }` → its Reply. */
+export const CALL_CHANNEL = 'collabsheet:call';
+/** webContents.send → every service event `{ event, payload }`. */
+export const EVENT_CHANNEL = 'collabsheet:event';
+/** ipcRenderer.invoke → one native file action (dialog, then the service command) → its Reply, or null if cancelled. */
+export const FILE_ACTION_CHANNEL = 'collabsheet:file-action';
+
+/** The global name under which the preload exposes the bridge: `window.collabsheetBridge`. */
+export const BRIDGE_GLOBAL = 'collabsheetBridge';
+
+export type FileActionName = 'open-ratings' | 'open-project' | 'save-project' | 'export';
+
+export interface CollabsheetBridge {
+  /** Sends one command to the service; resolves with its reply (ok or not), never rejects for a service error. */
+  call(command: string, args?: unknown): Promise<ReplyMessage>;
+  /** Shows the native dialog for `action`, then runs the matching service command with the chosen path. */
+  fileAction(action: FileActionName): Promise<ReplyMessage | null>;
+  /** Receives every service event; returns the function that stops it. */
+  onEvent(listener: (event: EventMessage) => void): () => void;
+}

@@ -1,0 +1,102 @@
+import { describe, expect, it } from 'vitest';
+import { CALL_CHANNEL, EVENT_CHANNEL, FILE_ACTION_CHANNEL } from './channels.ts';
+import { startDesktopHost } from './desktop-host.ts';
+import { resolveRendererLocation } from './renderer-location.ts';
+import { createEchoServiceRoot } from './testing/echo-service.ts';
+import { createFakeElectron, topFrame } from './testing/fake-electron.ts';
+
+const INDEX = 'file:///app/out/renderer/index.html';
+
+async function start(options: { hasLock?: boolean } = {}) {
+  const electron = createFakeElectron();
+  electron.app.hasLock = options.hasLock ?? true;
+  const root = createEchoServiceRoot();
+  const started = await startDesktopHost(electron.api, {
+    renderer: resolveRendererLocation({ indexHtmlPath: '/app/out/renderer/index.html', devServerUrl: undefined, isPackaged: true }),
+    preloadPath: '/app/out/preload/index.cjs',
+    platform: 'linux',
+    createServiceRoot: async () => root,
+  });
+  return { electron, root, started };
+}
+
+describe('desktop host', () => {
+  it('hardens the session and installs the menu before the first window exists', async () => {
+    const { electron } = await start();
+    expect(electron.app.log).toEqual(['ready', 'csp', 'permissions', 'menu', 'window']);
+    expect(electron.windows[0]!.loadedUrl).toBe(INDEX);
+    expect(electron.windows[0]!.options.webPreferences).toMatchObject({ sandbox: true, contextIsolation: true, preload: '/app/out/preload/index.cjs' });
+  });
+
+  it('guards the window it creates', async () => {
+    const { electron } = await start();
+    const contents = electron.windows[0]!.webContents;
+    expect(contents.fire('will-navigate', 'https://example.com/')).toBe(true);
+    expect(contents.windowOpenHandler!({ url: 'https://example.com/' })).toEqual({ action: 'deny' });
+    expect(electron.responseHeaders(INDEX, {})['responseHeaders']!['Content-Security-Policy']).toBeDefined();
+    expect(electron.permissionRequest('media')).toBe(false);
+    expect(electron.permissionCheck('geolocation')).toBe(false);
+  });
+
+  it('carries requests from the renderer to the service and events back', async () => {
+    const { electron, root } = await start();
+    const reply = await electron.ipcMain.invoke(CALL_CHANNEL, topFrame(INDEX), { id: 3, command: 'undo', args: {} });
+    expect(reply).toEqual({ id: 3, ok: true, value: { command: 'undo', args: {} } });
+    root.emit({ event: 'message', payload: { level: 'warning', text: 'diverged' } });
+    expect(electron.windows[0]!.webContents.sent.map((s) => s.channel)).toEqual([EVENT_CHANNEL]);
+  });
+
+  it('validates file actions from the renderer and refuses them from other pages', async () => {
+    const { electron } = await start();
+    await expect(electron.ipcMain.invoke(FILE_ACTION_CHANNEL, topFrame(INDEX), 'format-disk')).rejects.toThrow(/unknown file action/);
+    await expect(electron.ipcMain.invoke(FILE_ACTION_CHANNEL, topFrame('https://example.com/'), 'export')).rejects.toThrow(/refused/);
+    electron.dialogAnswers.save = null;
+    expect(await electron.ipcMain.invoke(FILE_ACTION_CHANNEL, topFrame(INDEX), 'export')).toBeNull();
+  });
+
+  it('runs Undo from the menu as a service command', async () => {
+    const { electron, root } = await start();
+    const edit = electron.menuTemplate()!.find((m) => m.label === 'Edit')!.submenu as { click?: () => void }[];
+    edit[0]!.click!();
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(root.calls).toEqual([{ command: 'undo', args: {} }]);
+  });
+
+  it('shows a failed menu command in an error box', async () => {
+    const { electron, root } = await start();
+    root.failures.set('redo', 'Nothing to redo.');
+    const edit = electron.menuTemplate()!.find((m) => m.label === 'Edit')!.submenu as { click?: () => void }[];
+    edit[1]!.click!();
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(electron.errorBoxes).toEqual([{ title: 'CollabSheet', content: 'Nothing to redo.' }]);
+  });
+
+  it('a second instance quits at once and focuses the first', async () => {
+    const { electron, started } = await start({ hasLock: false });
+    expect(started).toBe(false);
+    expect(electron.app.quitCalls).toBe(1);
+    expect(electron.windows).toEqual([]);
+
+    const first = await start();
+    first.electron.windows[0]!.minimized = true;
+    first.electron.app.emit('second-instance');
+    expect(first.electron.windows[0]!.focused).toBe(true);
+    expect(first.electron.windows[0]!.minimized).toBe(false);
+  });
+
+  it('disposes the service before quitting when the last window closes', async () => {
+    const { electron, root } = await start();
+    electron.windows[0]!.destroyed = true;
+    electron.app.emit('window-all-closed');
+    expect(root.disposed).toBe(true);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(electron.app.log.at(-1)).toBe('quit');
+  });
+
+  it('reopens a window on activate when none is open', async () => {
+    const { electron } = await start();
+    electron.windows[0]!.destroyed = true;
+    electron.app.emit('activate');
+    expect(electron.windows).toHaveLength(2);
+  });
+});

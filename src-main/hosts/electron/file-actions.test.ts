@@ -1,0 +1,55 @@
+import { describe, expect, it } from 'vitest';
+import { FILE_ACTIONS, fileActionNameSchema, runFileAction, type FileDialogs } from './file-actions.ts';
+import { electronFileDialogs } from './native-dialogs.ts';
+
+const ok = { id: 1, ok: true as const, value: 'done' };
+
+function dialogs(answer: string | null) {
+  const asked: { kind: string; title: string; defaultPath?: string }[] = [];
+  const fake: FileDialogs = {
+    chooseOpenPath: async (o) => (asked.push({ kind: 'open', title: o.title }), answer),
+    chooseSavePath: async (o) => (asked.push({ kind: 'save', title: o.title, defaultPath: o.defaultPath }), answer),
+  };
+  return { fake, asked };
+}
+
+describe('file actions', () => {
+  it('asks for a path with the right dialog, then calls the command with { path }', async () => {
+    const calls: unknown[] = [];
+    const { fake, asked } = dialogs('/home/me/ratings.csv');
+    const reply = await runFileAction(FILE_ACTIONS['open-ratings'], fake, async (command, args) => (calls.push({ command, args }), ok));
+    expect(reply).toBe(ok);
+    expect(asked).toEqual([{ kind: 'open', title: FILE_ACTIONS['open-ratings'].title }]);
+    expect(calls).toEqual([{ command: FILE_ACTIONS['open-ratings'].command, args: { path: '/home/me/ratings.csv' } }]);
+  });
+
+  it('uses a save dialog with a default name for saving', async () => {
+    const { fake, asked } = dialogs('/tmp/a.collabsheet');
+    await runFileAction(FILE_ACTIONS['save-project'], fake, async () => ok);
+    expect(asked).toEqual([{ kind: 'save', title: FILE_ACTIONS['save-project'].title, defaultPath: 'sheet.collabsheet' }]);
+  });
+
+  it('does nothing when the user cancels', async () => {
+    const calls: unknown[] = [];
+    const reply = await runFileAction(FILE_ACTIONS.export, dialogs(null).fake, async (c) => (calls.push(c), ok));
+    expect(reply).toBeNull();
+    expect(calls).toEqual([]);
+  });
+
+  it('accepts only the known action names', () => {
+    expect(fileActionNameSchema.safeParse('export').success).toBe(true);
+    for (const bad of ['rm -rf', '', 7, null, { action: 'export' }]) expect(fileActionNameSchema.safeParse(bad).success).toBe(false);
+  });
+});
+
+describe('native dialogs', () => {
+  it('turns Electron dialog results into a path or null', async () => {
+    const electronDialog = {
+      showOpenDialog: async () => ({ canceled: false, filePaths: ['/a.csv'] }),
+      showSaveDialog: async () => ({ canceled: true, filePath: '' }),
+    } as unknown as Parameters<typeof electronFileDialogs>[0];
+    const d = electronFileDialogs(electronDialog, () => null);
+    expect(await d.chooseOpenPath({ title: 't', filters: [] })).toBe('/a.csv');
+    expect(await d.chooseSavePath({ title: 't', filters: [] })).toBeNull();
+  });
+});

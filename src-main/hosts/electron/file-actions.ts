@@ -1,0 +1,67 @@
+import type { FileFilter } from 'electron';
+import { z } from 'zod';
+import { commandArgs, type ReplyMessage } from '../../service/contract.ts';
+import type { FileActionName } from './channels.ts';
+
+/**
+ * The File menu's actions as data: which native dialog to show, and which service command gets
+ * the chosen path as `{ path }`. The menu and the renderer's bridge call run the same table, so a
+ * toolbar button and a menu item cannot drift apart.
+ */
+export interface FileActionSpec {
+  readonly label: string;
+  readonly dialog: 'open' | 'save';
+  readonly title: string;
+  readonly filters: readonly FileFilter[];
+  readonly defaultName?: string;
+  readonly command: string;
+}
+
+const RATINGS_FILTERS: FileFilter[] = [
+  { name: 'Ratings (CSV, TSV, MovieLens u.data / ratings.dat)', extensions: ['csv', 'tsv', 'txt', 'data', 'dat'] },
+  { name: 'All files', extensions: ['*'] },
+];
+const PROJECT_FILTERS: FileFilter[] = [{ name: 'CollabSheet project', extensions: ['collabsheet'] }];
+
+export const FILE_ACTIONS: Readonly<Record<FileActionName, FileActionSpec>> = {
+  'open-ratings': { label: 'Open ratings…', dialog: 'open', title: 'Open a ratings file', filters: RATINGS_FILTERS, command: 'openRatings' },
+  'open-project': { label: 'Open project…', dialog: 'open', title: 'Open a CollabSheet project', filters: PROJECT_FILTERS, command: 'openProject' },
+  'save-project': {
+    label: 'Save project…', dialog: 'save', title: 'Save the project', filters: PROJECT_FILTERS,
+    defaultName: 'sheet.collabsheet', command: 'saveProject',
+  },
+  export: {
+    label: 'Export…', dialog: 'save', title: 'Export factors, biases and predictions',
+    filters: [{ name: 'CSV', extensions: ['csv'] }], defaultName: 'collabsheet-export.csv', command: 'exportResults',
+  },
+};
+
+export const fileActionNameSchema = z.enum(['open-ratings', 'open-project', 'save-project', 'export']) satisfies z.ZodType<FileActionName>;
+
+/** True when the service contract has the action's command; the menu greys out the others. */
+export function isFileActionAvailable(spec: FileActionSpec): boolean {
+  return Object.hasOwn(commandArgs, spec.command);
+}
+
+/** Native dialogs, narrowed to what the actions use (Electron's `dialog`, bound to the window). */
+export interface FileDialogs {
+  chooseOpenPath(options: { title: string; filters: FileFilter[] }): Promise<string | null>;
+  chooseSavePath(options: { title: string; filters: FileFilter[]; defaultPath?: string }): Promise<string | null>;
+}
+
+export type ServiceCaller = (command: string, args: unknown) => Promise<ReplyMessage>;
+
+/** Asks for a path, then runs the action's command with it. Null when the user cancelled. */
+export async function runFileAction(
+  spec: FileActionSpec,
+  dialogs: FileDialogs,
+  callService: ServiceCaller,
+): Promise<ReplyMessage | null> {
+  const filters = [...spec.filters];
+  const path =
+    spec.dialog === 'open'
+      ? await dialogs.chooseOpenPath({ title: spec.title, filters })
+      : await dialogs.chooseSavePath({ title: spec.title, filters, defaultPath: spec.defaultName });
+  if (path === null) return null;
+  return callService(spec.command, { path });
+}

@@ -1,0 +1,50 @@
+import { commandArgs, type EventMessage, type Service } from '../../../service/contract.ts';
+import { createEndpoint, type ServiceEndpoint } from '../../../service/endpoint.ts';
+import { UserError } from '../../../service/user-error.ts';
+import type { ServiceRoot } from '../../common/service-root.ts';
+
+/**
+ * A service whose every command answers `{ command, args }` (what it received after validation),
+ * behind the real endpoint — so host tests exercise the real validation without training.
+ * `failures` makes a command fail with a user-facing message instead.
+ */
+export function createEchoServiceRoot(): ServiceRoot & {
+  calls: { command: string; args: unknown }[];
+  emit(event: EventMessage): void;
+  failures: Map<string, string>;
+  disposed: boolean;
+} {
+  const failures = new Map<string, string>();
+  const listeners = new Set<(e: EventMessage) => void>();
+  const calls: { command: string; args: unknown }[] = [];
+  const handlers = Object.fromEntries(
+    Object.keys(commandArgs).map((command) => [
+      command,
+      async (args: unknown) => {
+        calls.push({ command, args });
+        const failure = failures.get(command);
+        if (failure !== undefined) throw new UserError(failure);
+        return { command, args };
+      },
+    ]),
+  );
+  const service = {
+    ...handlers,
+    subscribe(listener: (e: EventMessage) => void) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+  } as unknown as Service;
+  const endpoint: ServiceEndpoint = createEndpoint(service, () => {});
+  const root = {
+    endpoint,
+    calls,
+    failures,
+    disposed: false,
+    emit: (event: EventMessage) => listeners.forEach((l) => l(event)),
+    async dispose() {
+      root.disposed = true;
+    },
+  };
+  return root;
+}
