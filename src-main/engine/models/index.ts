@@ -1,0 +1,54 @@
+/**
+ * The models of fastbook ch. 8, chosen by ModelConfig.kind. Where each idea lives:
+ * embedding → builder.ts (ModelBuilder.embedding) and embedding-nn.ts (embeddingSize);
+ * dot product and biases → dot-bias.ts; sigmoid_range → graph/compose.ts;
+ * initialisation → init.ts; weight decay and one-cycle → ../optim.
+ */
+import type { ModelConfig } from '../train/types.ts';
+import type { ModelDefinition } from './builder.ts';
+import { ratingClasses, ratingClassesModel } from './classes.ts';
+import { dotProductModel } from './dot-bias.ts';
+import { type NNOptions, embeddingNNModel, embeddingSize } from './embedding-nn.ts';
+
+export {
+  type ModelDefinition, type ModelGraph, type ParamSpec, type MaskSpec, type Param,
+  buildModelGraph, modelBytes, gradOutputName, rowSize,
+} from './builder.ts';
+export { initParam, type ParamInit } from './init.ts';
+export { embeddingSize } from './embedding-nn.ts';
+export { ratingClasses } from './classes.ts';
+
+export interface ModelData {
+  users: number;
+  items: number;
+  /** Training ratings: the classes of the 'classes' model are their distinct values. */
+  ratings: Float32Array;
+}
+
+export interface ModelChoice {
+  definition: ModelDefinition;
+  /** The rating values of the 'classes' model; null for the others. */
+  classes: number[] | null;
+}
+
+export function defineModel(config: ModelConfig, data: ModelData): ModelChoice {
+  if (!(Number.isInteger(config.factors) && config.factors > 0)) throw new Error(`factors must be a positive integer, got ${config.factors}`);
+  if (config.yRange && !(config.yRange[0] < config.yRange[1])) throw new Error(`y_range must be [lo, hi] with lo < hi, got [${config.yRange}]`);
+  if (!(config.dropout >= 0 && config.dropout < 1)) throw new Error(`dropout must be in [0, 1), got ${config.dropout}`);
+  const nn: NNOptions = {
+    userEmbedding: embeddingSize(data.users),
+    itemEmbedding: embeddingSize(data.items),
+    layers: config.layers,
+    dropout: config.dropout,
+    yRange: config.yRange,
+  };
+  switch (config.kind) {
+    case 'dot': return { definition: dotProductModel({ factors: config.factors, bias: false, yRange: config.yRange }), classes: null };
+    case 'dotbias': return { definition: dotProductModel({ factors: config.factors, bias: true, yRange: config.yRange }), classes: null };
+    case 'nn': return { definition: embeddingNNModel(nn), classes: null };
+    case 'classes': {
+      const classes = ratingClasses(data.ratings);
+      return { definition: ratingClassesModel(nn, classes), classes };
+    }
+  }
+}
