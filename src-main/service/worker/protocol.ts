@@ -13,6 +13,8 @@ import type { SheetWindow } from '../sheet-window.ts';
 /** Where the ratings come from. */
 export type SheetSource =
   | { kind: 'sheet-file'; path: string }
+  /** Any ratings file the importer reads (MovieLens u.data, ratings.csv, a CSV/TSV). */
+  | { kind: 'ratings-file'; path: string }
   /** A synthetic dataset (benchmarks, the ml-100k-size responsiveness measurement). */
   | { kind: 'planted'; name: string; spec: PlantedSpec; scale: RatingScale };
 

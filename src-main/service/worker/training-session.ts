@@ -3,10 +3,12 @@
  * the ratings table, the trainer (and with it the ONNX sessions and parameter arrays), and sends
  * the main thread only the visible block's numbers.
  */
+import { ratingStats, type RatingsDataset } from '../../data/dataset.ts';
+import { DataImportError, readRatingsFile } from '../../data/import/index.ts';
 import { generatePlanted } from '../../data/synthetic.ts';
 import { createTrainer, type Trainer } from '../../engine/train/trainer.ts';
 import type { EpochMetrics, StopReason, TrainConfig } from '../../engine/train/types.ts';
-import type { Fit, SheetNumbers } from '../contract.ts';
+import type { Fit, RatingScale, SheetNumbers } from '../contract.ts';
 import { defaultConfig } from '../default-config.ts';
 import { isHeldOut, RatingsTable, type RatingChange } from '../ratings-table.ts';
 import { readSheetFile, type LoadedSheet } from '../sheet-file.ts';
@@ -224,6 +226,8 @@ async function loadSheet(source: SheetSource): Promise<LoadedSheet> {
   switch (source.kind) {
     case 'sheet-file':
       return readSheetFile(source.path);
+    case 'ratings-file':
+      return ratingsFileSheet(source.path);
     case 'planted': {
       const { data } = generatePlanted({ ...source.spec, scale: source.scale });
       return {
@@ -238,4 +242,29 @@ async function loadSheet(source: SheetSource): Promise<LoadedSheet> {
     default:
       throw new UserError(`Unknown sheet source ${(source as { kind: string }).kind}`);
   }
+}
+
+async function ratingsFileSheet(path: string): Promise<LoadedSheet> {
+  let data: RatingsDataset;
+  try {
+    ({ data } = await readRatingsFile(path));
+  } catch (error) {
+    if (error instanceof DataImportError) throw new UserError(error.message);
+    throw error;
+  }
+  return {
+    name: path.split(/[\\/]/).pop() ?? path,
+    scale: inferScale(data),
+    users: data.userIds.map((id) => ({ id, label: id })),
+    movies: data.itemIds.map((id, i) => ({ id, title: data.itemTitles?.[i] ?? id })),
+    dataset: data,
+    planted: null,
+  };
+}
+
+/** The file's own range, in whole stars unless it has half stars (MovieLens 1–5 vs 0.5–5). */
+function inferScale(d: RatingsDataset): RatingScale {
+  const { min, max } = ratingStats(d);
+  const step = d.ratings.some((r) => r !== Math.round(r)) ? 0.5 : 1;
+  return { lo: min, hi: max, step };
 }

@@ -1,0 +1,52 @@
+import { describe, expect, it } from 'vitest';
+import type { RatingsDataset } from '../data/dataset.ts';
+import { generatePlanted } from '../data/synthetic.ts';
+import { isHeldOut, RatingsTable } from './ratings-table.ts';
+
+const triples = (d: RatingsDataset) =>
+  Array.from(d.ratings, (r, n) => `${d.users[n]},${d.items[n]},${r}`).sort();
+
+describe('RatingsTable', () => {
+  const base: RatingsDataset = {
+    users: Int32Array.from([0, 0, 1]),
+    items: Int32Array.from([0, 1, 1]),
+    ratings: Float32Array.from([4, 3, 5]),
+    userIds: ['a', 'b'],
+    itemIds: ['x', 'y'],
+  };
+
+  it('applies edits over the loaded ratings: change, clear, add', () => {
+    const t = new RatingsTable(base);
+    t.apply([
+      { user: 0, item: 0, rating: 2.5 },
+      { user: 0, item: 1, rating: null },
+      { user: 1, item: 0, rating: 1 },
+    ]);
+    const { train, valid } = t.split(0, 1);
+    expect(valid).toBeNull();
+    expect(triples(train)).toEqual(['0,0,2.5', '1,0,1', '1,1,5']);
+    expect(train.userIds).toBe(base.userIds);
+  });
+
+  it('holds out about validPct of the cells, and an edit never moves another cell between sets', () => {
+    const { data } = generatePlanted({ users: 60, items: 50, ratings: 2000, rank: 2, noise: 0.1, seed: 3 });
+    const t = new RatingsTable(data);
+    const before = t.split(0.2, 9);
+    expect(before.valid!.ratings.length / data.ratings.length).toBeGreaterThan(0.15);
+    expect(before.valid!.ratings.length / data.ratings.length).toBeLessThan(0.25);
+    const u = data.users[0];
+    const i = data.items[0];
+    t.apply([{ user: u, item: i, rating: null }]);
+    const after = t.split(0.2, 9);
+    const without = (d: RatingsDataset) => triples(d).filter((s) => !s.startsWith(`${u},${i},`));
+    expect(without(after.valid!)).toEqual(without(before.valid!));
+    expect(without(after.train)).toEqual(without(before.train));
+  });
+
+  it('assigns a cell the same way for the same seed and differently across seeds', () => {
+    const cells = Array.from({ length: 400 }, (_, n) => [n % 20, Math.floor(n / 20)] as const);
+    const a = cells.map(([u, i]) => isHeldOut(u, i, 1, 0.3));
+    expect(cells.map(([u, i]) => isHeldOut(u, i, 1, 0.3))).toEqual(a);
+    expect(cells.map(([u, i]) => isHeldOut(u, i, 2, 0.3))).not.toEqual(a);
+  });
+});
