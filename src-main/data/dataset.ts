@@ -17,6 +17,8 @@ export interface RatingsDataset {
   itemIds: string[];
   /** Title per dense item code, when a titles file (u.item, movies.csv…) was read. */
   itemTitles?: (string | undefined)[];
+  /** Genres per dense item code, when the titles file lists them (u.item flags, movies.* genres). */
+  itemGenres?: (string[] | undefined)[];
   /** Optional per-rating timestamp (seconds), used by the time split. */
   timestamps?: Float64Array;
 }

@@ -21,6 +21,12 @@ export interface PlantedSpec {
   factorStd?: number;
   /** 0 = uniform item popularity; s > 0 = Zipf-like weight (rank+1)^-s per item (and per user). */
   popularitySkew?: number;
+  /** Skew of user activity when it should differ from the items' (MovieLens: users ~0.5, items ~0.6). */
+  userSkew?: number;
+  /** Give each rating a timestamp (seconds) drawn uniformly in [start, end). */
+  timestamps?: { start: number; end: number };
+  /** Id prefixes (default "u" and "i"); "" gives integer ids like MovieLens'. */
+  idPrefix?: { user: string; item: string };
   /** Clip to [lo, hi] and round to the nearest step (e.g. 0.5 for half stars). */
   scale?: { lo: number; hi: number; step: number };
 }
@@ -38,7 +44,6 @@ export function generatePlanted(spec: PlantedSpec): { data: RatingsDataset; trut
   const mean = spec.mean ?? 3.5;
   const biasStd = spec.biasStd ?? 0.3;
   const factorStd = spec.factorStd ?? 0.5;
-  const skew = spec.popularitySkew ?? 0;
   const total = Math.min(spec.ratings, users * items);
   const rand = mulberry32(spec.seed);
   const normal = normalSampler(rand);
@@ -48,36 +53,104 @@ export function generatePlanted(spec: PlantedSpec): { data: RatingsDataset; trut
   const userBias = new Float32Array(users).map(() => normal() * biasStd);
   const itemBias = new Float32Array(items).map(() => normal() * biasStd);
 
-  const pickUser = popularityPicker(users, skew, rand);
-  const pickItem = popularityPicker(items, skew, rand);
-  // Distinct pairs: a pair drawn twice is redrawn, so every (user, item) appears once.
-  const seen = new Set<number>();
+  const perUser = ratingsPerUser(users, items, total, spec.userSkew ?? spec.popularitySkew ?? 0, rand);
+  const pickItem = popularityPicker(items, spec.popularitySkew ?? 0, rand);
+  const itemWeight = (i: number) => Math.pow(i + 1, -(spec.popularitySkew ?? 0));
+  // Rows come grouped by user, as in MovieLens dumps. Distinct items per user are drawn with a
+  // table stamped by user — O(rows) memory-flat, where a Set of pairs would not fit at 25M.
+  const takenBy = new Int32Array(items).fill(-1);
   const u = new Int32Array(total);
   const it = new Int32Array(total);
   const r = new Float32Array(total);
-  for (let n = 0; n < total; ) {
-    const a = pickUser();
-    const b = pickItem();
-    const key = a * items + b;
-    if (seen.has(key)) continue;
-    seen.add(key);
-    let dot = 0;
-    for (let f = 0; f < rank; f++) dot += userFactors[a * rank + f] * itemFactors[b * rank + f];
-    let y = mean + userBias[a] + itemBias[b] + dot + normal() * noise;
-    if (spec.scale) {
-      const { lo, hi, step } = spec.scale;
-      y = Math.min(hi, Math.max(lo, Math.round(y / step) * step));
+  const span = spec.timestamps;
+  const ts = span ? new Float64Array(total) : undefined;
+  let n = 0;
+  for (let a = 0; a < users; a++) {
+    const want = perUser[a];
+    const first = n;
+    // Rejection is cheap while a user takes a small share of the catalogue; a heavy user falls
+    // back to weighted sampling without replacement (Efraimidis–Spirakis keys).
+    let tries = 0;
+    if (want * 4 <= items) {
+      while (n - first < want && tries++ < 8 * want) {
+        const b = pickItem();
+        if (takenBy[b] === a) continue;
+        takenBy[b] = a;
+        it[n++] = b;
+      }
     }
-    u[n] = a;
-    it[n] = b;
-    r[n] = y;
-    n++;
+    if (n - first < want) n += weightedWithoutReplacement(items, want - (n - first), itemWeight, takenBy, a, rand, it, n);
+    for (let k = first; k < n; k++) {
+      const b = it[k];
+      let dot = 0;
+      for (let f = 0; f < rank; f++) dot += userFactors[a * rank + f] * itemFactors[b * rank + f];
+      let y = mean + userBias[a] + itemBias[b] + dot + normal() * noise;
+      if (spec.scale) {
+        const { lo, hi, step } = spec.scale;
+        y = Math.min(hi, Math.max(lo, Math.round(y / step) * step));
+      }
+      u[k] = a;
+      r[k] = y;
+      if (ts && span) ts[k] = Math.floor(span.start + rand() * (span.end - span.start));
+    }
   }
   const ids = (count: number, prefix: string) => Array.from({ length: count }, (_, i) => `${prefix}${i + 1}`);
-  return {
-    data: { users: u, items: it, ratings: r, userIds: ids(users, 'u'), itemIds: ids(items, 'i') },
-    truth: { userFactors, itemFactors, userBias, itemBias, mean },
-  };
+  const data: RatingsDataset = { users: u, items: it, ratings: r, userIds: ids(users, spec.idPrefix?.user ?? 'u'), itemIds: ids(items, spec.idPrefix?.item ?? 'i') };
+  if (ts) data.timestamps = ts;
+  return { data, truth: { userFactors, itemFactors, userBias, itemBias, mean } };
+}
+
+/**
+ * How many ratings each user gets: `total` draws by user popularity, then any user over the
+ * catalogue size gives its excess to users with room (so dense small sheets still fill exactly).
+ */
+function ratingsPerUser(users: number, items: number, total: number, skew: number, rand: () => number): Int32Array {
+  const counts = new Int32Array(users);
+  const pickUser = popularityPicker(users, skew, rand);
+  for (let k = 0; k < total; k++) counts[pickUser()]++;
+  let excess = 0;
+  for (let a = 0; a < users; a++) {
+    if (counts[a] > items) {
+      excess += counts[a] - items;
+      counts[a] = items;
+    }
+  }
+  for (let a = 0; excess > 0; a = (a + 1) % users) {
+    if (counts[a] < items) {
+      counts[a]++;
+      excess--;
+    }
+  }
+  return counts;
+}
+
+/**
+ * Writes `count` items not yet taken by `user` into out[at…], each drawn with probability
+ * proportional to weight(i) without replacement: the `count` largest keys rand^(1/w).
+ */
+function weightedWithoutReplacement(
+  items: number,
+  count: number,
+  weight: (i: number) => number,
+  takenBy: Int32Array,
+  user: number,
+  rand: () => number,
+  out: Int32Array,
+  at: number,
+): number {
+  const candidates: number[] = [];
+  const keys = new Float64Array(items);
+  for (let i = 0; i < items; i++) {
+    if (takenBy[i] === user) continue;
+    keys[i] = Math.log(rand() || Number.MIN_VALUE) / weight(i);
+    candidates.push(i);
+  }
+  candidates.sort((x, y) => keys[y] - keys[x]);
+  for (let k = 0; k < count; k++) {
+    takenBy[candidates[k]] = user;
+    out[at + k] = candidates[k];
+  }
+  return count;
 }
 
 /** Draws an index in [0, n) with weight (i+1)^-skew via binary search on the cumulative weights. */

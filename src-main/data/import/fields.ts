@@ -4,6 +4,8 @@
  * to span lines — in a ratings file that is always a broken quote, and refusing it keeps the
  * line numbers in our messages true.
  */
+import { TextDecoder } from 'node:util';
+
 const QUOTE = 0x22;
 const SPACE = 0x20;
 const MAX_FIELDS = 256;
@@ -80,8 +82,11 @@ export function splitFields(buf: Uint8Array, start: number, end: number, delim: 
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
-/** The text of field f, quotes undone. Throws TypeError on invalid UTF-8 (callers report it). */
-export function fieldText(buf: Uint8Array, out: FieldBounds, f: number): string {
-  const s = utf8.decode(buf.subarray(out.starts[f], out.ends[f]));
+/**
+ * The text of field f, quotes undone. With the default decoder, throws TypeError on invalid
+ * UTF-8 (callers report it).
+ */
+export function fieldText(buf: Uint8Array, out: FieldBounds, f: number, decoder: TextDecoder = utf8): string {
+  const s = decoder.decode(buf.subarray(out.starts[f], out.ends[f]));
   return out.escaped[f] ? s.replaceAll('""', '"') : s;
 }

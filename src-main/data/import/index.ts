@@ -9,10 +9,12 @@ import { dropDuplicatePairs } from './dedupe.ts';
 import { DataImportError } from './errors.ts';
 import { scanLines } from './line-reader.ts';
 import { type BadRowPolicy, RatingsParser } from './ratings-parser.ts';
-import { type DetectedFormat, type FormatOverrides, sniff } from './sniff.ts';
+import { type Delimiter, type DetectedFormat, type FormatOverrides, mapColumns, sniffLayout } from './sniff.ts';
+import { attachTitles, findTitlesFileBeside, readTitlesFile } from './titles.ts';
 
 export { DataImportError, type ImportErrorCode } from './errors.ts';
 export type { BadRowPolicy } from './ratings-parser.ts';
+export { attachTitles, findTitlesFileBeside, type ItemTitles, readTitlesFile } from './titles.ts';
 export type { ColumnMapping, ColumnRef, Delimiter, DetectedFormat, FormatKind, FormatOverrides } from './sniff.ts';
 
 export interface ImportProgress {
@@ -30,6 +32,11 @@ export interface ImportOptions extends FormatOverrides {
   scale?: { min: number; max: number };
   /** Keep the timestamp column when there is one (default true; the time split needs it). */
   timestamps?: boolean;
+  /**
+   * A titles file (u.item, movies.dat, movies.csv, or a CSV with id and title columns); default:
+   * the one MovieLens ships beside the ratings file, if present; false: none.
+   */
+  titles?: string | false;
   /** Called about every 4 MB read. */
   onProgress?: (p: ImportProgress) => void;
   /** Aborting makes the import reject with a DataImportError of code 'cancelled'. */
@@ -54,6 +61,9 @@ export interface ImportSummary {
   ratingMax: number;
   ratingMean: number;
   hasTimestamps: boolean;
+  /** The titles file read, and how many items it gave a title. */
+  titlesFile: string | null;
+  titled: number;
   bytes: number;
   seconds: number;
 }
@@ -64,6 +74,65 @@ export interface ImportResult {
 }
 
 const SAMPLE_BYTES = 64 << 10;
+const PREVIEW_ROWS = 20;
+
+export interface FilePreview {
+  file: string;
+  bytes: number;
+  /** Rough row count from the sample's mean line length (for "about 25M rows"). */
+  estimatedRows: number;
+  delimiter: Delimiter;
+  hasHeader: boolean;
+  header: string[] | null;
+  fieldCount: number;
+  /** The first data rows, split into fields. */
+  rows: string[][];
+  /** The format with its suggested column mapping, or null when no mapping could be found… */
+  format: DetectedFormat | null;
+  /** …and then why, as a one-line message (the user maps columns and previews again). */
+  problem: string | null;
+  /** The titles file that would be read by default. */
+  titlesFile: string | null;
+}
+
+/**
+ * The import dialog's preview: detected layout, the first rows and a suggested column mapping.
+ * Pass the user's choices (delimiter, header, columns) back in to preview again, then the same
+ * options to readRatingsFile. Rejects with DataImportError only when the file cannot be read as
+ * text at all (missing, empty, binary, wrong encoding).
+ */
+export async function previewFile(path: string, overrides: FormatOverrides = {}): Promise<FilePreview> {
+  const fh = await openForReading(path);
+  try {
+    const { size } = await fh.stat();
+    const sample = Buffer.alloc(Math.min(size, SAMPLE_BYTES));
+    await fh.read(sample, 0, sample.length, 0);
+    const layout = sniffLayout(path, sample, size <= SAMPLE_BYTES, overrides);
+    let format: DetectedFormat | null = null;
+    let problem: string | null = null;
+    try {
+      format = mapColumns(path, layout, overrides);
+    } catch (e) {
+      if (!(e instanceof DataImportError)) throw e;
+      problem = e.message;
+    }
+    return {
+      file: path,
+      bytes: size,
+      estimatedRows: Math.round(size / layout.bytesPerLine) - (layout.hasHeader ? 1 : 0),
+      delimiter: layout.delimiter,
+      hasHeader: layout.hasHeader,
+      header: layout.header,
+      fieldCount: layout.fieldCount,
+      rows: layout.rows.slice(0, PREVIEW_ROWS),
+      format,
+      problem,
+      titlesFile: findTitlesFileBeside(path),
+    };
+  } finally {
+    await fh.close();
+  }
+}
 
 export async function readRatingsFile(path: string, options: ImportOptions = {}): Promise<ImportResult> {
   const started = performance.now();
@@ -72,23 +141,24 @@ export async function readRatingsFile(path: string, options: ImportOptions = {})
     const { size } = await fh.stat();
     const sample = Buffer.alloc(Math.min(size, SAMPLE_BYTES));
     await fh.read(sample, 0, sample.length, 0);
-    const sniffed = sniff(path, sample, size <= SAMPLE_BYTES, options);
+    const layout = sniffLayout(path, sample, size <= SAMPLE_BYTES, options);
+    const format = mapColumns(path, layout, options);
     const parser = new RatingsParser(
       path,
-      sniffed.format,
+      format,
       {
         badRows: options.badRows ?? 'fail',
         maxBadRowExamples: options.maxBadRowExamples ?? 20,
         scale: options.scale,
         keepTimestamps: options.timestamps ?? true,
       },
-      Math.ceil((size / sniffed.bytesPerLine) * 1.1) + 1024,
+      Math.ceil((size / layout.bytesPerLine) * 1.1) + 1024,
     );
     await scanLines(
       path,
       fh,
       {
-        start: sniffed.bomLength,
+        start: layout.bomLength,
         signal: options.signal,
         onChunk: (bytesRead) => options.onProgress?.({ bytesRead, totalBytes: size, rows: parser.rows }),
       },
@@ -111,6 +181,8 @@ export async function readRatingsFile(path: string, options: ImportOptions = {})
       itemIds.length,
     );
     const data: RatingsDataset = { ...columns, userIds, itemIds };
+    const titlesFile = options.titles === false ? null : (options.titles ?? findTitlesFileBeside(path));
+    const titled = titlesFile ? attachTitles(data, await readTitlesFile(titlesFile)) : 0;
     const stats = ratingStats(data);
     options.onProgress?.({ bytesRead: size, totalBytes: size, rows: data.ratings.length });
     return {
@@ -123,11 +195,13 @@ export async function readRatingsFile(path: string, options: ImportOptions = {})
         duplicates,
         skipped: parser.skipped,
         badRowExamples: parser.badRowExamples,
-        format: sniffed.format,
+        format,
         ratingMin: stats.min,
         ratingMax: stats.max,
         ratingMean: stats.mean,
         hasTimestamps: data.timestamps !== undefined,
+        titlesFile,
+        titled,
         bytes: size,
         seconds: (performance.now() - started) / 1000,
       },

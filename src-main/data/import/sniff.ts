@@ -39,16 +39,6 @@ export interface DetectedFormat {
   columns: ColumnMapping;
 }
 
-export interface Sniffed {
-  format: DetectedFormat;
-  /** Bytes of a UTF-8 byte-order mark to skip (0 or 3). */
-  bomLength: number;
-  /** Mean bytes per line in the sample: sizes the arrays before parsing. */
-  bytesPerLine: number;
-  /** The complete lines of the sample, split on the delimiter (for the preview). */
-  rows: string[][];
-}
-
 const CANDIDATES: Delimiter[] = ['::', '\t', ',', ';', '|', ' '];
 const SAMPLE_LINES = 50;
 
@@ -60,7 +50,22 @@ const NAMES: Record<keyof ColumnMapping, string[]> = {
 };
 const normalise = (name: string) => name.toLowerCase().replace(/[^a-z0-9]/g, '');
 
-export function sniff(file: string, sample: Buffer, sampleIsWholeFile: boolean, overrides: FormatOverrides = {}): Sniffed {
+/** What the first lines say before any column is chosen: enough for a preview. */
+export interface Layout {
+  delimiter: Delimiter;
+  hasHeader: boolean;
+  header: string[] | null;
+  fieldCount: number;
+  /** 1-based line number of the first non-blank line (the header, when there is one). */
+  firstLine: number;
+  firstText: string;
+  bomLength: number;
+  bytesPerLine: number;
+  /** Data rows of the sample, split into fields. */
+  rows: string[][];
+}
+
+export function sniffLayout(file: string, sample: Buffer, sampleIsWholeFile: boolean, overrides: FormatOverrides = {}): Layout {
   const bomLength = sample[0] === 0xef && sample[1] === 0xbb && sample[2] === 0xbf ? 3 : 0;
   refuseNonText(file, sample);
   const lines = sampleLines(file, sample, bomLength, sampleIsWholeFile);
@@ -74,27 +79,35 @@ export function sniff(file: string, sample: Buffer, sampleIsWholeFile: boolean, 
     const n = splitFields(l.bytes, 0, l.bytes.length, delimBytes, bounds);
     return n < 0 ? [l.text] : Array.from({ length: Math.min(n, 256) }, (_, f) => fieldText(l.bytes, bounds, f));
   });
-  const first = rows[0];
-  const hasHeader = overrides.hasHeader ?? looksLikeHeader(first, rows[1]);
+  const hasHeader = overrides.hasHeader ?? looksLikeHeader(rows[0], rows[1]);
   if (hasHeader && rows.length === 1 && sampleIsWholeFile) {
     throw new DataImportError('header-only', file, nonBlank[0].line, 'the file has a header but no rating rows', showText(nonBlank[0].text));
   }
-  const header = hasHeader ? first : null;
-  const fieldCount = first.length;
-  const columns = header
-    ? mapByHeader(file, nonBlank[0].line, header, overrides.columns)
-    : mapByPosition(file, nonBlank[0].line, nonBlank[0].text, fieldCount, overrides.columns);
-  const kind = formatKind(delimiter, header, fieldCount);
-  const sampleBytes = lines.reduce((s, l) => s + l.bytes.length + 1, 0);
+  const sampleBytes = lines.reduce((sum, l) => sum + l.bytes.length + 1, 0);
   return {
-    format: { kind, label: describe(kind, delimiter, hasHeader), delimiter, hasHeader, header, fieldCount, columns },
+    delimiter,
+    hasHeader,
+    header: hasHeader ? rows[0] : null,
+    fieldCount: rows[0].length,
+    firstLine: nonBlank[0].line,
+    firstText: nonBlank[0].text,
     bomLength,
     bytesPerLine: lines.length ? sampleBytes / lines.length : 32,
     rows: hasHeader ? rows.slice(1) : rows,
   };
 }
 
-function refuseNonText(file: string, sample: Buffer): void {
+/** The format of a layout once user, item and rating columns are found (or given). */
+export function mapColumns(file: string, layout: Layout, overrides: FormatOverrides = {}): DetectedFormat {
+  const { delimiter, hasHeader, header, fieldCount } = layout;
+  const columns = header
+    ? mapByHeader(file, layout.firstLine, header, overrides.columns)
+    : mapByPosition(file, layout.firstLine, layout.firstText, fieldCount, overrides.columns);
+  const kind = formatKind(delimiter, header, fieldCount);
+  return { kind, label: describe(kind, delimiter, hasHeader), delimiter, hasHeader, header, fieldCount, columns };
+}
+
+export function refuseNonText(file: string, sample: Buffer): void {
   const magic = sample.subarray(0, 4).toString('latin1');
   if (magic.startsWith('PK\x03\x04')) {
     throw new DataImportError('binary', file, null, 'this is a zip archive (or an .xlsx workbook): extract the ratings file first, or open a workbook with "Open Excel workbook"');

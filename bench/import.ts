@@ -1,0 +1,89 @@
+/**
+ * Import benchmark: generates ratings.csv files of MovieLens-25M shape (userId,movieId,rating,
+ * timestamp; power-law popularity, half stars) once into the temp folder, then imports each in a
+ * fresh child process and prints wall time and peak resident memory (the child's maxRSS, so the
+ * generator's own memory does not count).
+ *
+ *   node --import tsx bench/import.ts [--rows 100000,1000000,25000000] [--json]
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, renameSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { readRatingsFile } from '../src-main/data/import/index.ts';
+import { generatePlanted } from '../src-main/data/synthetic.ts';
+import { writeRatingsCsv } from '../src-main/io/ratings-csv.ts';
+
+const ML25M = { users: 162_541, items: 59_047, ratings: 25_000_095 };
+
+/** A MovieLens-25M-like ratings.csv with `rows` ratings (users and items scaled by √(rows/25M)). */
+export async function ensureMovieLensShapedCsv(rows: number): Promise<string> {
+  const dir = join(tmpdir(), 'collabsheet-bench');
+  mkdirSync(dir, { recursive: true });
+  const path = join(dir, `ratings-ml25m-shape-${rows}.csv`);
+  if (existsSync(path)) return path;
+  const f = Math.sqrt(rows / ML25M.ratings);
+  const { data } = generatePlanted({
+    users: Math.round(ML25M.users * f),
+    items: Math.round(ML25M.items * f),
+    ratings: rows,
+    rank: 8,
+    noise: 0.8,
+    seed: 25,
+    mean: 3.5,
+    popularitySkew: 0.6,
+    userSkew: 0.5,
+    scale: { lo: 0.5, hi: 5, step: 0.5 },
+    timestamps: { start: 789_652_009, end: 1_574_327_703 },
+    idPrefix: { user: '', item: '' },
+  });
+  await writeRatingsCsv(data, `${path}.part`, { columns: { user: 'userId', item: 'movieId', rating: 'rating', timestamp: 'timestamp' } });
+  renameSync(`${path}.part`, path);
+  return path;
+}
+
+interface ChildResult {
+  rows: number;
+  users: number;
+  items: number;
+  seconds: number;
+  peakRssMB: number;
+  megabytes: number;
+}
+
+async function child(path: string): Promise<void> {
+  const { summary } = await readRatingsFile(path);
+  const result: ChildResult = {
+    rows: summary.rows,
+    users: summary.users,
+    items: summary.items,
+    seconds: summary.seconds,
+    peakRssMB: process.resourceUsage().maxRSS / 1024,
+    megabytes: summary.bytes / 2 ** 20,
+  };
+  process.stdout.write(`${JSON.stringify(result)}\n`);
+}
+
+async function main(): Promise<void> {
+  const args = process.argv.slice(2);
+  if (args[0] === '--child') return child(args[1]);
+  const rowsArg = args.indexOf('--rows');
+  const sizes = rowsArg >= 0 ? args[rowsArg + 1].split(',').map(Number) : [100_000, 1_000_000, 25_000_000];
+  const json = args.includes('--json');
+  for (const rows of sizes) {
+    const path = await ensureMovieLensShapedCsv(rows);
+    const run = spawnSync(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), '--child', path], { encoding: 'utf8' });
+    if (run.status !== 0) throw new Error(`import of ${path} failed: ${run.stderr}`);
+    const r = JSON.parse(run.stdout) as ChildResult;
+    if (json) console.log(JSON.stringify({ bench: 'import', ...r }));
+    else {
+      console.log(
+        `import ${String(r.rows).padStart(10)} rows (${r.megabytes.toFixed(0)} MB, ${r.users} users × ${r.items} items): ` +
+          `${r.seconds.toFixed(2)} s, peak RSS ${r.peakRssMB.toFixed(0)} MB`,
+      );
+    }
+  }
+}
+
+await main();
