@@ -1,0 +1,71 @@
+/**
+ * The `collabsheet` command line. Every failure a user can cause ends as one line on stderr and
+ * a non-zero exit code, never a stack trace: usage mistakes exit 2, bad data and failed runs 1.
+ * COLLABSHEET_DEBUG=1 adds the stack of unexpected errors, for us.
+ */
+import { DataImportError } from '../data/import/index.ts';
+import { CliUsageError, parseTrainArgs, TRAIN_USAGE } from './args.ts';
+import type { Output } from './train-command.ts';
+
+const USAGE = `usage: collabsheet <command> [options]
+
+commands:
+  train <ratings> [options]   train a model of fastbook ch. 8 and report RMSE per epoch
+                              (collabsheet train --help for its options)`;
+
+const stdio: Output = {
+  out: (line) => process.stdout.write(`${line}\n`),
+  err: (line) => process.stderr.write(`${line}\n`),
+};
+
+export async function main(argv: string[], io: Output = stdio): Promise<number> {
+  const [command, ...rest] = argv;
+  // Ctrl-C stops training between batches and still reports; a second one kills.
+  const cancel = new AbortController();
+  const onSigint = () => {
+    if (cancel.signal.aborted) process.exit(130);
+    cancel.abort();
+  };
+  process.on('SIGINT', onSigint);
+  try {
+    switch (command) {
+      case 'train': {
+        const cmd = parseTrainArgs(rest);
+        if (!cmd) {
+          io.out(TRAIN_USAGE);
+          return 0;
+        }
+        // Loaded on demand: the engine brings ONNX Runtime, which --help and usage errors don't need.
+        const { runTrain } = await import('./train-command.ts');
+        return await runTrain(cmd, io, cancel.signal);
+      }
+      case undefined:
+      case 'help':
+      case '--help':
+      case '-h':
+        io.out(USAGE);
+        return command === undefined ? 2 : 0;
+      default:
+        throw new CliUsageError(`unknown command '${command}'`);
+    }
+  } catch (e) {
+    return report(e, io);
+  } finally {
+    process.off('SIGINT', onSigint);
+  }
+}
+
+function report(e: unknown, io: Output): number {
+  if (e instanceof CliUsageError) {
+    io.err(`collabsheet: ${e.message} (see collabsheet train --help)`);
+    return 2;
+  }
+  if (e instanceof DataImportError) {
+    io.err(`collabsheet: ${e.message}`);
+    return 1;
+  }
+  const message = e instanceof Error ? e.message : String(e);
+  io.err(`collabsheet: ${message.split('\n')[0]}`);
+  if (process.env.COLLABSHEET_DEBUG && e instanceof Error && e.stack) io.err(e.stack);
+  return 1;
+}

@@ -1,0 +1,120 @@
+/**
+ * `collabsheet train`: read ratings, split or pair them with a validation file, train with the
+ * engine's trainer and report each epoch — as a table for people or JSON lines for machines.
+ */
+import { randomSplit } from '../data/split.ts';
+import type { RatingsDataset } from '../data/dataset.ts';
+import { readRatingsFile, type ImportSummary } from '../data/import/index.ts';
+import { createTrainer } from '../engine/train/trainer.ts';
+import type { EpochMetrics, StopReason } from '../engine/train/types.ts';
+import { configWarnings, type TrainCommand } from './args.ts';
+import { writeParams } from './export-params.ts';
+import { shareIds } from './share-ids.ts';
+import { type Column, fixed, formatHeader, formatRow } from './table.ts';
+
+/** Where the command writes: stdout carries results (JSON lines with --json), stderr the rest. */
+export interface Output {
+  out(line: string): void;
+  err(line: string): void;
+}
+
+interface Datasets {
+  train: RatingsDataset;
+  valid: RatingsDataset | null;
+  notes: string[];
+}
+
+const describe = (what: string, s: ImportSummary): string =>
+  `${what}: ${s.file} (${s.format.label}): ${s.rows} ratings, ${s.users} users, ${s.items} items` +
+  (s.duplicates ? `, ${s.duplicates} duplicate pairs (kept the last)` : '');
+
+async function loadData(cmd: TrainCommand): Promise<Datasets> {
+  const { data, summary } = await readRatingsFile(cmd.ratings);
+  const notes = [describe('train', summary)];
+  if (cmd.valid !== null) {
+    const v = await readRatingsFile(cmd.valid);
+    notes.push(describe('valid', v.summary));
+    const shared = shareIds(data, v.data);
+    if (shared.coldUsers || shared.coldItems) {
+      notes.push(`valid has ${shared.coldUsers} users and ${shared.coldItems} items not in train (cold starts)`);
+    }
+    return { train: shared.train, valid: shared.valid, notes };
+  }
+  if (cmd.validPct > 0) {
+    const split = randomSplit(data, cmd.validPct, cmd.config.seed);
+    notes.push(`random split (seed ${cmd.config.seed}): ${split.train.ratings.length} train, ${split.valid.ratings.length} valid ratings`);
+    return { train: split.train, valid: split.valid, notes };
+  }
+  return { train: data, valid: null, notes };
+}
+
+const COLUMNS: Column[] = [
+  { header: 'epoch', width: 5, align: 'right' },
+  { header: 'train_rmse', width: 10, align: 'right' },
+  { header: 'valid_rmse', width: 10, align: 'right' },
+  { header: 'train_mae', width: 9, align: 'right' },
+  { header: 'valid_mae', width: 9, align: 'right' },
+  { header: 'lr', width: 9, align: 'right' },
+  { header: 'seconds', width: 7, align: 'right' },
+];
+
+function epochLine(m: EpochMetrics, json: boolean): string {
+  if (json) {
+    return JSON.stringify({
+      epoch: m.epoch, train_rmse: m.trainRmse, valid_rmse: m.validRmse, lr: m.lr, seconds: m.seconds,
+    });
+  }
+  return formatRow(COLUMNS, [
+    String(m.epoch), fixed(m.trainRmse), fixed(m.validRmse), fixed(m.trainMae), fixed(m.validMae),
+    m.lr.toExponential(2), m.seconds.toFixed(2),
+  ]);
+}
+
+function describeStop(s: StopReason): string {
+  switch (s.kind) {
+    case 'cancelled': return 'cancelled';
+    case 'diverged': return `diverged: ${s.message}`;
+    case 'early-stopped': return `early-stopped (best epoch ${s.bestEpoch})`;
+  }
+}
+
+/** Runs the command; resolves to the process exit code. */
+export async function runTrain(cmd: TrainCommand, io: Output, signal?: AbortSignal): Promise<number> {
+  const started = performance.now();
+  const { train, valid, notes } = await loadData(cmd);
+  for (const w of configWarnings(cmd.config)) io.err(`warning: ${w}`);
+  if (!cmd.json) for (const n of notes) io.out(n);
+
+  const trainer = await createTrainer(train, valid, cmd.config);
+  let stopped: StopReason | null = null;
+  try {
+    if (!cmd.json) io.out(formatHeader(COLUMNS));
+    while (trainer.epochsDone < cmd.config.epochs && !stopped) {
+      const result = await trainer.runEpoch({ shouldStop: () => signal?.aborted ?? false });
+      if (result.metrics) io.out(epochLine(result.metrics, cmd.json));
+      stopped = result.stopped;
+    }
+    const final = trainer.evaluate();
+    const seconds = (performance.now() - started) / 1000;
+    if (cmd.json) {
+      io.out(JSON.stringify({
+        done: true, epochs: trainer.epochsDone, train_rmse: final.trainRmse, valid_rmse: final.validRmse,
+        seconds, ...(stopped ? { stopped: describeStop(stopped) } : {}),
+      }));
+    } else {
+      io.out(`done: ${trainer.epochsDone} epochs, train RMSE ${fixed(final.trainRmse)}, valid RMSE ${fixed(final.validRmse)}, ${seconds.toFixed(2)} s` +
+        (stopped ? ` (${describeStop(stopped)})` : ''));
+    }
+    if (cmd.out !== null) {
+      const files = await writeParams(cmd.out, trainer.exportParams().params, train.userIds, train.itemIds);
+      if (!cmd.json) io.out(`wrote ${files.join(', ')}`);
+    }
+  } finally {
+    await trainer.dispose();
+  }
+  if (stopped?.kind === 'diverged') {
+    io.err(`training diverged: ${stopped.message} (the last good parameters were kept; try a lower --lr)`);
+    return 1;
+  }
+  return stopped?.kind === 'cancelled' ? 130 : 0;
+}
