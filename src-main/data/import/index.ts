@@ -5,9 +5,10 @@
  */
 import { open, type FileHandle } from 'node:fs/promises';
 import { type RatingsDataset, ratingStats } from '../dataset.ts';
-import { dropDuplicatePairs } from './dedupe.ts';
+import { dropDuplicatePairs, type RatingColumns } from './dedupe.ts';
 import { DataImportError } from './errors.ts';
-import { scanLines } from './line-reader.ts';
+import { IdCoder } from './id-coder.ts';
+import { scanChunks } from './line-reader.ts';
 import { type BadRowPolicy, RatingsParser } from './ratings-parser.ts';
 import { type Delimiter, type DetectedFormat, type FormatOverrides, mapColumns, sniffLayout } from './sniff.ts';
 import { attachTitles, findTitlesFileBeside, readTitlesFile } from './titles.ts';
@@ -136,6 +137,55 @@ export async function previewFile(path: string, overrides: FormatOverrides = {})
 
 export async function readRatingsFile(path: string, options: ImportOptions = {}): Promise<ImportResult> {
   const started = performance.now();
+  const coders = { user: new IdCoder(), item: new IdCoder() };
+  const parsed = await parseFile(path, options, coders);
+  const data: RatingsDataset = { ...parsed.columns, userIds: coders.user.ids(), itemIds: coders.item.ids() };
+  const titles = await titlesFor(path, data, options);
+  return { data, summary: summarize(parsed, data, titles, started) };
+}
+
+export interface TrainValidResult {
+  /** Both share one id space: a code means the same user (item) in train and in valid. */
+  train: RatingsDataset;
+  valid: RatingsDataset;
+  summary: { train: ImportSummary; valid: ImportSummary };
+}
+
+/**
+ * A split given as two files (MovieLens u1.base + u1.test, or train.csv + valid.csv), coded with
+ * one id map so the model trained on one can be scored on the other. Duplicates are resolved
+ * within each file; a pair present in both files stays in both, as the files say.
+ */
+export async function readTrainValidFiles(trainPath: string, validPath: string, options: ImportOptions = {}): Promise<TrainValidResult> {
+  const started = performance.now();
+  const coders = { user: new IdCoder(), item: new IdCoder() };
+  const trainParsed = await parseFile(trainPath, options, coders);
+  const validParsed = await parseFile(validPath, options, coders);
+  const userIds = coders.user.ids();
+  const itemIds = coders.item.ids();
+  const train: RatingsDataset = { ...trainParsed.columns, userIds, itemIds };
+  const valid: RatingsDataset = { ...validParsed.columns, userIds, itemIds };
+  const titles = await titlesFor(trainPath, train, options);
+  if (train.itemTitles) valid.itemTitles = train.itemTitles;
+  if (train.itemGenres) valid.itemGenres = train.itemGenres;
+  return {
+    train,
+    valid,
+    summary: { train: summarize(trainParsed, train, titles, started), valid: summarize(validParsed, valid, titles, started) },
+  };
+}
+
+interface ParsedFile {
+  path: string;
+  size: number;
+  format: DetectedFormat;
+  columns: RatingColumns;
+  duplicates: number;
+  skipped: number;
+  badRowExamples: string[];
+}
+
+async function parseFile(path: string, options: ImportOptions, coders: { user: IdCoder; item: IdCoder }): Promise<ParsedFile> {
   const fh = await openForReading(path);
   try {
     const { size } = await fh.stat();
@@ -143,18 +193,14 @@ export async function readRatingsFile(path: string, options: ImportOptions = {})
     await fh.read(sample, 0, sample.length, 0);
     const layout = sniffLayout(path, sample, size <= SAMPLE_BYTES, options);
     const format = mapColumns(path, layout, options);
-    const parser = new RatingsParser(
-      path,
-      format,
-      {
-        badRows: options.badRows ?? 'fail',
-        maxBadRowExamples: options.maxBadRowExamples ?? 20,
-        scale: options.scale,
-        keepTimestamps: options.timestamps ?? true,
-      },
-      Math.ceil((size / layout.bytesPerLine) * 1.1) + 1024,
-    );
-    await scanLines(
+    const rules = {
+      badRows: options.badRows ?? 'fail',
+      maxBadRowExamples: options.maxBadRowExamples ?? 20,
+      scale: options.scale,
+      keepTimestamps: options.timestamps ?? true,
+    };
+    const parser = new RatingsParser(path, format, rules, await estimateRows(fh, size, layout.bytesPerLine), coders);
+    await scanChunks(
       path,
       fh,
       {
@@ -162,53 +208,65 @@ export async function readRatingsFile(path: string, options: ImportOptions = {})
         signal: options.signal,
         onChunk: (bytesRead) => options.onProgress?.({ bytesRead, totalBytes: size, rows: parser.rows }),
       },
-      parser.onLine,
+      parser.parseLines,
     );
     if (parser.rows === 0) {
       const problem = parser.skipped > 0 ? `all ${parser.skipped} rows are bad, e.g. ${parser.badRowExamples[0]}` : 'the file has a header but no rating rows';
       throw new DataImportError(parser.skipped > 0 ? 'bad-row' : 'header-only', path, null, problem);
     }
-    const userIds = parser.userCoder.ids();
-    const itemIds = parser.itemCoder.ids();
-    const { data: columns, duplicates } = dropDuplicatePairs(
-      {
-        users: parser.users.finish(),
-        items: parser.items.finish(),
-        ratings: parser.ratings.finish(),
-        timestamps: parser.timestamps?.finish(),
-      },
-      userIds.length,
-      itemIds.length,
-    );
-    const data: RatingsDataset = { ...columns, userIds, itemIds };
-    const titlesFile = options.titles === false ? null : (options.titles ?? findTitlesFileBeside(path));
-    const titled = titlesFile ? attachTitles(data, await readTitlesFile(titlesFile)) : 0;
-    const stats = ratingStats(data);
-    options.onProgress?.({ bytesRead: size, totalBytes: size, rows: data.ratings.length });
-    return {
-      data,
-      summary: {
-        file: path,
-        rows: data.ratings.length,
-        users: userIds.length,
-        items: itemIds.length,
-        duplicates,
-        skipped: parser.skipped,
-        badRowExamples: parser.badRowExamples,
-        format,
-        ratingMin: stats.min,
-        ratingMax: stats.max,
-        ratingMean: stats.mean,
-        hasTimestamps: data.timestamps !== undefined,
-        titlesFile,
-        titled,
-        bytes: size,
-        seconds: (performance.now() - started) / 1000,
-      },
-    };
+    const { data: columns, duplicates } = dropDuplicatePairs(parser.columns.finish(), coders.user.size, coders.item.size);
+    options.onProgress?.({ bytesRead: size, totalBytes: size, rows: columns.ratings.length });
+    return { path, size, format, columns, duplicates, skipped: parser.skipped, badRowExamples: parser.badRowExamples };
   } finally {
     await fh.close();
   }
+}
+
+async function titlesFor(path: string, data: RatingsDataset, options: ImportOptions): Promise<{ file: string | null; titled: number }> {
+  const file = options.titles === false ? null : (options.titles ?? findTitlesFileBeside(path));
+  return { file, titled: file ? attachTitles(data, await readTitlesFile(file)) : 0 };
+}
+
+function summarize(p: ParsedFile, data: RatingsDataset, titles: { file: string | null; titled: number }, started: number): ImportSummary {
+  const stats = ratingStats(data);
+  return {
+    file: p.path,
+    rows: data.ratings.length,
+    users: data.userIds.length,
+    items: data.itemIds.length,
+    duplicates: p.duplicates,
+    skipped: p.skipped,
+    badRowExamples: p.badRowExamples,
+    format: p.format,
+    ratingMin: stats.min,
+    ratingMax: stats.max,
+    ratingMean: stats.mean,
+    hasTimestamps: data.timestamps !== undefined,
+    titlesFile: titles.file,
+    titled: titles.titled,
+    bytes: p.size,
+    seconds: (performance.now() - started) / 1000,
+  };
+}
+
+/**
+ * Rows to allocate for: the file size over the mean line length of three samples (start, middle,
+ * end — ids grow longer down a sorted file), plus 3%. A close estimate means no growth copies.
+ */
+async function estimateRows(fh: FileHandle, size: number, bytesPerLineAtStart: number): Promise<number> {
+  let bytes = 0;
+  let lines = 0;
+  const probe = Buffer.alloc(SAMPLE_BYTES);
+  for (const at of [size / 2, size - SAMPLE_BYTES]) {
+    if (at <= SAMPLE_BYTES) continue;
+    const { bytesRead } = await fh.read(probe, 0, SAMPLE_BYTES, Math.floor(at));
+    const first = probe.indexOf(0x0a);
+    const last = probe.subarray(0, bytesRead).lastIndexOf(0x0a);
+    for (let i = first; i >= 0 && i < last; i = probe.indexOf(0x0a, i + 1)) lines++;
+    bytes += last - first;
+  }
+  const perLine = lines > 0 ? (bytes / lines + bytesPerLineAtStart) / 2 : bytesPerLineAtStart;
+  return Math.ceil((size / perLine) * 1.03) + 1024;
 }
 
 async function openForReading(path: string): Promise<FileHandle> {

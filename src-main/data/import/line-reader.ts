@@ -16,44 +16,60 @@ export interface ScanOptions {
 }
 
 /**
- * Calls `onLine(buf, start, end, lineNumber)` for every line of the file, `\n` and a trailing
- * `\r` excluded, reading fixed chunks into one reused buffer: memory stays at a few MB whatever
- * the file size. Line numbers are 1-based and count every line, blank ones included, so they
- * match an editor's.
+ * Reads the file in fixed chunks into one reused buffer (memory stays at a few MB whatever the
+ * file size) and hands over runs of whole lines: `onLines(buf, start, end, linesBefore)` gets
+ * bytes [start, end) ending just after a `\n` (or at end of file) and returns how many lines it
+ * consumed. Line numbers are 1-based and count every line, blank ones included, so they match an
+ * editor's.
  */
-export async function scanLines(
+export async function scanChunks(
   file: string,
   fh: FileHandle,
   options: ScanOptions,
-  onLine: (buf: Buffer, start: number, end: number, line: number) => void,
+  onLines: (buf: Buffer, start: number, end: number, linesBefore: number) => number,
 ): Promise<number> {
   const buf = Buffer.allocUnsafe(CHUNK_BYTES + MAX_LINE_BYTES);
   let carry = 0; // bytes of an unfinished line kept at the start of buf
   let position = options.start;
-  let line = 0;
+  let lines = 0;
   for (;;) {
     if (options.signal?.aborted) throw new DataImportError('cancelled', file, null, 'import cancelled');
     const { bytesRead } = await fh.read(buf, carry, CHUNK_BYTES, position);
     position += bytesRead;
     const filled = carry + bytesRead;
-    const eof = bytesRead === 0;
-    const view = buf.subarray(0, filled); // indexOf must not find stale newlines past `filled`
-    let lineStart = 0;
-    for (;;) {
-      const nl = view.indexOf(NEWLINE, lineStart);
-      if (nl === -1) break;
-      onLine(buf, lineStart, nl > lineStart && buf[nl - 1] === CR ? nl - 1 : nl, ++line);
-      lineStart = nl + 1;
+    if (bytesRead === 0) {
+      if (filled > 0) lines += onLines(buf, 0, filled, lines);
+      return lines;
     }
-    if (eof) {
-      if (lineStart < filled) onLine(buf, lineStart, buf[filled - 1] === CR ? filled - 1 : filled, ++line);
-      return line;
-    }
-    carry = filled - lineStart;
+    const wholeLines = buf.subarray(0, filled).lastIndexOf(NEWLINE) + 1;
+    if (wholeLines > 0) lines += onLines(buf, 0, wholeLines, lines);
+    carry = filled - wholeLines;
     if (carry > MAX_LINE_BYTES) {
-      throw new DataImportError('line-too-long', file, line + 1, `line longer than ${MAX_LINE_BYTES >> 20} MB: not a ratings file?`);
+      throw new DataImportError('line-too-long', file, lines + 1, `line longer than ${MAX_LINE_BYTES >> 20} MB: not a ratings file?`);
     }
-    buf.copyWithin(0, lineStart, filled);
+    buf.copyWithin(0, wholeLines, filled);
     options.onChunk?.(position - carry);
   }
+}
+
+/**
+ * Calls `onLine(buf, start, end, line)` for each line in [start, end), the `\n` and a trailing
+ * `\r` excluded; returns the number of lines.
+ */
+export function forEachLine(
+  buf: Buffer,
+  start: number,
+  end: number,
+  linesBefore: number,
+  onLine: (buf: Buffer, start: number, end: number, line: number) => void,
+): number {
+  let line = linesBefore;
+  let i = start;
+  while (i < end) {
+    let nl = buf.indexOf(NEWLINE, i);
+    if (nl === -1 || nl >= end) nl = end;
+    onLine(buf, i, nl > i && buf[nl - 1] === CR ? nl - 1 : nl, ++line);
+    i = nl + 1;
+  }
+  return line - linesBefore;
 }
