@@ -3,6 +3,7 @@
  * on. Everything is plain data (structured-clone and JSON safe) so it crosses worker and IPC
  * boundaries unchanged.
  */
+import type { OptimizerState } from '../optim/types.ts';
 
 export type ModelKind = 'dot' | 'dotbias' | 'nn' | 'classes';
 export type InitKind = 'trunc-normal' | 'uniform';
@@ -87,4 +88,18 @@ export interface Snapshot {
   itemBias: number[];
   /** userRows.length × itemRows.length, row-major. */
   predictions: number[];
+}
+
+/** One parameter tensor as plain data: row-major values and the full shape. */
+export interface ParamTensor {
+  shape: number[];
+  data: Float32Array;
+}
+
+/** Everything needed to resume training: parameters by name and the optimizer's state. */
+export interface ModelParams {
+  /** user_factors [nUsers, k], item_factors [nItems, k], user_bias [nUsers], item_bias [nItems], or the NN's weights. */
+  params: Record<string, ParamTensor>;
+  /** Moments and step count of the stepper optimizer; null for L-BFGS (its history is rebuilt). */
+  optimizer: OptimizerState | null;
 }

@@ -1,0 +1,119 @@
+/**
+ * The parameter tables: allocated from the model's specs, initialised by name, grown in place
+ * when new users or items arrive (old rows kept, new rows freshly initialised), exported as
+ * plain data, and checkpointed into pre-allocated copies (the NaN guard's "last good" state and
+ * early stopping's best epoch) without allocating per epoch.
+ */
+import { type ParamSpec, initParam, rowSize } from '../models/index.ts';
+import type { Param } from '../optim/index.ts';
+import type { InitKind, ParamTensor } from './types.ts';
+
+export interface TableRows {
+  users: number;
+  items: number;
+}
+
+export class ParamStore {
+  /** Optimizer-ready views (name, data, rowSize), in the model's parameter order. */
+  params: Param[];
+  private rows: TableRows;
+
+  constructor(readonly specs: readonly ParamSpec[], rows: TableRows, private readonly init: InitKind, rand: () => number) {
+    this.rows = { ...rows };
+    this.params = specs.map((spec) => ({
+      name: spec.name,
+      data: new Float32Array(this.rowCount(spec) * rowSize(spec)),
+      rowSize: rowSize(spec),
+    }));
+    this.reinit(rand);
+  }
+
+  get tableRows(): TableRows {
+    return { ...this.rows };
+  }
+
+  /** Full shape of parameter i: [rows, ...row shape] for tables, the declared shape otherwise. */
+  shape(i: number): number[] {
+    const spec = this.specs[i];
+    return spec.lookup ? [this.rowCount(spec), ...spec.shape] : [...spec.shape];
+  }
+
+  reinit(rand: () => number): void {
+    this.specs.forEach((spec, i) => initParam(this.params[i].data, spec.init, this.init, rand));
+  }
+
+  /**
+   * Makes room for more users/items. Returns true when any table was reallocated (callers must
+   * re-bind tensors and the optimizer). Tables never shrink: codes are stable across edits.
+   */
+  grow(rows: TableRows, rand: () => number): boolean {
+    const next = { users: Math.max(rows.users, this.rows.users), items: Math.max(rows.items, this.rows.items) };
+    if (next.users === this.rows.users && next.items === this.rows.items) return false;
+    this.rows = next;
+    this.params = this.params.map((p, i) => {
+      const spec = this.specs[i];
+      const size = this.rowCount(spec) * rowSize(spec);
+      if (size === p.data.length) return p;
+      const data = new Float32Array(size);
+      initParam(data, spec.init, this.init, rand);
+      data.set(p.data);
+      return { ...p, data };
+    });
+    return true;
+  }
+
+  export(): Record<string, ParamTensor> {
+    return Object.fromEntries(this.params.map((p, i) => [p.name, { shape: this.shape(i), data: p.data.slice() }]));
+  }
+
+  /**
+   * Loads saved values. Tables may have been saved with fewer rows (users added since): those
+   * rows are copied and the rest keep their current values. Anything else must match exactly.
+   */
+  import(saved: Readonly<Record<string, ParamTensor>>): void {
+    this.params.forEach((p, i) => {
+      const s = saved[p.name];
+      if (!s) throw new Error(`saved parameters have no ${p.name}`);
+      const want = this.shape(i);
+      const spec = this.specs[i];
+      const rowsOk = spec.lookup ? s.shape[0] <= want[0] : s.shape[0] === want[0];
+      if (!rowsOk || s.shape.length !== want.length || s.shape.slice(1).some((d, j) => d !== want[j + 1]) || s.data.length !== s.shape.reduce((a, b) => a * b, 1)) {
+        throw new Error(`saved ${p.name} has shape [${s.shape}], the model needs [${want}]`);
+      }
+      p.data.set(s.data);
+    });
+  }
+
+  private rowCount(spec: ParamSpec): number {
+    return spec.lookup === 'user' ? this.rows.users : spec.lookup === 'item' ? this.rows.items : 1;
+  }
+}
+
+/** A copy of every parameter, refreshed in place (reallocated only after the tables grew). */
+export class Checkpoint {
+  private copies: Float32Array[] = [];
+  /** The epoch the copy was taken at (0 = before training). */
+  epoch = -1;
+
+  capture(params: readonly Param[], epoch: number): void {
+    if (this.copies.length !== params.length || this.copies.some((c, i) => c.length !== params[i].data.length)) {
+      this.copies = params.map((p) => new Float32Array(p.data.length));
+    }
+    params.forEach((p, i) => this.copies[i].set(p.data));
+    this.epoch = epoch;
+  }
+
+  get captured(): boolean {
+    return this.epoch >= 0;
+  }
+
+  restore(params: readonly Param[]): void {
+    if (!this.captured) throw new Error('no checkpoint to restore');
+    // After growth the copy covers the old rows; new rows keep their fresh initialisation.
+    params.forEach((p, i) => p.data.set(this.copies[i].subarray(0, Math.min(this.copies[i].length, p.data.length))));
+  }
+
+  clear(): void {
+    this.epoch = -1;
+  }
+}

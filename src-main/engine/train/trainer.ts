@@ -1,0 +1,412 @@
+/**
+ * The epoch loop: ONNX Runtime computes the loss and gradients of a batch (the graph built by
+ * models/), the TypeScript optimizer (optim/) steps the parameter tables in place, and the
+ * forward-only graph measures RMSE/MAE after each epoch. See TRAINER_API in the issue notes for
+ * the contract; this file is its only implementation.
+ *
+ * Determinism: shuffling, initialisation and dropout masks each draw from their own mulberry32
+ * stream derived from config.seed, and ONNX Runtime with a fixed thread count is deterministic
+ * for these graphs, so the same seed and threads give bit-identical runs.
+ */
+import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
+import { type RatingsDataset, itemCount, userCount } from '../../data/dataset.ts';
+import { mulberry32, shuffleInPlace } from '../../data/random.ts';
+import { type ParamSpec, buildModelGraph, defineModel, modelBytes } from '../models/index.ts';
+import {
+  type Grad, type HyperSchedules, Lbfgs, type Optimizer, applySchedules, createOptimizer, flatLength, packGrads, packParams,
+  schedulesFor, unpackParams,
+} from '../optim/index.ts';
+import { type Session, createSession } from '../runtime/session.ts';
+import { Batches } from './batches.ts';
+import { Checkpoint, ParamStore, type TableRows } from './params.ts';
+import { Predictor } from './predictor.ts';
+import type { EpochMetrics, ModelParams, Snapshot, StopReason, TrainConfig, TrainProgress } from './types.ts';
+
+export interface EpochHooks {
+  onProgress?(p: TrainProgress): void;
+  shouldStop?(): boolean;
+}
+
+export interface EpochResult {
+  metrics: EpochMetrics | null;
+  stopped: StopReason | null;
+}
+
+export interface Fit {
+  trainRmse: number;
+  trainMae: number;
+  validRmse: number | null;
+  validMae: number | null;
+}
+
+export interface Trainer {
+  readonly config: TrainConfig;
+  readonly epochsDone: number;
+  /** Why the requested device is not used (e.g. no CUDA in this build); null when it is. */
+  readonly deviceNotice: string | null;
+  /**
+   * One epoch (or, in full-batch L-BFGS mode, one iteration) with the schedule spanning
+   * config.epochs. shouldStop is polled between batches; onProgress is throttled (~10/s).
+   */
+  runEpoch(hooks?: EpochHooks): Promise<EpochResult>;
+  /** Metrics of the current parameters without training. */
+  evaluate(): Fit;
+  /** Cheap UI view: factors/biases of chosen rows + predictions for the userRows × itemRows block. */
+  snapshot(userRows: number[], itemRows: number[]): Snapshot;
+  predict(users: Int32Array, items: Int32Array): Float32Array;
+  /** New ratings (same id maps, or more users/items: new rows get fresh init); parameters kept. */
+  setData(train: RatingsDataset, valid: RatingsDataset | null): void;
+  /** Re-initialise parameters, optimizer state and shuffling from a seed; epochsDone back to 0. */
+  reinit(seed: number): void;
+  /** Plain-data parameters and optimizer state, for save/load/export. */
+  exportParams(): ModelParams;
+  importParams(p: ModelParams): void;
+  dispose(): Promise<void>;
+}
+
+export async function createTrainer(train: RatingsDataset, valid: RatingsDataset | null, config: TrainConfig): Promise<Trainer> {
+  return new CollabTrainer(train, valid, config);
+}
+
+/** onProgress at most this often. */
+const PROGRESS_MS = 100;
+/** The loop hands the event loop a turn this often, so a stop request arrives well within 100 ms. */
+const YIELD_MS = 20;
+
+/** Independent, reproducible random streams from one seed. */
+const streams = (seed: number) => ({
+  init: mulberry32(seed),
+  shuffle: mulberry32(seed ^ 0x5bd1e995),
+  dropout: mulberry32(seed ^ 0x27d4eb2f),
+});
+
+class CollabTrainer implements Trainer {
+  epochsDone = 0;
+  readonly deviceNotice: string | null;
+  private train: RatingsDataset;
+  private valid: RatingsDataset | null;
+  private readonly specs: readonly ParamSpec[];
+  private readonly classes: number[] | null;
+  private readonly trainSession: Session;
+  private readonly predictSession: Session;
+  private readonly store: ParamStore;
+  private readonly predictor: Predictor;
+  private batches: Batches;
+  private order: Int32Array;
+  private rand: ReturnType<typeof streams>;
+  private readonly stepper: SteppedOptimizer | null;
+  private readonly solver: FullBatchSolver | null;
+  /** The NaN guard's last good parameters (start of the current epoch). */
+  private readonly lastGood = new Checkpoint();
+  private readonly best = new Checkpoint();
+  private bestValid = Infinity;
+
+  constructor(train: RatingsDataset, valid: RatingsDataset | null, readonly config: TrainConfig) {
+    validateConfig(config);
+    checkData(train);
+    this.train = train;
+    this.valid = valid;
+    const rows = tableRows(train, valid);
+    const model = defineModel(config.model, { ...rows, ratings: train.ratings });
+    this.classes = model.classes;
+    const trainGraph = buildModelGraph(model.definition, 'float32', 'train');
+    const predictGraph = buildModelGraph(model.definition, 'float32', 'predict');
+    this.specs = trainGraph.builder.params.map((p) => p.spec);
+    const sessionConfig = { threads: config.threads, device: config.device };
+    this.trainSession = createSession(modelBytes(trainGraph), sessionConfig);
+    this.predictSession = createSession(modelBytes(predictGraph), sessionConfig);
+    this.deviceNotice = this.trainSession.notice;
+
+    this.rand = streams(config.seed);
+    this.store = new ParamStore(this.specs, rows, config.model.init, this.rand.init);
+    this.batches = new Batches(batchCapacity(config, train), this.specs, trainGraph.builder.masks.map((m) => m.spec));
+    this.predictor = new Predictor(this.predictSession, this.specs);
+    this.order = identity(train.ratings.length);
+    if (config.optim.optimizer === 'lbfgs') {
+      this.stepper = null;
+      this.solver = new FullBatchSolver(this.store, config.optim.wd, () => this.fullBatch());
+    } else {
+      const optimizer = createOptimizer(this.store.params, config.optim, { mode: 'lazy' });
+      this.stepper = { optimizer, schedules: schedulesFor(config.optim.schedule, config.optim.lr, optimizer.hypers.mom) };
+      this.solver = null;
+    }
+    this.bindParams();
+  }
+
+  async runEpoch(hooks: EpochHooks = {}): Promise<EpochResult> {
+    if (hooks.shouldStop?.()) return { metrics: null, stopped: { kind: 'cancelled' } };
+    const started = performance.now();
+    this.lastGood.capture(this.store.params, this.epochsDone);
+    const outcome = this.solver ? await this.solverIteration() : await this.epochOfBatches(hooks, started);
+    if (outcome.stopped) return { metrics: null, stopped: outcome.stopped };
+
+    this.epochsDone++;
+    const fit = this.evaluate();
+    if (!Number.isFinite(fit.trainRmse) || (fit.validRmse !== null && !Number.isFinite(fit.validRmse))) {
+      return { metrics: null, stopped: this.diverge(`train RMSE became ${fit.trainRmse} after epoch ${this.epochsDone}`) };
+    }
+    const metrics: EpochMetrics = { epoch: this.epochsDone, ...fit, lr: outcome.lr, seconds: (performance.now() - started) / 1000 };
+    return { metrics, stopped: this.earlyStop(fit.validRmse) };
+  }
+
+  /** One pass over the shuffled training set in mini-batches. */
+  private async epochOfBatches(hooks: EpochHooks, started: number): Promise<{ lr: number; stopped: StopReason | null }> {
+    const { optimizer, schedules } = this.stepper!;
+    const n = this.train.ratings.length;
+    const bs = this.batches.capacity;
+    const nBatches = Math.ceil(n / bs);
+    const totalSteps = this.config.epochs * nBatches;
+    const hasMasks = this.batches.hasMasks;
+    shuffleInPlace(this.order, this.rand.shuffle);
+    let lastProgress = started;
+    let lastYield = started;
+    for (let b = 0; b < nBatches; b++) {
+      if (b > 0 && hooks.shouldStop?.()) return { lr: optimizer.hypers.lr, stopped: { kind: 'cancelled' } };
+      const count = this.batches.fill(this.train, this.order, b * bs, Math.min(n, (b + 1) * bs));
+      if (hasMasks) this.batches.drawMasks(count, this.rand.dropout);
+      const loss = this.batches.run(this.trainSession, count);
+      applySchedules(optimizer, schedules, Math.min(1, (this.epochsDone * nBatches + b) / totalSteps));
+      if (!Number.isFinite(loss)) {
+        const lr = optimizer.hypers.lr.toPrecision(3);
+        return { lr: optimizer.hypers.lr, stopped: this.diverge(`the loss became ${loss} at epoch ${this.epochsDone + 1}, batch ${b + 1} of ${nBatches} (lr ${lr})`) };
+      }
+      optimizer.step(this.batches.grads);
+
+      const now = performance.now();
+      if (hooks.onProgress && now - lastProgress >= PROGRESS_MS) {
+        lastProgress = now;
+        hooks.onProgress({ epoch: this.epochsDone + 1, fraction: (b + 1) / nBatches, lr: optimizer.hypers.lr, elapsedSeconds: (now - started) / 1000 });
+      }
+      if (now - lastYield >= YIELD_MS) {
+        await yieldToEventLoop();
+        lastYield = performance.now();
+      }
+    }
+    return { lr: optimizer.hypers.lr, stopped: null };
+  }
+
+  /** Full batch, L-BFGS: one iteration (a direction and a line search) is one "epoch". */
+  private async solverIteration(): Promise<{ lr: number; stopped: StopReason | null }> {
+    const it = await this.solver!.iterate();
+    if (!Number.isFinite(it.loss)) {
+      return { lr: it.step, stopped: this.diverge(`the loss became ${it.loss} in L-BFGS iteration ${it.iteration}`) };
+    }
+    return { lr: it.step, stopped: null };
+  }
+
+  /** The full training set as one batch, without dropout: L-BFGS's objective. */
+  private fullBatch(): { loss: number; grads: readonly Grad[] } {
+    const n = this.batches.fillRange(this.train, 0, this.train.ratings.length);
+    this.batches.noDropout(n);
+    return { loss: this.batches.run(this.trainSession, n), grads: this.batches.grads };
+  }
+
+  private diverge(what: string): StopReason {
+    this.lastGood.restore(this.store.params);
+    this.stepper?.optimizer.reset();
+    this.solver?.restart();
+    const when = this.lastGood.epoch === 0 ? 'their values before training' : `their values after epoch ${this.lastGood.epoch}`;
+    return { kind: 'diverged', message: `${what}; parameters restored to ${when} and the optimizer state reset — try a lower learning rate` };
+  }
+
+  private earlyStop(validRmse: number | null): StopReason | null {
+    const patience = this.config.earlyStopPatience;
+    if (patience <= 0 || validRmse === null) return null;
+    if (validRmse < this.bestValid) {
+      this.bestValid = validRmse;
+      this.best.capture(this.store.params, this.epochsDone);
+      return null;
+    }
+    if (this.epochsDone - this.best.epoch < patience) return null;
+    this.best.restore(this.store.params);
+    this.solver?.restart();
+    return { kind: 'early-stopped', bestEpoch: this.best.epoch };
+  }
+
+  evaluate(): Fit {
+    const t = this.predictor.errors(this.train);
+    const v = this.valid && this.valid.ratings.length > 0 ? this.predictor.errors(this.valid) : null;
+    return { trainRmse: t.rmse, trainMae: t.mae, validRmse: v?.rmse ?? null, validMae: v?.mae ?? null };
+  }
+
+  predict(users: Int32Array, items: Int32Array): Float32Array {
+    const { users: nu, items: ni } = this.store.tableRows;
+    checkCodes(users, nu, 'user');
+    checkCodes(items, ni, 'item');
+    return this.predictor.predict(users, items);
+  }
+
+  snapshot(userRows: number[], itemRows: number[]): Snapshot {
+    const pairsU = new Int32Array(userRows.length * itemRows.length);
+    const pairsI = new Int32Array(pairsU.length);
+    userRows.forEach((u, a) => itemRows.forEach((i, b) => {
+      pairsU[a * itemRows.length + b] = u;
+      pairsI[a * itemRows.length + b] = i;
+    }));
+    const predictions = Array.from(this.predict(pairsU, pairsI));
+    const rowsOf = (name: string, rows: number[]): number[] => {
+      const p = this.store.params.find((q) => q.name === name);
+      if (!p) return [];
+      return rows.flatMap((r) => Array.from(p.data.subarray(r * p.rowSize, (r + 1) * p.rowSize)));
+    };
+    return {
+      userRows: [...userRows],
+      itemRows: [...itemRows],
+      userFactors: rowsOf('user_factors', userRows),
+      itemFactors: rowsOf('item_factors', itemRows),
+      userBias: rowsOf('user_bias', userRows),
+      itemBias: rowsOf('item_bias', itemRows),
+      predictions,
+    };
+  }
+
+  setData(train: RatingsDataset, valid: RatingsDataset | null): void {
+    checkData(train);
+    if (this.classes) {
+      const known = new Set(this.classes);
+      const stranger = train.ratings.find((r) => !known.has(r));
+      if (stranger !== undefined) throw new Error(`rating ${stranger} is not one of the classes this model was built with (${this.classes.join(', ')}); rebuild the model`);
+    }
+    this.train = train;
+    this.valid = valid;
+    if (this.order.length !== train.ratings.length) this.order = identity(train.ratings.length);
+    const capacity = batchCapacity(this.config, train);
+    if (capacity !== this.batches.capacity) this.batches = new Batches(capacity, this.specs, this.batches.maskSpecs);
+    if (this.store.grow(tableRows(train, valid), this.rand.init)) this.stepper?.optimizer.setParams(this.store.params);
+    this.bindParams();
+    this.solver?.restart();
+  }
+
+  reinit(seed: number): void {
+    this.rand = streams(seed);
+    this.store.reinit(this.rand.init);
+    this.stepper?.optimizer.reset();
+    this.solver?.restart();
+    this.order = identity(this.train.ratings.length);
+    this.epochsDone = 0;
+    this.best.clear();
+    this.bestValid = Infinity;
+  }
+
+  exportParams(): ModelParams {
+    return { params: this.store.export(), optimizer: this.stepper?.optimizer.exportState() ?? null };
+  }
+
+  importParams(p: ModelParams): void {
+    this.store.import(p.params);
+    const optimizer = this.stepper?.optimizer;
+    if (optimizer) {
+      const sameSize = this.store.params.every((q) => p.params[q.name].data.length === q.data.length);
+      if (p.optimizer && sameSize) optimizer.importState(p.optimizer);
+      else optimizer.reset();
+    }
+    this.solver?.restart();
+  }
+
+  async dispose(): Promise<void> {
+    this.trainSession.dispose();
+    this.predictSession.dispose();
+  }
+
+  /** Points every tensor at the current parameter tables (after creation or growth). */
+  private bindParams(): void {
+    const shapes = this.specs.map((_, i) => this.store.shape(i));
+    this.batches.bindParams(this.store.params, shapes);
+    this.predictor.bindParams(this.store.params, shapes);
+    this.solver?.resize();
+  }
+}
+
+interface SteppedOptimizer {
+  optimizer: Optimizer;
+  schedules: HyperSchedules;
+}
+
+/**
+ * L-BFGS over all parameters as one float64 vector. Weight decay is an L2 penalty here
+ * ((wd/2)·Σp², fastai's l2_reg form): "decoupled" has no meaning without a learning rate.
+ */
+class FullBatchSolver {
+  private x = new Float64Array(0);
+  private lbfgs: Lbfgs | null = null;
+
+  constructor(
+    private readonly store: ParamStore,
+    private readonly wd: number,
+    private readonly runFullBatch: () => { loss: number; grads: readonly Grad[] },
+  ) {}
+
+  async iterate() {
+    if (!this.lbfgs) this.lbfgs = new Lbfgs(packParams(this.store.params, this.x), (x, grad) => this.objective(x, grad));
+    const it = await this.lbfgs.step();
+    unpackParams(this.lbfgs.x, this.store.params);
+    return it;
+  }
+
+  /** The objective changed (data, parameters): start over from the current parameters. */
+  restart(): void {
+    this.lbfgs = null;
+  }
+
+  resize(): void {
+    const n = flatLength(this.store.params);
+    if (n !== this.x.length) this.x = new Float64Array(n);
+    this.restart();
+  }
+
+  private objective(x: Float64Array, grad: Float64Array): number {
+    const params = this.store.params;
+    unpackParams(x, params);
+    let { loss, grads } = this.runFullBatch();
+    packGrads(params, grads, grad);
+    if (this.wd > 0) {
+      let sq = 0;
+      for (let i = 0; i < x.length; i++) {
+        sq += x[i] * x[i];
+        grad[i] += this.wd * x[i];
+      }
+      loss += 0.5 * this.wd * sq;
+    }
+    return loss;
+  }
+}
+
+function validateConfig(c: TrainConfig): void {
+  const bad = (what: string) => {
+    throw new Error(`invalid training settings: ${what}`);
+  };
+  if (!Number.isInteger(c.epochs) || c.epochs < 1) bad(`epochs must be a positive integer, got ${c.epochs}`);
+  if (c.batchSize !== 'full' && !(Number.isInteger(c.batchSize) && c.batchSize >= 1)) bad(`batch size must be a positive integer or 'full', got ${c.batchSize}`);
+  if (!(Number.isFinite(c.optim.lr) && c.optim.lr > 0)) bad(`learning rate must be a positive number, got ${c.optim.lr}`);
+  if (!(Number.isFinite(c.optim.wd) && c.optim.wd >= 0)) bad(`weight decay must be ≥ 0, got ${c.optim.wd}`);
+  if (c.optim.optimizer === 'lbfgs' && c.batchSize !== 'full') bad(`L-BFGS is a full-batch method: set the batch size to 'full'`);
+  if (!Number.isInteger(c.earlyStopPatience) || c.earlyStopPatience < 0) bad(`early-stop patience must be an integer ≥ 0, got ${c.earlyStopPatience}`);
+}
+
+function checkData(train: RatingsDataset): void {
+  if (train.ratings.length === 0) throw new Error('there are no training ratings');
+}
+
+/** Table rows: every user and item code either set can name. */
+function tableRows(train: RatingsDataset, valid: RatingsDataset | null): TableRows {
+  return {
+    users: Math.max(userCount(train), valid ? userCount(valid) : 0),
+    items: Math.max(itemCount(train), valid ? itemCount(valid) : 0),
+  };
+}
+
+function batchCapacity(c: TrainConfig, train: RatingsDataset): number {
+  return c.batchSize === 'full' ? train.ratings.length : Math.min(c.batchSize, train.ratings.length);
+}
+
+function identity(n: number): Int32Array {
+  const a = new Int32Array(n);
+  for (let i = 0; i < n; i++) a[i] = i;
+  return a;
+}
+
+function checkCodes(codes: Int32Array, rows: number, what: string): void {
+  for (let i = 0; i < codes.length; i++) {
+    if (!(codes[i] >= 0 && codes[i] < rows)) throw new Error(`${what} code ${codes[i]} is outside 0..${rows - 1}`);
+  }
+}
