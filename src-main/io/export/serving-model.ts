@@ -1,0 +1,73 @@
+/**
+ * The ONNX serving model: the trained factors baked in as initializers, so the one file answers
+ * without CollabSheet. Inputs are dense row codes (ids.json beside it maps original ids to rows):
+ *
+ *   user_ids    int64 [N]            → scores         float32 [N, n_items]  predicted rating of every item
+ *                                    → top_k_indices  int64   [N, k]        best items, best first
+ *                                    → top_k_scores   float32 [N, k]
+ *   pair_users, pair_items int64 [P] → predictions    float32 [P]
+ *
+ * Every input must be fed (ONNX Runtime checks all graph inputs); feed an empty [0] tensor for
+ * the half not wanted. top_k ranks all items — leaving out what a user rated needs their history,
+ * which the app has and the model does not.
+ */
+import type { FactorModel } from '../../engine/analysis/factor-model.ts';
+import { Graph, type Value, ops, rowDot, serialize, sigmoidRange } from '../../engine/graph/index.ts';
+import { argMax, gatherElements } from './serving-ops.ts';
+
+export interface ServingOptions {
+  /** k of top_k (default 10, at most the item count). */
+  topK?: number;
+}
+
+export function buildServingModel(model: FactorModel, options: ServingOptions = {}): Uint8Array {
+  const { k } = model;
+  const nUsers = model.userFactors.length / k;
+  const nItems = model.itemFactors.length / k;
+  const topK = Math.min(options.topK ?? 10, nItems);
+  if (!Number.isInteger(topK) || topK < 1) throw new Error(`top_k must be a positive integer, got ${options.topK}`);
+  const g = new Graph('float32');
+  const table = (data: Float32Array, dims: number[]) => g.constant('float32', dims, Array.from(data));
+  const userFactors = table(model.userFactors, [nUsers, k]);
+  const itemFactors = table(model.itemFactors, [nItems, k]);
+  const userBias = model.userBias && table(model.userBias, [nUsers]);
+  const itemBias = model.itemBias && table(model.itemBias, [nItems]);
+  const toRating = (raw: Value) => (model.yRange ? sigmoidRange(raw, model.yRange[0], model.yRange[1]) : raw);
+
+  // Every item for each user: one [N, k] × [k, n_items] product, biases broadcast on.
+  const userIds = g.input('user_ids', 'int64', ['N']);
+  let raw = ops.matmul(ops.gather(userFactors, userIds), ops.transpose(itemFactors));
+  if (userBias && itemBias) raw = ops.add(ops.add(raw, ops.unsqueeze(ops.gather(userBias, userIds), [1])), itemBias);
+  const scores = toRating(raw);
+
+  // The same arithmetic as the training graph's prediction (models/dot-bias.ts), pair by pair.
+  const pairUsers = g.input('pair_users', 'int64', ['P']);
+  const pairItems = g.input('pair_items', 'int64', ['P']);
+  let pairRaw = rowDot(ops.gather(userFactors, pairUsers), ops.gather(itemFactors, pairItems));
+  if (userBias && itemBias) pairRaw = ops.add(ops.add(pairRaw, ops.gather(userBias, pairUsers)), ops.gather(itemBias, pairItems));
+
+  const top = topKOf(g, scores, nItems, topK);
+  return serialize(g, {
+    name: 'collabsheet_serving',
+    inputs: [userIds, pairUsers, pairItems],
+    outputs: { scores, top_k_indices: top.indices, top_k_scores: top.scores, predictions: toRating(pairRaw) },
+  });
+}
+
+/**
+ * Top-k along axis 1 by k rounds of ArgMax, each masking its pick to −∞. Ties go to the lower
+ * index, as in the app's ranking (analysis/top-n.ts) and ONNX TopK.
+ */
+function topKOf(g: Graph, scores: Value, nItems: number, k: number): { indices: Value; scores: Value } {
+  const column = g.constant('int64', [nItems], Array.from({ length: nItems }, (_, i) => i));
+  const picked: Value[] = [];
+  const values: Value[] = [];
+  let remaining = scores;
+  for (let round = 0; round < k; round++) {
+    const best = argMax(remaining, 1);
+    picked.push(best);
+    values.push(gatherElements(scores, best, 1));
+    if (round < k - 1) remaining = ops.where(ops.equal(column, best), -Infinity, remaining);
+  }
+  return { indices: ops.concat(picked, 1), scores: ops.concat(values, 1) };
+}
