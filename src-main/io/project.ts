@@ -1,0 +1,303 @@
+/**
+ * The `.collabsheet` project file: the data (embedded, or a reference to the ratings file it came
+ * from), the hyperparameters, the trained parameters and optimizer state, and the training history.
+ *
+ * Format (version 1), little-endian:
+ *   0   8  magic "CSHEET\x1a\n" (the \x1a\n pair, as in PNG, exposes text-mode mangling)
+ *   8   4  format version
+ *   12  4  header length H
+ *   16  4  CRC-32 of the header
+ *   20  4  reserved (0)
+ *   24  H  header: UTF-8 JSON {app, savedAt, autosaveOf, body, blobs: [{offset, byteLength, crc32}]}
+ *   …      blobs, each 8-byte aligned, offsets relative to the end of the header
+ *
+ * Why not a zip: parameters and ratings are large typed arrays; this layout reads them back as
+ * views on one buffer (no inflate, no copy), each blob is checksummed so damage is named, and it
+ * needs no archive library. The version is readable before the JSON, so a newer file is refused
+ * with a clear message instead of a parse error. Saves are atomic (see atomic-write.ts).
+ */
+import { crc32 } from 'node:zlib';
+import { open, readdir, readFile, rm, stat } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { basename, join } from 'node:path';
+import { z } from 'zod';
+import type { RatingsDataset } from '../data/dataset.ts';
+import type { ImportOptions } from '../data/import/index.ts';
+import type { EpochMetrics, ModelParams, TrainConfig } from '../engine/train/types.ts';
+import { writeFileAtomic } from './atomic-write.ts';
+import { type AnyTypedArray, type BlobRef, liftBlobs, lowerBlobs, typedView } from './blob-json.ts';
+
+export const PROJECT_EXTENSION = '.collabsheet';
+export const PROJECT_FORMAT_VERSION = 1;
+const MAGIC = Buffer.from('CSHEET\x1a\n', 'latin1');
+const PREFIX_BYTES = 24;
+
+/** Import options that can be stored (no callbacks, no signal). */
+export type StoredImportOptions = Omit<ImportOptions, 'onProgress' | 'signal'>;
+
+export type ProjectSource =
+  | { kind: 'embedded'; dataset: RatingsDataset }
+  /** The ratings file is re-read on open; size and mtime tell whether it changed since. */
+  | { kind: 'file'; path: string; bytes: number; mtimeMs: number; importOptions: StoredImportOptions; validPath?: string };
+
+export interface CollabProject {
+  name: string;
+  source: ProjectSource;
+  config: TrainConfig | null;
+  model: ModelParams | null;
+  history: EpochMetrics[];
+  /** The app's own plain-data state (split, view, selection…), stored as is. */
+  state?: unknown;
+}
+
+export class ProjectFileError extends Error {
+  override readonly name = 'ProjectFileError';
+  constructor(
+    readonly file: string,
+    readonly problem: string,
+  ) {
+    super(`${file}: ${problem}`);
+  }
+}
+
+interface Header {
+  app: string;
+  savedAt: string;
+  /** For an autosave: the project file it shadows (null for an untitled project). */
+  autosaveOf: string | null;
+  body: unknown;
+  blobs: { offset: number; byteLength: number; crc32: number }[];
+}
+
+const headerSchema = z.object({
+  app: z.string(),
+  savedAt: z.string(),
+  autosaveOf: z.string().nullable(),
+  body: z.unknown(),
+  blobs: z.array(z.object({ offset: z.number().int().nonnegative(), byteLength: z.number().int().nonnegative(), crc32: z.number().int() })),
+});
+
+const typed = <T>(ctor: new (...a: never[]) => T) => z.instanceof(ctor as never) as unknown as z.ZodType<T>;
+const datasetSchema = z.object({
+  users: typed(Int32Array),
+  items: typed(Int32Array),
+  ratings: typed(Float32Array),
+  userIds: z.array(z.string()),
+  itemIds: z.array(z.string()),
+  itemTitles: z.array(z.string().nullable()).optional(),
+  itemGenres: z.array(z.array(z.string()).nullable()).optional(),
+  timestamps: typed(Float64Array).optional(),
+});
+const bodySchema = z.object({
+  name: z.string(),
+  source: z.discriminatedUnion('kind', [
+    z.object({ kind: z.literal('embedded'), dataset: datasetSchema }),
+    z.object({
+      kind: z.literal('file'),
+      path: z.string(),
+      bytes: z.number(),
+      mtimeMs: z.number(),
+      importOptions: z.record(z.string(), z.unknown()),
+      validPath: z.string().optional(),
+    }),
+  ]),
+  config: z.record(z.string(), z.unknown()).nullable(),
+  model: z.object({ params: z.record(z.string(), z.object({ shape: z.array(z.number()), data: typed(Float32Array) })), optimizer: z.unknown() }).nullable(),
+  history: z.array(z.record(z.string(), z.unknown())),
+  state: z.unknown().optional(),
+});
+
+export async function saveProject(path: string, project: CollabProject): Promise<void> {
+  await writeFileAtomic(path, encodeProject(project, null));
+}
+
+export async function openProject(path: string): Promise<CollabProject> {
+  let bytes: Buffer;
+  try {
+    bytes = await readFile(path);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new ProjectFileError(path, code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'this is a folder, not a project' : `cannot read the file (${code})`);
+  }
+  return decodeProject(path, bytes).project;
+}
+
+/** The parts of a project file, ready to be written in order. */
+export function encodeProject(project: CollabProject, autosaveOf: string | null): Uint8Array[] {
+  const { json, blobs } = liftBlobs(project);
+  const entries: Header['blobs'] = [];
+  let offset = 0;
+  for (const b of blobs) {
+    const bytes = blobBytes(b);
+    entries.push({ offset, byteLength: bytes.byteLength, crc32: crc32(bytes) });
+    offset = align8(offset + bytes.byteLength);
+  }
+  const header: Header = { app: 'CollabSheet', savedAt: new Date().toISOString(), autosaveOf, body: json, blobs: entries };
+  const headerText = JSON.stringify(header);
+  const headerBytes = Buffer.from(headerText + ' '.repeat(align8(PREFIX_BYTES + Buffer.byteLength(headerText)) - PREFIX_BYTES - Buffer.byteLength(headerText)));
+  const prefix = Buffer.alloc(PREFIX_BYTES);
+  MAGIC.copy(prefix, 0);
+  prefix.writeUInt32LE(PROJECT_FORMAT_VERSION, 8);
+  prefix.writeUInt32LE(headerBytes.length, 12);
+  prefix.writeUInt32LE(crc32(headerBytes), 16);
+  const parts: Uint8Array[] = [prefix, headerBytes];
+  let written = 0;
+  for (const [i, b] of blobs.entries()) {
+    const pad = entries[i].offset - written;
+    if (pad > 0) parts.push(new Uint8Array(pad));
+    const bytes = blobBytes(b);
+    parts.push(bytes);
+    written = entries[i].offset + bytes.byteLength;
+  }
+  return parts;
+}
+
+export function decodeProject(path: string, bytes: Buffer): { project: CollabProject; header: Omit<Header, 'body'> } {
+  const header = readHeader(path, bytes);
+  const blobStart = PREFIX_BYTES + bytes.readUInt32LE(12);
+  const body = lowerBlobs(header.body, (ref: BlobRef) => {
+    const entry = header.blobs[ref.$blob];
+    if (!entry) throw new ProjectFileError(path, `is damaged (array ${ref.$blob} is missing)`);
+    const start = blobStart + entry.offset;
+    if (start + entry.byteLength > bytes.length) {
+      throw new ProjectFileError(path, `is damaged: it ends after ${bytes.length} bytes, ${start + entry.byteLength - bytes.length} bytes short (an interrupted copy?)`);
+    }
+    const slice = bytes.subarray(start, start + entry.byteLength);
+    if (crc32(slice) !== entry.crc32) throw new ProjectFileError(path, `is damaged (checksum mismatch in array ${ref.$blob})`);
+    return typedView(ref.kind, slice, ref.length);
+  });
+  const parsed = bodySchema.safeParse(body);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new ProjectFileError(path, `is not a valid project (${issue.path.join('.') || 'body'}: ${issue.message})`);
+  }
+  const project = body as CollabProject;
+  if (project.source.kind === 'embedded') {
+    const d = project.source.dataset;
+    checkDataset(path, d);
+    // JSON has no undefined: untitled items came back as null.
+    if (d.itemTitles) d.itemTitles = d.itemTitles.map((t) => t ?? undefined);
+    if (d.itemGenres) d.itemGenres = d.itemGenres.map((g) => g ?? undefined);
+  }
+  const { body: _, ...rest } = header;
+  return { project, header: rest };
+}
+
+function readHeader(path: string, bytes: Buffer): Header {
+  if (bytes.length < PREFIX_BYTES || !bytes.subarray(0, MAGIC.length).equals(MAGIC)) {
+    throw new ProjectFileError(path, bytes.length === 0 ? 'the file is empty (not a CollabSheet project)' : 'not a CollabSheet project');
+  }
+  const version = bytes.readUInt32LE(8);
+  if (version > PROJECT_FORMAT_VERSION) {
+    throw new ProjectFileError(path, `was saved by a newer CollabSheet (project format ${version}; this version reads up to ${PROJECT_FORMAT_VERSION}): update CollabSheet to open it`);
+  }
+  if (version < 1) throw new ProjectFileError(path, `is damaged (format version ${version})`);
+  const length = bytes.readUInt32LE(12);
+  if (PREFIX_BYTES + length > bytes.length) throw new ProjectFileError(path, 'is damaged: the file is cut short (an interrupted copy?)');
+  const headerBytes = bytes.subarray(PREFIX_BYTES, PREFIX_BYTES + length);
+  if (crc32(headerBytes) !== bytes.readUInt32LE(16)) throw new ProjectFileError(path, 'is damaged (header checksum mismatch)');
+  let json: unknown;
+  try {
+    json = JSON.parse(headerBytes.toString('utf8'));
+  } catch {
+    throw new ProjectFileError(path, 'is damaged (its header is not valid JSON)');
+  }
+  const parsed = headerSchema.safeParse(json);
+  if (!parsed.success) throw new ProjectFileError(path, `is damaged (header: ${parsed.error.issues[0].message})`);
+  return parsed.data;
+}
+
+/** Codes in range and arrays of one length: a file that passes its checksums but lies would crash training. */
+function checkDataset(path: string, d: RatingsDataset): void {
+  const n = d.ratings.length;
+  if (d.users.length !== n || d.items.length !== n || (d.timestamps && d.timestamps.length !== n)) {
+    throw new ProjectFileError(path, 'is not a valid project (its rating arrays differ in length)');
+  }
+  const nu = d.userIds.length;
+  const ni = d.itemIds.length;
+  for (let i = 0; i < n; i++) {
+    if (d.users[i] < 0 || d.users[i] >= nu || d.items[i] < 0 || d.items[i] >= ni) {
+      throw new ProjectFileError(path, `is not a valid project (rating ${i} names a user or item that does not exist)`);
+    }
+  }
+}
+
+const align8 = (n: number) => (n + 7) & ~7;
+const blobBytes = (a: AnyTypedArray) => new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
+
+/* ---------- Autosave and recovery ---------- */
+
+export interface RecoveryEntry {
+  /** The autosave file. */
+  path: string;
+  /** The project it shadows, or null for one never saved. */
+  autosaveOf: string | null;
+  name: string;
+  savedAt: string;
+}
+
+/**
+ * Where the autosave of a project lives: in the app's recovery folder (not beside the user's
+ * file, which would litter their folders), named by a hash of the project path, or by a session
+ * id for a project never saved.
+ */
+export function autosavePathFor(recoveryDir: string, projectPath: string | null, sessionId: string): string {
+  const key = projectPath ? createHash('sha256').update(projectPath).digest('hex').slice(0, 16) : `untitled-${sessionId}`;
+  return join(recoveryDir, `${key}${PROJECT_EXTENSION}`);
+}
+
+/** Writes the autosave (atomically, like a save); returns its path. */
+export async function autosave(recoveryDir: string, projectPath: string | null, sessionId: string, project: CollabProject): Promise<string> {
+  const path = autosavePathFor(recoveryDir, projectPath, sessionId);
+  await writeFileAtomic(path, encodeProject(project, projectPath));
+  return path;
+}
+
+/**
+ * Autosaves worth offering after a crash: untitled ones, and those newer than the project file
+ * they shadow. A clean save or exit deletes the autosave (discardAutosave), so anything left here
+ * was interrupted. Unreadable leftovers are skipped, not fatal.
+ */
+export async function findRecoverable(recoveryDir: string): Promise<RecoveryEntry[]> {
+  let names: string[];
+  try {
+    names = (await readdir(recoveryDir)).filter((n) => n.endsWith(PROJECT_EXTENSION) && !n.startsWith('.'));
+  } catch {
+    return [];
+  }
+  const found: RecoveryEntry[] = [];
+  for (const name of names) {
+    const path = join(recoveryDir, name);
+    try {
+      const header = await readHeaderOnly(path);
+      if (header.autosaveOf) {
+        const project = await stat(header.autosaveOf).catch(() => null);
+        if (project && project.mtime.toISOString() >= header.savedAt) continue;
+      }
+      const body = header.body as { name?: unknown };
+      found.push({ path, autosaveOf: header.autosaveOf, name: typeof body.name === 'string' ? body.name : basename(path), savedAt: header.savedAt });
+    } catch {
+      continue;
+    }
+  }
+  return found.sort((a, b) => b.savedAt.localeCompare(a.savedAt));
+}
+
+export async function discardAutosave(path: string): Promise<void> {
+  await rm(path, { force: true });
+}
+
+async function readHeaderOnly(path: string): Promise<Header> {
+  const fh = await open(path, 'r');
+  try {
+    const prefix = Buffer.alloc(PREFIX_BYTES);
+    await fh.read(prefix, 0, PREFIX_BYTES, 0);
+    const length = prefix.readUInt32LE(12);
+    const all = Buffer.alloc(PREFIX_BYTES + length);
+    prefix.copy(all);
+    await fh.read(all, PREFIX_BYTES, length, PREFIX_BYTES);
+    return readHeader(path, all);
+  } finally {
+    await fh.close();
+  }
+}
