@@ -106,6 +106,18 @@ export class Graph {
     return v;
   }
 
+  /**
+   * A named constant holding `data` as given (no copy, no de-duplication): big tables such as a
+   * serving model's trained factors, for which `constant`'s value-keyed cache costs seconds.
+   */
+  namedConstant(name: string, dtype: DType, dims: number[], data: TensorData): Value {
+    if (dims.reduce((a, b) => a * b, 1) !== data.length) throw new Error(`constant ${name}: [${dims}] does not hold ${data.length} values`);
+    if ([...this.inputs, ...this.constants].some((v) => v.name === name)) throw new Error(`graph name ${name} used twice`);
+    const v = new Value(this, name, dtype, dims, null, { dtype, dims, data });
+    this.constants.push(v);
+    return v;
+  }
+
   scalar(x: number, dtype: DType = this.float): Value {
     return this.constant(dtype, [], [x]);
   }

@@ -27,11 +27,11 @@ export function buildServingModel(model: FactorModel, options: ServingOptions = 
   const topK = Math.min(options.topK ?? 10, nItems);
   if (!Number.isInteger(topK) || topK < 1) throw new Error(`top_k must be a positive integer, got ${options.topK}`);
   const g = new Graph('float32');
-  const table = (data: Float32Array, dims: number[]) => g.constant('float32', dims, Array.from(data));
-  const userFactors = table(model.userFactors, [nUsers, k]);
-  const itemFactors = table(model.itemFactors, [nItems, k]);
-  const userBias = model.userBias && table(model.userBias, [nUsers]);
-  const itemBias = model.itemBias && table(model.itemBias, [nItems]);
+  // Initializers named like the trainer's parameters, so a model viewer shows what they are.
+  const userFactors = g.namedConstant('user_factors', 'float32', [nUsers, k], model.userFactors);
+  const itemFactors = g.namedConstant('item_factors', 'float32', [nItems, k], model.itemFactors);
+  const userBias = model.userBias && g.namedConstant('user_bias', 'float32', [nUsers], model.userBias);
+  const itemBias = model.itemBias && g.namedConstant('item_bias', 'float32', [nItems], model.itemBias);
   const toRating = (raw: Value) => (model.yRange ? sigmoidRange(raw, model.yRange[0], model.yRange[1]) : raw);
 
   // Every item for each user: one [N, k] × [k, n_items] product, biases broadcast on.
@@ -59,7 +59,7 @@ export function buildServingModel(model: FactorModel, options: ServingOptions = 
  * index, as in the app's ranking (analysis/top-n.ts) and ONNX TopK.
  */
 function topKOf(g: Graph, scores: Value, nItems: number, k: number): { indices: Value; scores: Value } {
-  const column = g.constant('int64', [nItems], Array.from({ length: nItems }, (_, i) => i));
+  const column = g.namedConstant('item_rows', 'int64', [nItems], BigInt64Array.from({ length: nItems }, (_, i) => BigInt(i)));
   const picked: Value[] = [];
   const values: Value[] = [];
   let remaining = scores;
