@@ -9,6 +9,7 @@ function dialogs(answer: string | null) {
   const fake: FileDialogs = {
     chooseOpenPath: async (o) => (asked.push({ kind: 'open', title: o.title }), answer),
     chooseSavePath: async (o) => (asked.push({ kind: 'save', title: o.title, defaultPath: o.defaultPath }), answer),
+    chooseFolder: async (o) => (asked.push({ kind: 'folder', title: o.title }), answer),
   };
   return { fake, asked };
 }
@@ -29,6 +30,14 @@ describe('file actions', () => {
     expect(asked).toEqual([{ kind: 'save', title: FILE_ACTIONS['save-project'].title, defaultPath: 'sheet.collabsheet' }]);
   });
 
+  it('exports into a chosen folder', async () => {
+    const calls: unknown[] = [];
+    const { fake, asked } = dialogs('/home/me/export');
+    await runFileAction(FILE_ACTIONS.export, fake, async (command, args) => (calls.push({ command, args }), ok));
+    expect(asked).toEqual([{ kind: 'folder', title: FILE_ACTIONS.export.title }]);
+    expect(calls).toEqual([{ command: FILE_ACTIONS.export.command, args: { path: '/home/me/export' } }]);
+  });
+
   it('does nothing when the user cancels', async () => {
     const calls: unknown[] = [];
     const reply = await runFileAction(FILE_ACTIONS.export, dialogs(null).fake, async (c) => (calls.push(c), ok));
@@ -43,13 +52,16 @@ describe('file actions', () => {
 });
 
 describe('native dialogs', () => {
-  it('turns Electron dialog results into a path or null', async () => {
+  it('turns Electron dialog results into a path or null, asking for files or folders', async () => {
+    const properties: unknown[] = [];
     const electronDialog = {
-      showOpenDialog: async () => ({ canceled: false, filePaths: ['/a.csv'] }),
+      showOpenDialog: async (o: { properties: string[] }) => (properties.push(o.properties), { canceled: false, filePaths: ['/a'] }),
       showSaveDialog: async () => ({ canceled: true, filePath: '' }),
     } as unknown as Parameters<typeof electronFileDialogs>[0];
     const d = electronFileDialogs(electronDialog, () => null);
-    expect(await d.chooseOpenPath({ title: 't', filters: [] })).toBe('/a.csv');
+    expect(await d.chooseOpenPath({ title: 't', filters: [] })).toBe('/a');
+    expect(await d.chooseFolder({ title: 't' })).toBe('/a');
     expect(await d.chooseSavePath({ title: 't', filters: [] })).toBeNull();
+    expect(properties).toEqual([['openFile'], ['openDirectory', 'createDirectory']]);
   });
 });

@@ -5,12 +5,12 @@ import type { FileActionName } from './channels.ts';
 
 /**
  * The File menu's actions as data: which native dialog to show, and which service command gets
- * the chosen path as `{ path }`. The menu and the renderer's bridge call run the same table, so a
+ * the chosen path (a file, or for export a folder: the exporter writes several files) as `{ path }`. The menu and the renderer's bridge call run the same table, so a
  * toolbar button and a menu item cannot drift apart.
  */
 export interface FileActionSpec {
   readonly label: string;
-  readonly dialog: 'open' | 'save';
+  readonly dialog: 'open' | 'save' | 'folder';
   readonly title: string;
   readonly filters: readonly FileFilter[];
   readonly defaultName?: string;
@@ -30,10 +30,7 @@ export const FILE_ACTIONS: Readonly<Record<FileActionName, FileActionSpec>> = {
     label: 'Save project…', dialog: 'save', title: 'Save the project', filters: PROJECT_FILTERS,
     defaultName: 'sheet.collabsheet', command: 'saveProject',
   },
-  export: {
-    label: 'Export…', dialog: 'save', title: 'Export factors, biases and predictions',
-    filters: [{ name: 'CSV', extensions: ['csv'] }], defaultName: 'collabsheet-export.csv', command: 'exportResults',
-  },
+  export: { label: 'Export to folder…', dialog: 'folder', title: 'Export factors and biases to a folder', filters: [], command: 'exportEmbeddings' },
 };
 
 export const fileActionNameSchema = z.enum(['open-ratings', 'open-project', 'save-project', 'export']) satisfies z.ZodType<FileActionName>;
@@ -47,6 +44,7 @@ export function isFileActionAvailable(spec: FileActionSpec): boolean {
 export interface FileDialogs {
   chooseOpenPath(options: { title: string; filters: FileFilter[] }): Promise<string | null>;
   chooseSavePath(options: { title: string; filters: FileFilter[]; defaultPath?: string }): Promise<string | null>;
+  chooseFolder(options: { title: string }): Promise<string | null>;
 }
 
 export type ServiceCaller = (command: string, args: unknown) => Promise<ReplyMessage>;
@@ -61,7 +59,9 @@ export async function runFileAction(
   const path =
     spec.dialog === 'open'
       ? await dialogs.chooseOpenPath({ title: spec.title, filters })
-      : await dialogs.chooseSavePath({ title: spec.title, filters, defaultPath: spec.defaultName });
+      : spec.dialog === 'save'
+        ? await dialogs.chooseSavePath({ title: spec.title, filters, defaultPath: spec.defaultName })
+        : await dialogs.chooseFolder({ title: spec.title });
   if (path === null) return null;
   return callService(spec.command, { path });
 }

@@ -1,4 +1,4 @@
-import type { BaseWindow, Dialog } from 'electron';
+import type { BaseWindow, Dialog, OpenDialogOptions } from 'electron';
 import type { FileDialogs } from './file-actions.ts';
 
 /** Electron's dialogs as FileDialogs, attached to the focused window when there is one. */
@@ -6,13 +6,14 @@ export function electronFileDialogs(
   dialog: Pick<Dialog, 'showOpenDialog' | 'showSaveDialog'>,
   parentWindow: () => BaseWindow | null,
 ): FileDialogs {
+  const open = async (request: OpenDialogOptions): Promise<string | null> => {
+    const parent = parentWindow();
+    const result = parent ? await dialog.showOpenDialog(parent, request) : await dialog.showOpenDialog(request);
+    return result.canceled ? null : (result.filePaths[0] ?? null);
+  };
   return {
-    async chooseOpenPath(options) {
-      const parent = parentWindow();
-      const request = { ...options, properties: ['openFile' as const] };
-      const result = parent ? await dialog.showOpenDialog(parent, request) : await dialog.showOpenDialog(request);
-      return result.canceled ? null : (result.filePaths[0] ?? null);
-    },
+    chooseOpenPath: (options) => open({ ...options, properties: ['openFile'] }),
+    chooseFolder: (options) => open({ ...options, properties: ['openDirectory', 'createDirectory'] }),
     async chooseSavePath(options) {
       const parent = parentWindow();
       const result = parent ? await dialog.showSaveDialog(parent, options) : await dialog.showSaveDialog(options);
