@@ -5,8 +5,9 @@ import type { FileActionName } from './channels.ts';
 
 /**
  * The File menu's actions as data: which native dialog to show, and which service command gets
- * the chosen path (a file, or for export a folder: the exporter writes several files) as `{ path }`. The menu and the renderer's bridge call run the same table, so a
- * toolbar button and a menu item cannot drift apart.
+ * the chosen path as `{ path }` — a file, or for export a folder (the exporter writes several
+ * files). The menu and the renderer's bridge call run the same table, so a toolbar button and a
+ * menu item cannot drift apart.
  */
 export interface FileActionSpec {
   readonly label: string;
