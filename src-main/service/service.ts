@@ -150,7 +150,7 @@ class App {
     this.emit({ event: 'epoch', payload: { metrics: e.metrics, numbers: e.numbers } });
   }
 
-  setRating(row: number, col: number, rating: number): Promise<AppState> {
+  async setRating(row: number, col: number, rating: number): Promise<AppState> {
     this.checkCell(row, col);
     checkRating(rating, this.sheet.scale, `${this.cellName(row, col)}`);
     return this.setCells([{ row, col, rating }]);
@@ -169,7 +169,7 @@ class App {
     });
   }
 
-  paste(row: number, col: number, text: string): Promise<AppState> {
+  async paste(row: number, col: number, text: string): Promise<AppState> {
     this.checkCell(row, col);
     const block = parsePastedBlock(text, this.sheet.scale);
     const rows = block.length;
@@ -221,7 +221,7 @@ class App {
     });
   }
 
-  run(maxEpochs: number): Promise<RunOutcome> {
+  async run(maxEpochs: number): Promise<RunOutcome> {
     if (this.training) throw new UserError('Training is already running');
     const run = this.exclusive(async () => {
       this.client.clearStop();

@@ -72,7 +72,7 @@ export class TrainingSession {
     const window = chooseWindow(sheet.dataset, req.maxUsers, req.maxItems);
     const config = req.config ?? defaultConfig(sheet.dataset.ratings.length, sheet.scale);
     const { train, valid } = table.split(req.split.validPct, req.split.splitSeed);
-    const trainer = await createTrainer(train, valid, config);
+    const trainer = await trainerFor(train, valid, config);
     await this.loaded?.trainer.dispose();
     this.loaded = { sheet, table, window, split: req.split, config, trainer };
     this.epochsSinceReset = 0;
@@ -115,9 +115,11 @@ export class TrainingSession {
   private async configure(config: TrainConfig): Promise<SheetNumbers> {
     const s = this.current();
     const keep = config.model.kind === s.config.model.kind && config.model.factors === s.config.model.factors;
-    const params = keep ? s.trainer.exportParams() : null;
+    const exported = keep ? s.trainer.exportParams() : null;
+    // Another optimizer's moments mean nothing to this one: keep the parameters, start it fresh.
+    const sameOptimizer = config.optim.optimizer === s.config.optim.optimizer;
     await this.replaceTrainer(config);
-    if (params) s.trainer.importParams(params);
+    if (exported) s.trainer.importParams({ params: exported.params, optimizer: sameOptimizer ? exported.optimizer : null });
     else this.epochsSinceReset = 0;
     return this.numbers();
   }
@@ -177,7 +179,7 @@ export class TrainingSession {
   private async replaceTrainer(config: TrainConfig): Promise<void> {
     const s = this.current();
     const { train, valid } = s.table.split(s.split.validPct, s.split.splitSeed);
-    const next = await createTrainer(train, valid, config);
+    const next = await trainerFor(train, valid, config);
     await s.trainer.dispose();
     s.trainer = next;
     s.config = config;
@@ -219,6 +221,15 @@ export class TrainingSession {
     while (!this.stopRequested() && performance.now() < until) {
       await new Promise((resolve) => setTimeout(resolve, Math.min(10, until - performance.now())));
     }
+  }
+}
+
+/** The trainer refuses settings it cannot use (L-BFGS with mini-batches, no ratings left…) in words meant for the user. */
+async function trainerFor(train: RatingsDataset, valid: RatingsDataset | null, config: TrainConfig): Promise<Trainer> {
+  try {
+    return await createTrainer(train, valid, config);
+  } catch (error) {
+    throw new UserError(`Cannot train with these settings: ${(error as Error).message}`);
   }
 }
 

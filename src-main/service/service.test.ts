@@ -1,0 +1,148 @@
+/**
+ * The service end to end with the real training worker thread and the real trainer, on the demo
+ * sheet: what the renderer relies on, without a renderer.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { demoSheetPath } from '../hosts/common/resources.ts';
+import type { AppState, EventMessage } from './contract.ts';
+import { createService, type DisposableService } from './service.ts';
+import { tsxWorkerFactory } from './testing/tsx-worker.ts';
+
+describe('service on the demo sheet', () => {
+  let svc: DisposableService;
+  const events: EventMessage[] = [];
+  const missing = (s: AppState) => {
+    for (let r = 0; r < s.sheet.ratings.length; r++) {
+      const c = s.sheet.ratings[r].indexOf(null);
+      if (c >= 0) return { row: r, col: c };
+    }
+    throw new Error('the demo sheet has no blank cell');
+  };
+  const predictionAt = (s: AppState, row: number, col: number) =>
+    s.numbers.snapshot.predictions[row * s.sheet.movies.length + col];
+
+  beforeAll(async () => {
+    svc = await createService(tsxWorkerFactory, {
+      source: { kind: 'sheet-file', path: demoSheetPath() },
+      settings: { epochsPerSecond: 0 },
+    });
+    svc.subscribe((e) => events.push(e));
+  });
+
+  afterAll(() => svc.dispose());
+
+  it('opens the sheet with untrained numbers for every visible cell', async () => {
+    const s = await svc.getState({});
+    expect(s.sheet.users).toHaveLength(15);
+    expect(s.sheet.movies[0].title).toBe('Die Hard (1988)');
+    expect(s.numbers.snapshot.predictions).toHaveLength(225);
+    expect(s.numbers.snapshot.userFactors).toHaveLength(15 * s.config.model.factors);
+    expect(s.config.batchSize).toBe('full');
+    expect(s.numbers.fit.trainRmse).toBeGreaterThan(1);
+    expect(s.numbers.fit.validRmse).toBeNull();
+    expect(s.history).toEqual([]);
+  });
+
+  it('solves: RMSE falls, every epoch reaches the history, the sheet numbers stream as events', async () => {
+    const before = await svc.getState({});
+    events.length = 0;
+    const outcome = await svc.solve({});
+    expect(outcome.stopped).toBeNull();
+    expect(outcome.epochs).toBe(before.config.epochs);
+    expect(outcome.fit.trainRmse).toBeLessThan(before.numbers.fit.trainRmse / 2);
+    const after = await svc.getState({});
+    expect(after.history.map((m) => m.epoch)).toEqual(Array.from({ length: outcome.epochs }, (_, i) => i + 1));
+    const epochEvents = events.filter((e) => e.event === 'epoch');
+    expect(epochEvents.length).toBeGreaterThan(0);
+    expect(epochEvents.flatMap((e) => e.payload.metrics)).toHaveLength(outcome.epochs);
+    expect(after.numbers.snapshot.userFactors).not.toEqual(before.numbers.snapshot.userFactors);
+    const states = events.filter((e) => e.event === 'state').map((e) => e.payload.status);
+    expect(states).toEqual(['training', 'idle']);
+  });
+
+  it('moves the prediction of an edited cell towards the new rating after a Step', async () => {
+    const s = await svc.getState({});
+    const cell = missing(s);
+    const before = predictionAt(s, cell.row, cell.col);
+    const target = before > 2.75 ? 0.5 : 5;
+    const edited = await svc.setRating({ ...cell, rating: target });
+    expect(edited.sheet.ratings[cell.row][cell.col]).toBe(target);
+    expect(edited.canUndo).toBe(true);
+    await svc.step({});
+    const after = predictionAt(await svc.getState({}), cell.row, cell.col);
+    expect(Math.abs(after - target)).toBeLessThan(Math.abs(before - target));
+    const undone = await svc.undo({});
+    expect(undone.sheet.ratings[cell.row][cell.col]).toBeNull();
+    expect(undone.canRedo).toBe(true);
+  });
+
+  it('refuses a rating outside the scale, naming the cell', async () => {
+    await expect(svc.setRating({ row: 0, col: 0, rating: 7 })).rejects.toThrow(
+      "Ana × Die Hard (1988): 7 is outside the sheet's rating scale 0.5–5",
+    );
+    await expect(svc.setRating({ row: 15, col: 0, rating: 3 })).rejects.toThrow('There is no cell at row 16, column 1');
+  });
+
+  it('pastes a block as one undo step, and refuses one that does not fit', async () => {
+    const s = await svc.getState({});
+    const pasted = await svc.paste({ row: 13, col: 12, text: '1\t\t2\n3\t4\t5\n' });
+    expect(pasted.sheet.ratings[13].slice(12)).toEqual([1, null, 2]);
+    expect(pasted.sheet.ratings[14].slice(12)).toEqual([3, 4, 5]);
+    const undone = await svc.undo({});
+    expect(undone.sheet.ratings).toEqual(s.sheet.ratings);
+    await expect(svc.paste({ row: 14, col: 14, text: '1\t2' })).rejects.toThrow('does not fit the 15 × 15 sheet');
+  });
+
+  it('stops a running Solve within a moment and refuses edits meanwhile', async () => {
+    const s = await svc.getState({});
+    await svc.setSettings({ settings: { ...s.settings, epochsPerSecond: 20 } });
+    const run = svc.solve({});
+    await expect(svc.setRating({ row: 0, col: 0, rating: 3 })).rejects.toThrow('Training is running');
+    await expect(svc.solve({})).rejects.toThrow('already running');
+    await new Promise((r) => setTimeout(r, 300));
+    const stoppedAt = performance.now();
+    await svc.stop({});
+    const outcome = await run;
+    expect(performance.now() - stoppedAt).toBeLessThan(200);
+    expect(outcome.stopped).toEqual({ kind: 'cancelled' });
+    expect(outcome.epochs).toBeGreaterThan(0);
+    expect(outcome.epochs).toBeLessThan(s.config.epochs);
+    expect((await svc.getState({})).status).toBe('idle');
+    await svc.setSettings({ settings: s.settings });
+  });
+
+  it('holds out a validation split and reports valid RMSE', async () => {
+    const s = await svc.getState({});
+    const split = await svc.setSettings({ settings: { ...s.settings, validPct: 0.2 } });
+    expect(split.numbers.fit.validRmse).not.toBeNull();
+    expect(split.sheet.totals.validRatings).toBeGreaterThan(20);
+    expect(split.sheet.heldOut.flat().filter(Boolean).length).toBeGreaterThan(20);
+    const outcome = await svc.step({});
+    expect(outcome.fit.validRmse).not.toBeNull();
+    await svc.setSettings({ settings: s.settings });
+  });
+
+  it('resets to fresh factors with a seed, clearing the history', async () => {
+    const a = await svc.reset({ seed: 1, init: 'uniform' });
+    expect(a.history).toEqual([]);
+    expect(a.config.model.init).toBe('uniform');
+    expect(a.config.seed).toBe(1);
+    expect(Math.min(...a.numbers.snapshot.userFactors)).toBeGreaterThanOrEqual(0);
+    const b = await svc.reset({ seed: 1, init: 'uniform' });
+    expect(b.numbers.snapshot.userFactors).toEqual(a.numbers.snapshot.userFactors);
+  });
+
+  it('keeps learned parameters across a setConfig that keeps the shape, and explains a refused one', async () => {
+    await svc.solve({});
+    const s = await svc.getState({});
+    const changed = await svc.setConfig({ config: { ...s.config, optim: { ...s.config.optim, lr: 0.05 } } });
+    expect(changed.numbers.snapshot.userFactors).toEqual(s.numbers.snapshot.userFactors);
+    expect(changed.history).toHaveLength(s.history.length);
+    await expect(
+      svc.setConfig({ config: { ...s.config, batchSize: 64, optim: { ...s.config.optim, optimizer: 'lbfgs' } } }),
+    ).rejects.toThrow(/Cannot train with these settings: .*L-BFGS/);
+    const k3 = await svc.setConfig({ config: { ...s.config, model: { ...s.config.model, factors: 3 } } });
+    expect(k3.numbers.snapshot.userFactors).toHaveLength(45);
+    expect(k3.history).toEqual([]);
+  });
+});

@@ -1,0 +1,196 @@
+/**
+ * The renderer's controller: it owns the latest AppState, sends commands for what the user does,
+ * and routes the service's events to the views. Views never call the service themselves.
+ */
+import type { AppState, CommandArgs, CommandName, CommandResults, EventMessage, SessionSettings, TrainConfig } from '../src-main/service/contract.ts';
+import { CommandError, type ApiClient } from './api/client.ts';
+import { FormulaView } from './panels/formula-view.ts';
+import { renderLegend } from './panels/legend.ts';
+import { MessageBar } from './panels/message-bar.ts';
+import { RmseChart } from './panels/rmse-chart.ts';
+import { SettingsPanel } from './panels/settings-panel.ts';
+import { TastesPanel } from './panels/tastes-panel.ts';
+import { ratingFormula } from './sheet/formula.ts';
+import { SheetGrid, type SheetCell } from './sheet/sheet-grid.ts';
+import type { ViewMode } from './sheet/sheet-model.ts';
+
+const VIEW_KEY = 'collabsheet.view';
+
+export function byId<T extends HTMLElement = HTMLElement>(id: string): T {
+  const el = document.getElementById(id);
+  if (!el) throw new Error(`index.html has no #${id}`);
+  return el as T;
+}
+
+export class App {
+  private state!: AppState;
+  private mode: ViewMode = (localStorage.getItem(VIEW_KEY) as ViewMode | null) ?? 'ratings';
+  private readonly grid: SheetGrid;
+  private readonly chart = new RmseChart(byId<HTMLCanvasElement>('chart'));
+  private readonly settings: SettingsPanel;
+  private readonly tastes = new TastesPanel(byId('tastes-card'), byId<HTMLButtonElement>('reveal-tastes'), byId('tastes'));
+  private readonly formula = new FormulaView(byId('formula-bar'), byId('tooltip'));
+  private progressText = '';
+
+  constructor(
+    private readonly api: ApiClient,
+    private readonly messages: MessageBar,
+  ) {
+    this.grid = new SheetGrid(byId('sheet'), {
+      onEdit: (cell, text) => this.edit(cell, text),
+      onClear: (cell) => void this.send('clearRating', cell),
+      onHover: (cell, mouse) => this.formula.showTooltip(cell && ratingFormula(this.state, this.state.numbers, cell.row, cell.col), mouse),
+      onFocus: (cell) => this.formula.showInBar(cell && ratingFormula(this.state, this.state.numbers, cell.row, cell.col)),
+    });
+    this.settings = new SettingsPanel(byId<HTMLFormElement>('settings'), (change) => this.applySettings(change));
+    this.wireToolbar();
+    this.wireKeyboard();
+  }
+
+  async start(): Promise<void> {
+    this.api.onEvent((e) => this.onEvent(e));
+    this.render(await this.api.call('getState', {}));
+    this.setMode(this.mode);
+  }
+
+  private onEvent(e: EventMessage): void {
+    switch (e.event) {
+      case 'state':
+        return this.render(e.payload);
+      case 'epoch': {
+        this.state = { ...this.state, numbers: e.payload.numbers, history: [...this.state.history, ...e.payload.metrics] };
+        this.progressText = '';
+        this.grid.setNumbers(this.state.numbers);
+        this.chart.show(this.state.history);
+        this.tastes.render(this.state);
+        return this.renderStatus();
+      }
+      case 'progress':
+        this.progressText = `epoch ${e.payload.epoch} · ${Math.round(e.payload.fraction * 100)}%`;
+        return this.renderStatus();
+      case 'message':
+        return this.messages.show(e.payload);
+    }
+  }
+
+  private render(state: AppState): void {
+    this.state = state;
+    this.grid.setState(state);
+    this.settings.render(state);
+    this.chart.show(state.history);
+    this.tastes.render(state);
+    byId('sheet-name').textContent = state.sheet.name;
+    const t = state.sheet.totals;
+    const shown = state.sheet.users.length * state.sheet.movies.length;
+    byId('sheet-totals').textContent =
+      `${t.users} users × ${t.movies} movies · ${t.ratings} ratings${t.validRatings ? ` (${t.validRatings} held out)` : ''}` +
+      (t.users * t.movies > shown ? ` · showing the ${state.sheet.users.length} most active users × ${state.sheet.movies.length} most rated movies` : '');
+    const training = state.status === 'training';
+    byId<HTMLButtonElement>('solve').disabled = training;
+    byId<HTMLButtonElement>('step').disabled = training;
+    byId<HTMLButtonElement>('stop').disabled = !training;
+    byId<HTMLButtonElement>('reset').disabled = training;
+    byId<HTMLButtonElement>('undo').disabled = training || !state.canUndo;
+    byId<HTMLButtonElement>('redo').disabled = training || !state.canRedo;
+    byId<HTMLInputElement>('reset-seed').value = String(state.config.seed);
+    byId<HTMLSelectElement>('reset-init').value = state.config.model.init;
+    document.body.dataset['status'] = state.status;
+    this.renderStatus();
+  }
+
+  private renderStatus(): void {
+    const last = this.state.history.at(-1);
+    const fit = this.state.numbers.fit;
+    const parts = [
+      this.state.status === 'training' ? 'Training' : 'Ready',
+      last ? `epoch ${last.epoch}` : 'not trained yet',
+      `train RMSE ${fit.trainRmse.toFixed(4)}`,
+      fit.validRmse !== null ? `valid RMSE ${fit.validRmse.toFixed(4)}` : '',
+      this.state.status === 'training' ? this.progressText : '',
+    ];
+    byId('status').textContent = parts.filter(Boolean).join(' · ');
+  }
+
+  private setMode(mode: ViewMode): void {
+    this.mode = mode;
+    localStorage.setItem(VIEW_KEY, mode);
+    this.grid.setMode(mode);
+    for (const b of document.querySelectorAll<HTMLButtonElement>('.segmented button')) {
+      b.setAttribute('aria-checked', String(b.dataset['mode'] === mode));
+    }
+    renderLegend(byId('legend'), mode, this.state.sheet.scale);
+  }
+
+  private edit(cell: SheetCell, text: string): void {
+    if (text === '') {
+      void this.send('clearRating', cell);
+      return;
+    }
+    const rating = Number(text.replace(',', '.'));
+    const { lo, hi } = this.state.sheet.scale;
+    if (!Number.isFinite(rating) || !/^[+-]?(\d+[.,]?\d*|[.,]\d+)$/.test(text)) {
+      this.messages.show({ level: 'error', text: `"${text}" is not a rating: type a number from ${lo} to ${hi}, or Delete to clear the cell` });
+      return;
+    }
+    void this.send('setRating', { ...cell, rating });
+  }
+
+  private applySettings(change: { config?: TrainConfig; settings?: SessionSettings }): void {
+    if (change.config) void this.send('setConfig', { config: change.config });
+    if (change.settings) void this.send('setSettings', { settings: change.settings });
+  }
+
+  /** Sends a command; a refusal is shown to the user and the view re-renders from the last state. */
+  private async send<C extends CommandName>(command: C, args: CommandArgs<C>): Promise<CommandResults[C] | null> {
+    try {
+      return await this.api.call(command, args);
+    } catch (error) {
+      if (!(error instanceof CommandError)) throw error;
+      this.messages.show({ level: 'error', text: error.message });
+      this.render(this.state);
+      return null;
+    }
+  }
+
+  private wireToolbar(): void {
+    byId('solve').addEventListener('click', () => void this.send('solve', {}));
+    byId('step').addEventListener('click', () => void this.send('step', {}));
+    byId('stop').addEventListener('click', () => void this.send('stop', {}));
+    byId('reset').addEventListener('click', () => {
+      const seed = Number(byId<HTMLInputElement>('reset-seed').value);
+      const init = byId<HTMLSelectElement>('reset-init').value as TrainConfig['model']['init'];
+      void this.send('reset', { seed, init });
+    });
+    byId('undo').addEventListener('click', () => void this.send('undo', {}));
+    byId('redo').addEventListener('click', () => void this.send('redo', {}));
+    for (const b of document.querySelectorAll<HTMLButtonElement>('.segmented button')) {
+      b.addEventListener('click', () => this.setMode(b.dataset['mode'] as ViewMode));
+    }
+  }
+
+  private wireKeyboard(): void {
+    const inField = (t: EventTarget | null) => t instanceof HTMLInputElement || t instanceof HTMLTextAreaElement || t instanceof HTMLSelectElement;
+    document.addEventListener('keydown', (e) => {
+      if (!(e.ctrlKey || e.metaKey) || inField(e.target)) return;
+      const key = e.key.toLowerCase();
+      if (key === 'z' && !e.shiftKey) {
+        e.preventDefault();
+        void this.send('undo', {});
+      } else if (key === 'y' || (key === 'z' && e.shiftKey)) {
+        e.preventDefault();
+        void this.send('redo', {});
+      }
+    });
+    document.addEventListener('paste', (e) => {
+      if (inField(e.target)) return;
+      const cell = this.grid.focusedRatingCell();
+      const text = e.clipboardData?.getData('text/plain') ?? '';
+      e.preventDefault();
+      if (!cell) {
+        this.messages.show({ level: 'warning', text: 'Select a rating cell first: the pasted block goes there (top-left corner).' });
+        return;
+      }
+      void this.send('paste', { ...cell, text });
+    });
+  }
+}

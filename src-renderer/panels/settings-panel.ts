@@ -1,0 +1,204 @@
+/**
+ * The model and optimizer settings as one table of fields: each knows how to read its value from
+ * the state and write it into a new config, so the form is generated, not hand-wired per input.
+ * A change is sent at once (setConfig / setSettings); the service's reply re-renders the form, so
+ * a refused value snaps back with the service's message.
+ */
+import type { AppState, SessionSettings, TrainConfig } from '../../src-main/service/contract.ts';
+
+type Value = string | number | boolean;
+
+interface Field {
+  id: string;
+  label: string;
+  input: { kind: 'select'; options: [string, string][] } | { kind: 'number'; min: number; max?: number; step: number | 'any' } | { kind: 'checkbox' };
+  get(s: AppState): Value;
+  /** Returns the changed config or settings. */
+  set(s: AppState, v: Value): { config?: TrainConfig; settings?: SessionSettings };
+  /** Greyed out when this returns true (e.g. y_range bounds without sigmoid_range). */
+  disabled?(s: AppState): boolean;
+  hint?: string;
+}
+
+const withModel = (s: AppState, m: Partial<TrainConfig['model']>) => ({ config: { ...s.config, model: { ...s.config.model, ...m } } });
+const withOptim = (s: AppState, o: Partial<TrainConfig['optim']>) => ({ config: { ...s.config, optim: { ...s.config.optim, ...o } } });
+const yRangeOf = (s: AppState): [number, number] => s.config.model.yRange ?? [0, s.sheet.scale.hi * 1.1];
+
+const FIELDS: Field[] = [
+  {
+    id: 'model',
+    label: 'Model',
+    input: { kind: 'select', options: [['dot', 'dot product'], ['dotbias', 'dot product + biases'], ['nn', 'neural net (embeddings + MLP)']] },
+    get: (s) => s.config.model.kind,
+    set: (s, v) => withModel(s, { kind: v as TrainConfig['model']['kind'] }),
+  },
+  {
+    id: 'factors',
+    label: 'Factors k',
+    input: { kind: 'number', min: 1, max: 512, step: 1 },
+    get: (s) => s.config.model.factors,
+    set: (s, v) => withModel(s, { factors: Number(v) }),
+    disabled: (s) => s.config.model.kind === 'nn',
+  },
+  {
+    id: 'sigmoid',
+    label: 'sigmoid_range',
+    input: { kind: 'checkbox' },
+    get: (s) => s.config.model.yRange !== null,
+    set: (s, v) => withModel(s, { yRange: v ? yRangeOf(s) : null }),
+  },
+  {
+    id: 'y-lo',
+    label: 'y_range low',
+    input: { kind: 'number', min: -100, step: 'any' },
+    get: (s) => yRangeOf(s)[0],
+    set: (s, v) => withModel(s, { yRange: [Number(v), yRangeOf(s)[1]] }),
+    disabled: (s) => s.config.model.yRange === null,
+  },
+  {
+    id: 'y-hi',
+    label: 'y_range high',
+    input: { kind: 'number', min: -100, step: 'any' },
+    get: (s) => yRangeOf(s)[1],
+    set: (s, v) => withModel(s, { yRange: [yRangeOf(s)[0], Number(v)] }),
+    disabled: (s) => s.config.model.yRange === null,
+  },
+  {
+    id: 'optimizer',
+    label: 'Optimizer',
+    input: { kind: 'select', options: [['sgd', 'SGD'], ['momentum', 'SGD + momentum'], ['adam', 'Adam'], ['lbfgs', 'L-BFGS (full batch)']] },
+    get: (s) => s.config.optim.optimizer,
+    set: (s, v) => withOptim(s, { optimizer: v as TrainConfig['optim']['optimizer'] }),
+  },
+  {
+    id: 'lr',
+    label: 'Learning rate',
+    input: { kind: 'number', min: 0, step: 'any' },
+    get: (s) => s.config.optim.lr,
+    set: (s, v) => withOptim(s, { lr: Number(v) }),
+  },
+  {
+    id: 'wd',
+    label: 'Weight decay',
+    input: { kind: 'number', min: 0, step: 'any' },
+    get: (s) => s.config.optim.wd,
+    set: (s, v) => withOptim(s, { wd: Number(v) }),
+  },
+  {
+    id: 'wd-mode',
+    label: 'Weight decay as',
+    input: { kind: 'select', options: [['decoupled', 'decoupled (AdamW, fastai)'], ['l2', 'L2 penalty in the loss (fastbook)']] },
+    get: (s) => s.config.optim.wdMode,
+    set: (s, v) => withOptim(s, { wdMode: v as TrainConfig['optim']['wdMode'] }),
+  },
+  {
+    id: 'schedule',
+    label: 'Schedule',
+    input: { kind: 'select', options: [['one-cycle', 'one-cycle'], ['constant', 'constant lr']] },
+    get: (s) => s.config.optim.schedule,
+    set: (s, v) => withOptim(s, { schedule: v as TrainConfig['optim']['schedule'] }),
+  },
+  {
+    id: 'epochs',
+    label: 'Epochs per Solve',
+    input: { kind: 'number', min: 1, max: 100000, step: 1 },
+    get: (s) => s.config.epochs,
+    set: (s, v) => ({ config: { ...s.config, epochs: Number(v) } }),
+  },
+  {
+    id: 'full-batch',
+    label: 'Full batch',
+    input: { kind: 'checkbox' },
+    get: (s) => s.config.batchSize === 'full',
+    set: (s, v) => ({ config: { ...s.config, batchSize: v ? 'full' : Math.min(1024, Math.max(1, s.sheet.totals.ratings)) } }),
+  },
+  {
+    id: 'batch-size',
+    label: 'Batch size',
+    input: { kind: 'number', min: 1, step: 1 },
+    get: (s) => (s.config.batchSize === 'full' ? s.sheet.totals.ratings - s.sheet.totals.validRatings : s.config.batchSize),
+    set: (s, v) => ({ config: { ...s.config, batchSize: Number(v) } }),
+    disabled: (s) => s.config.batchSize === 'full',
+  },
+  {
+    id: 'valid-pct',
+    label: 'Validation %',
+    input: { kind: 'number', min: 0, max: 50, step: 5 },
+    get: (s) => Math.round(s.settings.validPct * 100),
+    set: (s, v) => ({ settings: { ...s.settings, validPct: Number(v) / 100 } }),
+    hint: 'ratings held out (dashed cells) to measure valid RMSE',
+  },
+  {
+    id: 'speed',
+    label: 'Epochs per second',
+    input: { kind: 'number', min: 0, max: 1000, step: 1 },
+    get: (s) => s.settings.epochsPerSecond,
+    set: (s, v) => ({ settings: { ...s.settings, epochsPerSecond: Number(v) } }),
+    hint: '0 = as fast as possible; slow it down to watch a small sheet learn',
+  },
+];
+
+export class SettingsPanel {
+  private readonly inputs = new Map<string, HTMLInputElement | HTMLSelectElement>();
+  private state: AppState | null = null;
+
+  constructor(
+    form: HTMLFormElement,
+    private readonly apply: (change: { config?: TrainConfig; settings?: SessionSettings }) => void,
+  ) {
+    form.addEventListener('submit', (e) => e.preventDefault());
+    for (const field of FIELDS) {
+      const row = document.createElement('label');
+      row.className = 'field';
+      row.htmlFor = `setting-${field.id}`;
+      const name = document.createElement('span');
+      name.textContent = field.label;
+      if (field.hint) row.title = field.hint;
+      const input = makeInput(field);
+      input.id = `setting-${field.id}`;
+      input.addEventListener('change', () => this.changed(field, input));
+      this.inputs.set(field.id, input);
+      row.append(name, input);
+      form.append(row);
+    }
+  }
+
+  render(state: AppState): void {
+    this.state = state;
+    const busy = state.status === 'training';
+    for (const field of FIELDS) {
+      const input = this.inputs.get(field.id)!;
+      const value = field.get(state);
+      if (input instanceof HTMLInputElement && input.type === 'checkbox') input.checked = Boolean(value);
+      else if (document.activeElement !== input) input.value = String(value);
+      input.disabled = busy || (field.disabled?.(state) ?? false);
+    }
+  }
+
+  private changed(field: Field, input: HTMLInputElement | HTMLSelectElement): void {
+    if (!this.state) return;
+    if (input instanceof HTMLInputElement && input.type === 'number' && !input.checkValidity()) {
+      this.render(this.state);
+      return;
+    }
+    const value = input instanceof HTMLInputElement && input.type === 'checkbox' ? input.checked : input.value;
+    this.apply(field.set(this.state, value));
+  }
+}
+
+function makeInput(field: Field): HTMLInputElement | HTMLSelectElement {
+  const spec = field.input;
+  if (spec.kind === 'select') {
+    const select = document.createElement('select');
+    for (const [value, text] of spec.options) select.add(new Option(text, value));
+    return select;
+  }
+  const input = document.createElement('input');
+  input.type = spec.kind === 'checkbox' ? 'checkbox' : 'number';
+  if (spec.kind === 'number') {
+    input.min = String(spec.min);
+    if (spec.max !== undefined) input.max = String(spec.max);
+    input.step = String(spec.step);
+  }
+  return input;
+}

@@ -1,0 +1,252 @@
+/**
+ * The sheet as Excel's `dotprod`/`bias` sheets lay it out, in ag-grid: movie factor rows and the
+ * movie bias row pinned above the rating columns, user factor and user bias columns pinned left
+ * of the rating rows, the RMSE in the top-left corner. Cells read the latest numbers through
+ * value getters, and a repaint is one refreshCells per animation frame however often numbers
+ * arrive.
+ */
+import {
+  AllCommunityModule,
+  ModuleRegistry,
+  createGrid,
+  type CellClassParams,
+  type ColDef,
+  type GridApi,
+  type ValueGetterParams,
+  type ValueSetterParams,
+} from 'ag-grid-community';
+import type { AppState, SheetNumbers } from '../../src-main/service/contract.ts';
+import {
+  LABEL_COL,
+  USER_BIAS_COL,
+  hasBiases,
+  k,
+  movieCol,
+  movieIndexOfCol,
+  parameterCell,
+  ratingCell,
+  userFactorCol,
+  type CellView,
+  type ViewMode,
+} from './sheet-model.ts';
+
+ModuleRegistry.registerModules([AllCommunityModule]);
+
+type SheetRow =
+  | { kind: 'user'; id: string; row: number }
+  | { kind: 'movie-factor'; id: string; factor: number }
+  | { kind: 'movie-bias'; id: string };
+
+export interface SheetCell {
+  row: number;
+  col: number;
+}
+
+export interface SheetGridEvents {
+  /** The user typed a value into a rating cell ('' = clear). */
+  onEdit(cell: SheetCell, text: string): void;
+  onClear(cell: SheetCell): void;
+  /** Hover (or focus) moved to a rating cell, or off the ratings (null). */
+  onHover(cell: SheetCell | null, mouse: { x: number; y: number } | null): void;
+  onFocus(cell: SheetCell | null): void;
+}
+
+export class SheetGrid {
+  private readonly api: GridApi<SheetRow>;
+  private state: AppState | null = null;
+  private numbers: SheetNumbers | null = null;
+  private mode: ViewMode = 'ratings';
+  private shape = '';
+  private frame = 0;
+  /** Repaints so far, exposed on the element for the responsiveness measurement. */
+  private repaints = 0;
+
+  constructor(private readonly host: HTMLElement, private readonly events: SheetGridEvents) {
+    this.api = createGrid<SheetRow>(host, {
+      theme: 'legacy',
+      columnDefs: [],
+      rowData: [],
+      getRowId: (p) => p.data.id,
+      rowHeight: 26,
+      headerHeight: 172,
+      suppressMovableColumns: true,
+      suppressCellFocus: false,
+      singleClickEdit: false,
+      stopEditingWhenCellsLoseFocus: true,
+      enterNavigatesVerticallyAfterEdit: true,
+      animateRows: false,
+      suppressColumnVirtualisation: true,
+      defaultColDef: { sortable: false, resizable: true, suppressHeaderMenuButton: true },
+      onCellMouseOver: (e) => {
+        const cell = this.ratingCellOf(e.data, e.column.getColId());
+        const mouse = e.event instanceof MouseEvent ? { x: e.event.clientX, y: e.event.clientY } : null;
+        this.events.onHover(cell, mouse);
+      },
+      onCellMouseOut: () => this.events.onHover(null, null),
+      onCellFocused: (e) => {
+        const col = typeof e.column === 'string' ? e.column : e.column?.getColId();
+        const row = e.rowPinned || e.rowIndex === null || e.rowIndex === undefined ? null : e.rowIndex;
+        const m = col ? movieIndexOfCol(col) : null;
+        this.events.onFocus(row !== null && m !== null ? { row, col: m } : null);
+      },
+    });
+  }
+
+  /** Full state: rebuilds columns and rows when the sheet's shape changed. */
+  setState(state: AppState): void {
+    this.state = state;
+    this.numbers = state.numbers;
+    const n = state.numbers;
+    const shape = `${k(n)}|${hasBiases(n)}|${state.sheet.users.length}|${state.sheet.movies.map((m) => m.id).join(',')}|${state.config.model.kind}`;
+    if (shape !== this.shape) {
+      this.shape = shape;
+      this.api.setGridOption('columnDefs', this.columns(state));
+      this.api.setGridOption('pinnedTopRowData', this.pinnedRows(n));
+      this.api.setGridOption('rowData', state.sheet.users.map((u, row) => ({ kind: 'user' as const, id: `u:${u.id}`, row })));
+    }
+    this.api.setGridOption('suppressClickEdit', state.status === 'training');
+    this.scheduleRepaint();
+  }
+
+  /** New numbers from a training epoch: only the cell values change. */
+  setNumbers(numbers: SheetNumbers): void {
+    this.numbers = numbers;
+    this.scheduleRepaint();
+  }
+
+  setMode(mode: ViewMode): void {
+    this.mode = mode;
+    this.host.dataset['mode'] = mode;
+    this.scheduleRepaint();
+  }
+
+  focusedRatingCell(): SheetCell | null {
+    const f = this.api.getFocusedCell();
+    if (!f || f.rowPinned) return null;
+    const col = movieIndexOfCol(f.column.getColId());
+    return col === null ? null : { row: f.rowIndex, col };
+  }
+
+  focusCell(cell: SheetCell): void {
+    this.api.setFocusedCell(cell.row, movieCol(cell.col));
+  }
+
+  private scheduleRepaint(): void {
+    if (this.frame) return;
+    this.frame = requestAnimationFrame(() => {
+      this.frame = 0;
+      this.api.refreshCells({ force: true, suppressFlash: true });
+      this.repaints++;
+      this.host.dataset['repaints'] = String(this.repaints);
+    });
+  }
+
+  private ratingCellOf(data: SheetRow | undefined, colId: string): SheetCell | null {
+    const col = movieIndexOfCol(colId);
+    return data?.kind === 'user' && col !== null ? { row: data.row, col } : null;
+  }
+
+  private columns(state: AppState): ColDef<SheetRow>[] {
+    const factors = k(state.numbers);
+    const biases = hasBiases(state.numbers);
+    const cornerSpan = factors + (biases ? 1 : 0);
+    const view = (get: (p: ValueGetterParams<SheetRow> | CellClassParams<SheetRow>) => CellView) => ({
+      valueGetter: (p: ValueGetterParams<SheetRow>) => get(p).text,
+      cellClass: (p: CellClassParams<SheetRow>) => get(p).classes,
+    });
+    const label: ColDef<SheetRow> = {
+      colId: LABEL_COL,
+      headerName: 'user ╲ movie',
+      headerClass: 'corner-header',
+      pinned: 'left',
+      width: 150,
+      cellClass: (p) => (p.data?.kind === 'user' ? 'row-label' : 'row-label param-label'),
+      valueGetter: (p) => {
+        const d = p.data;
+        if (!d) return '';
+        if (d.kind === 'user') return state.sheet.users[d.row].label;
+        if (d.kind === 'movie-bias') return 'movie bias';
+        return `movie factor ${d.factor + 1}`;
+      },
+    };
+    const userParams: ColDef<SheetRow>[] = Array.from({ length: factors }, (_, f) => ({
+      colId: userFactorCol(f),
+      headerName: `factor ${f + 1}`,
+      headerClass: 'param-header',
+      pinned: 'left',
+      width: 58,
+      colSpan: (p) => (f === 0 && p.data?.kind !== 'user' ? cornerSpan : 1),
+      ...view((p) => (p.data?.kind === 'user' ? parameterCell(this.userFactor(p.data.row, f)) : this.corner(p.data, f))),
+    }));
+    if (biases) {
+      userParams.push({
+        colId: USER_BIAS_COL,
+        headerName: 'user bias',
+        headerClass: 'param-header',
+        pinned: 'left',
+        width: 58,
+        colSpan: (p) => (factors === 0 && p.data?.kind !== 'user' ? cornerSpan : 1),
+        ...view((p) => (p.data?.kind === 'user' ? parameterCell(this.numbers?.snapshot.userBias[p.data.row]) : this.corner(p.data, 0))),
+      });
+    }
+    const movies: ColDef<SheetRow>[] = state.sheet.movies.map((movie, m) => ({
+      colId: movieCol(m),
+      headerName: movie.title,
+      headerTooltip: movie.title,
+      headerClass: 'movie-header',
+      width: 62,
+      editable: (p) => p.data?.kind === 'user' && this.state?.status !== 'training',
+      suppressKeyboardEvent: (p) => {
+        const key = p.event.key;
+        if (p.editing || p.event.type !== 'keydown' || p.data?.kind !== 'user') return false;
+        if (key === 'Delete' || key === 'Backspace') {
+          this.events.onClear({ row: p.data.row, col: m });
+          return true;
+        }
+        return false;
+      },
+      valueSetter: (p: ValueSetterParams<SheetRow>) => {
+        if (p.data.kind === 'user') this.events.onEdit({ row: p.data.row, col: m }, String(p.newValue ?? '').trim());
+        // The sheet changes when the service says so (the state event), not here.
+        return false;
+      },
+      ...view((p) => {
+        const d = p.data;
+        if (!this.state || !this.numbers || !d) return { text: '', classes: [] };
+        if (d.kind === 'user') return ratingCell(this.state, this.numbers, d.row, m, this.mode);
+        const snap = this.numbers.snapshot;
+        const kk = k(this.numbers);
+        return parameterCell(d.kind === 'movie-bias' ? snap.itemBias[m] : snap.itemFactors[m * kk + d.factor]);
+      }),
+    }));
+    return [label, ...userParams, ...movies];
+  }
+
+  private pinnedRows(n: SheetNumbers): SheetRow[] {
+    const rows: SheetRow[] = Array.from({ length: k(n) }, (_, f) => ({ kind: 'movie-factor' as const, id: `mf:${f}`, factor: f }));
+    if (hasBiases(n)) rows.push({ kind: 'movie-bias', id: 'mb' });
+    return rows;
+  }
+
+  private userFactor(row: number, f: number): number | undefined {
+    if (!this.numbers) return undefined;
+    return this.numbers.snapshot.userFactors[row * k(this.numbers) + f];
+  }
+
+  /** The top-left block: train RMSE on the first parameter row, valid RMSE on the second. */
+  private corner(d: SheetRow | undefined, f: number): CellView {
+    if (!d || f !== 0 || !this.numbers) return { text: '', classes: ['corner'] };
+    const fit = this.numbers.fit;
+    const first = d.kind === 'movie-factor' && d.factor === 0;
+    const onlyRow = this.pinnedRows(this.numbers).length === 1;
+    if (first) {
+      const valid = onlyRow && fit.validRmse !== null ? ` · valid ${fit.validRmse.toFixed(4)}` : '';
+      return { text: `RMSE ${fit.trainRmse.toFixed(4)}${valid}`, classes: ['corner', 'rmse', 'rmse-train'] };
+    }
+    const second = d.kind === 'movie-factor' ? d.factor === 1 : k(this.numbers) === 1;
+    if (second && fit.validRmse !== null) {
+      return { text: `valid RMSE ${fit.validRmse.toFixed(4)}`, classes: ['corner', 'rmse', 'rmse-valid'] };
+    }
+    return { text: '', classes: ['corner'] };
+  }
+}
