@@ -1,7 +1,9 @@
+import type { ParamTensor } from '../train/types.ts';
+
 /**
  * The learned parameters of a dot / dot+bias model as plain data: what interpretation,
  * recommendation, fold-in and export read. The trainer's exported parameters (`user_factors`,
- * `item_factors`, `user_bias`, `item_bias`) map onto it one to one.
+ * `item_factors`, `user_bias`, `item_bias`) map onto it one to one (factorModelFromParams).
  */
 export interface FactorModel {
   /** Latent factors per row. */
@@ -16,6 +18,31 @@ export interface FactorModel {
   itemBias: Float32Array | null;
   /** prediction = sigmoid(raw) * (hi - lo) + lo when set; raw = dot + biases otherwise. */
   yRange: [number, number] | null;
+}
+
+/**
+ * The FactorModel view of a trainer's exported parameters (Trainer.exportParams().params) — no
+ * copies. The neural models have no per-row factors to read, and are refused with a reason.
+ */
+export function factorModelFromParams(params: Readonly<Record<string, ParamTensor>>, yRange: [number, number] | null): FactorModel {
+  const users = params.user_factors;
+  const items = params.item_factors;
+  if (!users || !items) {
+    throw new Error(`interpretation and export need a dot or dot+bias model (user_factors and item_factors); this one has ${Object.keys(params).join(', ')}`);
+  }
+  if (users.shape.length !== 2 || items.shape.length !== 2 || users.shape[1] !== items.shape[1]) {
+    throw new Error(`user_factors [${users.shape}] and item_factors [${items.shape}] must be [n, k] with the same k`);
+  }
+  const model: FactorModel = {
+    k: users.shape[1],
+    userFactors: users.data,
+    itemFactors: items.data,
+    userBias: params.user_bias?.data ?? null,
+    itemBias: params.item_bias?.data ?? null,
+    yRange,
+  };
+  checkFactorModel(model);
+  return model;
 }
 
 /** One row's parameters: a user's taste, or an item's profile. */
