@@ -106,7 +106,7 @@ export function empiricalPrior(
 }
 
 /** Mean squared error of the model's predictions on (a strided sample of) the dataset's ratings. */
-export function meanSquaredResidual(model: FactorModel, data: RatingsDataset, maxRows: number): number {
+function meanSquaredResidual(model: FactorModel, data: RatingsDataset, maxRows: number): number {
   const total = data.ratings.length;
   if (total === 0) throw new Error('fold-in prior: the dataset has no ratings to measure the noise on');
   const stride = Math.max(1, Math.ceil(total / maxRows));

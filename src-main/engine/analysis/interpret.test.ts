@@ -101,7 +101,9 @@ describe('pca', () => {
     const result = itemFactorPca(model, data, { topItems: 40, components: 3, extremes: 4 });
     const stats = rowStats(data, 'item');
     expect(result.points.map((p) => p.row)).toEqual(sortedRows(90, (i) => -stats.count[i]).slice(0, 40));
-    expect(result.pca.coords.length).toBe(40 * 3);
+    expect(result.points.every((p) => p.coords.length === 3)).toBe(true);
+    expect(result.varianceRatio.length).toBe(3);
+    expect(result.varianceRatio[0]).toBeGreaterThanOrEqual(result.varianceRatio[1]);
     for (const ext of result.extremes) {
       const along = sortedRows(40, (r) => result.points[r].coords[ext.component]).map((r) => result.points[r].row);
       expect(ext.lowest.map((p) => p.row)).toEqual(along.slice(0, 4));

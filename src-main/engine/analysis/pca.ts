@@ -79,10 +79,12 @@ export interface ComponentExtremes {
   highest: PcaPoint[];
 }
 
+/** Plain data (numbers, strings, arrays), so it crosses IPC and JSON unchanged. */
 export interface ItemPca {
-  pca: Pca;
-  /** The analysed items (the most rated), in the order of pca.coords rows. */
+  /** The analysed items (the most rated, most first) with their coordinates. */
   points: PcaPoint[];
+  /** Share of the variance of the analysed item factors along each component. */
+  varianceRatio: number[];
   /** fastbook's fac0 / fac1 / fac2 tables: the items at both ends of each component. */
   extremes: ComponentExtremes[];
 }
@@ -115,5 +117,5 @@ export function itemFactorPca(
     const pick = (order: 'asc' | 'desc') => Array.from(topN(along, nExtremes, { order }).indices, (r) => points[r]);
     return { component: comp, lowest: pick('asc'), highest: pick('desc') };
   });
-  return { pca: result, points, extremes };
+  return { points, varianceRatio: Array.from(result.varianceRatio), extremes };
 }
