@@ -14,7 +14,8 @@ export type ImportErrorCode =
   | 'bad-row'
   | 'line-too-long'
   | 'cancelled'
-  | 'bad-option';
+  | 'bad-option'
+  | 'workbook';
 
 export class DataImportError extends Error {
   override readonly name = 'DataImportError';
