@@ -1,7 +1,8 @@
 /**
- * The dense linear algebra analysis needs, on small square matrices (k+1 ≤ ~600) in float64,
- * row-major. Written here rather than taken from a library because it is three short, standard
- * routines (Cholesky, triangular solves, cyclic Jacobi) and no numeric package is a dependency.
+ * The dense linear algebra analysis needs, on small square matrices (k or k+1, a few hundred at
+ * most), float64, row-major. Written here rather than taken from a library because it is three
+ * short, standard routines (Cholesky, triangular solves, cyclic Jacobi) and no numeric package is
+ * a dependency.
  */
 
 /**
