@@ -2,50 +2,17 @@
  * `collabsheet train`: read ratings, split or pair them with a validation file, train with the
  * engine's trainer and report each epoch — as a table for people or JSON lines for machines.
  */
-import { randomSplit } from '../data/split.ts';
-import type { RatingsDataset } from '../data/dataset.ts';
-import { readRatingsFile, type ImportSummary } from '../data/import/index.ts';
 import { createTrainer } from '../engine/train/trainer.ts';
 import type { EpochMetrics, StopReason } from '../engine/train/types.ts';
 import { configWarnings, type TrainCommand } from './args.ts';
+import { loadDatasets } from './datasets.ts';
 import { writeParams } from './export-params.ts';
-import { shareIds } from './share-ids.ts';
 import { type Column, fixed, formatHeader, formatRow } from './table.ts';
 
 /** Where the command writes: stdout carries results (JSON lines with --json), stderr the rest. */
 export interface Output {
   out(line: string): void;
   err(line: string): void;
-}
-
-interface Datasets {
-  train: RatingsDataset;
-  valid: RatingsDataset | null;
-  notes: string[];
-}
-
-const describe = (what: string, s: ImportSummary): string =>
-  `${what}: ${s.file} (${s.format.label}): ${s.rows} ratings, ${s.users} users, ${s.items} items` +
-  (s.duplicates ? `, ${s.duplicates} duplicate pairs (kept the last)` : '');
-
-async function loadData(cmd: TrainCommand): Promise<Datasets> {
-  const { data, summary } = await readRatingsFile(cmd.ratings);
-  const notes = [describe('train', summary)];
-  if (cmd.valid !== null) {
-    const v = await readRatingsFile(cmd.valid);
-    notes.push(describe('valid', v.summary));
-    const shared = shareIds(data, v.data);
-    if (shared.coldUsers || shared.coldItems) {
-      notes.push(`valid has ${shared.coldUsers} users and ${shared.coldItems} items not in train (cold starts)`);
-    }
-    return { train: shared.train, valid: shared.valid, notes };
-  }
-  if (cmd.validPct > 0) {
-    const split = randomSplit(data, cmd.validPct, cmd.config.seed);
-    notes.push(`random split (seed ${cmd.config.seed}): ${split.train.ratings.length} train, ${split.valid.ratings.length} valid ratings`);
-    return { train: split.train, valid: split.valid, notes };
-  }
-  return { train: data, valid: null, notes };
 }
 
 const COLUMNS: Column[] = [
@@ -81,7 +48,7 @@ function describeStop(s: StopReason): string {
 /** Runs the command; resolves to the process exit code. */
 export async function runTrain(cmd: TrainCommand, io: Output, signal?: AbortSignal): Promise<number> {
   const started = performance.now();
-  const { train, valid, notes } = await loadData(cmd);
+  const { train, valid, notes } = await loadDatasets(cmd.ratings, cmd.valid, cmd.validPct, cmd.config.seed);
   for (const w of configWarnings(cmd.config)) io.err(`warning: ${w}`);
   if (!cmd.json) for (const n of notes) io.out(n);
 

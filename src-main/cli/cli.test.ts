@@ -1,0 +1,119 @@
+/**
+ * The CLI end to end: bin/collabsheet.mjs spawned on small generated files, as a user runs it.
+ * Checks the --json contract, --out with original ids, and that every bad input ends as one
+ * line on stderr with a non-zero exit and no stack trace.
+ */
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { generatePlanted } from '../data/synthetic.ts';
+
+const BIN = fileURLToPath(new URL('../../bin/collabsheet.mjs', import.meta.url));
+
+interface Run {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+function cli(args: string[]): Promise<Run> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, [BIN, ...args], { timeout: 60_000 }, (err, stdout, stderr) => {
+      const code = err ? (typeof err.code === 'number' ? err.code : 1) : 0;
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
+/** A failed run: exactly one stderr line, mentioning `needle`, no stack trace, nothing on stdout. */
+function expectOneLineError(r: Run, needle: string | RegExp, code?: number): void {
+  if (code === undefined) expect(r.code).not.toBe(0);
+  else expect(r.code).toBe(code);
+  const lines = r.stderr.trim().split('\n');
+  expect(lines).toHaveLength(1);
+  expect(lines[0]).toMatch(needle);
+  expect(r.stderr).not.toMatch(/\n\s+at /);
+  expect(r.stdout).toBe('');
+}
+
+let dir: string;
+const file = (name: string) => join(dir, name);
+
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'collabsheet-cli-'));
+  const { data } = generatePlanted({ users: 40, items: 30, ratings: 800, rank: 3, noise: 0.3, seed: 1 });
+  const rows = Array.from(data.ratings, (r, n) => `u${data.userIds[data.users[n]]},m${data.itemIds[data.items[n]]},${r}`);
+  writeFileSync(file('ratings.csv'), `user,item,rating\n${rows.join('\n')}\n`);
+  writeFileSync(file('empty.csv'), '');
+  writeFileSync(file('columns.csv'), 'who,what,score_x\na,b,1\n');
+  writeFileSync(file('bad-rating.csv'), 'user,item,rating\na,b,4\nc,d,five\n');
+});
+
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('collabsheet train', () => {
+  it('--json prints one object per epoch and a done line', async () => {
+    const r = await cli(['train', file('ratings.csv'), '--json', '--epochs', '3', '--bs', '32', '--factors', '4']);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const lines = r.stdout.trim().split('\n').map((l) => JSON.parse(l));
+    expect(lines).toHaveLength(4);
+    lines.slice(0, 3).forEach((l, i) => {
+      expect(Object.keys(l).sort()).toEqual(['epoch', 'lr', 'seconds', 'train_rmse', 'valid_rmse']);
+      expect(l.epoch).toBe(i + 1);
+      expect(l.train_rmse).toBeGreaterThan(0);
+      expect(l.valid_rmse).toBeGreaterThan(0);
+    });
+    const done = lines[3];
+    expect(done).toMatchObject({ done: true, epochs: 3 });
+    // The done line scores the final parameters; an epoch's train_rmse may be a running mean.
+    expect(done.valid_rmse).toBeCloseTo(lines[2].valid_rmse, 6);
+    expect(done.train_rmse).toBeGreaterThan(0);
+    expect(typeof done.seconds).toBe('number');
+  });
+
+  it('--out writes factors and biases keyed by the original ids', async () => {
+    const out = file('out');
+    const r = await cli(['train', file('ratings.csv'), '--epochs', '1', '--factors', '3', '--valid-pct', '0', '--out', out]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/done: 1 epochs/);
+    const users = readFileSync(join(out, 'users.csv'), 'utf8').trim().split('\n');
+    expect(users[0]).toBe('user,bias,factors_1,factors_2,factors_3');
+    expect(users[1]).toMatch(/^u\S+,(-?[\d.e-]+,){3}-?[\d.e-]+$/);
+    const items = readFileSync(join(out, 'items.csv'), 'utf8').trim().split('\n');
+    expect(items[0]).toBe('item,bias,factors_1,factors_2,factors_3');
+    expect(items.slice(1).every((l) => l.startsWith('m'))).toBe(true);
+  });
+
+  it('warns about coupled L2 with Adam at a large wd', async () => {
+    const r = await cli(['train', file('ratings.csv'), '--epochs', '1', '--wd-mode', 'l2', '--json']);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(/^warning: --wd-mode l2 with Adam and --wd 0.1/);
+  });
+});
+
+describe('bad input: one clear line, non-zero exit', () => {
+  it('a missing file names the file', async () => {
+    expectOneLineError(await cli(['train', file('nope.csv')]), /nope\.csv: no such file/, 1);
+  });
+
+  it('an empty file names the file', async () => {
+    expectOneLineError(await cli(['train', file('empty.csv')]), /empty\.csv.*empty/, 1);
+  });
+
+  it('an unknown column layout names the file', async () => {
+    expectOneLineError(await cli(['train', file('columns.csv')]), /columns\.csv.*(column|user|rating)/i, 1);
+  });
+
+  it('a non-numeric rating names file and line', async () => {
+    expectOneLineError(await cli(['train', file('bad-rating.csv')]), /bad-rating\.csv:3: .*five/, 1);
+  });
+
+  it('an unknown flag and a bad value are usage errors (exit 2)', async () => {
+    expectOneLineError(await cli(['train', file('ratings.csv'), '--frobnicate']), /unknown option --frobnicate/, 2);
+    expectOneLineError(await cli(['train', file('ratings.csv'), '--epochs', 'many']), /--epochs: expected an integer, got 'many'/, 2);
+  });
+});
