@@ -8,6 +8,7 @@ import { DataImportError, formatImportMessage, showText } from './errors.ts';
 import { FieldBounds, splitFields, UNTERMINATED_QUOTE } from './fields.ts';
 import { RatingColumnsBuilder } from './columns.ts';
 import { IdCoder } from './id-coder.ts';
+import { MAX_LINE_BYTES } from './line-reader.ts';
 import type { DetectedFormat } from './sniff.ts';
 
 export type BadRowPolicy = 'fail' | 'skip';
@@ -22,6 +23,8 @@ export interface RowRules {
 }
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
+/** Longer "ids" are a misread column (a review text, a URL list), not ids. */
+const MAX_ID_BYTES = 256;
 const POW10 = Float64Array.from({ length: 16 }, (_, i) => 10 ** i);
 
 export class RatingsParser {
@@ -175,6 +178,9 @@ export class RatingsParser {
   readonly onLine = (buf: Buffer, start: number, end: number, line: number): void => {
     while (start < end && buf[start] === 0x20) start++;
     if (start === end) return; // blank lines carry nothing; skipping them is not an error
+    if (end - start > MAX_LINE_BYTES) {
+      throw new DataImportError('line-too-long', this.file, line, `line longer than ${MAX_LINE_BYTES >> 20} MB: not a ratings file?`);
+    }
     if (this.headerPending) {
       this.headerPending = false;
       return;
@@ -238,6 +244,7 @@ export class RatingsParser {
 /** Why bytes [s, e) cannot be an id, or null when they can. */
 function textIdProblem(buf: Buffer, s: number, e: number): string | null {
   if (s === e) return 'is empty';
+  if (e - s > MAX_ID_BYTES) return `is longer than ${MAX_ID_BYTES} bytes`;
   for (let i = s; i < e; i++) {
     if (buf[i] >= 0x80) {
       try {

@@ -122,7 +122,7 @@ export function refuseNonText(file: string, sample: Buffer): void {
     if (c === 0) throw new DataImportError('binary', file, lineOf(sample, i), 'the file is binary, not text (it contains NUL bytes)');
     if (c < 0x09 || (c > 0x0d && c < 0x20)) control++;
   }
-  if (control > sample.length / 100) throw new DataImportError('binary', file, null, 'the file is binary, not text (many control characters)');
+  if (control > 8 && control > sample.length / 100) throw new DataImportError('binary', file, null, 'the file is binary, not text (many control characters)');
 }
 
 const lineOf = (buf: Uint8Array, offset: number) => {
