@@ -44,6 +44,16 @@ describe('autodiff walk', () => {
     expect(serialize(g, { inputs: [table, idx], outputs: { loss, dRows } }).length).toBeGreaterThan(0);
   });
 
+  it('does not materialise the [B, k] broadcast in the backward of a row-wise dot', () => {
+    const g = new Graph('float32');
+    const a = g.input('a', 'float32', ['B', 8]);
+    const b = g.input('b', 'float32', ['B', 8]);
+    const loss = ops.reduceMean(ops.reduceSum(ops.mul(a, b), [1], false), [0], false);
+    gradients(loss, [a, b]);
+    const consumers = g.nodes.filter((n) => n.op.type === 'Mul');
+    expect(consumers.some((n) => n.inputs.some((v) => v.node?.op.type === 'Expand'))).toBe(false);
+  });
+
   it('rejects a non-scalar loss and values the loss does not depend on', () => {
     const g = new Graph('float64');
     const x = g.input('x', 'float64', [3]);

@@ -49,7 +49,23 @@ function lift(a: Operand, like: Value): Value {
 function binary(def: OpDef, a: Operand, b: Operand): Value {
   const like = typeof a === 'number' ? b : a;
   if (typeof like === 'number') throw new Error(`${def.type}: at least one operand must be a graph value`);
-  return like.graph.apply(def, [lift(a, like), lift(b, like)]);
+  const x = lift(a, like);
+  const y = lift(b, like);
+  return like.graph.apply(def, [unexpanded(x, y), unexpanded(y, x)]);
+}
+
+/**
+ * Expand(v) as an operand of a broadcasting op can be replaced by v when broadcasting v against
+ * the other operand already gives the same shape. The backward of every row-wise dot and mean
+ * produces such an Expand; skipping it saves materialising a [B, k] copy per batch. (The Expand
+ * node stays in the graph unused; serialisation drops it.)
+ */
+function unexpanded(v: Value, other: Value): Value {
+  if (v.node?.op !== Expand) return v;
+  const source = v.node.inputs[0];
+  const full = broadcastShapes('Expand', v.shape, other.shape);
+  const direct = broadcastShapes('Expand', source.shape, other.shape);
+  return full.length === direct.length && full.every((d, i) => d === direct[i]) ? source : v;
 }
 
 /** Values of a constant int input (axes, starts…). */
@@ -333,8 +349,9 @@ export const reduceSum = (x: Value, axes: number[], keepdims: boolean) =>
 
 export const ReduceMean = op('ReduceMean', reduceInfer('ReduceMean'), (g, node) => [
   // Each input element gets g / (number of elements averaged) = g · size(y) / size(x); sizes are
-  // computed at run time because the batch dimension is symbolic.
-  () => mul(spread(g, node), div(cast(size(node.output), g.dtype), cast(size(node.inputs[0]), g.dtype))),
+  // computed at run time because the batch dimension is symbolic. Scaling before spreading keeps
+  // the multiply on the small tensor.
+  () => spread(mul(g, div(cast(size(node.output), g.dtype), cast(size(node.inputs[0]), g.dtype))), node),
   null,
 ]);
 export const reduceMean = (x: Value, axes: number[], keepdims: boolean) =>

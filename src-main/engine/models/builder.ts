@@ -117,8 +117,9 @@ export function buildModelGraph(def: ModelDefinition, dtype: FloatType, mode: 't
 export const gradOutputName = (param: string) => `grad_${param}`;
 
 /**
- * ONNX bytes. Training: inputs users, items, ratings, dropout masks, params; outputs `loss` and
- * `grad_<param>` per param. Prediction: inputs users, items, params; output `prediction`.
+ * ONNX bytes. Training: inputs users, items, ratings, dropout masks, params; outputs `loss`,
+ * `prediction` (the batch's predictions before the step, for the epoch's running train metrics)
+ * and `grad_<param>` per param. Prediction: inputs users, items, params; output `prediction`.
  */
 export function modelBytes(m: ModelGraph): Uint8Array {
   const b = m.builder;
@@ -126,7 +127,7 @@ export function modelBytes(m: ModelGraph): Uint8Array {
   if (!m.loss || !m.grads) {
     return serialize(b.graph, { name: 'predict', inputs: [b.users, b.items, ...params], outputs: { prediction: m.prediction } });
   }
-  const outputs: Record<string, Value> = { loss: m.loss };
+  const outputs: Record<string, Value> = { loss: m.loss, prediction: m.prediction };
   b.params.forEach((p, i) => (outputs[gradOutputName(p.spec.name)] = m.grads![i]));
   return serialize(b.graph, { name: 'train', inputs: [b.users, b.items, b.ratings, ...b.masks.map((m) => m.input), ...params], outputs });
 }

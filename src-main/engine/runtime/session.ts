@@ -69,7 +69,7 @@ export function createSession(model: Uint8Array, config: SessionConfig): Session
       return open(model, config.threads, config.device, null);
     } catch (e) {
       const why = e instanceof Error ? e.message.split('\n')[0] : String(e);
-      const notice = `${config.device} is not available in this onnxruntime-node build (${why}); running on the CPU`;
+      const notice = `${config.device} could not be used (${why}); running on the CPU`;
       return open(model, config.threads, 'cpu', notice);
     }
   }

@@ -39,7 +39,8 @@ const cases: Record<string, Case> = {
   Reshape: { build: (g, x) => ops.reshape(x([3, 4]), g.ints([2, 6])) },
   Unsqueeze: { build: (_, x) => ops.unsqueeze(x([3, 4]), [1]) },
   Squeeze: { build: (_, x) => ops.squeeze(x([3, 1, 4]), [1]) },
-  Expand: { build: (g, x) => ops.expand(x([3, 1]), ops.shape(g.input('like', 'float64', [3, 4]))) },
+  // Identity keeps the Expand materialised (a broadcasting consumer would skip it).
+  Expand: { build: (g, x) => ops.identity(ops.expand(x([3, 1]), ops.shape(g.input('like', 'float64', [3, 4])))) },
   Transpose: { build: (_, x) => ops.transpose(x([2, 3, 4]), [2, 0, 1]) },
   Concat: { build: (_, x) => ops.concat([x([3, 2]), x([3, 4]), x([3, 1])], 1) },
   ReduceSum: { build: (_, x) => ops.add(ops.reduceSum(x([3, 4, 2]), [0, 2], true), ops.reduceSum(x([3, 4]), [1], false)) },

@@ -9,6 +9,12 @@ import { type MaskSpec, type ParamSpec, gradOutputName, rowSize } from '../model
 import type { Grad, Param, SparseGrad } from '../optim/index.ts';
 import { type Session, type TensorHandle, tensor } from '../runtime/session.ts';
 
+export interface ErrorSums {
+  squared: number;
+  absolute: number;
+  count: number;
+}
+
 interface BoundRun {
   feeds: Record<string, TensorHandle>;
   fetches: Record<string, TensorHandle>;
@@ -20,6 +26,8 @@ export class Batches {
   readonly ratings: Float32Array;
   private readonly masks: Float32Array[];
   private readonly loss = new Float32Array(1);
+  /** The batch's predictions (before the step): the epoch's running train metrics use them. */
+  readonly predictions: Float32Array;
   private readonly gradBuffers: Float32Array[];
   /** What the optimizer steps with: SparseGrad views for tables, the dense buffers otherwise. */
   readonly grads: Grad[];
@@ -34,6 +42,7 @@ export class Batches {
     this.users = new Int32Array(capacity);
     this.items = new Int32Array(capacity);
     this.ratings = new Float32Array(capacity);
+    this.predictions = new Float32Array(capacity);
     this.masks = maskSpecs.map((m) => new Float32Array(capacity * m.width));
     this.gradBuffers = specs.map((s) => new Float32Array((s.lookup ? capacity : 1) * rowSize(s)));
     this.grads = specs.map((s, i): Grad =>
@@ -73,6 +82,20 @@ export class Batches {
     return n;
   }
 
+  /** Adds the first n rows' squared and absolute errors to `sums`. */
+  addErrors(n: number, sums: ErrorSums): void {
+    let se = 0;
+    let ae = 0;
+    for (let j = 0; j < n; j++) {
+      const e = this.predictions[j] - this.ratings[j];
+      se += e * e;
+      ae += Math.abs(e);
+    }
+    sums.squared += se;
+    sums.absolute += ae;
+    sums.count += n;
+  }
+
   /** Inverted dropout masks for the first n rows: 0 with probability p, else 1/(1−p). */
   drawMasks(n: number, rand: () => number): void {
     this.maskSpecs.forEach((m, i) => {
@@ -106,7 +129,10 @@ export class Batches {
     };
     this.maskSpecs.forEach((m, i) => (feeds[m.name] = tensor(this.masks[i].subarray(0, n * m.width), [n, m.width])));
     this.specs.forEach((s, i) => (feeds[s.name] = this.paramTensors[i]));
-    const fetches: Record<string, TensorHandle> = { loss: tensor(this.loss, []) };
+    const fetches: Record<string, TensorHandle> = {
+      loss: tensor(this.loss, []),
+      prediction: tensor(this.predictions.subarray(0, n), [n]),
+    };
     this.specs.forEach((s, i) => {
       const dims = s.lookup ? [n, ...s.shape] : s.shape;
       const size = dims.reduce((a, b) => a * b, 1);

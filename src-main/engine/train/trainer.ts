@@ -17,7 +17,7 @@ import {
   schedulesFor, unpackParams,
 } from '../optim/index.ts';
 import { type Session, createSession } from '../runtime/session.ts';
-import { Batches } from './batches.ts';
+import { Batches, type ErrorSums } from './batches.ts';
 import { Checkpoint, ParamStore, type TableRows } from './params.ts';
 import { Predictor } from './predictor.ts';
 import type { EpochMetrics, ModelParams, Snapshot, StopReason, TrainConfig, TrainProgress } from './types.ts';
@@ -100,6 +100,7 @@ class CollabTrainer implements Trainer {
   private readonly lastGood = new Checkpoint();
   private readonly best = new Checkpoint();
   private bestValid = Infinity;
+  private readonly errorSums: ErrorSums = { squared: 0, absolute: 0, count: 0 };
 
   constructor(train: RatingsDataset, valid: RatingsDataset | null, readonly config: TrainConfig) {
     validateConfig(config);
@@ -126,7 +127,7 @@ class CollabTrainer implements Trainer {
       this.stepper = null;
       this.solver = new FullBatchSolver(this.store, config.optim.wd, () => this.fullBatch());
     } else {
-      const optimizer = createOptimizer(this.store.params, config.optim, { mode: 'lazy' });
+      const optimizer = createOptimizer(this.store.params, config.optim, { mode: config.optim.updates ?? 'lazy' });
       this.stepper = { optimizer, schedules: schedulesFor(config.optim.schedule, config.optim.lr, optimizer.hypers.mom) };
       this.solver = null;
     }
@@ -141,7 +142,7 @@ class CollabTrainer implements Trainer {
     if (outcome.stopped) return { metrics: null, stopped: outcome.stopped };
 
     this.epochsDone++;
-    const fit = this.evaluate();
+    const fit = outcome.running ? this.runningFit(outcome.running) : this.evaluate();
     if (!Number.isFinite(fit.trainRmse) || (fit.validRmse !== null && !Number.isFinite(fit.validRmse))) {
       return { metrics: null, stopped: this.diverge(`train RMSE became ${fit.trainRmse} after epoch ${this.epochsDone}`) };
     }
@@ -150,7 +151,7 @@ class CollabTrainer implements Trainer {
   }
 
   /** One pass over the shuffled training set in mini-batches. */
-  private async epochOfBatches(hooks: EpochHooks, started: number): Promise<{ lr: number; stopped: StopReason | null }> {
+  private async epochOfBatches(hooks: EpochHooks, started: number): Promise<Outcome> {
     const { optimizer, schedules } = this.stepper!;
     const n = this.train.ratings.length;
     const bs = this.batches.capacity;
@@ -158,17 +159,20 @@ class CollabTrainer implements Trainer {
     const totalSteps = this.config.epochs * nBatches;
     const hasMasks = this.batches.hasMasks;
     shuffleInPlace(this.order, this.rand.shuffle);
+    const sums = this.errorSums;
+    sums.squared = sums.absolute = sums.count = 0;
     let lastProgress = started;
     let lastYield = started;
     for (let b = 0; b < nBatches; b++) {
-      if (b > 0 && hooks.shouldStop?.()) return { lr: optimizer.hypers.lr, stopped: { kind: 'cancelled' } };
+      if (b > 0 && hooks.shouldStop?.()) return { lr: optimizer.hypers.lr, stopped: { kind: 'cancelled' }, running: null };
       const count = this.batches.fill(this.train, this.order, b * bs, Math.min(n, (b + 1) * bs));
       if (hasMasks) this.batches.drawMasks(count, this.rand.dropout);
       const loss = this.batches.run(this.trainSession, count);
+      this.batches.addErrors(count, sums);
       applySchedules(optimizer, schedules, Math.min(1, (this.epochsDone * nBatches + b) / totalSteps));
       if (!Number.isFinite(loss)) {
         const lr = optimizer.hypers.lr.toPrecision(3);
-        return { lr: optimizer.hypers.lr, stopped: this.diverge(`the loss became ${loss} at epoch ${this.epochsDone + 1}, batch ${b + 1} of ${nBatches} (lr ${lr})`) };
+        return { lr: optimizer.hypers.lr, stopped: this.diverge(`the loss became ${loss} at epoch ${this.epochsDone + 1}, batch ${b + 1} of ${nBatches} (lr ${lr})`), running: null };
       }
       optimizer.step(this.batches.grads);
 
@@ -182,16 +186,26 @@ class CollabTrainer implements Trainer {
         lastYield = performance.now();
       }
     }
-    return { lr: optimizer.hypers.lr, stopped: null };
+    // One batch per epoch: the exact evaluation after the step is cheap and more telling.
+    return { lr: optimizer.hypers.lr, stopped: null, running: nBatches > 1 ? sums : null };
   }
 
   /** Full batch, L-BFGS: one iteration (a direction and a line search) is one "epoch". */
-  private async solverIteration(): Promise<{ lr: number; stopped: StopReason | null }> {
+  private async solverIteration(): Promise<Outcome> {
     const it = await this.solver!.iterate();
     if (!Number.isFinite(it.loss)) {
-      return { lr: it.step, stopped: this.diverge(`the loss became ${it.loss} in L-BFGS iteration ${it.iteration}`) };
+      return { lr: it.step, stopped: this.diverge(`the loss became ${it.loss} in L-BFGS iteration ${it.iteration}`), running: null };
     }
-    return { lr: it.step, stopped: null };
+    return { lr: it.step, stopped: null, running: null };
+  }
+
+  private runningFit(sums: ErrorSums): Fit {
+    const v = this.validErrors();
+    return { trainRmse: Math.sqrt(sums.squared / sums.count), trainMae: sums.absolute / sums.count, validRmse: v?.rmse ?? null, validMae: v?.mae ?? null };
+  }
+
+  private validErrors() {
+    return this.valid && this.valid.ratings.length > 0 ? this.predictor.errors(this.valid) : null;
   }
 
   /** The full training set as one batch, without dropout: L-BFGS's objective. */
@@ -225,7 +239,7 @@ class CollabTrainer implements Trainer {
 
   evaluate(): Fit {
     const t = this.predictor.errors(this.train);
-    const v = this.valid && this.valid.ratings.length > 0 ? this.predictor.errors(this.valid) : null;
+    const v = this.validErrors();
     return { trainRmse: t.rmse, trainMae: t.mae, validRmse: v?.rmse ?? null, validMae: v?.mae ?? null };
   }
 
@@ -315,6 +329,14 @@ class CollabTrainer implements Trainer {
     this.predictor.bindParams(this.store.params, shapes);
     this.solver?.resize();
   }
+}
+
+interface Outcome {
+  /** The learning rate at the end (L-BFGS: the accepted step length). */
+  lr: number;
+  stopped: StopReason | null;
+  /** Errors summed over the epoch's batches; null when the epoch should be evaluated exactly. */
+  running: ErrorSums | null;
 }
 
 interface SteppedOptimizer {

@@ -34,6 +34,13 @@ export interface OptimConfig {
   /** decoupled = AdamW-style p -= lr*wd*p (fastai default); l2 = wd*sum(p²) added to the loss. */
   wdMode: WeightDecayMode;
   schedule: ScheduleKind;
+  /**
+   * How embedding tables are updated from a batch's gradient rows. 'lazy': only the rows the
+   * batch touched move (their moments decay, they get weight decay): cost O(batch).
+   * 'dense': every row moves every step, exactly PyTorch's (dense) Adam: cost O(table).
+   * Default: see defaultUpdates in engine/train/trainer.ts.
+   */
+  updates?: 'lazy' | 'dense';
 }
 
 export interface TrainConfig {
@@ -52,6 +59,12 @@ export interface TrainConfig {
 
 export interface EpochMetrics {
   epoch: number;
+  /**
+   * Train RMSE/MAE. With several batches per epoch: over the epoch's batches, each measured with
+   * the parameters before its step (fastai's train_loss convention, not smoothed) — free, as the
+   * training graph computes the predictions anyway. Full batch: of the parameters after the
+   * epoch (the Excel sheet's RMSE cell). Trainer.evaluate() always gives the latter.
+   */
   trainRmse: number;
   trainMae: number;
   validRmse: number | null;

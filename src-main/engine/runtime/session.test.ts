@@ -1,0 +1,35 @@
+import { describe, expect, it } from 'vitest';
+import { Graph, ops, serialize } from '../graph/index.ts';
+import { createSession, tensor } from './session.ts';
+
+const model = () => {
+  const g = new Graph();
+  const x = g.input('x', 'float32', ['B']);
+  return serialize(g, { inputs: [x], outputs: { y: ops.mul(x, 2) } });
+};
+
+describe('session', () => {
+  it('runs synchronously, writing into a pre-allocated output', () => {
+    const s = createSession(model(), { threads: 1, device: 'cpu' });
+    expect(s.inputNames).toEqual(['x']);
+    expect(s.outputNames).toEqual(['y']);
+    const out = new Float32Array(3);
+    s.run({ x: tensor(Float32Array.from([1, 2, 3]), [3]) }, { y: tensor(out, [3]) });
+    expect(Array.from(out)).toEqual([2, 4, 6]);
+    s.dispose();
+  });
+
+  it('falls back to the CPU with a message when a device cannot be used', () => {
+    // This build ships no CUDA provider library (onnxruntime-node's optional download).
+    const s = createSession(model(), { threads: 1, device: 'cuda' });
+    expect(s.device).toBe('cpu');
+    expect(s.notice).toMatch(/^cuda could not be used \(.+\); running on the CPU$/);
+    const y = s.run({ x: tensor(Float32Array.from([1]), [1]) }, { y: null }).y;
+    expect(Array.from(y.data as Float32Array)).toEqual([2]);
+    s.dispose();
+  });
+
+  it('refuses a thread count that is not a positive integer', () => {
+    expect(() => createSession(model(), { threads: 0, device: 'cpu' })).toThrow(/threads must be a positive integer/);
+  });
+});

@@ -1,0 +1,252 @@
+import { describe, expect, it } from 'vitest';
+import { type RatingsDataset, selectRows } from '../../data/dataset.ts';
+import { randomSplit } from '../../data/split.ts';
+import { type PlantedTruth, generatePlanted } from '../../data/synthetic.ts';
+import { createTrainer } from './trainer.ts';
+import type { TrainConfig } from './types.ts';
+
+const fastbook: TrainConfig = {
+  model: { kind: 'dotbias', factors: 50, yRange: [0, 5.5], init: 'trunc-normal', layers: [100], dropout: 0 },
+  optim: { optimizer: 'adam', lr: 5e-3, wd: 0.1, wdMode: 'decoupled', schedule: 'one-cycle' },
+  epochs: 5, batchSize: 1024, seed: 42, threads: 1, device: 'cpu', earlyStopPatience: 0,
+};
+
+/** The Excel "Solve": 5 factors, no y_range, no weight decay, full batch, L-BFGS. */
+const solve = (kind: 'dot' | 'dotbias'): TrainConfig => ({
+  ...fastbook,
+  model: { ...fastbook.model, kind, factors: 5, yRange: null, init: 'uniform' },
+  optim: { optimizer: 'lbfgs', lr: 1, wd: 0, wdMode: 'l2', schedule: 'constant' },
+  epochs: 200,
+  batchSize: 'full',
+});
+
+async function train(data: RatingsDataset, valid: RatingsDataset | null, config: TrainConfig) {
+  const trainer = await createTrainer(data, valid, config);
+  let last = null;
+  while (trainer.epochsDone < config.epochs) {
+    const r = await trainer.runEpoch();
+    expect(r.stopped).toBeNull();
+    last = r.metrics!;
+  }
+  return { trainer, last: last! };
+}
+
+/** RMSE of the planted model itself (before noise and rounding) on the data. */
+function truthRmse(data: RatingsDataset, t: PlantedTruth, rank: number): number {
+  let se = 0;
+  for (let n = 0; n < data.ratings.length; n++) {
+    const u = data.users[n];
+    const i = data.items[n];
+    let y = t.mean + t.userBias[u] + t.itemBias[i];
+    for (let f = 0; f < rank; f++) y += t.userFactors[u * rank + f] * t.itemFactors[i * rank + f];
+    se += (y - data.ratings[n]) ** 2;
+  }
+  return Math.sqrt(se / data.ratings.length);
+}
+
+describe('the Excel sheet: a 15 × 15 planted sheet solved in full batch', () => {
+  // Like ../shared/data/excel/ratings.csv: 206 of 225 cells, whole stars 1–5.
+  const rank = 3;
+  const { data, truth } = generatePlanted({ users: 15, items: 15, ratings: 206, rank, noise: 0.5, factorStd: 0.7, seed: 1, scale: { lo: 1, hi: 5, step: 1 } });
+
+  it('reaches at least the planted model with dot and dot+bias, in under a second', async () => {
+    // mean + b_u + b_i + rank-3 dot fits in 5 factors ((b_u + mean, 1)·(1, b_i) takes two), so
+    // the planted model is a feasible point of both models: the optimum can only be lower.
+    const floor = truthRmse(data, truth, rank);
+    const started = performance.now();
+    const dot = await train(data, null, solve('dot'));
+    const dotbias = await train(data, null, solve('dotbias'));
+    const seconds = (performance.now() - started) / 1000;
+    expect(dot.last.trainRmse).toBeLessThan(floor);
+    expect(dotbias.last.trainRmse).toBeLessThan(dot.last.trainRmse); // the bias model nests the dot model
+    expect(seconds).toBeLessThan(1);
+    await dot.trainer.dispose();
+    await dotbias.trainer.dispose();
+  });
+});
+
+describe('planted rank-5 data, σ = 0.3', () => {
+  // k = the planted rank, Adam one-cycle. fastbook's 50 factors overfit the 54 ratings a user
+  // has here (1.53 σ); the numpy ALS floor for this size is ≈ 1.11 σ.
+  const config: TrainConfig = {
+    ...fastbook,
+    model: { ...fastbook.model, factors: 5, yRange: [-0.5, 8] },
+    optim: { ...fastbook.optim, lr: 2e-2 },
+    epochs: 10,
+  };
+
+  it('1000 users × 800 items × 60k ratings: valid RMSE ≤ 1.15 σ', async () => {
+    const { data } = generatePlanted({ users: 1000, items: 800, ratings: 60_000, rank: 5, noise: 0.3, seed: 1 });
+    const split = randomSplit(data, 0.1, 42);
+    const { trainer, last } = await train(split.train, split.valid, config);
+    expect(last.validRmse! / 0.3).toBeLessThanOrEqual(1.15);
+    await trainer.dispose();
+  });
+
+  it('denser, 200k ratings: valid RMSE ≤ 1.05 σ', async () => {
+    const { data } = generatePlanted({ users: 1000, items: 800, ratings: 200_000, rank: 5, noise: 0.3, seed: 1 });
+    const split = randomSplit(data, 0.1, 42);
+    const { trainer, last } = await train(split.train, split.valid, config);
+    expect(last.validRmse! / 0.3).toBeLessThanOrEqual(1.05);
+    await trainer.dispose();
+  });
+});
+
+describe('trainer contract', () => {
+  const { data } = generatePlanted({ users: 200, items: 150, ratings: 6000, rank: 4, noise: 0.3, seed: 3, scale: { lo: 0.5, hi: 5, step: 0.5 } });
+  const split = randomSplit(data, 0.1, 42);
+  const small: TrainConfig = { ...fastbook, model: { ...fastbook.model, factors: 8 }, batchSize: 256, epochs: 3 };
+
+  it('is bit-identical for the same seed, and not for another', async () => {
+    const run = async (seed: number) => {
+      const { trainer } = await train(split.train, split.valid, { ...small, seed });
+      const p = trainer.exportParams().params;
+      await trainer.dispose();
+      return p;
+    };
+    const [a, b, c] = [await run(42), await run(42), await run(43)];
+    for (const name of Object.keys(a)) expect(Buffer.compare(Buffer.from(a[name].data.buffer), Buffer.from(b[name].data.buffer))).toBe(0);
+    expect(Array.from(a.user_factors.data)).not.toEqual(Array.from(c.user_factors.data));
+  });
+
+  it('names parameters as the API promises', async () => {
+    const trainer = await createTrainer(split.train, split.valid, small);
+    const p = trainer.exportParams().params;
+    expect(Object.fromEntries(Object.entries(p).map(([k, v]) => [k, v.shape]))).toEqual({
+      user_factors: [200, 8], item_factors: [150, 8], user_bias: [200], item_bias: [150],
+    });
+    await trainer.dispose();
+  });
+
+  it('stops between batches when asked, and reports progress', async () => {
+    const trainer = await createTrainer(split.train, split.valid, { ...small, batchSize: 16 });
+    let polls = 0;
+    const progress: number[] = [];
+    const r = await trainer.runEpoch({ shouldStop: () => ++polls > 40, onProgress: (p) => progress.push(p.fraction) });
+    expect(r).toEqual({ metrics: null, stopped: { kind: 'cancelled' } });
+    expect(trainer.epochsDone).toBe(0);
+    expect(polls).toBe(41);
+    for (const f of progress) expect(f).toBeGreaterThan(0);
+    await trainer.dispose();
+  });
+
+  it('hands the event loop a turn often enough to stop within 100 ms', async () => {
+    const big = generatePlanted({ users: 2000, items: 1000, ratings: 200_000, rank: 4, noise: 0.3, seed: 5 }).data;
+    const trainer = await createTrainer(big, null, { ...fastbook, batchSize: 64, epochs: 1 });
+    let stop = false;
+    let asked = 0;
+    setTimeout(() => {
+      stop = true;
+      asked = performance.now();
+    }, 150);
+    const r = await trainer.runEpoch({ shouldStop: () => stop });
+    expect(r.stopped).toEqual({ kind: 'cancelled' });
+    expect(performance.now() - asked).toBeLessThan(100);
+    await trainer.dispose();
+  });
+
+  it('guards against divergence: stops, restores the last good parameters, says why', async () => {
+    const config: TrainConfig = { ...small, model: { ...small.model, yRange: null }, optim: { ...small.optim, optimizer: 'sgd', lr: 1e4, schedule: 'constant' } };
+    const trainer = await createTrainer(split.train, split.valid, config);
+    const before = trainer.exportParams().params;
+    const r = await trainer.runEpoch();
+    expect(r.metrics).toBeNull();
+    expect(r.stopped?.kind).toBe('diverged');
+    expect(r.stopped?.kind === 'diverged' && r.stopped.message).toMatch(/became (NaN|Infinity).*restored to their values before training/);
+    const after = trainer.exportParams().params;
+    for (const name of Object.keys(before)) expect(after[name].data).toEqual(before[name].data);
+    expect(Number.isFinite(trainer.evaluate().trainRmse)).toBe(true);
+    await trainer.dispose();
+  });
+
+  it('stops early when validation stops improving and keeps the best epoch', async () => {
+    // Heavy overfitting: many factors, no weight decay, a constant high learning rate.
+    const config: TrainConfig = {
+      ...small, model: { ...small.model, factors: 64 }, optim: { ...small.optim, wd: 0, lr: 3e-2, schedule: 'constant' }, epochs: 40, earlyStopPatience: 2,
+    };
+    const trainer = await createTrainer(split.train, split.valid, config);
+    const valid: number[] = [];
+    let stopped = null;
+    while (!stopped && trainer.epochsDone < config.epochs) {
+      const r = await trainer.runEpoch();
+      if (r.metrics) valid.push(r.metrics.validRmse!);
+      stopped = r.stopped;
+    }
+    expect(stopped?.kind).toBe('early-stopped');
+    const best = stopped?.kind === 'early-stopped' ? stopped.bestEpoch : -1;
+    expect(valid.length).toBe(best + 2);
+    expect(Math.min(...valid)).toBe(valid[best - 1]);
+    expect(trainer.evaluate().validRmse).toBeCloseTo(valid[best - 1], 6);
+    await trainer.dispose();
+  });
+
+  it('snapshots rows and the prediction block consistently with predict()', async () => {
+    const { trainer } = await train(split.train, split.valid, { ...small, epochs: 1 });
+    const s = trainer.snapshot([3, 0], [5, 7, 1]);
+    const p = trainer.exportParams().params;
+    expect(s.userFactors).toEqual([...p.user_factors.data.subarray(24, 32), ...p.user_factors.data.subarray(0, 8)]);
+    expect(s.itemBias).toEqual([p.item_bias.data[5], p.item_bias.data[7], p.item_bias.data[1]]);
+    const direct = trainer.predict(Int32Array.from([3, 3, 3, 0, 0, 0]), Int32Array.from([5, 7, 1, 5, 7, 1]));
+    expect(s.predictions).toEqual(Array.from(direct));
+    // dot + bias through sigmoid_range, recomputed by hand.
+    let dot = p.user_bias.data[3] + p.item_bias.data[7];
+    for (let f = 0; f < 8; f++) dot += p.user_factors.data[3 * 8 + f] * p.item_factors.data[7 * 8 + f];
+    expect(s.predictions[1]).toBeCloseTo(5.5 / (1 + Math.exp(-dot)), 5);
+    expect(() => trainer.predict(Int32Array.from([200]), Int32Array.from([0]))).toThrow(/user code 200 is outside 0..199/);
+    await trainer.dispose();
+  });
+
+  it('exports and imports parameters: a new trainer predicts the same', async () => {
+    const { trainer } = await train(split.train, split.valid, { ...small, epochs: 1 });
+    const other = await createTrainer(split.train, split.valid, { ...small, seed: 7 });
+    other.importParams(trainer.exportParams());
+    expect(other.evaluate()).toEqual(trainer.evaluate());
+    await trainer.dispose();
+    await other.dispose();
+  });
+
+  it('takes new data with more users and items, keeping what was learned', async () => {
+    // The first 150 users and 100 items only, then the full data (same id coding).
+    const rows = Array.from(data.ratings.keys()).filter((n) => data.users[n] < 150 && data.items[n] < 100);
+    const part = { ...selectRows(data, rows), userIds: data.userIds.slice(0, 150), itemIds: data.itemIds.slice(0, 100) };
+    const { trainer } = await train(part, null, { ...small, epochs: 1 });
+    const learned = trainer.exportParams().params.user_factors.data.slice();
+    trainer.setData(split.train, split.valid);
+    const grown = trainer.exportParams().params;
+    expect(grown.user_factors.shape).toEqual([200, 8]);
+    expect(grown.user_factors.data.subarray(0, learned.length)).toEqual(learned);
+    expect((await trainer.runEpoch()).metrics!.validRmse).toBeLessThan(1.5);
+    await trainer.dispose();
+  });
+
+  it('reinit restarts from a seed', async () => {
+    const fresh = await createTrainer(split.train, split.valid, { ...small, seed: 9 });
+    const { trainer } = await train(split.train, split.valid, small);
+    trainer.reinit(9);
+    expect(trainer.epochsDone).toBe(0);
+    expect(trainer.exportParams().params).toEqual(fresh.exportParams().params);
+    await trainer.dispose();
+    await fresh.dispose();
+  });
+
+  it('trains the neural model (with dropout) and ratings as classes', async () => {
+    for (const kind of ['nn', 'classes'] as const) {
+      const config: TrainConfig = { ...small, model: { ...small.model, kind, layers: [32], dropout: 0.2 }, epochs: 10, optim: { ...small.optim, lr: 1e-2 } };
+      const { trainer, last } = await train(split.train, split.valid, config);
+      // Better than predicting the mean rating for everything.
+      expect(last.validRmse!).toBeLessThan(meanBaseline(split.train, split.valid) * 0.9);
+      expect(trainer.snapshot([0], [0]).userFactors).toEqual([]);
+      await trainer.dispose();
+    }
+  });
+
+  it('rejects settings that cannot work, with a message', async () => {
+    await expect(createTrainer(split.train, null, { ...small, optim: { ...small.optim, optimizer: 'lbfgs' } })).rejects.toThrow(/L-BFGS is a full-batch method/);
+    await expect(createTrainer(split.train, null, { ...small, batchSize: 0 })).rejects.toThrow(/batch size/);
+  });
+});
+
+function meanBaseline(train: RatingsDataset, valid: RatingsDataset): number {
+  const mean = train.ratings.reduce((a, b) => a + b, 0) / train.ratings.length;
+  return Math.sqrt(valid.ratings.reduce((a, r) => a + (r - mean) ** 2, 0) / valid.ratings.length);
+}
