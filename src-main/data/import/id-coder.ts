@@ -46,16 +46,6 @@ export class IdCoder {
     return this.idOf.length - 1;
   }
 
-  /** The existing code of `id` (as text), or -1. */
-  find(id: string): number {
-    if (/^(0|[1-9]\d{0,14})$/.test(id)) {
-      const n = Number(id);
-      if (n < DENSE_LIMIT) return n < this.dense.length ? this.dense[n] - 1 : -1;
-      return this.sparse.get(n) ?? -1;
-    }
-    return this.byText.get(Buffer.from(id, 'utf8').toString('latin1')) ?? -1;
-  }
-
   ids(): string[] {
     return this.idOf.map(String);
   }
