@@ -77,7 +77,8 @@ export class RatingsParser {
     const scale = this.rules.scale;
     const lo = scale ? scale.min : -Infinity;
     const hi = scale ? scale.max : Infinity;
-    // The shortest possible row is one byte per field: reserve for that many, then index freely.
+    // The shortest possible row is one byte per field: reserve for that many, then index freely
+    // (the general path's pushes then never grow the arrays under us either).
     const out = this.columns;
     out.reserve(Math.ceil((end - start) / (2 * fieldCount)) + 1);
     const users = out.users;
@@ -86,18 +87,16 @@ export class RatingsParser {
     const timestamps = out.timestamps;
     let line = linesBefore;
     let i = start;
-    lines: while (i < end) {
+    let n = out.length;
+    while (i < end) {
       const lineStart = i;
       line++;
-      if (this.headerPending) {
-        i = this.slowLine(buf, lineStart, end, line);
-        continue;
-      }
+      let slow = this.headerPending;
       let userId = -1;
       let itemId = -1;
       let rating = NaN;
       let timestamp = 0;
-      for (let f = 0; ; f++) {
+      for (let f = 0; !slow; f++) {
         // One field: digits with at most one dot, accumulated as they are scanned.
         let mantissa = 0;
         let digits = 0;
@@ -119,17 +118,11 @@ export class RatingsParser {
         if (i === end) c = 0x0a;
         if (f === userCol || f === itemCol) {
           // Canonical integer ids only; "007", "u1" or "1.5" go the general way.
-          if (dot || digits === 0 || digits > 15 || (buf[fieldStart] === 0x30 && digits > 1)) {
-            i = this.slowLine(buf, lineStart, end, line);
-            continue lines;
-          }
+          slow = dot || digits === 0 || digits > 15 || (buf[fieldStart] === 0x30 && digits > 1);
           if (f === userCol) userId = mantissa;
           else itemId = mantissa;
         } else if (f === ratingCol || f === tsCol) {
-          if (digits === 0 || digits > 15) {
-            i = this.slowLine(buf, lineStart, end, line);
-            continue lines;
-          }
+          slow = digits === 0 || digits > 15;
           const value = fraction === 0 ? mantissa : mantissa / POW10[fraction];
           if (f === ratingCol) rating = value;
           else timestamp = value;
@@ -140,29 +133,27 @@ export class RatingsParser {
         }
         if (f === fieldCount - 1) {
           if (c === 0x0d && i + 1 < end && buf[i + 1] === 0x0a) i++;
-          else if (c !== 0x0a) {
-            i = this.slowLine(buf, lineStart, end, line);
-            continue lines;
-          }
+          else if (c !== 0x0a) slow = true;
           i++;
           break;
         }
-        if (c !== d0 || (d1 >= 0 && buf[i + 1] !== d1)) {
-          i = this.slowLine(buf, lineStart, end, line);
-          continue lines;
-        }
+        if (c !== d0 || (d1 >= 0 && buf[i + 1] !== d1)) slow = true;
         i += d1 >= 0 ? 2 : 1;
       }
-      if (rating < lo || rating > hi) {
-        this.slowLine(buf, lineStart, end, line); // reports it
+      // Out of scale is reported (or skipped) by the general path too.
+      if (slow || rating < lo || rating > hi) {
+        out.length = n;
+        i = this.slowLine(buf, lineStart, end, line);
+        n = out.length;
         continue;
       }
-      const n = out.length++;
       users[n] = this.userCoder.codeOfInteger(userId);
       items[n] = this.itemCoder.codeOfInteger(itemId);
       ratings[n] = rating;
       if (timestamps) timestamps[n] = timestamp;
+      n++;
     }
+    out.length = n;
     return line - linesBefore;
   };
 
