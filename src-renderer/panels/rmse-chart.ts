@@ -55,7 +55,12 @@ export class RmseChart {
           rmse: { type: 'linear', position: 'left', title: { display: true, text: 'RMSE' } },
           lr: { type: 'linear', position: 'right', title: { display: true, text: 'lr' }, grid: { drawOnChartArea: false } },
         },
-        plugins: { legend: { labels: { boxWidth: 12, boxHeight: 2 } } },
+        plugins: {
+          legend: {
+            // No split, no valid curve: leave it out of the legend rather than strike it through.
+            labels: { boxWidth: 12, boxHeight: 2, filter: (item, data) => !data.datasets[item.datasetIndex ?? 0].hidden },
+          },
+        },
       },
     });
   }

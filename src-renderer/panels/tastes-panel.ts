@@ -28,7 +28,7 @@ export class TastesPanel {
     const rows = recoverTastes(planted.tastes, planted.movieWeights, learned);
     const table = document.createElement('table');
     table.className = 'tastes';
-    table.createTHead().insertRow().append(...['taste', 'best factor', 'r', 'R² (all factors)'].map(th));
+    table.createTHead().insertRow().append(...['taste', 'best factor', 'r', 'adj. R² (all factors)'].map(th));
     const body = table.createTBody();
     for (const r of rows) {
       const tr = body.insertRow();
@@ -39,7 +39,7 @@ export class TastesPanel {
     note.className = 'muted small';
     note.textContent = state.history.length === 0
       ? 'The factors are still random: press Solve first.'
-      : `Over the ${state.sheet.movies.length} movies. Factors are defined up to a rotation, so a taste may be spread over several of them; R² measures the whole span.`;
+      : `Over the ${state.sheet.movies.length} movies. Factors are defined up to a rotation, so a taste may be spread over several of them; adjusted R² measures how well all of them together carry it.`;
     this.target.replaceChildren(table, note);
   }
 }

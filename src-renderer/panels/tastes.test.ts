@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { pearson, recoverTastes, rSquared } from './tastes.ts';
+import { adjustedRSquared, pearson, recoverTastes, rSquared } from './tastes.ts';
 
 describe('taste recovery', () => {
   const planted = [[1, 0], [0.5, 1], [-1, 0.2], [0, -1], [0.3, 0.4], [-0.6, -0.3]];
@@ -21,6 +21,12 @@ describe('taste recovery', () => {
     const [action] = recoverTastes(['A', 'R'], planted, learned);
     expect(Math.abs(action.correlation)).toBeLessThan(0.95);
     expect(action.r2).toBeCloseTo(1, 6);
+  });
+
+  it('adjusts R² for the number of factors', () => {
+    expect(adjustedRSquared(1, 15, 5)).toBe(1);
+    expect(adjustedRSquared(0.36, 15, 5)).toBeCloseTo(0.004, 3);
+    expect(adjustedRSquared(0.9, 4, 3)).toBe(0);
   });
 
   it('gives R² near 0 for factors unrelated to the taste', () => {

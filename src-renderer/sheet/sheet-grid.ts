@@ -58,8 +58,11 @@ export class SheetGrid {
   private mode: ViewMode = 'ratings';
   private shape = '';
   private frame = 0;
-  /** Repaints so far, exposed on the element for the responsiveness measurement. */
+  private repaintAll = false;
+  /** Numbers received and repaints done so far, exposed on the element for the responsiveness measurement. */
+  private updates = 0;
   private repaints = 0;
+  private repaintMs = 0;
 
   constructor(private readonly host: HTMLElement, private readonly events: SheetGridEvents) {
     this.api = createGrid<SheetRow>(host, {
@@ -111,7 +114,8 @@ export class SheetGrid {
   /** New numbers from a training epoch: only the cell values change. */
   setNumbers(numbers: SheetNumbers): void {
     this.numbers = numbers;
-    this.scheduleRepaint();
+    this.host.dataset['updates'] = String(++this.updates);
+    this.scheduleRepaint(false);
   }
 
   setMode(mode: ViewMode): void {
@@ -131,13 +135,21 @@ export class SheetGrid {
     this.api.setFocusedCell(cell.row, movieCol(cell.col));
   }
 
-  private scheduleRepaint(): void {
+  /**
+   * One repaint per animation frame. New numbers only re-render the cells whose text changed (a
+   * cell's classes follow from the same numbers as its text); a new state or view re-renders all.
+   */
+  private scheduleRepaint(all = true): void {
+    this.repaintAll ||= all;
     if (this.frame) return;
     this.frame = requestAnimationFrame(() => {
       this.frame = 0;
-      this.api.refreshCells({ force: true, suppressFlash: true });
-      this.repaints++;
-      this.host.dataset['repaints'] = String(this.repaints);
+      const started = performance.now();
+      this.api.refreshCells({ force: this.repaintAll, suppressFlash: true });
+      this.repaintAll = false;
+      this.repaintMs += performance.now() - started;
+      this.host.dataset['repaints'] = String(++this.repaints);
+      this.host.dataset['repaintMs'] = this.repaintMs.toFixed(1);
     });
   }
 
@@ -159,7 +171,7 @@ export class SheetGrid {
       headerName: 'user ╲ movie',
       headerClass: 'corner-header',
       pinned: 'left',
-      width: 150,
+      width: 112,
       cellClass: (p) => (p.data?.kind === 'user' ? 'row-label' : 'row-label param-label'),
       valueGetter: (p) => {
         const d = p.data;
@@ -171,20 +183,22 @@ export class SheetGrid {
     };
     const userParams: ColDef<SheetRow>[] = Array.from({ length: factors }, (_, f) => ({
       colId: userFactorCol(f),
-      headerName: `factor ${f + 1}`,
+      headerName: `f${f + 1}`,
+      headerTooltip: `user factor ${f + 1}`,
       headerClass: 'param-header',
       pinned: 'left',
-      width: 58,
+      width: 50,
       colSpan: (p) => (f === 0 && p.data?.kind !== 'user' ? cornerSpan : 1),
       ...view((p) => (p.data?.kind === 'user' ? parameterCell(this.userFactor(p.data.row, f)) : this.corner(p.data, f))),
     }));
     if (biases) {
       userParams.push({
         colId: USER_BIAS_COL,
-        headerName: 'user bias',
+        headerName: 'bias',
+        headerTooltip: 'user bias',
         headerClass: 'param-header',
         pinned: 'left',
-        width: 58,
+        width: 50,
         colSpan: (p) => (factors === 0 && p.data?.kind !== 'user' ? cornerSpan : 1),
         ...view((p) => (p.data?.kind === 'user' ? parameterCell(this.numbers?.snapshot.userBias[p.data.row]) : this.corner(p.data, 0))),
       });
@@ -194,7 +208,7 @@ export class SheetGrid {
       headerName: movie.title,
       headerTooltip: movie.title,
       headerClass: 'movie-header',
-      width: 62,
+      width: 52,
       editable: (p) => p.data?.kind === 'user' && this.state?.status !== 'training',
       suppressKeyboardEvent: (p) => {
         const key = p.event.key;

@@ -27,8 +27,9 @@ import type {
   WorkerMessage,
 } from './protocol.ts';
 
-/** At most ~30 sheet updates a second reach the UI however fast the epochs are. */
-export const SNAPSHOT_INTERVAL_MS = 33;
+/** At most ~30 sheet updates a second reach the UI however fast the epochs are (a little under
+ * 1000/30 so that a run paced at 30 epochs/s is not rounded down to every other epoch). */
+export const SNAPSHOT_INTERVAL_MS = 30;
 
 interface Loaded {
   sheet: LoadedSheet;
@@ -164,9 +165,10 @@ export class TrainingSession {
       }
       stopped = result.stopped;
       if (stopped) break;
-      if (performance.now() - lastSent >= SNAPSHOT_INTERVAL_MS) flush();
       const wait = minEpochMs - (performance.now() - started);
       if (wait > 0) await this.sleepUnlessStopped(wait);
+      // Checked after the pause, so a paced run (30 epochs/s) sends every epoch, not every other.
+      if (performance.now() - lastSent >= SNAPSHOT_INTERVAL_MS) flush();
       if (this.stopRequested()) {
         stopped = { kind: 'cancelled' };
         break;
