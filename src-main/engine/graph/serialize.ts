@@ -46,9 +46,15 @@ export function serialize(graph: Graph, spec: ModelSpec): Uint8Array {
     throw new Error(`serialize: output ${v.name} is an unlisted input`);
   }
 
-  // Outputs get their public names through Identity nodes, leaving the graph's own names alone.
-  const outputNodes = outputEntries.map(([name, v]) =>
-    onnx.NodeProto.create({ name: `output_${name}`, opType: 'Identity', input: [v.name], output: [name] }));
+  // A node's output is renamed to the public name (an Identity would copy it, e.g. a [B, k]
+  // gradient, on every run). Graph inputs, constants and values output twice get an Identity.
+  const rename = new Map<string, string>();
+  const identities: ReturnType<typeof onnx.NodeProto.create>[] = [];
+  for (const [name, v] of outputEntries) {
+    if (v.node && !rename.has(v.name)) rename.set(v.name, name);
+    else identities.push(onnx.NodeProto.create({ name: `output_${name}`, opType: 'Identity', input: [rename.get(v.name) ?? v.name], output: [name] }));
+  }
+  const named = (v: Value) => rename.get(v.name) ?? v.name;
 
   const model = onnx.ModelProto.create({
     irVersion: IR_VERSION,
@@ -56,7 +62,7 @@ export function serialize(graph: Graph, spec: ModelSpec): Uint8Array {
     opsetImport: [{ domain: '', version: OPSET }],
     graph: {
       name: spec.name ?? 'collabsheet',
-      node: [...needed.map(toNodeProto), ...outputNodes],
+      node: [...needed.map((n) => toNodeProto(n, named)), ...identities],
       initializer: [...constants].map((c) => toTensorProto(c.name, c.constant!)),
       input: spec.inputs.map((v) => valueInfo(v.name, v.dtype, v.shape)),
       output: outputEntries.map(([name, v]) => valueInfo(name, v.dtype, v.shape)),
@@ -78,12 +84,12 @@ function neededNodes(graph: Graph, outputs: Value[]): Node[] {
   return graph.nodes.filter((n) => need.has(n));
 }
 
-function toNodeProto(node: Node) {
+function toNodeProto(node: Node, named: (v: Value) => string) {
   return onnx.NodeProto.create({
     name: node.name,
     opType: node.op.type,
-    input: node.inputs.map((v) => v.name),
-    output: [node.output.name],
+    input: node.inputs.map(named),
+    output: [named(node.output)],
     attribute: Object.entries(node.attrs).map(([name, a]) => toAttribute(name, a)),
   });
 }

@@ -2,23 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { type RatingsDataset, selectRows } from '../../data/dataset.ts';
 import { randomSplit } from '../../data/split.ts';
 import { type PlantedTruth, generatePlanted } from '../../data/synthetic.ts';
+import { fastbookRecipe, excelSolve } from './recipes.ts';
 import { createTrainer } from './trainer.ts';
 import type { TrainConfig } from './types.ts';
 
-const fastbook: TrainConfig = {
-  model: { kind: 'dotbias', factors: 50, yRange: [0, 5.5], init: 'trunc-normal', layers: [100], dropout: 0 },
-  optim: { optimizer: 'adam', lr: 5e-3, wd: 0.1, wdMode: 'decoupled', schedule: 'one-cycle' },
-  epochs: 5, batchSize: 1024, seed: 42, threads: 1, device: 'cpu', earlyStopPatience: 0,
-};
-
-/** The Excel "Solve": 5 factors, no y_range, no weight decay, full batch, L-BFGS. */
-const solve = (kind: 'dot' | 'dotbias'): TrainConfig => ({
-  ...fastbook,
-  model: { ...fastbook.model, kind, factors: 5, yRange: null, init: 'uniform' },
-  optim: { optimizer: 'lbfgs', lr: 1, wd: 0, wdMode: 'l2', schedule: 'constant' },
-  epochs: 200,
-  batchSize: 'full',
-});
+const fastbook = fastbookRecipe(1024);
 
 async function train(data: RatingsDataset, valid: RatingsDataset | null, config: TrainConfig) {
   const trainer = await createTrainer(data, valid, config);
@@ -54,8 +42,8 @@ describe('the Excel sheet: a 15 × 15 planted sheet solved in full batch', () =>
     // the planted model is a feasible point of both models: the optimum can only be lower.
     const floor = truthRmse(data, truth, rank);
     const started = performance.now();
-    const dot = await train(data, null, solve('dot'));
-    const dotbias = await train(data, null, solve('dotbias'));
+    const dot = await train(data, null, excelSolve('dot'));
+    const dotbias = await train(data, null, excelSolve('dotbias'));
     const seconds = (performance.now() - started) / 1000;
     expect(dot.last.trainRmse).toBeLessThan(floor);
     expect(dotbias.last.trainRmse).toBeLessThan(dot.last.trainRmse); // the bias model nests the dot model

@@ -127,7 +127,8 @@ class CollabTrainer implements Trainer {
       this.stepper = null;
       this.solver = new FullBatchSolver(this.store, config.optim.wd, () => this.fullBatch());
     } else {
-      const optimizer = createOptimizer(this.store.params, config.optim, { mode: config.optim.updates ?? 'lazy' });
+      const mode = config.optim.updates ?? defaultUpdates(rows, this.batches.capacity);
+      const optimizer = createOptimizer(this.store.params, config.optim, { mode });
       this.stepper = { optimizer, schedules: schedulesFor(config.optim.schedule, config.optim.lr, optimizer.hypers.mom) };
       this.solver = null;
     }
@@ -419,6 +420,17 @@ function tableRows(train: RatingsDataset, valid: RatingsDataset | null): TableRo
 
 function batchCapacity(c: TrainConfig, train: RatingsDataset): number {
   return c.batchSize === 'full' ? train.ratings.length : Math.min(c.batchSize, train.ratings.length);
+}
+
+/**
+ * Dense updates (every row every step, exactly PyTorch's Adam) where they cost at most a few
+ * times the lazy ones, lazy updates (touched rows only) beyond. Per epoch, dense work over lazy
+ * work is (users + items) / (2 · batch size): this allows up to 32×. Measured on ml-100k with the
+ * fastbook recipe: dense 0.8935 vs lazy 0.8978 valid RMSE at bs 64, 0.8999 vs 0.9029 at bs 1024
+ * (PyTorch: 0.8948 at bs 64); at bs 1024 the dense step costs about the same as the lazy one.
+ */
+export function defaultUpdates(rows: TableRows, batchSize: number): 'lazy' | 'dense' {
+  return rows.users + rows.items <= 64 * batchSize ? 'dense' : 'lazy';
 }
 
 function identity(n: number): Int32Array {
