@@ -12,7 +12,7 @@ import { SettingsPanel } from './panels/settings-panel.ts';
 import { TastesPanel } from './panels/tastes-panel.ts';
 import { ratingFormula } from './sheet/formula.ts';
 import { SheetGrid, type SheetCell } from './sheet/sheet-grid.ts';
-import type { ViewMode } from './sheet/sheet-model.ts';
+import { k, MAX_SHOWN_FACTORS, type ViewMode } from './sheet/sheet-model.ts';
 
 const VIEW_KEY = 'collabsheet.view';
 
@@ -84,7 +84,8 @@ export class App {
     const shown = state.sheet.users.length * state.sheet.movies.length;
     byId('sheet-totals').textContent =
       `${t.users} users × ${t.movies} movies · ${t.ratings} ratings${t.validRatings ? ` (${t.validRatings} held out)` : ''}` +
-      (t.users * t.movies > shown ? ` · showing the ${state.sheet.users.length} most active users × ${state.sheet.movies.length} most rated movies` : '');
+      (t.users * t.movies > shown ? ` · showing the ${state.sheet.users.length} most active users × ${state.sheet.movies.length} most rated movies` : '') +
+      (k(state.numbers) > MAX_SHOWN_FACTORS ? ` · factors 1–${MAX_SHOWN_FACTORS} of ${k(state.numbers)} shown` : '');
     const training = state.status === 'training';
     byId<HTMLButtonElement>('solve').disabled = training;
     byId<HTMLButtonElement>('step').disabled = training;

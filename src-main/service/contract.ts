@@ -95,6 +95,12 @@ export const commandArgs = {
   step: z.strictObject({}),
   /** Ask a running Solve/Step to stop after the current batch. */
   stop: z.strictObject({}),
+  /**
+   * Open another sheet: a sheet file (.json, as resources/demo-sheet.json) or any ratings file
+   * the importer reads (MovieLens u.data / ratings.dat / ratings.csv, a CSV/TSV). Replaces the
+   * sheet, its history and its undo stack; the current one stays if the file cannot be read.
+   */
+  openRatings: z.strictObject({ path: z.string().min(1).max(4096) }),
   /** Re-initialise the parameters (and clear the history) with this seed and initialisation. */
   reset: z.strictObject({
     seed: z.number().int().nonnegative().max(2 ** 32 - 1),
@@ -120,6 +126,7 @@ export interface CommandResults {
   solve: RunOutcome;
   step: RunOutcome;
   stop: null;
+  openRatings: AppState;
   reset: AppState;
 }
 

@@ -28,6 +28,7 @@ function recordingService() {
     step: record('step'),
     stop: async () => null,
     reset: record('reset'),
+    openRatings: record('openRatings'),
     subscribe: () => () => {},
   } as unknown as Service;
   return { service, calls };

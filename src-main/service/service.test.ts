@@ -2,7 +2,11 @@
  * The service end to end with the real training worker thread and the real trainer, on the demo
  * sheet: what the renderer relies on, without a renderer.
  */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { generatePlanted } from '../data/synthetic.ts';
 import { demoSheetPath } from '../hosts/common/resources.ts';
 import type { AppState, EventMessage } from './contract.ts';
 import { createService, type DisposableService } from './service.ts';
@@ -130,6 +134,27 @@ describe('service on the demo sheet', () => {
     expect(Math.min(...a.numbers.snapshot.userFactors)).toBeGreaterThanOrEqual(0);
     const b = await svc.reset({ seed: 1, init: 'uniform' });
     expect(b.numbers.snapshot.userFactors).toEqual(a.numbers.snapshot.userFactors);
+  });
+
+  it('opens a ratings file with its titles, showing the most active users × most rated movies', async () => {
+    await expect(svc.openRatings({ path: '/nonexistent/u.data' })).rejects.toThrow(/u\.data/);
+    expect((await svc.getState({})).sheet.name).toBe('Demo: 15 friends rate 15 movies');
+    const dir = mkdtempSync(join(tmpdir(), 'collabsheet-open-'));
+    const { data } = generatePlanted({ users: 40, items: 30, ratings: 600, rank: 2, noise: 0.3, seed: 5, scale: { lo: 1, hi: 5, step: 1 } });
+    const lines = Array.from(data.ratings, (r, n) => `${data.users[n] + 1}\t${data.items[n] + 1}\t${r}\t881250949`);
+    writeFileSync(join(dir, 'u.data'), lines.join('\n') + '\n');
+    writeFileSync(join(dir, 'u.item'), Array.from({ length: 30 }, (_, i) => `${i + 1}|Movie ${i + 1} (1999)|01-Jan-1999||http://x|0|1`).join('\n'));
+    const s = await svc.openRatings({ path: join(dir, 'u.data') });
+    expect(s.sheet.name).toBe('u.data');
+    expect(s.sheet.totals).toMatchObject({ users: 40, movies: 30, ratings: 600 });
+    expect(s.sheet.users).toHaveLength(15);
+    expect(s.sheet.movies[0].title).toMatch(/^Movie \d+ \(1999\)$/);
+    expect(s.sheet.scale).toEqual({ lo: 1, hi: 5, step: 1 });
+    expect(s.history).toEqual([]);
+    expect(s.canUndo).toBe(false);
+    rmSync(dir, { recursive: true, force: true });
+    const demo = await svc.openRatings({ path: demoSheetPath() });
+    expect(demo.sheet.users).toHaveLength(15);
   });
 
   it('keeps learned parameters across a setConfig that keeps the shape, and explains a refused one', async () => {

@@ -58,20 +58,28 @@ export async function createService(createWorker: WorkerFactory, options: Servic
     await client.dispose();
     throw error;
   }
-  const opened = app;
+  let current = app;
   const handlers: { [C in keyof CommandResults]: (a: ValidArgs<C>) => Promise<CommandResults[C]> } = {
-    getState: async () => opened.state(),
-    setRating: (a) => opened.setRating(a.row, a.col, a.rating),
-    clearRating: (a) => opened.setCells([{ row: a.row, col: a.col, rating: null }]),
-    paste: (a) => opened.paste(a.row, a.col, a.text),
-    undo: () => opened.undoRedo('undo'),
-    redo: () => opened.undoRedo('redo'),
-    setConfig: (a) => opened.setConfig(a.config),
-    setSettings: (a) => opened.setSettings(a.settings),
-    solve: () => opened.run(Number.MAX_SAFE_INTEGER),
-    step: () => opened.run(1),
-    stop: async () => opened.stop(),
-    reset: (a) => opened.reset(a.seed, a.init),
+    getState: async () => current.state(),
+    setRating: (a) => current.setRating(a.row, a.col, a.rating),
+    clearRating: (a) => current.setCells([{ row: a.row, col: a.col, rating: null }]),
+    paste: (a) => current.paste(a.row, a.col, a.text),
+    undo: () => current.undoRedo('undo'),
+    redo: () => current.undoRedo('redo'),
+    setConfig: (a) => current.setConfig(a.config),
+    setSettings: (a) => current.setSettings(a.settings),
+    solve: () => current.run(Number.MAX_SAFE_INTEGER),
+    step: () => current.run(1),
+    stop: async () => current.stop(),
+    reset: (a) => current.reset(a.seed, a.init),
+    openRatings: (a) =>
+      current.exclusive(async () => {
+        const source: SheetSource = /\.json$/i.test(a.path) ? { kind: 'sheet-file', path: a.path } : { kind: 'ratings-file', path: a.path };
+        // A new sheet gets the defaults for its size, not the old sheet's config or pacing.
+        const next = await App.open(client, { ...options, source, config: null, settings: undefined }, emit);
+        app = current = next;
+        return next.changed();
+      }),
   };
   return {
     ...handlers,
@@ -265,13 +273,14 @@ class App {
     this.numbers = split.numbers;
   }
 
-  private changed(): AppState {
+  changed(): AppState {
     const state = this.state();
     this.emit({ event: 'state', payload: state });
     return state;
   }
 
-  private exclusive<T>(task: () => Promise<T>): Promise<T> {
+  /** Runs a state-changing task after the ones before it; refused while training. */
+  exclusive<T>(task: () => Promise<T>): Promise<T> {
     if (this.training) return Promise.reject(new UserError('Training is running — press Stop first'));
     const result = this.queue.then(task);
     this.queue = result.catch(() => undefined);

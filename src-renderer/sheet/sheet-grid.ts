@@ -25,6 +25,7 @@ import {
   movieIndexOfCol,
   parameterCell,
   ratingCell,
+  shownFactors,
   userFactorCol,
   type CellView,
   type ViewMode,
@@ -159,7 +160,7 @@ export class SheetGrid {
   }
 
   private columns(state: AppState): ColDef<SheetRow>[] {
-    const factors = k(state.numbers);
+    const factors = shownFactors(state.numbers);
     const biases = hasBiases(state.numbers);
     const cornerSpan = factors + (biases ? 1 : 0);
     const view = (get: (p: ValueGetterParams<SheetRow> | CellClassParams<SheetRow>) => CellView) => ({
@@ -237,7 +238,7 @@ export class SheetGrid {
   }
 
   private pinnedRows(n: SheetNumbers): SheetRow[] {
-    const rows: SheetRow[] = Array.from({ length: k(n) }, (_, f) => ({ kind: 'movie-factor' as const, id: `mf:${f}`, factor: f }));
+    const rows: SheetRow[] = Array.from({ length: shownFactors(n) }, (_, f) => ({ kind: 'movie-factor' as const, id: `mf:${f}`, factor: f }));
     if (hasBiases(n)) rows.push({ kind: 'movie-bias', id: 'mb' });
     return rows;
   }
@@ -257,7 +258,7 @@ export class SheetGrid {
       const valid = onlyRow && fit.validRmse !== null ? ` · valid ${fit.validRmse.toFixed(4)}` : '';
       return { text: `RMSE ${fit.trainRmse.toFixed(4)}${valid}`, classes: ['corner', 'rmse', 'rmse-train'] };
     }
-    const second = d.kind === 'movie-factor' ? d.factor === 1 : k(this.numbers) === 1;
+    const second = d.kind === 'movie-factor' ? d.factor === 1 : shownFactors(this.numbers) === 1;
     if (second && fit.validRmse !== null) {
       return { text: `valid RMSE ${fit.validRmse.toFixed(4)}`, classes: ['corner', 'rmse', 'rmse-valid'] };
     }

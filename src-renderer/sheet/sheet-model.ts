@@ -32,6 +32,15 @@ const DIV_BINS = 11;
 export const k = (n: SheetNumbers): number =>
   n.snapshot.userRows.length ? n.snapshot.userFactors.length / n.snapshot.userRows.length : 0;
 
+/**
+ * The sheet shows at most this many factor rows and columns: the Excel layout is for a handful of
+ * factors, and 50 of them (fastbook's ml-100k model) would push the ratings off screen. The
+ * formula tooltip still uses all of them.
+ */
+export const MAX_SHOWN_FACTORS = 8;
+
+export const shownFactors = (n: SheetNumbers): number => Math.min(k(n), MAX_SHOWN_FACTORS);
+
 export const hasBiases = (n: SheetNumbers): boolean => n.snapshot.userBias.length > 0;
 
 export function prediction(n: SheetNumbers, row: number, col: number): number {

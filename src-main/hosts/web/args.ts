@@ -9,7 +9,7 @@ export const USAGE = `Usage: node out/main/web.js [--port N] [--sheet FILE.json 
   --sheet FILE    open a sheet file (as resources/demo-sheet.json) instead of the demo sheet
   --ratings FILE  open a ratings file (MovieLens u.data, ratings.csv, any CSV/TSV)
   --valid-pct P   hold out this fraction of ratings for validation (default 0)
-  --measure-lag   print the main thread's event-loop delay (p50/p99/max) every 5 s`;
+  --measure-lag   print the main thread's event-loop delay (p50/p99/max) every second`;
 
 export interface WebHostArgs {
   port: number;

@@ -4,7 +4,7 @@
  * the main thread only the visible block's numbers.
  */
 import { ratingStats, type RatingsDataset } from '../../data/dataset.ts';
-import { DataImportError, readRatingsFile } from '../../data/import/index.ts';
+import { attachTitles, DataImportError, findTitlesFileBeside, readRatingsFile, readTitlesFile } from '../../data/import/index.ts';
 import { generatePlanted } from '../../data/synthetic.ts';
 import { createTrainer, type Trainer } from '../../engine/train/trainer.ts';
 import type { EpochMetrics, StopReason, TrainConfig } from '../../engine/train/types.ts';
@@ -261,6 +261,9 @@ async function ratingsFileSheet(path: string): Promise<LoadedSheet> {
   let data: RatingsDataset;
   try {
     ({ data } = await readRatingsFile(path));
+    // MovieLens keeps titles beside the ratings (u.item, movies.dat, movies.csv): show them.
+    const titles = findTitlesFileBeside(path);
+    if (titles) attachTitles(data, await readTitlesFile(titles));
   } catch (error) {
     if (error instanceof DataImportError) throw new UserError(error.message);
     throw error;
