@@ -91,11 +91,8 @@ test('the demo sheet: solve, stop, edit, step, undo, paste, views, reload', asyn
       `during Solve: numbers arrived at ${rate.updatesHz.toFixed(1)} Hz, the sheet repainted at ${rate.repaintHz.toFixed(1)} Hz ` +
         `(${rate.msPerRepaint.toFixed(1)} ms each; the page ran ${rate.framesHz.toFixed(1)} animation frames/s)`,
     );
-    // What the app controls: new numbers stream at ≥ 20 Hz, and the sheet repaints for (nearly)
-    // every one of them that the browser has a frame for. The absolute repaint rate also depends
-    // on how many frames a loaded CI machine gives a software-rendered headless Chromium.
     expect(rate.updatesHz).toBeGreaterThanOrEqual(20);
-    expect(rate.repaintHz).toBeGreaterThanOrEqual(0.8 * Math.min(rate.updatesHz, rate.framesHz));
+    expect(rate.repaintHz).toBeGreaterThanOrEqual(20);
   });
 
   await test.step('Stop: training ends within a moment', async () => {
@@ -169,8 +166,11 @@ test('the demo sheet: solve, stop, edit, step, undo, paste, views, reload', asyn
     await expect(ratingCell(page, 13, 13)).toHaveClass(/predicted/);
     await expect(ratingCell(page, 14, 14)).toHaveText('5');
     await ratingCell(page, 14, 13).click();
+    await expect(page.locator('#tooltip')).toContainText('rating 4 ·');
     await page.keyboard.press('Delete');
     await expect(ratingCell(page, 14, 13)).toHaveClass(/predicted/);
+    // The formula under the pointer follows the change.
+    await expect(page.locator('#tooltip')).toContainText('no rating: the sheet shows the prediction');
     await shot(page, '05-pasted');
   });
 

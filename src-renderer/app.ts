@@ -31,6 +31,9 @@ export class App {
   private readonly tastes = new TastesPanel(byId('tastes-card'), byId<HTMLButtonElement>('reveal-tastes'), byId('tastes'));
   private readonly formula = new FormulaView(byId('formula-bar'), byId('tooltip'));
   private progressText = '';
+  /** The cells whose formulas are on screen, re-evaluated whenever the numbers change. */
+  private hovered: { cell: SheetCell; mouse: { x: number; y: number } } | null = null;
+  private focused: SheetCell | null = null;
 
   constructor(
     private readonly api: ApiClient,
@@ -39,8 +42,14 @@ export class App {
     this.grid = new SheetGrid(byId('sheet'), {
       onEdit: (cell, text) => this.edit(cell, text),
       onClear: (cell) => void this.send('clearRating', cell),
-      onHover: (cell, mouse) => this.formula.showTooltip(cell && ratingFormula(this.state, this.state.numbers, cell.row, cell.col), mouse),
-      onFocus: (cell) => this.formula.showInBar(cell && ratingFormula(this.state, this.state.numbers, cell.row, cell.col)),
+      onHover: (cell, mouse) => {
+        this.hovered = cell && mouse ? { cell, mouse } : null;
+        this.showFormulas();
+      },
+      onFocus: (cell) => {
+        this.focused = cell;
+        this.showFormulas();
+      },
     });
     this.settings = new SettingsPanel(byId<HTMLFormElement>('settings'), (change) => this.applySettings(change));
     this.wireToolbar();
@@ -63,6 +72,7 @@ export class App {
         this.grid.setNumbers(this.state.numbers);
         this.chart.show(this.state.history);
         this.tastes.render(this.state);
+        this.showFormulas();
         return this.renderStatus();
       }
       case 'progress':
@@ -96,7 +106,17 @@ export class App {
     byId<HTMLInputElement>('reset-seed').value = String(state.config.seed);
     byId<HTMLSelectElement>('reset-init').value = state.config.model.init;
     document.body.dataset['status'] = state.status;
+    this.showFormulas();
     this.renderStatus();
+  }
+
+  private showFormulas(): void {
+    const { users, movies } = this.state.sheet;
+    // A cell remembered from before another sheet was opened may no longer exist.
+    const formula = (c: SheetCell | null) =>
+      c && c.row < users.length && c.col < movies.length ? ratingFormula(this.state, this.state.numbers, c.row, c.col) : null;
+    this.formula.showTooltip(formula(this.hovered?.cell ?? null), this.hovered?.mouse ?? null);
+    this.formula.showInBar(formula(this.focused));
   }
 
   private renderStatus(): void {
