@@ -34,13 +34,18 @@ async function main(): Promise<void> {
   console.log(`CollabSheet web host: ${host.url}`);
   if (args.measureLag) reportEventLoopDelay();
 
-  const shutdown = async () => {
-    await host.close();
-    await root.dispose();
-    process.exit(0);
+  // A terminal's Ctrl+C reaches us twice (directly and forwarded by `npm start`): shut down once
+  // and ignore the repeats, so a second signal cannot cut the shutdown short.
+  let closing: Promise<void> | null = null;
+  const shutdown = () => {
+    closing ??= (async () => {
+      await host.close();
+      await root.dispose();
+      process.exit(0);
+    })();
   };
-  process.once('SIGINT', shutdown);
-  process.once('SIGTERM', shutdown);
+  process.on('SIGINT', shutdown);
+  process.on('SIGTERM', shutdown);
 }
 
 /** The responsiveness figure the issue asks for: how late the main thread runs its timers. */
