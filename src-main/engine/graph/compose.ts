@@ -18,7 +18,10 @@ export const square = (x: Value): Value => mul(x, x);
 export const mse = (pred: Value, target: Value): Value => mean(square(sub(pred, target)));
 
 /** fastai's sigmoid_range: squashes x into (lo, hi) — fastbook uses (0, 5.5) for 0.5–5 stars. */
-export const sigmoidRange = (x: Value, lo: number, hi: number): Value => add(mul(sigmoid(x), hi - lo), lo);
+export const sigmoidRange = (x: Value, lo: number, hi: number): Value => {
+  const scaled = mul(sigmoid(x), hi - lo);
+  return lo === 0 ? scaled : add(scaled, lo);
+};
 
 /** A fully connected layer x·W + b (W is [in, out], as the graph stores it). */
 export const linear = (x: Value, w: Value, b: Value): Value => add(matmul(x, w), b);

@@ -351,7 +351,9 @@ export const ReduceMean = op('ReduceMean', reduceInfer('ReduceMean'), (g, node) 
   // Each input element gets g / (number of elements averaged) = g · size(y) / size(x); sizes are
   // computed at run time because the batch dimension is symbolic. Scaling before spreading keeps
   // the multiply on the small tensor.
-  () => spread(mul(g, div(cast(size(node.output), g.dtype), cast(size(node.inputs[0]), g.dtype))), node),
+  () => spread(node.output.rank === 0
+    ? div(g, cast(size(node.inputs[0]), g.dtype)) // a mean of everything: size(y) is 1
+    : mul(g, div(cast(size(node.output), g.dtype), cast(size(node.inputs[0]), g.dtype))), node),
   null,
 ]);
 export const reduceMean = (x: Value, axes: number[], keepdims: boolean) =>
