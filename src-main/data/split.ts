@@ -12,14 +12,18 @@ export interface Split {
  * their original row order, so a file written from them lists rows as the source did.
  */
 export function randomSplit(d: RatingsDataset, validPct: number, seed: number): Split {
-  const n = d.ratings.length;
+  return splitByMask(d, randomValidMask(d.ratings.length, validPct, seed));
+}
+
+/** randomSplit's choice as a mask over the n rows (1 = validation), for callers that keep one dataset. */
+export function randomValidMask(n: number, validPct: number, seed: number): Uint8Array {
   const order = new Int32Array(n);
   for (let i = 0; i < n; i++) order[i] = i;
   shuffleInPlace(order, mulberry32(seed));
   const nValid = Math.floor(n * validPct);
   const isValid = new Uint8Array(n);
   for (let i = 0; i < nValid; i++) isValid[order[i]] = 1;
-  return splitByMask(d, isValid);
+  return isValid;
 }
 
 /**
@@ -28,6 +32,11 @@ export function randomSplit(d: RatingsDataset, validPct: number, seed: number): 
  * next". Users with too few ratings to spare one stay wholly in train.
  */
 export function timeSplit(d: RatingsDataset, validPct: number): Split {
+  return splitByMask(d, timeValidMask(d, validPct));
+}
+
+/** timeSplit's choice as a mask over the rows (1 = validation). */
+export function timeValidMask(d: RatingsDataset, validPct: number): Uint8Array {
   const ts = d.timestamps;
   if (!ts) throw new Error('a time split needs timestamps, and this dataset has none');
   const byUser = rowsByUser(d);
@@ -57,7 +66,7 @@ export function timeSplit(d: RatingsDataset, validPct: number): Split {
       }
     }
   }
-  return splitByMask(d, isValid);
+  return isValid;
 }
 
 /** Row indices grouped by user (file order within a user), and where each user's run starts. */

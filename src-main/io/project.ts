@@ -23,6 +23,7 @@ import { basename, join } from 'node:path';
 import { z } from 'zod';
 import type { RatingsDataset } from '../data/dataset.ts';
 import type { ImportOptions } from '../data/import/index.ts';
+import type { PlantedSpec } from '../data/synthetic.ts';
 import type { EpochMetrics, ModelParams, TrainConfig } from '../engine/train/types.ts';
 import { writeFileAtomic } from './atomic-write.ts';
 import { type AnyTypedArray, type BlobRef, liftBlobs, lowerBlobs, typedView } from './blob-json.ts';
@@ -38,7 +39,9 @@ export type StoredImportOptions = Omit<ImportOptions, 'onProgress' | 'signal'>;
 export type ProjectSource =
   | { kind: 'embedded'; dataset: RatingsDataset }
   /** The ratings file is re-read on open; size and mtime tell whether it changed since. */
-  | { kind: 'file'; path: string; bytes: number; mtimeMs: number; importOptions: StoredImportOptions; validPath?: string };
+  | { kind: 'file'; path: string; bytes: number; mtimeMs: number; importOptions: StoredImportOptions; validPath?: string }
+  /** A planted synthetic dataset: the generator is deterministic, so its spec is the data. */
+  | { kind: 'generated'; spec: PlantedSpec };
 
 export interface CollabProject {
   name: string;
@@ -99,6 +102,10 @@ const bodySchema = z.object({
       mtimeMs: z.number(),
       importOptions: z.record(z.string(), z.unknown()),
       validPath: z.string().optional(),
+    }),
+    z.object({
+      kind: z.literal('generated'),
+      spec: z.looseObject({ users: z.number().int().positive(), items: z.number().int().positive(), ratings: z.number().int().positive(), rank: z.number().int().positive(), noise: z.number().nonnegative(), seed: z.number().int() }),
     }),
   ]),
   config: z.record(z.string(), z.unknown()).nullable(),

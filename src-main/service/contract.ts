@@ -19,8 +19,10 @@ import type {
   TrainConfig,
   TrainProgress,
 } from '../engine/train/types.ts';
+import { dataCommandArgs, type DataCommandResults, type DataEventPayloads, type ProjectStatus, type SheetDataInfo } from './data-contract.ts';
 
 export type { EpochMetrics, Snapshot, StopReason, TrainConfig, TrainProgress };
+export type * from './data-contract.ts';
 
 // ---------------------------------------------------------------------------------------------
 // Argument schemas
@@ -96,9 +98,11 @@ export const commandArgs = {
   /** Ask a running Solve/Step to stop after the current batch. */
   stop: z.strictObject({}),
   /**
-   * Open another sheet: a sheet file (.json, as resources/demo-sheet.json) or any ratings file
-   * the importer reads (MovieLens u.data / ratings.dat / ratings.csv, a CSV/TSV). Replaces the
-   * sheet, its history and its undo stack; the current one stays if the file cannot be read.
+   * Open another sheet: a sheet file (.json, as resources/demo-sheet.json), fast.ai's
+   * collab_filter .xlsx (its dotprod factors as starting values), or any ratings file the
+   * importer reads (MovieLens u.data / ratings.dat / ratings.csv, a CSV/TSV; 10% held out, seed
+   * 42). Replaces the sheet, its history and its undo stack; the current one stays if the file
+   * cannot be read.
    */
   openRatings: z.strictObject({ path: z.string().min(1).max(4096) }),
   /** Re-initialise the parameters (and clear the history) with this seed and initialisation. */
@@ -106,6 +110,7 @@ export const commandArgs = {
     seed: z.number().int().nonnegative().max(2 ** 32 - 1),
     init: z.enum(['trunc-normal', 'uniform']),
   }),
+  ...dataCommandArgs,
 } as const;
 
 export type CommandName = keyof typeof commandArgs;
@@ -114,7 +119,7 @@ export type CommandArgs<C extends CommandName> = z.input<(typeof commandArgs)[C]
 /** What the service receives (after validation). */
 export type ValidArgs<C extends CommandName> = z.output<(typeof commandArgs)[C]>;
 
-export interface CommandResults {
+export interface CommandResults extends DataCommandResults {
   getState: AppState;
   setRating: AppState;
   clearRating: AppState;
@@ -174,6 +179,8 @@ export interface SheetLayout {
   /** Totals of the whole dataset (the sheet may show only the most active users and movies). */
   totals: { users: number; movies: number; ratings: number; validRatings: number };
   planted: PlantedTastes | null;
+  /** Where the data came from, how it is split, and what the crosstab shows. */
+  data: SheetDataInfo;
 }
 
 /** RMSE/MAE of the current parameters; valid* are null without a split. */
@@ -203,6 +210,7 @@ export interface AppState {
   status: RunStatus;
   canUndo: boolean;
   canRedo: boolean;
+  project: ProjectStatus;
 }
 
 export interface RunOutcome {
@@ -225,7 +233,7 @@ export interface UserMessage {
   text: string;
 }
 
-export interface EventPayloads {
+export interface EventPayloads extends DataEventPayloads {
   /** The whole state, after any change that is not a training epoch. */
   state: AppState;
   /** Training moved: the chart's new points and the sheet's new numbers (throttled ~30/s). */

@@ -1,10 +1,12 @@
 /**
  * Undo/redo of sheet edits. An edit is a list of cell changes (one for a typed rating, many for a
  * paste) and undoes as one step; a new edit drops the redo branch, as in every spreadsheet.
+ * Cells are named by their dense user and item codes, not their sheet position, so an edit still
+ * undoes after the crosstab moved (Find, another N) or when its cell is no longer shown.
  */
 export interface CellChange {
-  row: number;
-  col: number;
+  user: number;
+  item: number;
   before: number | null;
   after: number | null;
 }
@@ -36,7 +38,7 @@ export class EditHistory {
     const edit = this.done.pop();
     if (!edit) return null;
     this.undone.push(edit);
-    return edit.map(({ row, col, before, after }) => ({ row, col, before: after, after: before }));
+    return edit.map((c) => ({ ...c, before: c.after, after: c.before }));
   }
 
   /** The changes that re-apply the last undone edit, or null when there is none. */

@@ -22,7 +22,7 @@ describe('RatingsTable', () => {
       { user: 0, item: 1, rating: null },
       { user: 1, item: 0, rating: 1 },
     ]);
-    const { train, valid } = t.split(0, 1);
+    const { train, valid } = t.split({ rowMask: null, cellPct: 0, seed: 1 });
     expect(valid).toBeNull();
     expect(triples(train)).toEqual(['0,0,2.5', '1,0,1', '1,1,5']);
     expect(train.userIds).toBe(base.userIds);
@@ -31,13 +31,13 @@ describe('RatingsTable', () => {
   it('holds out about validPct of the cells, and an edit never moves another cell between sets', () => {
     const { data } = generatePlanted({ users: 60, items: 50, ratings: 2000, rank: 2, noise: 0.1, seed: 3 });
     const t = new RatingsTable(data);
-    const before = t.split(0.2, 9);
+    const before = t.split({ rowMask: null, cellPct: 0.2, seed: 9 });
     expect(before.valid!.ratings.length / data.ratings.length).toBeGreaterThan(0.15);
     expect(before.valid!.ratings.length / data.ratings.length).toBeLessThan(0.25);
     const u = data.users[0];
     const i = data.items[0];
     t.apply([{ user: u, item: i, rating: null }]);
-    const after = t.split(0.2, 9);
+    const after = t.split({ rowMask: null, cellPct: 0.2, seed: 9 });
     const without = (d: RatingsDataset) => triples(d).filter((s) => !s.startsWith(`${u},${i},`));
     expect(without(after.valid!)).toEqual(without(before.valid!));
     expect(without(after.train)).toEqual(without(before.train));

@@ -3,8 +3,9 @@
  * was read and the edits sit in an overlay keyed by cell, so an edit costs O(1) and building the
  * train/valid datasets costs one pass over the ratings (no per-rating objects for 100k+ rows).
  *
- * The validation split is decided per cell by a seeded hash of its (user, item) codes, so editing
- * one cell never reshuffles which other cells are held out.
+ * The validation split is decided per loaded row by a mask (a random, time or file split of the
+ * dataset as read) and, for cells the user added and sheets split without a mask, per cell by a
+ * seeded hash of its (user, item) codes — so editing one cell never moves another between sets.
  */
 import type { RatingsDataset } from '../data/dataset.ts';
 
@@ -13,6 +14,15 @@ export interface RatingChange {
   item: number;
   /** null makes the cell missing. */
   rating: number | null;
+}
+
+/** How split() assigns ratings to validation. */
+export interface SplitPlan {
+  /** Per loaded row, 1 = validation (an edited row keeps its row's place); null: every cell by the hash. */
+  rowMask: Uint8Array | null;
+  /** The share of cells the per-cell hash holds out (0 = none). */
+  cellPct: number;
+  seed: number;
 }
 
 export interface TrainValid {
@@ -37,23 +47,47 @@ export class RatingsTable {
     for (const { user, item, rating } of changes) this.overlay.set(this.key(user, item), rating);
   }
 
-  /** The current ratings split into train and (when validPct > 0) valid, sharing the id maps. */
-  split(validPct: number, seed: number): TrainValid {
+  /** The ratings as loaded, before any edit. */
+  get loaded(): RatingsDataset {
+    return this.base;
+  }
+
+  /** The edits so far, one per cell, in the order the cells were first edited. */
+  changes(): RatingChange[] {
+    return [...this.overlay].map(([key, rating]) => ({ user: Math.floor(key / this.itemCount), item: key % this.itemCount, rating }));
+  }
+
+  /** The current ratings split into train and valid (null when nothing is held out), sharing the id maps. */
+  split(plan: SplitPlan): TrainValid {
+    const { rowMask, cellPct, seed } = plan;
     const capacity = this.base.ratings.length + this.overlay.size;
+    const holdsOut = rowMask !== null || cellPct > 0;
     const train = new Builder(capacity);
-    const valid = new Builder(validPct > 0 ? capacity : 0);
-    const add = (u: number, i: number, r: number) =>
-      (validPct > 0 && isHeldOut(u, i, seed, validPct) ? valid : train).push(u, i, r);
+    const valid = new Builder(holdsOut ? capacity : 0);
+    const byHash = (u: number, i: number) => cellPct > 0 && isHeldOut(u, i, seed, cellPct);
     const { users, items, ratings } = this.base;
+    const edited = this.overlay.size > 0;
+    /** An edited cell that was loaded keeps its loaded row's place. */
+    const editedPlace = new Map<number, boolean>();
     for (let n = 0; n < ratings.length; n++) {
-      if (!this.overlay.has(this.key(users[n], items[n]))) add(users[n], items[n], ratings[n]);
+      const u = users[n];
+      const i = items[n];
+      const held = rowMask ? rowMask[n] === 1 : byHash(u, i);
+      if (edited && this.overlay.has(this.key(u, i))) {
+        editedPlace.set(this.key(u, i), held);
+        continue;
+      }
+      (held ? valid : train).push(u, i, ratings[n]);
     }
     for (const [key, rating] of this.overlay) {
-      if (rating !== null) add(Math.floor(key / this.itemCount), key % this.itemCount, rating);
+      if (rating === null) continue;
+      const u = Math.floor(key / this.itemCount);
+      const i = key % this.itemCount;
+      ((editedPlace.get(key) ?? byHash(u, i)) ? valid : train).push(u, i, rating);
     }
     return {
       train: train.build(this.base),
-      valid: validPct > 0 ? valid.build(this.base) : null,
+      valid: holdsOut ? valid.build(this.base) : null,
     };
   }
 

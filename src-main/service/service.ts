@@ -17,23 +17,32 @@ import type {
   ValidArgs,
   EpochMetrics,
 } from './contract.ts';
+import { Autosaver } from './autosave.ts';
+import { dataCommands } from './data-commands.ts';
 import { EditHistory, type CellChange, type Edit } from './edit-history.ts';
 import { parsePastedBlock } from './paste.ts';
 import { checkRating } from './rating-scale.ts';
 import { UserError } from './user-error.ts';
 import { TrainingClient, type WorkerEvent, type WorkerFactory } from './worker-client.ts';
-import type { SheetSource, SplitResult } from './worker/protocol.ts';
+import type { LoadResult, SheetSource, SplitResult, ViewResult } from './worker/protocol.ts';
 import type { SheetWindow } from './sheet-window.ts';
 
 export interface ServiceOptions {
   source: SheetSource;
   /** Most users (rows) and movies (columns) the sheet shows; default 15 × 15 like the Excel sheet. */
-  maxUsers?: number;
-  maxItems?: number;
+  crosstab?: number;
   /** null/absent: the default for the sheet's size. */
   config?: TrainConfig | null;
   settings?: Partial<SessionSettings>;
+  /** Where autosaves go (and crashed sessions' are found); absent: no autosave. */
+  recoveryDir?: string;
+  /** How long after a change the autosave runs (default 60 s); a finished Solve autosaves at once. */
+  autosaveMs?: number;
 }
+
+export const DEFAULT_CROSSTAB = 15;
+/** Real data gets a validation split from the start: ARCHITECTURE.md §3's 10 %, seed 42. */
+export const REAL_DATA_SPLIT = { validPct: 0.1, splitSeed: 42 };
 
 /** Small sheets animate: 30 epochs/s lets a student watch the factors settle (and the sheet repaint at 30 Hz). */
 const SMALL_SHEET_EPOCHS_PER_SECOND = 30;
@@ -59,6 +68,13 @@ export async function createService(createWorker: WorkerFactory, options: Servic
     throw error;
   }
   let current = app;
+  /** A new sheet replaces the current one only once it has fully loaded. */
+  const install = (next: App) => {
+    app = current = next;
+    return next;
+  };
+  const autosaver = new Autosaver(client, () => current, options);
+  listeners.add((e) => autosaver.onEvent(e));
   const handlers: { [C in keyof CommandResults]: (a: ValidArgs<C>) => Promise<CommandResults[C]> } = {
     getState: async () => current.state(),
     setRating: (a) => current.setRating(a.row, a.col, a.rating),
@@ -74,12 +90,15 @@ export async function createService(createWorker: WorkerFactory, options: Servic
     reset: (a) => current.reset(a.seed, a.init),
     openRatings: (a) =>
       current.exclusive(async () => {
-        const source: SheetSource = /\.json$/i.test(a.path) ? { kind: 'sheet-file', path: a.path } : { kind: 'ratings-file', path: a.path };
-        // A new sheet gets the defaults for its size, not the old sheet's config or pacing.
-        const next = await App.open(client, { ...options, source, config: null, settings: undefined }, emit);
-        app = current = next;
-        return next.changed();
+        const sheetFile = /\.json$/i.test(a.path);
+        const source: SheetSource = sheetFile ? { kind: 'sheet-file', path: a.path } : { kind: 'ratings-file', path: a.path };
+        // A new sheet gets the defaults for its size, not the old sheet's config or pacing; a
+        // ratings file gets the benchmarks' validation split, a workbook none (Excel has none).
+        const settings = sheetFile || /\.xlsx$/i.test(a.path) ? undefined : REAL_DATA_SPLIT;
+        const crosstab = current.state().sheet.data.crosstab;
+        return install(await App.open(client, { ...options, source, config: null, settings, crosstab }, emit)).shown();
       }),
+    ...dataCommands({ client, emit, options, autosaver, current: () => current, install }),
   };
   return {
     ...handlers,
@@ -88,43 +107,49 @@ export async function createService(createWorker: WorkerFactory, options: Servic
       return () => listeners.delete(listener);
     },
     async dispose() {
+      await autosaver.dispose();
       listeners.clear();
       await client.dispose();
     },
   };
 }
 
-class App {
+export class App {
   private readonly edits = new EditHistory();
-  private history: EpochMetrics[] = [];
   private training = false;
+  /** Changed since it was opened or last saved (what autosave and "unsaved" mean). */
+  private dirty = false;
   /** Commands that change state run one at a time, so an edit's "before" is what undo restores. */
   private queue: Promise<unknown> = Promise.resolve();
 
   private constructor(
     private readonly client: TrainingClient,
     private readonly emit: (e: EventMessage) => void,
-    private readonly window: SheetWindow,
+    private window: SheetWindow,
     private sheet: SheetLayout,
     private numbers: SheetNumbers,
     private config: TrainConfig,
     private settings: SessionSettings,
+    private history: EpochMetrics[],
+    /** The .collabsheet file this state was opened from or saved to. */
+    private projectPath: string | null,
   ) {}
 
   static async open(client: TrainingClient, o: ServiceOptions, emit: (e: EventMessage) => void): Promise<App> {
     const split = { validPct: o.settings?.validPct ?? 0, splitSeed: o.settings?.splitSeed ?? 42 };
-    const loaded = await client.call('load', {
-      source: o.source,
-      split,
-      config: o.config ?? null,
-      maxUsers: o.maxUsers ?? 15,
-      maxItems: o.maxItems ?? 15,
-    });
+    const loaded = await client.call('load', { source: o.source, split, config: o.config ?? null, crosstab: o.crosstab ?? DEFAULT_CROSSTAB });
+    return App.loaded(client, emit, loaded, { ...split, epochsPerSecond: o.settings?.epochsPerSecond });
+  }
+
+  /** A sheet the worker has loaded; settings not given get the defaults for its size. */
+  static loaded(
+    client: TrainingClient,
+    emit: (e: EventMessage) => void,
+    loaded: LoadResult,
+    settings: Omit<SessionSettings, 'epochsPerSecond'> & { epochsPerSecond?: number },
+    saved: { history: EpochMetrics[]; projectPath: string | null } = { history: [], projectPath: null },
+  ): App {
     const small = loaded.split.totals.ratings <= SMALL_SHEET_RATINGS;
-    const settings: SessionSettings = {
-      ...split,
-      epochsPerSecond: o.settings?.epochsPerSecond ?? (small ? SMALL_SHEET_EPOCHS_PER_SECOND : 0),
-    };
     const sheet: SheetLayout = {
       name: loaded.name,
       scale: loaded.scale,
@@ -134,8 +159,10 @@ class App {
       heldOut: loaded.split.heldOut,
       totals: loaded.split.totals,
       planted: loaded.planted,
+      data: loaded.data,
     };
-    return new App(client, emit, loaded.window, sheet, loaded.split.numbers, loaded.config, settings);
+    const paced = { ...settings, epochsPerSecond: settings.epochsPerSecond ?? (small ? SMALL_SHEET_EPOCHS_PER_SECOND : 0) };
+    return new App(client, emit, loaded.window, sheet, loaded.split.numbers, loaded.config, paced, saved.history, saved.projectPath);
   }
 
   state(): AppState {
@@ -148,11 +175,32 @@ class App {
       status: this.training ? 'training' : 'idle',
       canUndo: this.edits.canUndo,
       canRedo: this.edits.canRedo,
+      project: { path: this.projectPath, unsaved: this.dirty },
     };
+  }
+
+  get unsaved(): boolean {
+    return this.dirty;
+  }
+
+  get isTraining(): boolean {
+    return this.training;
+  }
+
+  get project(): string | null {
+    return this.projectPath;
+  }
+
+  /** Saved to (or restored as the unsaved state of) `path`. */
+  markSaved(path: string | null, unsaved = false): void {
+    this.projectPath = path;
+    this.dirty = unsaved;
   }
 
   onWorkerEvent(e: WorkerEvent): void {
     if (e.type === 'progress') return this.emit({ event: 'progress', payload: e.progress });
+    if (e.type === 'import-progress') return this.emit({ event: 'importProgress', payload: e.progress });
+    this.dirty = true;
     this.history.push(...e.metrics);
     this.numbers = e.numbers;
     this.emit({ event: 'epoch', payload: { metrics: e.metrics, numbers: e.numbers } });
@@ -168,7 +216,12 @@ class App {
     return this.exclusive(async () => {
       for (const { row, col } of cells) this.checkCell(row, col);
       const edit = cells
-        .map(({ row, col, rating }) => ({ row, col, before: this.sheet.ratings[row][col], after: rating }))
+        .map(({ row, col, rating }) => ({
+          user: this.window.userRows[row],
+          item: this.window.itemRows[col],
+          before: this.sheet.ratings[row][col],
+          after: rating,
+        }))
         .filter((c) => c.before !== c.after);
       if (edit.length === 0) return this.state();
       await this.apply(edit);
@@ -256,24 +309,52 @@ class App {
     return null;
   }
 
-  /** Sends the changes to the worker and mirrors them in the visible grid. */
+  /** The crosstab moved (another N, a pinned user or movie): the sheet shows another block. */
+  setView(view: ViewResult): AppState {
+    this.window = view.window;
+    this.sheet = {
+      ...this.sheet,
+      users: view.users,
+      movies: view.movies,
+      ratings: view.ratings,
+      planted: view.planted,
+      data: view.data,
+    };
+    this.takeSplit(view.split);
+    return this.changed();
+  }
+
+  /** Sends the changes to the worker and mirrors the visible ones in the grid. */
   private async apply(edit: Edit): Promise<void> {
     const split = await this.client.call(
       'edit',
-      edit.map((c: CellChange) => ({ user: this.window.userRows[c.row], item: this.window.itemRows[c.col], rating: c.after })),
+      edit.map((c: CellChange) => ({ user: c.user, item: c.item, rating: c.after })),
     );
+    const rowOf = new Map(this.window.userRows.map((u, r) => [u, r]));
+    const colOf = new Map(this.window.itemRows.map((i, c) => [i, c]));
     const ratings = this.sheet.ratings.map((r) => r.slice());
-    for (const c of edit) ratings[c.row][c.col] = c.after;
+    for (const c of edit) {
+      const row = rowOf.get(c.user);
+      const col = colOf.get(c.item);
+      if (row !== undefined && col !== undefined) ratings[row][col] = c.after;
+    }
     this.sheet = { ...this.sheet, ratings };
     this.takeSplit(split);
   }
 
   private takeSplit(split: SplitResult): void {
-    this.sheet = { ...this.sheet, heldOut: split.heldOut, totals: split.totals };
+    this.sheet = { ...this.sheet, heldOut: split.heldOut, totals: split.totals, data: { ...this.sheet.data, split: split.report } };
     this.numbers = split.numbers;
   }
 
+  /** Announces a change the user made (it is unsaved until the next save). */
   changed(): AppState {
+    this.dirty = true;
+    return this.shown();
+  }
+
+  /** Announces the state as it is (a sheet just opened, saved or restored). */
+  shown(): AppState {
     const state = this.state();
     this.emit({ event: 'state', payload: state });
     return state;

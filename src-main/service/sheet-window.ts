@@ -1,8 +1,10 @@
 /**
- * Which part of a dataset the sheet shows. A small sheet shows everything; a big dataset shows
- * its most active users × most rated movies, the block Excel's crosstab of ml-100k shows, so the
- * visible cells are the densest ones.
+ * Which part of a dataset the sheet shows. A small sheet shows everything, in its own order; a
+ * big dataset shows its most active users × most rated movies (the block Excel's crosstab of
+ * ml-100k shows, so the visible cells are the densest ones), with any user or movie the user
+ * looked for pinned first. The whole dataset trains either way; only this block is shown.
  */
+import { observedBlock, topCodes, type RatingCounts } from '../data/crosstab.ts';
 import type { RatingsDataset } from '../data/dataset.ts';
 
 export interface SheetWindow {
@@ -12,31 +14,58 @@ export interface SheetWindow {
   itemRows: number[];
 }
 
-export function chooseWindow(d: RatingsDataset, maxUsers: number, maxItems: number): SheetWindow {
+export interface WindowRequest {
+  /** Most rows and columns (the crosstab's N). */
+  size: number;
+  /** Codes to show first (what Find brought into view). */
+  pinUsers: readonly number[];
+  pinItems: readonly number[];
+}
+
+export function chooseWindow(counts: RatingCounts, request: WindowRequest): SheetWindow {
   return {
-    userRows: mostFrequent(d.users, d.userIds.length, maxUsers),
-    itemRows: mostFrequent(d.items, d.itemIds.length, maxItems),
+    userRows: pinnedThenTop(counts.user, request.size, request.pinUsers),
+    itemRows: pinnedThenTop(counts.item, request.size, request.pinItems),
   };
 }
 
-/** The window's ratings as a grid (null = missing). One pass over the dataset. */
-export function windowGrid(d: RatingsDataset, w: SheetWindow): (number | null)[][] {
-  const rowOf = new Map(w.userRows.map((u, r) => [u, r]));
-  const colOf = new Map(w.itemRows.map((i, c) => [i, c]));
-  const grid = w.userRows.map(() => w.itemRows.map((): number | null => null));
-  for (let n = 0; n < d.ratings.length; n++) {
-    const r = rowOf.get(d.users[n]);
-    const c = colOf.get(d.items[n]);
-    if (r !== undefined && c !== undefined) grid[r][c] = d.ratings[n];
-  }
-  return grid;
+/**
+ * All codes in order when they fit (a sheet keeps its layout; a pinned code is on it already),
+ * else the pinned codes and then the most frequent others (ties broken by code).
+ */
+function pinnedThenTop(counts: Int32Array, size: number, pinned: readonly number[]): number[] {
+  if (counts.length <= size) return Array.from({ length: counts.length }, (_, i) => i);
+  const pins = [...new Set(pinned)].slice(0, size);
+  return [...pins, ...topCodes(counts, size - pins.length, new Set(pins))];
 }
 
-/** All codes in order when they fit, else the `max` most frequent, ties broken by code. */
-function mostFrequent(codes: Int32Array, count: number, max: number): number[] {
-  const all = Array.from({ length: count }, (_, i) => i);
-  if (count <= max) return all;
-  const freq = new Int32Array(count);
-  for (let n = 0; n < codes.length; n++) freq[codes[n]]++;
-  return all.sort((a, b) => freq[b] - freq[a] || a - b).slice(0, max);
+export interface WindowCells {
+  /** users × items; null = missing. */
+  ratings: (number | null)[][];
+  /** Same shape; true where the rating is in the validation set. */
+  heldOut: boolean[][];
+}
+
+/**
+ * The window's cells from the current train and valid sets (edits included): one pass over each,
+ * typed arrays only (25M ratings: tens of milliseconds).
+ */
+export function windowCells(train: RatingsDataset, valid: RatingsDataset | null, w: SheetWindow): WindowCells {
+  const width = w.itemRows.length;
+  const seen = observedBlock(train, w.userRows, w.itemRows);
+  const held = valid ? observedBlock(valid, w.userRows, w.itemRows) : null;
+  const ratings: (number | null)[][] = [];
+  const heldOut: boolean[][] = [];
+  for (let r = 0; r < w.userRows.length; r++) {
+    const row: (number | null)[] = [];
+    const heldRow: boolean[] = [];
+    for (let c = 0; c < width; c++) {
+      const v = held && !Number.isNaN(held[r * width + c]) ? held[r * width + c] : seen[r * width + c];
+      row.push(Number.isNaN(v) ? null : v);
+      heldRow.push(held !== null && !Number.isNaN(held[r * width + c]));
+    }
+    ratings.push(row);
+    heldOut.push(heldRow);
+  }
+  return { ratings, heldOut };
 }

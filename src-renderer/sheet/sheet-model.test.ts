@@ -15,6 +15,15 @@ function state(): AppState {
       heldOut: [[true, false], [false, false]],
       totals: { users: 2, movies: 2, ratings: 1, validRatings: 1 },
       planted: null,
+      data: {
+        source: 'sheet',
+        path: null,
+        hasTimestamps: false,
+        validPath: null,
+        split: { method: 'random', trainRows: 0, validRows: 1, coldUsers: 0, coldItems: 0, coldUserRatings: 0, coldItemRatings: 0 },
+        crosstab: 15,
+        pinned: { users: [], items: [] },
+      },
     },
     numbers: {
       snapshot: {
@@ -43,6 +52,7 @@ function state(): AppState {
     status: 'idle',
     canUndo: false,
     canRedo: false,
+    project: { path: null, unsaved: false },
   };
 }
 

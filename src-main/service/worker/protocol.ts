@@ -7,6 +7,8 @@
 import type { PlantedSpec } from '../../data/synthetic.ts';
 import type { InitKind, StopReason, TrainConfig, TrainProgress, EpochMetrics } from '../../engine/train/types.ts';
 import type { Fit, PlantedTastes, RatingScale, SheetMovie, SheetNumbers, SheetUser } from '../contract.ts';
+import type { ImportProgressEvent, SheetDataInfo, SplitReport } from '../data-contract.ts';
+import type { DataWorkerCalls } from './data-protocol.ts';
 import type { RatingChange } from '../ratings-table.ts';
 import type { SheetWindow } from '../sheet-window.ts';
 
@@ -15,7 +17,7 @@ export type SheetSource =
   | { kind: 'sheet-file'; path: string }
   /** Any ratings file the importer reads (MovieLens u.data, ratings.csv, a CSV/TSV). */
   | { kind: 'ratings-file'; path: string }
-  /** A synthetic dataset (benchmarks, the ml-100k-size responsiveness measurement). */
+  /** A synthetic dataset ("New synthetic dataset", benchmarks, the responsiveness measurement). */
   | { kind: 'planted'; name: string; spec: PlantedSpec; scale: RatingScale };
 
 export interface SplitSettings {
@@ -28,8 +30,8 @@ export interface LoadRequest {
   split: SplitSettings;
   /** null: the worker picks the default for the sheet's size (defaultConfig). */
   config: TrainConfig | null;
-  maxUsers: number;
-  maxItems: number;
+  /** Rows and columns the sheet shows at most (the crosstab's N). */
+  crosstab: number;
 }
 
 export interface Totals {
@@ -39,22 +41,28 @@ export interface Totals {
   validRatings: number;
 }
 
-export interface LoadResult {
-  name: string;
-  scale: RatingScale;
+/** What the sheet shows of the dataset: the crosstab window, its cells and their numbers. */
+export interface ViewResult {
   users: SheetUser[];
   movies: SheetMovie[];
   /** The dense codes behind the sheet's rows and columns (edits are sent as codes). */
   window: SheetWindow;
   ratings: (number | null)[][];
   planted: PlantedTastes | null;
-  config: TrainConfig;
+  data: SheetDataInfo;
   split: SplitResult;
+}
+
+export interface LoadResult extends ViewResult {
+  name: string;
+  scale: RatingScale;
+  config: TrainConfig;
 }
 
 export interface SplitResult {
   heldOut: boolean[][];
   totals: Totals;
+  report: SplitReport;
   numbers: SheetNumbers;
 }
 
@@ -72,7 +80,7 @@ export interface TrainResult {
 }
 
 /** Request type → [argument, result]. */
-export interface WorkerCalls {
+export interface WorkerCalls extends DataWorkerCalls {
   load: [LoadRequest, LoadResult];
   edit: [RatingChange[], SplitResult];
   split: [SplitSettings, SplitResult];
@@ -93,7 +101,8 @@ export type WorkerMessage =
   | { type: 'reply'; id: number; ok: true; value: unknown }
   | { type: 'reply'; id: number; ok: false; error: string; userFacing: boolean }
   | { type: 'epoch'; metrics: EpochMetrics[]; numbers: SheetNumbers }
-  | { type: 'progress'; progress: TrainProgress };
+  | { type: 'progress'; progress: TrainProgress }
+  | { type: 'import-progress'; progress: ImportProgressEvent };
 
 /** Passed as workerData: index 0 of the Int32Array is 1 while a stop is requested. */
 export interface WorkerData {

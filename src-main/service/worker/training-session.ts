@@ -3,52 +3,83 @@
  * the ratings table, the trainer (and with it the ONNX sessions and parameter arrays), and sends
  * the main thread only the visible block's numbers.
  */
-import { ratingStats, type RatingsDataset } from '../../data/dataset.ts';
-import { attachTitles, DataImportError, findTitlesFileBeside, readRatingsFile, readTitlesFile } from '../../data/import/index.ts';
-import { generatePlanted } from '../../data/synthetic.ts';
+import { ratingCounts, type RatingCounts } from '../../data/crosstab.ts';
+import { randomValidMask, splitSummary, timeValidMask } from '../../data/split.ts';
 import { createTrainer, type Trainer } from '../../engine/train/trainer.ts';
-import type { EpochMetrics, StopReason, TrainConfig } from '../../engine/train/types.ts';
-import type { Fit, RatingScale, SheetNumbers } from '../contract.ts';
+import type { EpochMetrics, ModelParams, StopReason, TrainConfig } from '../../engine/train/types.ts';
+import type { Fit, PlantedTastes, SheetNumbers } from '../contract.ts';
+import type { SheetDataInfo, SplitReport } from '../data-contract.ts';
 import { defaultConfig } from '../default-config.ts';
-import { isHeldOut, RatingsTable, type RatingChange } from '../ratings-table.ts';
-import { readSheetFile, type LoadedSheet } from '../sheet-file.ts';
-import { chooseWindow, windowGrid, type SheetWindow } from '../sheet-window.ts';
+import { RatingsTable, type RatingChange, type SplitPlan, type TrainValid } from '../ratings-table.ts';
+import { chooseWindow, windowCells, type SheetWindow, type WindowRequest } from '../sheet-window.ts';
 import { UserError } from '../user-error.ts';
+import { DataCalls } from './data-calls.ts';
 import type {
   LoadRequest,
   LoadResult,
-  SheetSource,
   SplitResult,
   SplitSettings,
   TrainRequest,
   TrainResult,
+  ViewResult,
   WorkerCallName,
   WorkerCalls,
   WorkerMessage,
 } from './protocol.ts';
+import { readSource, type PreparedSheet } from './sheet-sources.ts';
 
 /** At most ~30 sheet updates a second reach the UI however fast the epochs are (a little under
  * 1000/30 so that a run paced at 30 epochs/s is not rounded down to every other epoch). */
 export const SNAPSHOT_INTERVAL_MS = 30;
 
-interface Loaded {
-  sheet: LoadedSheet;
+/** How the ratings are split: the method the user chose and the mask it gives the loaded rows. */
+export interface SplitState {
+  method: 'random' | 'time' | 'files';
+  validPct: number;
+  seed: number;
+  plan: SplitPlan;
+}
+
+export interface Loaded {
+  sheet: PreparedSheet;
   table: RatingsTable;
+  /** Ratings per user and item of the loaded data: the crosstab's ranking (edits do not re-rank). */
+  counts: RatingCounts;
+  split: SplitState;
+  /** The current train and valid sets (the trainer's data). */
+  sets: TrainValid;
+  report: SplitReport;
+  view: WindowRequest;
   window: SheetWindow;
-  split: SplitSettings;
   config: TrainConfig;
   trainer: Trainer;
+}
+
+/** Everything install() needs to put a dataset on the sheet. */
+export interface InstallRequest {
+  sheet: PreparedSheet;
+  split: Pick<SplitState, 'method' | 'validPct' | 'seed'>;
+  /** null: the source's starting point, else the default for the dataset's size. */
+  config: TrainConfig | null;
+  view: WindowRequest;
+  /** Edits made on top of the loaded data (a project's). */
+  edits?: RatingChange[];
+  /** Called between the slow steps; throws to abandon the install (the current sheet stays). */
+  checkpoint?: () => void;
 }
 
 export class TrainingSession {
   private loaded: Loaded | null = null;
   /** Epochs since the last reset, across Solve runs: the chart's x axis. */
   private epochsSinceReset = 0;
+  private readonly data: DataCalls;
 
   constructor(
     private readonly send: (m: WorkerMessage) => void,
-    private readonly stopRequested: () => boolean,
-  ) {}
+    readonly stopRequested: () => boolean,
+  ) {
+    this.data = new DataCalls(this, send);
+  }
 
   dispatch<C extends WorkerCallName>(call: C, arg: WorkerCalls[C][0]): Promise<WorkerCalls[C][1]> {
     const handlers: { [K in WorkerCallName]: (a: WorkerCalls[K][0]) => Promise<WorkerCalls[K][1]> } = {
@@ -58,6 +89,7 @@ export class TrainingSession {
       configure: (a) => this.configure(a),
       reset: (a) => this.reset(a.seed, a.init),
       train: (a) => this.train(a),
+      ...this.data.handlers(),
     };
     return handlers[call](arg);
   }
@@ -68,29 +100,98 @@ export class TrainingSession {
   }
 
   private async load(req: LoadRequest): Promise<LoadResult> {
-    const sheet = await loadSheet(req.source);
+    const sheet = await this.data.guard(() => readSource(req.source));
+    const method = sheet.fileMask ? 'files' : 'random';
+    return this.install({
+      sheet,
+      split: { method, validPct: req.split.validPct, seed: req.split.splitSeed },
+      config: req.config,
+      view: { size: req.crosstab, pinUsers: [], pinItems: [] },
+    });
+  }
+
+  /**
+   * Puts a dataset on the sheet: split, trainer, window. The sheet before it stays in place until
+   * all of this succeeded, so a failed or cancelled import costs the user nothing.
+   */
+  async install(req: InstallRequest): Promise<LoadResult> {
+    const { sheet } = req;
     const table = new RatingsTable(sheet.dataset);
-    const window = chooseWindow(sheet.dataset, req.maxUsers, req.maxItems);
-    const config = req.config ?? defaultConfig(sheet.dataset.ratings.length, sheet.scale);
-    const { train, valid } = table.split(req.split.validPct, req.split.splitSeed);
-    const trainer = await trainerFor(train, valid, config);
+    if (req.edits) table.apply(req.edits);
+    const split = splitState(sheet, req.split);
+    const sets = table.split(split.plan);
+    req.checkpoint?.();
+    const config = req.config ?? sheet.start?.config ?? defaultConfig(sheet.dataset.ratings.length, sheet.scale);
+    const trainer = await trainerFor(sets.train, sets.valid, config);
+    try {
+      if (sheet.start && !req.config) trainer.importParams({ params: sheet.start.params, optimizer: null });
+      req.checkpoint?.();
+    } catch (error) {
+      await trainer.dispose();
+      throw error;
+    }
+    const counts = ratingCounts(sheet.dataset);
+    const view = { ...req.view, pinUsers: [...req.view.pinUsers], pinItems: [...req.view.pinItems] };
     await this.loaded?.trainer.dispose();
-    this.loaded = { sheet, table, window, split: req.split, config, trainer };
+    this.loaded = { sheet, table, counts, split, sets, report: report(split.method, sets), view, window: chooseWindow(counts, view), config, trainer };
     this.epochsSinceReset = 0;
+    return { name: sheet.name, scale: sheet.scale, config, ...this.viewResult() };
+  }
+
+  /** Parameters and optimizer state saved earlier (a project's), when the model's shapes allow. */
+  restoreParams(params: ModelParams, epochs: number): void {
+    this.current().trainer.importParams(params);
+    this.epochsSinceReset = epochs;
+  }
+
+  /** The window moved (crosstab size, pins): its cells and numbers. */
+  setView(view: WindowRequest): ViewResult {
+    const s = this.current();
+    s.view = view;
+    s.window = chooseWindow(s.counts, view);
+    return this.viewResult();
+  }
+
+  viewResult(): ViewResult {
+    const s = this.current();
+    const { sheet, window } = s;
+    const cells = windowCells(s.sets.train, s.sets.valid, window);
     return {
-      name: sheet.name,
-      scale: sheet.scale,
       users: window.userRows.map((u) => sheet.users[u]),
       movies: window.itemRows.map((i) => sheet.movies[i]),
-      window,
-      ratings: windowGrid(sheet.dataset, window),
-      planted: sheet.planted && {
-        tastes: sheet.planted.tastes,
-        userWeights: window.userRows.map((u) => sheet.planted!.userWeights[u]),
-        movieWeights: window.itemRows.map((i) => sheet.planted!.movieWeights[i]),
+      window: { userRows: [...window.userRows], itemRows: [...window.itemRows] },
+      ratings: cells.ratings,
+      planted: plantedInWindow(sheet, window),
+      data: this.dataInfo(),
+      split: { heldOut: cells.heldOut, totals: this.totals(), report: s.report, numbers: this.numbers() },
+    };
+  }
+
+  current(): Loaded {
+    if (!this.loaded) throw new Error('The training worker has no sheet loaded');
+    return this.loaded;
+  }
+
+  /** The main side's epoch counter (the chart's x axis) continues from a restored history. */
+  get epochCount(): number {
+    return this.epochsSinceReset;
+  }
+
+  private dataInfo(): SheetDataInfo {
+    const s = this.current();
+    const origin = s.sheet.origin;
+    const source = origin.kind === 'sheet-file' ? 'sheet' : origin.kind === 'generated' ? 'synthetic' : origin.kind;
+    return {
+      source,
+      path: 'path' in origin ? origin.path : null,
+      hasTimestamps: s.sheet.dataset.timestamps !== undefined,
+      validPath: origin.kind === 'ratings-file' ? origin.validPath : null,
+      split: s.report,
+      crosstab: s.view.size,
+      pinned: {
+        users: s.view.pinUsers.filter((u) => s.window.userRows.includes(u)).map((u) => s.sheet.users[u].id),
+        items: s.view.pinItems.filter((i) => s.window.itemRows.includes(i)).map((i) => s.sheet.movies[i].id),
       },
-      config,
-      split: this.splitResult(train.ratings.length, valid?.ratings.length ?? 0),
     };
   }
 
@@ -100,16 +201,20 @@ export class TrainingSession {
     return this.refreshData();
   }
 
+  /** New share or seed from the settings; a file split given a share becomes a random split. */
   private async resplit(split: SplitSettings): Promise<SplitResult> {
-    this.current().split = split;
+    const s = this.current();
+    const method = s.split.method === 'files' ? 'random' : s.split.method;
+    s.split = splitState(s.sheet, { method, validPct: split.validPct, seed: split.splitSeed });
     return this.refreshData();
   }
 
   private refreshData(): SplitResult {
     const s = this.current();
-    const { train, valid } = s.table.split(s.split.validPct, s.split.splitSeed);
-    s.trainer.setData(train, valid);
-    return this.splitResult(train.ratings.length, valid?.ratings.length ?? 0);
+    s.sets = s.table.split(s.split.plan);
+    s.report = report(s.split.method, s.sets);
+    s.trainer.setData(s.sets.train, s.sets.valid);
+    return this.viewResult().split;
   }
 
   /** A new trainer for the new config; the learned parameters carry over when their shapes do. */
@@ -180,42 +285,25 @@ export class TrainingSession {
 
   private async replaceTrainer(config: TrainConfig): Promise<void> {
     const s = this.current();
-    const { train, valid } = s.table.split(s.split.validPct, s.split.splitSeed);
-    const next = await trainerFor(train, valid, config);
+    const next = await trainerFor(s.sets.train, s.sets.valid, config);
     await s.trainer.dispose();
     s.trainer = next;
     s.config = config;
   }
 
-  private splitResult(trainCount: number, validCount: number): SplitResult {
+  private totals() {
     const s = this.current();
-    const { validPct, splitSeed } = s.split;
-    return {
-      heldOut: s.window.userRows.map((u) =>
-        s.window.itemRows.map((i) => validPct > 0 && isHeldOut(u, i, splitSeed, validPct)),
-      ),
-      totals: {
-        users: s.table.userCount,
-        movies: s.table.itemCount,
-        ratings: trainCount + validCount,
-        validRatings: validCount,
-      },
-      numbers: this.numbers(),
-    };
+    const validCount = s.sets.valid?.ratings.length ?? 0;
+    return { users: s.table.userCount, movies: s.table.itemCount, ratings: s.sets.train.ratings.length + validCount, validRatings: validCount };
   }
 
-  private numbers(): SheetNumbers {
+  numbers(): SheetNumbers {
     const s = this.current();
     return { snapshot: s.trainer.snapshot(s.window.userRows, s.window.itemRows), fit: this.fit() };
   }
 
   private fit(): Fit {
     return this.current().trainer.evaluate();
-  }
-
-  private current(): Loaded {
-    if (!this.loaded) throw new Error('The training worker has no sheet loaded');
-    return this.loaded;
   }
 
   private async sleepUnlessStopped(ms: number): Promise<void> {
@@ -226,61 +314,54 @@ export class TrainingSession {
   }
 }
 
+/** The split's mask over the loaded rows (computed once per choice: a 25M shuffle is not free). */
+export function splitState(sheet: PreparedSheet, choice: Pick<SplitState, 'method' | 'validPct' | 'seed'>): SplitState {
+  const { method, validPct, seed } = choice;
+  const d = sheet.dataset;
+  switch (method) {
+    case 'files':
+      if (!sheet.fileMask) throw new UserError('This dataset was not loaded with a validation file');
+      return { method, validPct: 0, seed, plan: { rowMask: sheet.fileMask, cellPct: 0, seed } };
+    case 'time':
+      if (!d.timestamps) throw new UserError('A split by time needs a timestamp column, and this data has none: map one in the import, or split at random');
+      // Edits are the newest ratings of all, but not anyone's "next" rating: they train.
+      return { method, validPct, seed, plan: { rowMask: validPct > 0 ? timeValidMask(d, validPct) : null, cellPct: 0, seed } };
+    case 'random':
+      return { method, validPct, seed, plan: { rowMask: validPct > 0 ? randomValidMask(d.ratings.length, validPct, seed) : null, cellPct: validPct, seed } };
+  }
+}
+
+function report(method: SplitState['method'], sets: TrainValid): SplitReport {
+  if (!sets.valid || sets.valid.ratings.length === 0) {
+    return { method: 'none', trainRows: sets.train.ratings.length, validRows: 0, coldUsers: 0, coldItems: 0, coldUserRatings: 0, coldItemRatings: 0 };
+  }
+  return { method, ...splitSummary({ train: sets.train, valid: sets.valid }) };
+}
+
+/** The planted tastes of the visible users and movies: a sheet file's own, or a generator's truth. */
+function plantedInWindow(sheet: PreparedSheet, window: SheetWindow): PlantedTastes | null {
+  if (sheet.planted) {
+    return {
+      tastes: sheet.planted.tastes,
+      userWeights: window.userRows.map((u) => sheet.planted!.userWeights[u]),
+      movieWeights: window.itemRows.map((i) => sheet.planted!.movieWeights[i]),
+    };
+  }
+  const truth = sheet.truth;
+  if (!truth) return null;
+  const rows = (table: Float32Array, codes: number[]) => codes.map((c) => Array.from(table.subarray(c * truth.rank, (c + 1) * truth.rank)));
+  return {
+    tastes: Array.from({ length: truth.rank }, (_, t) => `taste ${t + 1}`),
+    userWeights: rows(truth.userFactors, window.userRows),
+    movieWeights: rows(truth.itemFactors, window.itemRows),
+  };
+}
+
 /** The trainer refuses settings it cannot use (L-BFGS with mini-batches, no ratings left…) in words meant for the user. */
-async function trainerFor(train: RatingsDataset, valid: RatingsDataset | null, config: TrainConfig): Promise<Trainer> {
+async function trainerFor(train: TrainValid['train'], valid: TrainValid['valid'], config: TrainConfig): Promise<Trainer> {
   try {
     return await createTrainer(train, valid, config);
   } catch (error) {
     throw new UserError(`Cannot train with these settings: ${(error as Error).message}`);
   }
-}
-
-async function loadSheet(source: SheetSource): Promise<LoadedSheet> {
-  switch (source.kind) {
-    case 'sheet-file':
-      return readSheetFile(source.path);
-    case 'ratings-file':
-      return ratingsFileSheet(source.path);
-    case 'planted': {
-      const { data } = generatePlanted({ ...source.spec, scale: source.scale });
-      return {
-        name: source.name,
-        scale: source.scale,
-        users: data.userIds.map((id) => ({ id, label: id })),
-        movies: data.itemIds.map((id) => ({ id, title: id })),
-        dataset: data,
-        planted: null,
-      };
-    }
-    default:
-      throw new UserError(`Unknown sheet source ${(source as { kind: string }).kind}`);
-  }
-}
-
-async function ratingsFileSheet(path: string): Promise<LoadedSheet> {
-  let data: RatingsDataset;
-  try {
-    ({ data } = await readRatingsFile(path));
-    // MovieLens keeps titles beside the ratings (u.item, movies.dat, movies.csv): show them.
-    const titles = findTitlesFileBeside(path);
-    if (titles) attachTitles(data, await readTitlesFile(titles));
-  } catch (error) {
-    if (error instanceof DataImportError) throw new UserError(error.message);
-    throw error;
-  }
-  return {
-    name: path.split(/[\\/]/).pop() ?? path,
-    scale: inferScale(data),
-    users: data.userIds.map((id) => ({ id, label: id })),
-    movies: data.itemIds.map((id, i) => ({ id, title: data.itemTitles?.[i] ?? id })),
-    dataset: data,
-    planted: null,
-  };
-}
-
-/** The file's own range, in whole stars unless it has half stars (MovieLens 1–5 vs 0.5–5). */
-function inferScale(d: RatingsDataset): RatingScale {
-  const { min, max } = ratingStats(d);
-  const step = d.ratings.some((r) => r !== Math.round(r)) ? 0.5 : 1;
-  return { lo: min, hi: max, step };
 }

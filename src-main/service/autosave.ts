@@ -1,0 +1,116 @@
+/**
+ * Autosave and crash recovery. After a change the state is written to the recovery folder (a
+ * minute later, or at once when a Solve ends), atomically, as a full project; a clean save makes
+ * those copies moot and removes them, and so does an exit with nothing unsaved. Whatever is left
+ * in the folder at the next start is work that was never saved (a crash, or an exit without
+ * saving): it is offered for restoring.
+ */
+import { randomUUID } from 'node:crypto';
+import { resolve, sep } from 'node:path';
+import { discardAutosave, findRecoverable, PROJECT_EXTENSION } from '../io/project.ts';
+import type { EventMessage } from './contract.ts';
+import type { RecoveryOffer } from './data-contract.ts';
+import type { App, ServiceOptions } from './service.ts';
+import { UserError } from './user-error.ts';
+import type { TrainingClient } from './worker-client.ts';
+
+const DEFAULT_AUTOSAVE_MS = 60_000;
+
+export class Autosaver {
+  /** Names this session's untitled autosave (projects are named by their path). */
+  readonly sessionId = randomUUID().slice(0, 8);
+  private readonly dir: string | null;
+  private readonly delayMs: number;
+  private timer: NodeJS.Timeout | null = null;
+  /** Autosave files this session wrote: ours, never offered back to us. */
+  private readonly written = new Set<string>();
+  private wasTraining = false;
+
+  constructor(
+    private readonly client: TrainingClient,
+    private readonly current: () => App,
+    options: Pick<ServiceOptions, 'recoveryDir' | 'autosaveMs'>,
+  ) {
+    this.dir = options.recoveryDir ? resolve(options.recoveryDir) : null;
+    this.delayMs = options.autosaveMs ?? DEFAULT_AUTOSAVE_MS;
+  }
+
+  /** Watches the service's own events: a finished Solve saves now, any other change soon. */
+  onEvent(e: EventMessage): void {
+    if (!this.dir) return;
+    if (e.event === 'state') {
+      const training = e.payload.status === 'training';
+      if (this.wasTraining && !training) void this.saveNow();
+      else if (e.payload.project.unsaved) this.schedule();
+      this.wasTraining = training;
+    } else if (e.event === 'epoch') {
+      this.schedule();
+    }
+  }
+
+  /**
+   * Writes the current state if it has unsaved changes. Runs in the sheet's command queue, so it
+   * never sees half an edit; a sheet replaced meanwhile (an import) is left for its own autosave.
+   */
+  async saveNow(): Promise<void> {
+    const app = this.current();
+    if (!this.dir || !app.unsaved || app.isTraining) return;
+    const recoveryDir = this.dir;
+    await app
+      .exclusive(async () => {
+        if (this.current() !== app) return;
+        const { history, settings } = app.state();
+        const path = await this.client.call('saveProject', {
+          target: { kind: 'autosave', recoveryDir, projectPath: app.project, sessionId: this.sessionId },
+          meta: { history, settings },
+        });
+        this.written.add(path);
+      })
+      .catch(() => undefined); // Training started meanwhile: its end saves again.
+  }
+
+  /** The explicit save is the truth now: this session's autosaves are moot. */
+  async discardOwn(): Promise<void> {
+    for (const path of this.written) await discardAutosave(path);
+    this.written.clear();
+  }
+
+  async offers(): Promise<RecoveryOffer[]> {
+    if (!this.dir) return [];
+    const found = await findRecoverable(this.dir);
+    return found
+      .filter((f) => !this.written.has(f.path))
+      .map((f) => ({ path: f.path, projectPath: f.autosaveOf, name: f.name, savedAt: f.savedAt }));
+  }
+
+  /** Only files in the recovery folder that look like autosaves may be opened or removed through it. */
+  checkOffered(path: string): string {
+    const full = resolve(path);
+    if (!this.dir || !full.startsWith(this.dir + sep) || !full.endsWith(PROJECT_EXTENSION)) {
+      throw new UserError(`${path} is not an autosave in the recovery folder`);
+    }
+    return full;
+  }
+
+  async discard(path: string): Promise<void> {
+    await discardAutosave(this.checkOffered(path));
+  }
+
+  /** A clean exit: nothing unsaved means nothing to recover; unsaved work is kept for the next start. */
+  async dispose(): Promise<void> {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    if (!this.dir) return;
+    if (this.current().unsaved) await this.saveNow();
+    else await this.discardOwn();
+  }
+
+  private schedule(): void {
+    if (this.timer) return;
+    this.timer = setTimeout(() => {
+      this.timer = null;
+      void this.saveNow();
+    }, this.delayMs);
+    this.timer.unref();
+  }
+}

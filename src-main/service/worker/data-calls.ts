@@ -1,0 +1,158 @@
+/**
+ * The training worker's data calls: imports (with progress and cancel), synthetic datasets, the
+ * crosstab window and Find, projects and the Excel export. They run beside the big arrays and
+ * hand the main thread only the visible block.
+ */
+import { basename } from 'node:path';
+import { findItems, findUsers } from '../../data/crosstab.ts';
+import { DataImportError, type ImportProgress } from '../../data/import/index.ts';
+import { plantedSpecFor } from '../../data/synthetic-spec.ts';
+import type { StoredImportOptions } from '../../io/project.ts';
+import type { BadRowStop, FindMatch, SplitChoice } from '../data-contract.ts';
+import { UserError } from '../user-error.ts';
+import type { DataWorkerCalls, ImportReply, ImportRequest, SynthesizeRequest, ViewRequest } from './data-protocol.ts';
+import { openProjectFile, saveProjectFile } from './project-io.ts';
+import type { WorkerMessage } from './protocol.ts';
+import { generate, isWorkbook, readRatings, readWorkbook, type PreparedSheet } from './sheet-sources.ts';
+import type { TrainingSession } from './training-session.ts';
+import { exportWindowXlsx } from './xlsx-export.ts';
+
+/** Thrown at a checkpoint after Cancel; the import answers { kind: 'cancelled' }. */
+export class ImportCancelled extends Error {
+  override name = 'ImportCancelled';
+}
+
+/** Synthetic data spans a year of timestamps, so "split by time" works on it too. */
+const SYNTHETIC_TIMESPAN = { start: 1_600_000_000, end: 1_600_000_000 + 365 * 86_400 };
+
+export class DataCalls {
+  constructor(
+    private readonly session: TrainingSession,
+    private readonly send: (m: WorkerMessage) => void,
+  ) {}
+
+  handlers(): { [K in keyof DataWorkerCalls]: (a: DataWorkerCalls[K][0]) => Promise<DataWorkerCalls[K][1]> } {
+    return {
+      importRatings: (a) => this.importRatings(a),
+      synthesize: (a) => this.synthesize(a),
+      view: async (a) => this.view(a),
+      find: async (q) => this.find(q),
+      saveProject: (a) => this.guard(() => saveProjectFile(this.session, a)),
+      openProject: (path) => this.guard(() => openProjectFile(this.session, path, this.progress(basename(path)))),
+      exportXlsx: (path) => this.guard(() => exportWindowXlsx(this.session.current(), path)),
+    };
+  }
+
+  /** Import failures become messages meant for the user (file, line, problem). */
+  async guard<T>(task: () => Promise<T>): Promise<T> {
+    try {
+      return await task();
+    } catch (error) {
+      if (error instanceof DataImportError) throw new UserError(error.message);
+      throw error;
+    }
+  }
+
+  private async importRatings(req: ImportRequest): Promise<ImportReply> {
+    const file = req.split.method === 'files' ? `${basename(req.path)} + ${basename(req.split.validPath)}` : basename(req.path);
+    return this.loading(file, (hooks) =>
+      isWorkbook(req.path)
+        ? readWorkbook(req.path, req.workbookSheet ?? 'dotprod')
+        : readRatings({ path: req.path, validPath: req.split.method === 'files' ? req.split.validPath : null, options: storedOptions(req) }, hooks),
+      req.split,
+      req.crosstab,
+    );
+  }
+
+  private async synthesize(req: SynthesizeRequest): Promise<ImportReply> {
+    const spec = { ...plantedSpecFor(req.spec), timestamps: SYNTHETIC_TIMESPAN };
+    return this.loading('synthetic dataset', async () => generate(null, spec), req.split, req.crosstab);
+  }
+
+  /**
+   * Reads a sheet and installs it, reporting progress, polling Cancel, and turning the ways an
+   * import ends without a sheet (a bad row, Cancel) into answers rather than failures.
+   */
+  private async loading(
+    file: string,
+    read: (hooks: { onProgress: (p: ImportProgress) => void; signal: AbortSignal }) => Promise<PreparedSheet>,
+    split: SplitChoice,
+    crosstab: number,
+  ): Promise<ImportReply> {
+    const abort = new AbortController();
+    const report = this.progress(file);
+    const checkpoint = () => {
+      if (this.session.stopRequested()) throw new ImportCancelled('import cancelled');
+    };
+    try {
+      const sheet = await read({
+        signal: abort.signal,
+        onProgress: (p) => {
+          if (this.session.stopRequested()) abort.abort();
+          report('reading', p);
+        },
+      });
+      checkpoint();
+      report('preparing', { bytesRead: 1, totalBytes: 1, rows: sheet.dataset.ratings.length });
+      const load = await this.session.install({
+        sheet,
+        split: { method: split.method, validPct: 'validPct' in split ? split.validPct : 0, seed: 'seed' in split ? split.seed : 42 },
+        config: null,
+        view: { size: crosstab, pinUsers: [], pinItems: [] },
+        checkpoint,
+      });
+      return { kind: 'loaded', load, report: { ...sheet.report!, split: load.split.report } };
+    } catch (error) {
+      if (error instanceof ImportCancelled || (error instanceof DataImportError && error.code === 'cancelled')) return { kind: 'cancelled' };
+      const stop = badRowStop(error);
+      if (stop) return stop;
+      if (error instanceof DataImportError) throw new UserError(error.message);
+      throw error;
+    }
+  }
+
+  private progress(file: string) {
+    const started = performance.now();
+    return (stage: 'reading' | 'preparing', p: ImportProgress) =>
+      this.send({ type: 'import-progress', progress: { stage, file, ...p, elapsedSeconds: (performance.now() - started) / 1000 } });
+  }
+
+  private view(req: ViewRequest) {
+    const s = this.session.current();
+    const pin = (id: string | null | undefined, ids: string[], pinned: number[], what: string): number[] => {
+      if (id === undefined) return pinned;
+      if (id === null) return [];
+      const code = ids.indexOf(id);
+      if (code < 0) throw new UserError(`There is no ${what} "${id}" in this dataset`);
+      return [code, ...pinned.filter((c) => c !== code)];
+    };
+    return this.session.setView({
+      size: req.size,
+      pinUsers: pin(req.user, s.sheet.dataset.userIds, [...s.view.pinUsers], 'user'),
+      pinItems: pin(req.item, s.sheet.dataset.itemIds, [...s.view.pinItems], 'movie'),
+    });
+  }
+
+  private find(query: string): FindMatch[] {
+    const s = this.session.current();
+    const d = s.sheet.dataset;
+    const users = findUsers(d, query).map((m) => ({ kind: 'user' as const, id: m.id, label: s.sheet.users[m.code].label, ratings: s.counts.user[m.code] }));
+    const items = findItems(d, query, 20, s.counts).map((m) => ({ kind: 'item' as const, id: m.id, label: s.sheet.movies[m.code].title, ratings: s.counts.item[m.code] }));
+    return [...users, ...items];
+  }
+}
+
+/** The import options a project stores to read the file again the same way. */
+function storedOptions(req: ImportRequest): StoredImportOptions {
+  return {
+    ...(req.format ?? {}),
+    badRows: req.badRows,
+    ...(req.titles === null ? { titles: false } : req.titles !== undefined ? { titles: req.titles } : {}),
+  };
+}
+
+/** A malformed row the user may choose to skip (not "all rows are bad", which has no line). */
+function badRowStop(error: unknown): BadRowStop | null {
+  if (!(error instanceof DataImportError) || error.code !== 'bad-row' || error.line === null) return null;
+  return { kind: 'bad-row', message: error.message, file: error.file, line: error.line, problem: error.problem, text: error.text ?? null };
+}

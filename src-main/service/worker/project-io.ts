@@ -1,0 +1,181 @@
+/**
+ * The app's state as a `.collabsheet` project and back. The data goes in as io/project.ts allows:
+ * embedded when small, a reference to the ratings file when big (re-read on open, with a notice
+ * if it changed), the spec of a synthetic dataset (the generator is deterministic). The user's
+ * edits, the split, the crosstab view and the settings ride along as the app's own state; the
+ * factors and the optimizer's moments as raw float32 blobs.
+ */
+import { mkdir, stat } from 'node:fs/promises';
+import { z } from 'zod';
+import type { ImportProgress } from '../../data/import/index.ts';
+import type { TrainConfig } from '../../engine/train/types.ts';
+import { autosave, type CollabProject, openProject, ProjectFileError, type ProjectSource, saveProject } from '../../io/project.ts';
+import { sessionSettingsSchema, trainConfigSchema } from '../contract.ts';
+import type { RatingChange } from '../ratings-table.ts';
+import { UserError } from '../user-error.ts';
+import type { ProjectReply, SaveRequest } from './data-protocol.ts';
+import { generate, type DataOrigin, type PreparedSheet, readRatings } from './sheet-sources.ts';
+import type { TrainingSession } from './training-session.ts';
+
+/** Up to this many ratings the data is stored in the project (12 bytes a rating); beyond, a reference. */
+export const EMBED_LIMIT = 1_000_000;
+
+const labelled = z.array(z.strictObject({ id: z.string(), label: z.string() }));
+const titled = z.array(z.strictObject({ id: z.string(), title: z.string() }));
+
+/** What the app stores beside the data and the model (CollabProject.state). */
+const appStateSchema = z.strictObject({
+  format: z.literal('collabsheet-app'),
+  version: z.literal(1),
+  settings: sessionSettingsSchema,
+  scale: z.strictObject({ lo: z.number(), hi: z.number(), step: z.number().positive() }),
+  origin: z.custom<DataOrigin>((v) => typeof v === 'object' && v !== null && typeof (v as { kind?: unknown }).kind === 'string'),
+  /** Row and column labels of a small sheet (a sheet file's names); null: the ids and titles. */
+  labels: z.strictObject({ users: labelled, movies: titled }).nullable(),
+  planted: z.strictObject({ tastes: z.array(z.string()), userWeights: z.array(z.array(z.number())), movieWeights: z.array(z.array(z.number())) }).nullable(),
+  fileMask: (z.instanceof(Uint8Array) as unknown as z.ZodType<Uint8Array>).nullable(),
+  split: z.strictObject({ method: z.enum(['random', 'time', 'files']), validPct: z.number(), seed: z.number().int() }),
+  view: z.strictObject({ size: z.number().int(), pinUsers: z.array(z.string()), pinItems: z.array(z.string()) }),
+  /** [user id, item id, rating or null (cleared)] per edited cell. */
+  edits: z.array(z.tuple([z.string(), z.string(), z.number().nullable()])),
+  epochs: z.number().int().nonnegative(),
+});
+type AppProjectState = z.infer<typeof appStateSchema>;
+
+export async function saveProjectFile(session: TrainingSession, req: SaveRequest): Promise<string> {
+  const project = toProject(session, req);
+  const target = req.target;
+  try {
+    if (target.kind === 'file') {
+      await saveProject(target.path, project);
+      return target.path;
+    }
+    await mkdir(target.recoveryDir, { recursive: true });
+    return await autosave(target.recoveryDir, target.projectPath, target.sessionId, project);
+  } catch (error) {
+    const where = target.kind === 'file' ? target.path : target.recoveryDir;
+    throw new UserError(`Cannot save ${where}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+  }
+}
+
+function toProject(session: TrainingSession, req: SaveRequest): CollabProject {
+  const s = session.current();
+  const { sheet } = s;
+  const d = s.table.loaded;
+  const small = d.ratings.length <= EMBED_LIMIT;
+  const state: AppProjectState = {
+    format: 'collabsheet-app',
+    version: 1,
+    settings: req.meta.settings,
+    scale: sheet.scale,
+    origin: sheet.origin,
+    labels: small ? { users: sheet.users, movies: sheet.movies } : null,
+    planted: sheet.planted,
+    fileMask: small ? sheet.fileMask : null,
+    split: { method: s.split.method, validPct: s.split.validPct, seed: s.split.seed },
+    view: { size: s.view.size, pinUsers: s.view.pinUsers.map((u) => d.userIds[u]), pinItems: s.view.pinItems.map((i) => d.itemIds[i]) },
+    edits: s.table.changes().map((c) => [d.userIds[c.user], d.itemIds[c.item], c.rating]),
+    epochs: session.epochCount,
+  };
+  return { name: sheet.name, source: sourceOf(sheet, small), config: s.config, model: s.trainer.exportParams(), history: req.meta.history, state };
+}
+
+function sourceOf(sheet: PreparedSheet, small: boolean): ProjectSource {
+  const o = sheet.origin;
+  if (o.kind === 'generated') return { kind: 'generated', spec: o.spec };
+  if (o.kind === 'ratings-file' && !small) {
+    return { kind: 'file', path: o.path, bytes: o.bytes, mtimeMs: o.mtimeMs, importOptions: o.options, ...(o.validPath ? { validPath: o.validPath } : {}) };
+  }
+  return { kind: 'embedded', dataset: sheet.dataset };
+}
+
+export async function openProjectFile(
+  session: TrainingSession,
+  path: string,
+  progress: (stage: 'reading', p: ImportProgress) => void,
+): Promise<ProjectReply> {
+  let project: CollabProject;
+  try {
+    project = await openProject(path);
+  } catch (error) {
+    if (error instanceof ProjectFileError) throw new UserError(error.message);
+    throw error;
+  }
+  const parsed = appStateSchema.safeParse(project.state);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new UserError(`${path}: is not a CollabSheet app project (${issue.path.join('.') || 'state'}: ${issue.message})`);
+  }
+  const state = parsed.data;
+  const notices: string[] = [];
+  const sheet = await sheetOf(project, state, path, notices, progress);
+  const d = sheet.dataset;
+  const userCode = codes(d.userIds);
+  const itemCode = codes(d.itemIds);
+  const edits: RatingChange[] = [];
+  for (const [user, item, rating] of state.edits) {
+    const u = userCode.get(user);
+    const i = itemCode.get(item);
+    if (u !== undefined && i !== undefined) edits.push({ user: u, item: i, rating });
+  }
+  if (edits.length < state.edits.length) notices.push(`${state.edits.length - edits.length} edited cells name users or movies the ratings file no longer has; they were dropped`);
+  const config = trainConfigSchema.safeParse(project.config);
+  if (project.config && !config.success) notices.push('The saved training settings were not valid here; the defaults are used');
+  const pins = (ids: string[], map: Map<string, number>) => ids.flatMap((id) => (map.has(id) ? [map.get(id)!] : []));
+  let load = await session.install({
+    sheet,
+    split: state.split,
+    config: config.success ? (config.data as TrainConfig) : null,
+    view: { size: state.view.size, pinUsers: pins(state.view.pinUsers, userCode), pinItems: pins(state.view.pinItems, itemCode) },
+    edits,
+  });
+  if (project.model) {
+    try {
+      session.restoreParams(project.model, state.epochs);
+      load = { ...load, ...session.viewResult() };
+    } catch (error) {
+      notices.push(`The saved factors do not fit this data (${(error as Error).message}); training starts from fresh factors`);
+    }
+  }
+  return { load, meta: { history: project.model ? (project.history as ProjectReply['meta']['history']) : [], settings: state.settings }, notices };
+}
+
+async function sheetOf(
+  project: CollabProject,
+  state: AppProjectState,
+  path: string,
+  notices: string[],
+  progress: (stage: 'reading', p: ImportProgress) => void,
+): Promise<PreparedSheet> {
+  const source = project.source;
+  if (source.kind === 'generated') {
+    const sheet = generate(project.name, source.spec);
+    return { ...sheet, scale: state.scale };
+  }
+  if (source.kind === 'file') {
+    const now = await stat(source.path).catch(() => null);
+    if (!now) throw new UserError(`${path}: its ratings file ${source.path} is missing (the project stores a reference to big data): put the file back and open the project again`);
+    if (now.size !== source.bytes || Math.abs(now.mtimeMs - source.mtimeMs) > 1) {
+      notices.push(`${source.path} changed since the project was saved: the sheet shows the file as it is now`);
+    }
+    return readRatings({ path: source.path, validPath: source.validPath ?? null, options: source.importOptions }, { onProgress: (p) => progress('reading', p) });
+  }
+  const d = source.dataset;
+  return {
+    name: project.name,
+    scale: state.scale,
+    users: state.labels?.users ?? d.userIds.map((id) => ({ id, label: id })),
+    movies: state.labels?.movies ?? d.itemIds.map((id, i) => ({ id, title: d.itemTitles?.[i] ?? id })),
+    dataset: d,
+    planted: state.planted,
+    origin: state.origin,
+    fileMask: state.fileMask,
+    start: null,
+    truth: null,
+    report: null,
+  };
+}
+
+function codes(ids: string[]): Map<string, number> {
+  return new Map(ids.map((id, code) => [id, code]));
+}
