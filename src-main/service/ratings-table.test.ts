@@ -49,4 +49,21 @@ describe('RatingsTable', () => {
     expect(cells.map(([u, i]) => isHeldOut(u, i, 1, 0.3))).toEqual(a);
     expect(cells.map(([u, i]) => isHeldOut(u, i, 2, 0.3))).not.toEqual(a);
   });
+
+  it('splits loaded rows by a mask; an edited loaded cell keeps its row\'s place, an added one goes by the hash', () => {
+    const t = new RatingsTable(base);
+    const rowMask = Uint8Array.from([0, 1, 0]);
+    t.apply([
+      { user: 0, item: 1, rating: 2 },
+      { user: 1, item: 0, rating: 1 },
+    ]);
+    const { train, valid } = t.split({ rowMask, cellPct: 0, seed: 1 });
+    expect(triples(valid!)).toEqual(['0,1,2']);
+    expect(triples(train)).toEqual(['0,0,4', '1,0,1', '1,1,5']);
+    expect(t.changes()).toEqual([
+      { user: 0, item: 1, rating: 2 },
+      { user: 1, item: 0, rating: 1 },
+    ]);
+    expect(t.loaded).toBe(base);
+  });
 });
