@@ -10,6 +10,10 @@ import type {
 /** A mistake in how the command was called: reported as one line, exit code 2. */
 export class CliUsageError extends Error {
   override readonly name = 'CliUsageError';
+  /** The command whose --help explains the mistake. */
+  constructor(message: string, readonly command = 'train') {
+    super(message);
+  }
 }
 
 export interface TrainCommand {
@@ -64,7 +68,7 @@ function oneOf<T extends string>(flag: string, value: string | undefined, allowe
   throw new CliUsageError(`--${flag}: expected ${allowed.join('|')}, got '${value}'`);
 }
 
-interface NumberRule {
+export interface NumberRule {
   integer?: boolean;
   min?: number;
   max?: number;
@@ -72,7 +76,7 @@ interface NumberRule {
   above?: boolean;
 }
 
-function num(flag: string, value: string | undefined, fallback: number, rule: NumberRule = {}): number {
+export function num(flag: string, value: string | undefined, fallback: number, rule: NumberRule = {}): number {
   if (value === undefined) return fallback;
   const x = value.trim() === '' ? NaN : Number(value);
   const kind = rule.integer ? 'an integer' : 'a number';
@@ -181,7 +185,7 @@ export function configWarnings(config: TrainConfig): string[] {
 }
 
 /** node:util parseArgs errors → our one-line wording. */
-function describeParseError(e: unknown): string {
+export function describeParseError(e: unknown): string {
   const err = e as { code?: string; message?: string };
   const quoted = /'(-{1,2}[^']*)'/.exec(err.message ?? '')?.[1];
   switch (err.code) {

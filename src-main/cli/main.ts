@@ -5,13 +5,17 @@
  */
 import { DataImportError } from '../data/import/index.ts';
 import { CliUsageError, parseTrainArgs, TRAIN_USAGE } from './args.ts';
+import { parseSynthArgs, SYNTH_USAGE } from './synth-command.ts';
 import type { Output } from './train-command.ts';
 
 const USAGE = `usage: collabsheet <command> [options]
 
 commands:
   train <ratings> [options]   train a model of fastbook ch. 8 and report RMSE per epoch
-                              (collabsheet train --help for its options)`;
+                              (collabsheet train --help for its options)
+  synth --out <file> [options]
+                              write a synthetic ratings CSV from a planted low-rank model
+                              (collabsheet synth --help for its options)`;
 
 const stdio: Output = {
   out: (line) => process.stdout.write(`${line}\n`),
@@ -39,6 +43,15 @@ export async function main(argv: string[], io: Output = stdio): Promise<number> 
         const { runTrain } = await import('./train-command.ts');
         return await runTrain(cmd, io, cancel.signal);
       }
+      case 'synth': {
+        const cmd = parseSynthArgs(rest);
+        if (!cmd) {
+          io.out(SYNTH_USAGE);
+          return 0;
+        }
+        const { runSynth } = await import('./synth-command.ts');
+        return await runSynth(cmd, io);
+      }
       case undefined:
       case 'help':
       case '--help':
@@ -57,7 +70,7 @@ export async function main(argv: string[], io: Output = stdio): Promise<number> 
 
 function report(e: unknown, io: Output): number {
   if (e instanceof CliUsageError) {
-    io.err(`collabsheet: ${e.message} (see collabsheet train --help)`);
+    io.err(`collabsheet: ${e.message} (see collabsheet ${e.command} --help)`);
     return 2;
   }
   if (e instanceof DataImportError) {

@@ -1,7 +1,7 @@
 /**
  * "New synthetic dataset" as a person asks for it — users, items, a number of ratings or a
  * density, rank, noise, popularity skew, seed — turned into the generator's PlantedSpec. The app's
- * dialog and `collabsheet synth` share it, so the same answers give the same dataset in both.
+ * dialog and `collabsheet synth` share it, so the same answers give the same ratings in both.
  */
 import type { PlantedSpec } from './synthetic.ts';
 

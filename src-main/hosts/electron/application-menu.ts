@@ -8,7 +8,7 @@ export interface MenuActions {
   serviceCommand(command: 'undo' | 'redo'): void;
 }
 
-const ORDERED_FILE_ACTIONS: readonly FileActionName[] = ['open-ratings', 'open-project', 'save-project', 'export'];
+const ORDERED_FILE_ACTIONS: readonly FileActionName[] = ['open-ratings', 'open-project', 'save-project', 'export', 'export-xlsx'];
 const FILE_ACCELERATORS: Partial<Record<FileActionName, string>> = {
   'open-ratings': 'CmdOrCtrl+O',
   'save-project': 'CmdOrCtrl+S',

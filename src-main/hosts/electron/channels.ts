@@ -15,7 +15,7 @@ export const FILE_ACTION_CHANNEL = 'collabsheet:file-action';
 /** The global name under which the preload exposes the bridge: `window.collabsheetBridge`. */
 export const BRIDGE_GLOBAL = 'collabsheetBridge';
 
-export type FileActionName = 'open-ratings' | 'open-project' | 'save-project' | 'export';
+export type FileActionName = 'open-ratings' | 'open-project' | 'save-project' | 'export' | 'import-ratings' | 'export-xlsx';
 
 export interface CollabsheetBridge {
   /** Sends one command to the service; resolves with its reply (ok or not), never rejects for a service error. */

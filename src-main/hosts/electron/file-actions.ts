@@ -16,6 +16,8 @@ export interface FileActionSpec {
   readonly filters: readonly FileFilter[];
   readonly defaultName?: string;
   readonly command: string;
+  /** False for the renderer's own steps (the import dialog's file choice): not in the File menu. */
+  readonly inMenu: boolean;
 }
 
 const RATINGS_FILTERS: FileFilter[] = [
@@ -23,18 +25,26 @@ const RATINGS_FILTERS: FileFilter[] = [
   { name: 'All files', extensions: ['*'] },
 ];
 const PROJECT_FILTERS: FileFilter[] = [{ name: 'CollabSheet project', extensions: ['collabsheet'] }];
+const IMPORT_FILTERS: FileFilter[] = [{ name: 'Ratings or Excel workbook', extensions: ['csv', 'tsv', 'txt', 'data', 'dat', 'base', 'xlsx'] }, ...RATINGS_FILTERS.slice(1)];
+const XLSX_FILTERS: FileFilter[] = [{ name: 'Excel workbook', extensions: ['xlsx'] }];
 
 export const FILE_ACTIONS: Readonly<Record<FileActionName, FileActionSpec>> = {
-  'open-ratings': { label: 'Open ratings…', dialog: 'open', title: 'Open a ratings file', filters: RATINGS_FILTERS, command: 'openRatings' },
-  'open-project': { label: 'Open project…', dialog: 'open', title: 'Open a CollabSheet project', filters: PROJECT_FILTERS, command: 'openProject' },
+  'open-ratings': { label: 'Open ratings…', dialog: 'open', title: 'Open a ratings file', filters: RATINGS_FILTERS, command: 'openRatings', inMenu: true },
+  'open-project': { label: 'Open project…', dialog: 'open', title: 'Open a CollabSheet project', filters: PROJECT_FILTERS, command: 'openProject', inMenu: true },
   'save-project': {
     label: 'Save project…', dialog: 'save', title: 'Save the project', filters: PROJECT_FILTERS,
-    defaultName: 'sheet.collabsheet', command: 'saveProject',
+    defaultName: 'sheet.collabsheet', command: 'saveProject', inMenu: true,
   },
-  export: { label: 'Export to folder…', dialog: 'folder', title: 'Export factors and biases to a folder', filters: [], command: 'exportEmbeddings' },
+  export: { label: 'Export to folder…', dialog: 'folder', title: 'Export factors and biases to a folder', filters: [], command: 'exportEmbeddings', inMenu: true },
+  'export-xlsx': {
+    label: 'Export .xlsx…', dialog: 'save', title: 'Export the sheet as an Excel workbook', filters: XLSX_FILTERS,
+    defaultName: 'sheet.xlsx', command: 'exportXlsx', inMenu: true,
+  },
+  // The import dialog's first step: the renderer shows the preview that comes back.
+  'import-ratings': { label: 'Import ratings…', dialog: 'open', title: 'Import a ratings file', filters: IMPORT_FILTERS, command: 'previewImport', inMenu: false },
 };
 
-export const fileActionNameSchema = z.enum(['open-ratings', 'open-project', 'save-project', 'export']) satisfies z.ZodType<FileActionName>;
+export const fileActionNameSchema = z.enum(['open-ratings', 'open-project', 'save-project', 'export', 'import-ratings', 'export-xlsx']) satisfies z.ZodType<FileActionName>;
 
 /** True when the service contract has the action's command; the menu greys out the others. */
 export function isFileActionAvailable(spec: FileActionSpec): boolean {

@@ -4,6 +4,7 @@
  * root — and hands them to startDesktopHost, which tests drive with a fake Electron.
  */
 import { app, BrowserWindow, dialog, ipcMain, Menu, session } from 'electron';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createServiceRoot } from '../common/service-root.ts';
 import { startDesktopHost } from './desktop-host.ts';
@@ -21,7 +22,7 @@ startDesktopHost(
     }),
     preloadPath: builtFile('../preload/index.cjs'),
     platform: process.platform,
-    createServiceRoot: () => createServiceRoot(),
+    createServiceRoot: () => createServiceRoot({ service: { recoveryDir: join(app.getPath('userData'), 'recovery') } }),
   },
 ).catch((error: unknown) => {
   const detail = error instanceof Error ? error.message : String(error);

@@ -6,6 +6,7 @@
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import type { ServiceOptions } from '../../service/service.ts';
+import { defaultRecoveryDir } from '../common/recovery-dir.ts';
 import { createServiceRoot } from '../common/service-root.ts';
 import { ArgsError, parseWebHostArgs, USAGE, type WebHostArgs } from './args.ts';
 import { startWebHost } from './web-host.ts';
@@ -19,7 +20,7 @@ async function main(): Promise<void> {
     console.error(`${error.message}\n${USAGE}`);
     process.exit(2);
   }
-  const service: Partial<ServiceOptions> = {};
+  const service: Partial<ServiceOptions> = { recoveryDir: defaultRecoveryDir() };
   if (args.sheet) service.source = { kind: 'sheet-file', path: args.sheet };
   if (args.ratings) service.source = { kind: 'ratings-file', path: args.ratings };
   if (args.validPct !== undefined) service.settings = { validPct: args.validPct };
