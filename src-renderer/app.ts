@@ -4,6 +4,7 @@
  */
 import type { AppState, CommandArgs, CommandName, CommandResults, EventMessage, SessionSettings, TrainConfig } from '../src-main/service/contract.ts';
 import { CommandError, type ApiClient } from './api/client.ts';
+import { DataUi } from './data/data-ui.ts';
 import { FormulaView } from './panels/formula-view.ts';
 import { renderLegend } from './panels/legend.ts';
 import { MessageBar } from './panels/message-bar.ts';
@@ -30,6 +31,7 @@ export class App {
   private readonly settings: SettingsPanel;
   private readonly tastes = new TastesPanel(byId('tastes-card'), byId<HTMLButtonElement>('reveal-tastes'), byId('tastes'));
   private readonly formula = new FormulaView(byId('formula-bar'), byId('tooltip'));
+  private readonly data: DataUi;
   private progressText = '';
   /** The cells whose formulas are on screen, re-evaluated whenever the numbers change. */
   private hovered: { cell: SheetCell; mouse: { x: number; y: number } } | null = null;
@@ -52,6 +54,7 @@ export class App {
       },
     });
     this.settings = new SettingsPanel(byId<HTMLFormElement>('settings'), (change) => this.applySettings(change));
+    this.data = new DataUi({ menu: byId('file-menu-host'), title: byId('sheet-title'), pane: byId('sheet-pane') }, api, (m) => messages.show(m));
     this.wireToolbar();
     this.wireKeyboard();
   }
@@ -60,6 +63,7 @@ export class App {
     this.api.onEvent((e) => this.onEvent(e));
     this.render(await this.api.call('getState', {}));
     this.setMode(this.mode);
+    await this.data.start();
   }
 
   private onEvent(e: EventMessage): void {
@@ -80,6 +84,8 @@ export class App {
         return this.renderStatus();
       case 'message':
         return this.messages.show(e.payload);
+      case 'importProgress':
+        return this.data.importProgress(e.payload);
     }
   }
 
@@ -89,6 +95,7 @@ export class App {
     this.settings.render(state);
     this.chart.show(state.history);
     this.tastes.render(state);
+    this.data.render(state);
     byId('sheet-name').textContent = state.sheet.name;
     const t = state.sheet.totals;
     const shown = state.sheet.users.length * state.sheet.movies.length;

@@ -11,9 +11,13 @@ import type {
   ReplyMessage,
 } from '../../src-main/service/contract.ts';
 
+/** Native file dialogs the desktop host runs before a command (see hosts/electron/file-actions.ts). */
+export type FileAction = 'open-ratings' | 'open-project' | 'save-project' | 'export' | 'import-ratings' | 'export-xlsx';
+
 /** What the Electron preload exposes as window.collabsheetBridge (see hosts/electron/channels.ts). */
 export interface Bridge {
   call(command: string, args: unknown): Promise<ReplyMessage>;
+  fileAction(action: FileAction): Promise<ReplyMessage | null>;
   onEvent(listener: (e: EventMessage) => void): () => void;
 }
 
@@ -25,6 +29,12 @@ export class CommandError extends Error {
 export interface ApiClient {
   call<C extends CommandName>(command: C, args: CommandArgs<C>): Promise<CommandResults[C]>;
   onEvent(listener: (e: EventMessage) => void): () => void;
+  /**
+   * Desktop only: a native file dialog, then the action's command with the chosen path; resolves
+   * to the command's result, or null when the user cancelled. Absent in a browser, where the
+   * page asks for the path itself (the web host runs on the same machine).
+   */
+  fileAction?(action: FileAction): Promise<unknown>;
 }
 
 export function clientFromBridge(bridge: Bridge): ApiClient {
@@ -33,6 +43,10 @@ export function clientFromBridge(bridge: Bridge): ApiClient {
       return unwrap(await bridge.call(command, args));
     },
     onEvent: (listener) => bridge.onEvent(listener),
+    async fileAction(action) {
+      const reply = await bridge.fileAction(action);
+      return reply === null ? null : unwrap(reply);
+    },
   };
 }
 

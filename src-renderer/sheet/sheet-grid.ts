@@ -98,7 +98,9 @@ export class SheetGrid {
     this.state = state;
     this.numbers = state.numbers;
     const n = state.numbers;
-    const shape = `${k(n)}|${hasBiases(n)}|${state.sheet.users.length}|${state.sheet.movies.map((m) => m.id).join(',')}|${state.config.model.kind}`;
+    // Users, movies and pins are part of the shape: the crosstab and Find change them in place.
+    const { users, movies, data } = state.sheet;
+    const shape = [k(n), hasBiases(n), users.map((u) => u.id).join(','), movies.map((m) => m.id).join(','), state.config.model.kind, data.pinned.users.join(','), data.pinned.items.join(',')].join('|');
     if (shape !== this.shape) {
       this.shape = shape;
       this.api.setGridOption('columnDefs', this.columns(state));
@@ -167,7 +169,8 @@ export class SheetGrid {
       headerClass: 'corner-header',
       pinned: 'left',
       width: 112,
-      cellClass: (p) => (p.data?.kind === 'user' ? 'row-label' : 'row-label param-label'),
+      cellClass: (p) =>
+        p.data?.kind !== 'user' ? 'row-label param-label' : this.isPinned('users', state.sheet.users[p.data.row].id) ? 'row-label pinned' : 'row-label',
       valueGetter: (p) => {
         const d = p.data;
         if (!d) return '';
@@ -202,7 +205,7 @@ export class SheetGrid {
       colId: movieCol(m),
       headerName: movie.title,
       headerTooltip: movie.title,
-      headerClass: 'movie-header',
+      headerClass: () => (this.isPinned('items', movie.id) ? 'movie-header pinned' : 'movie-header'),
       width: 52,
       editable: (p) => p.data?.kind === 'user' && this.state?.status !== 'training',
       suppressKeyboardEvent: (p) => {
@@ -229,6 +232,11 @@ export class SheetGrid {
       }),
     }));
     return [label, ...userParams, ...movies];
+  }
+
+  /** A user or movie Find brought into view (shown first, marked). */
+  private isPinned(kind: 'users' | 'items', id: string): boolean {
+    return this.state?.sheet.data.pinned[kind].includes(id) ?? false;
   }
 
   private pinnedRows(n: SheetNumbers): SheetRow[] {
