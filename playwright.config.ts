@@ -1,4 +1,7 @@
 import { randomBytes } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { defineConfig } from '@playwright/test';
 
 /**
@@ -11,6 +14,9 @@ const PORT = Number(process.env['COLLABSHEET_E2E_PORT'] ?? 47321);
 // Set once in the runner; the workers inherit it through the environment.
 process.env['COLLABSHEET_E2E_TOKEN'] ??= randomBytes(24).toString('base64url');
 const TOKEN = process.env['COLLABSHEET_E2E_TOKEN'];
+// The host's autosaves go to a fresh folder per run: nothing from the user's own sessions (or an
+// earlier run) is offered for recovery, and data.spec can place a "crashed session" there.
+process.env['COLLABSHEET_E2E_RECOVERY_DIR'] ??= mkdtempSync(join(tmpdir(), 'collabsheet-e2e-recovery-'));
 
 export default defineConfig({
   testDir: 'e2e',
@@ -32,7 +38,7 @@ export default defineConfig({
   webServer: {
     command: `node out/main/web.js --port ${PORT}`,
     url: `http://127.0.0.1:${PORT}/?token=${TOKEN}`,
-    env: { COLLABSHEET_TOKEN: TOKEN },
+    env: { COLLABSHEET_TOKEN: TOKEN, COLLABSHEET_RECOVERY_DIR: process.env['COLLABSHEET_E2E_RECOVERY_DIR'] },
     reuseExistingServer: false,
     stdout: 'pipe',
     timeout: 60_000,

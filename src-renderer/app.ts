@@ -99,10 +99,14 @@ export class App {
     byId('sheet-name').textContent = state.sheet.name;
     const t = state.sheet.totals;
     const shown = state.sheet.users.length * state.sheet.movies.length;
-    byId('sheet-totals').textContent =
+    const totals = byId('sheet-totals');
+    totals.textContent =
       `${t.users} users × ${t.movies} movies · ${t.ratings} ratings${t.validRatings ? ` (${t.validRatings} held out)` : ''}` +
       (t.users * t.movies > shown ? ` · showing the ${state.sheet.users.length} most active users × ${state.sheet.movies.length} most rated movies` : '') +
       (k(state.numbers) > MAX_SHOWN_FACTORS ? ` · factors 1–${MAX_SHOWN_FACTORS} of ${k(state.numbers)} shown` : '');
+    totals.title = totals.textContent;
+    // Another sheet may have another rating scale.
+    renderLegend(byId('legend'), this.mode, state.sheet.scale);
     const training = state.status === 'training';
     byId<HTMLButtonElement>('solve').disabled = training;
     byId<HTMLButtonElement>('step').disabled = training;

@@ -14,6 +14,8 @@ export class SheetTools {
   private readonly results: HTMLElement;
   private readonly unpin: HTMLButtonElement;
   private readonly root: HTMLElement;
+  /** The N the sheet shows (a repeated change event must not re-send it). */
+  private shown = 0;
 
   constructor(
     host: HTMLElement,
@@ -21,10 +23,14 @@ export class SheetTools {
     private readonly say: (m: UserMessage) => void,
   ) {
     this.size = h('input', { id: 'crosstab-size', type: 'number', min: 2, max: 100, step: 1, title: 'Rows and columns of the most active users and most rated movies' });
-    this.size.addEventListener('change', () => {
-      if (!this.size.checkValidity()) return;
-      void this.attempt(() => this.api.call('setCrosstab', { size: Number(this.size.value) }));
-    });
+    const resize = () => {
+      const size = Number(this.size.value);
+      if (!this.size.checkValidity() || size === this.shown) return;
+      this.shown = size;
+      void this.attempt(() => this.api.call('setCrosstab', { size }));
+    };
+    this.size.addEventListener('change', resize);
+    this.size.addEventListener('keydown', (e) => e.key === 'Enter' && resize());
     this.query = h('input', { id: 'find-input', type: 'search', placeholder: 'Find a user or movie…', spellcheck: 'false', autocomplete: 'off' });
     this.query.addEventListener('keydown', (e) => {
       if (e.key === 'Enter') void this.find();
@@ -46,6 +52,7 @@ export class SheetTools {
 
   render(state: AppState): void {
     const d = state.sheet.data;
+    this.shown = d.crosstab;
     if (document.activeElement !== this.size) this.size.value = String(d.crosstab);
     const big = state.sheet.totals.users > d.crosstab || state.sheet.totals.movies > d.crosstab;
     this.root.classList.toggle('small-sheet', !big);
@@ -84,7 +91,9 @@ export class SheetTools {
   private async pin(m: FindMatch): Promise<void> {
     this.results.hidden = true;
     const state = await this.attempt(() => this.api.call('pinInSheet', m.kind === 'user' ? { user: m.id } : { item: m.id }));
-    if (state) this.say({ level: 'info', text: `${m.kind === 'user' ? 'User' : 'Movie'} ${m.label} is pinned first in the sheet (${fmt(m.ratings)} ratings)` });
+    if (!state) return;
+    this.query.value = '';
+    this.say({ level: 'info', text: `${m.kind === 'user' ? 'User' : 'Movie'} ${m.label} is pinned first in the sheet (${fmt(m.ratings)} ratings)` });
   }
 
   private async attempt<T>(task: () => Promise<T>): Promise<T | null> {

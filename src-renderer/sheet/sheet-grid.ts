@@ -103,9 +103,14 @@ export class SheetGrid {
     const shape = [k(n), hasBiases(n), users.map((u) => u.id).join(','), movies.map((m) => m.id).join(','), state.config.model.kind, data.pinned.users.join(','), data.pinned.items.join(',')].join('|');
     if (shape !== this.shape) {
       this.shape = shape;
-      this.api.setGridOption('columnDefs', this.columns(state));
-      this.api.setGridOption('pinnedTopRowData', this.pinnedRows(n));
-      this.api.setGridOption('rowData', state.sheet.users.map((u, row) => ({ kind: 'user' as const, id: `u:${u.id}`, row })));
+      // The old rows go first: ag-grid refreshes the rows it has with new columns' getters, and
+      // the old rows can be more users than the new state has (the crosstab shrank).
+      this.api.setGridOption('rowData', []);
+      this.api.updateGridOptions({
+        columnDefs: this.columns(state),
+        pinnedTopRowData: this.pinnedRows(n),
+        rowData: state.sheet.users.map((u, row) => ({ kind: 'user' as const, id: `u:${u.id}`, row })),
+      });
     }
     this.api.setGridOption('suppressClickEdit', state.status === 'training');
     this.repaint();
@@ -205,7 +210,7 @@ export class SheetGrid {
       colId: movieCol(m),
       headerName: movie.title,
       headerTooltip: movie.title,
-      headerClass: () => (this.isPinned('items', movie.id) ? 'movie-header pinned' : 'movie-header'),
+      headerClass: () => (this.isPinned('items', movie.id) ? ['movie-header', 'pinned'] : ['movie-header']),
       width: 52,
       editable: (p) => p.data?.kind === 'user' && this.state?.status !== 'training',
       suppressKeyboardEvent: (p) => {
