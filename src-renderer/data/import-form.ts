@@ -108,6 +108,6 @@ export function reportRows(r: ImportReport): [string, string][] {
         : `${n(s.coldUsers)} users (${n(s.coldUserRatings)} ratings), ${n(s.coldItems)} movies (${n(s.coldItemRatings)} ratings): predicted from biases and the mean`,
     ]);
   }
-  rows.push(['Took', `${r.seconds.toFixed(2)} s to read`]);
+  rows.push(['Time', `${r.seconds.toFixed(2)} s`]);
   return rows;
 }

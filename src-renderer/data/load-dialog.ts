@@ -5,6 +5,7 @@
  * and end with a summary. The sheet changes only when the service says the import succeeded.
  */
 import type {
+  FormatChoice,
   ImportOutcome,
   ImportPreview,
   ImportProgressEvent,
@@ -73,16 +74,18 @@ export class LoadDialog {
     input.focus();
   }
 
-  private async preview(path: string, format?: Choices): Promise<void> {
+  /** Previews the file; the delimiter and header the user chose, if any (the columns are suggested anew). */
+  private async preview(path: string, layout?: Pick<Choices, 'delimiter' | 'hasHeader'>): Promise<void> {
     if (!path) return this.modal.error('Type the path of a ratings file');
     localStorage.setItem(LAST_PATH_KEY, path);
-    const p = await this.guard(() => this.api.call('previewImport', { path, ...(format ? { format: formatChoice(format) } : {}) }));
-    if (p) this.showPreview(p, format);
+    const format = layout ? { delimiter: layout.delimiter as FormatChoice['delimiter'], hasHeader: layout.hasHeader } : undefined;
+    const p = await this.guard(() => this.api.call('previewImport', { path, ...(format ? { format } : {}) }));
+    if (p) this.showPreview(p);
   }
 
-  private showPreview(p: ImportPreview, choices?: Choices): void {
+  private showPreview(p: ImportPreview): void {
     if (p.kind === 'workbook') return this.showWorkbook(p);
-    const current: Choices = choices ?? { delimiter: p.delimiter, hasHeader: p.hasHeader, columns: suggestedColumns(p) };
+    const current: Choices = { delimiter: p.delimiter, hasHeader: p.hasHeader, columns: suggestedColumns(p) };
     const names = columnNames(p);
     const again = () => void this.preview(p.file, current);
 
