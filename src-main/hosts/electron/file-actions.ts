@@ -21,11 +21,10 @@ export interface FileActionSpec {
 }
 
 const RATINGS_FILTERS: FileFilter[] = [
-  { name: 'Ratings (CSV, TSV, MovieLens u.data / ratings.dat)', extensions: ['csv', 'tsv', 'txt', 'data', 'dat'] },
+  { name: 'Ratings (CSV, TSV, MovieLens u.data / ratings.dat, collab_filter .xlsx)', extensions: ['csv', 'tsv', 'txt', 'data', 'dat', 'base', 'xlsx'] },
   { name: 'All files', extensions: ['*'] },
 ];
 const PROJECT_FILTERS: FileFilter[] = [{ name: 'CollabSheet project', extensions: ['collabsheet'] }];
-const IMPORT_FILTERS: FileFilter[] = [{ name: 'Ratings or Excel workbook', extensions: ['csv', 'tsv', 'txt', 'data', 'dat', 'base', 'xlsx'] }, ...RATINGS_FILTERS.slice(1)];
 const XLSX_FILTERS: FileFilter[] = [{ name: 'Excel workbook', extensions: ['xlsx'] }];
 
 export const FILE_ACTIONS: Readonly<Record<FileActionName, FileActionSpec>> = {
@@ -41,7 +40,7 @@ export const FILE_ACTIONS: Readonly<Record<FileActionName, FileActionSpec>> = {
     defaultName: 'sheet.xlsx', command: 'exportXlsx', inMenu: true,
   },
   // The import dialog's first step: the renderer shows the preview that comes back.
-  'import-ratings': { label: 'Import ratings…', dialog: 'open', title: 'Import a ratings file', filters: IMPORT_FILTERS, command: 'previewImport', inMenu: false },
+  'import-ratings': { label: 'Import ratings…', dialog: 'open', title: 'Import a ratings file', filters: RATINGS_FILTERS, command: 'previewImport', inMenu: false },
 };
 
 export const fileActionNameSchema = z.enum(['open-ratings', 'open-project', 'save-project', 'export', 'import-ratings', 'export-xlsx']) satisfies z.ZodType<FileActionName>;
