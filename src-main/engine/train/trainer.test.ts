@@ -3,7 +3,7 @@ import { type RatingsDataset, selectRows } from '../../data/dataset.ts';
 import { randomSplit } from '../../data/split.ts';
 import { type PlantedTruth, generatePlanted } from '../../data/synthetic.ts';
 import { fastbookRecipe, excelSolve } from './recipes.ts';
-import { createTrainer } from './trainer.ts';
+import { createTrainer, defaultUpdates } from './trainer.ts';
 import type { TrainConfig } from './types.ts';
 
 const fastbook = fastbookRecipe(1024);
@@ -238,3 +238,15 @@ function meanBaseline(train: RatingsDataset, valid: RatingsDataset): number {
   const mean = train.ratings.reduce((a, b) => a + b, 0) / train.ratings.length;
   return Math.sqrt(valid.ratings.reduce((a, r) => a + (r - mean) ** 2, 0) / valid.ratings.length);
 }
+
+describe('lazy or dense table updates by default', () => {
+  const ml100k = { users: 943, items: 1682 };
+  const elements = (943 + 1682) * 51;
+  it('dense where batches touch few rows and a dense step is affordable', () => {
+    expect(defaultUpdates(ml100k, elements, 90_000, 64)).toBe('dense');
+  });
+  it('lazy where batches touch most rows, or the tables are big', () => {
+    expect(defaultUpdates(ml100k, elements, 90_000, 1024)).toBe('lazy');
+    expect(defaultUpdates({ users: 162_000, items: 59_000 }, 221_000 * 51, 25_000_000, 1024)).toBe('lazy');
+  });
+});
