@@ -78,18 +78,6 @@ export class Batches {
     this.runs.clear();
   }
 
-  /** Copies rows order[start, end) of `data` into the batch buffers. */
-  fill(data: RatingsDataset, order: Int32Array, start: number, end: number): number {
-    const n = end - start;
-    for (let j = 0; j < n; j++) {
-      const r = order[start + j];
-      this.users[j] = data.users[r];
-      this.items[j] = data.items[r];
-      this.ratings[j] = data.ratings[r];
-    }
-    return n;
-  }
-
   /** Copies rows [start, end) in their stored order (full-batch evaluation). */
   fillRange(data: RatingsDataset, start: number, end: number): number {
     const n = end - start;
