@@ -3,6 +3,7 @@
  * ml-100k splits and the Excel sheet. Each of our settings is a `collabsheet train` command line,
  * printed so any row can be reproduced alone. Missing data or a missing peer (PyTorch) is a
  * skipped row, never a failure. `--json` prints one JSON object instead of the table.
+ * `--scale` runs the MovieLens-25M-shape benchmark instead (bench/scale.ts).
  */
 import { existsSync } from 'node:fs';
 import { availableParallelism, loadavg } from 'node:os';
@@ -14,6 +15,7 @@ import { fixed, formatTable } from '../src-main/cli/table.ts';
 import { createTrainer } from '../src-main/engine/train/trainer.ts';
 import { funkSvd, SURPRISE_SVD } from './funk-svd.ts';
 import { benchOptimStep, describeOptimStep } from './optim-step.ts';
+import { runScale } from './scale.ts';
 import { findTorchPython, runTorch, type TorchCase } from './pytorch.ts';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -154,6 +156,10 @@ async function row(
 }
 
 async function main(): Promise<void> {
+  if (process.argv.includes('--scale')) {
+    if (!(await runScale(process.argv.slice(2)))) process.exitCode = 1;
+    return;
+  }
   const json = process.argv.includes('--json');
   const log = (s: string) => { if (!json) process.stderr.write(`${s}\n`); };
   const started = performance.now();

@@ -1,5 +1,7 @@
 /**
- * Synthetic ratings of MovieLens-25M shape for the scale benchmark (issue 6): 162,541 users ×
+ * The scale benchmark's data and settings (bench/scale.ts, bench/gpu.ts).
+ *
+ * Synthetic ratings of MovieLens-25M shape (issue 6): 162,541 users ×
  * 59,047 items × 25M ratings at full size (smaller sizes shrink users and items by √(rows/25M),
  * as bench/import.ts does), power-law popularity (items 0.6, users 0.5), a planted rank-20 model
  * with biases, half stars 0.5–5. The noise σ is chosen so that the planted model itself scores
@@ -8,11 +10,26 @@
  * benchmarks' random split.
  */
 import type { RatingsDataset } from '../src-main/data/dataset.ts';
+import type { Device, TrainConfig } from '../src-main/engine/train/types.ts';
 import { randomSplit } from '../src-main/data/split.ts';
 import { type PlantedSpec, type PlantedTruth, generatePlanted } from '../src-main/data/synthetic.ts';
 
 export const ML25M = { users: 162_541, items: 59_047, ratings: 25_000_095 };
 export const PLANTED_RANK = 20;
+export const EPOCHS = 10;
+
+/**
+ * Our settings at scale: fastbook's model (dotbias, 50 factors, y_range 0–5.5) and fastai Adam
+ * with decoupled wd, in big batches with lazy row updates (dense ones would cost O(table) per
+ * batch) and a doubled lr for the bigger batch.
+ */
+export function scaleConfig(threads: number, device: Device = 'cpu', batchSize = 32768): TrainConfig {
+  return {
+    model: { kind: 'dotbias', factors: 50, yRange: [0, 5.5], init: 'trunc-normal', layers: [], dropout: 0 },
+    optim: { optimizer: 'adam', lr: 0.01, wd: 0.1, wdMode: 'decoupled', schedule: 'one-cycle', updates: 'lazy' },
+    epochs: EPOCHS, batchSize, seed: 42, threads, device, earlyStopPatience: 0,
+  };
+}
 
 export function scaleSpec(rows: number): PlantedSpec {
   const f = Math.sqrt(rows / ML25M.ratings);
