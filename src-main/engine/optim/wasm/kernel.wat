@@ -6,7 +6,9 @@
 ;;
 ;; All pointers are byte offsets into the memory. Bytes 0..63 are the kernel's scratch (the
 ;; WasmArena never hands them out): a span whose length is not a multiple of 4 finishes its last
-;; 1-3 elements there, so each update formula is written once, in SIMD.
+;; 1-3 elements there, so each update formula is written once, in SIMD. A moment pointer of 0
+;; means the kind keeps no such moment: it stays 0 (offsets are not added to it), so it only
+;; ever names the scratch.
 ;;
 ;; Update kinds (the index of their function in the table):
 ;;   0 sgd:      p' = p*keep - lr*(g + l2*p)
@@ -128,8 +130,8 @@
       (then
         (local.set $p (i32.add (local.get $p) (local.get $whole)))
         (local.set $g (i32.add (local.get $g) (local.get $whole)))
-        (local.set $m (i32.add (local.get $m) (local.get $whole)))
-        (local.set $v (i32.add (local.get $v) (local.get $whole)))
+        (local.set $m (call $at (local.get $m) (local.get $whole)))
+        (local.set $v (call $at (local.get $v) (local.get $whole)))
         ;; scratch: p at 0, g at 16, m at 32, v at 48
         (v128.store (i32.const 0) (v128.const i32x4 0 0 0 0))
         (v128.store (i32.const 16) (v128.const i32x4 0 0 0 0))
@@ -157,6 +159,10 @@
         (local.set $src (i32.add (local.get $src) (i32.const 4)))
         (br $words))))
 
+  ;; base + offset for a moment pointer; 0 (no such moment) stays 0.
+  (func $at (param $base i32) (param $offset i32) (result i32)
+    (select (i32.const 0) (i32.add (local.get $base) (local.get $offset)) (i32.eqz (local.get $base))))
+
   ;; A dense step: n elements of a table and its state, the gradient alongside.
   (func (export "step_dense") (param $kind i32) (param $p i32) (param $g i32) (param $m i32) (param $v i32) (param $n i32)
     (call $span (local.get $kind) (local.get $p) (local.get $g) (local.get $m) (local.get $v) (local.get $n)))
@@ -175,7 +181,7 @@
         (local.set $off (i32.mul (i32.load (local.get $rows)) (local.get $rowBytes)))
         (call $span (local.get $kind)
           (i32.add (local.get $p) (local.get $off)) (local.get $sums)
-          (i32.add (local.get $m) (local.get $off)) (i32.add (local.get $v) (local.get $off))
+          (call $at (local.get $m) (local.get $off)) (call $at (local.get $v) (local.get $off))
           (local.get $rowSize))
         (local.set $sums (i32.add (local.get $sums) (local.get $rowBytes)))
         (local.set $rows (i32.add (local.get $rows) (i32.const 4)))
