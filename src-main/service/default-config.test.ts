@@ -28,7 +28,7 @@ describe('defaultConfig', () => {
     const table = new RatingsTable(sheet.dataset);
 
     async function solve(validPct: number) {
-      const { train, valid } = table.split(validPct, 42);
+      const { train, valid } = table.split({ rowMask: null, cellPct: validPct, seed: 42 });
       const config = defaultConfig(train.ratings.length + (valid?.ratings.length ?? 0), sheet.scale);
       const trainer = await createTrainer(train, valid, config);
       const trainRmse: number[] = [];
