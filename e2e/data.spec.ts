@@ -1,6 +1,6 @@
 /**
  * Real data in Chromium against the built web host: import a CSV through the preview, a broken
- * file stopping at file:line with "skip bad rows", the crosstab with Find, a synthetic dataset,
+ * file stopping at file:line with "skip bad rows", Cancel during an import, the crosstab with Find, a synthetic dataset,
  * save → change → open a project, the Excel export, and a crashed session's autosave offered
  * back. Every file is generated here, in a temp folder. Screenshots of each state go to
  * e2e/artifacts/. Console or page errors fail the test.
@@ -136,6 +136,23 @@ test('real data: import, bad rows, crosstab and Find, synthetic data, projects, 
     await expect(page.locator('#sheet-name')).toHaveText('broken.csv');
   });
 
+  await test.step('Cancel stops a running import; the sheet stays', async () => {
+    // Big enough (~70 MB) that the import is still reading when Cancel is pressed.
+    const lines = ['user,item,rating'];
+    for (let n = 0; n < 4_000_000; n++) lines.push(`${n % 50_000},${(n * 7919) % 20_000},${1 + (n % 5)}`);
+    writeFileSync(file('large.csv'), lines.join('\n') + '\n');
+    await menu(page, 'menu-import');
+    await page.fill('#import-path', file('large.csv'));
+    await page.click('#import-preview');
+    await page.click('#import-go');
+    await expect(page.locator('#import-progress-text')).toContainText(' rows · ');
+    await shot(page, 'data-06-import-progress');
+    await page.click('#import-cancel');
+    await expect(page.locator('#load-dialog')).toHaveAttribute('data-step', 'cancelled');
+    await page.click('#import-done');
+    await expect(page.locator('#sheet-name')).toHaveText('broken.csv');
+  });
+
   await test.step('crosstab: N × N, and Find brings a rarely rated movie into view, pinned first', async () => {
     await page.fill('#crosstab-size', '10');
     await page.press('#crosstab-size', 'Enter');
@@ -148,12 +165,12 @@ test('real data: import, bad rows, crosstab and Find, synthetic data, projects, 
     await expect(first).toHaveClass(/pinned/);
     await expect(page.locator('#find-unpin')).toContainText(RARE.title);
     await expect(page.locator('.ag-header-cell.movie-header')).toHaveCount(10);
-    await shot(page, 'data-06-find-pinned');
+    await shot(page, 'data-07-find-pinned');
     // A search with several matches offers a list.
     await page.fill('#find-input', 'film 1');
     await page.press('#find-input', 'Enter');
     await expect(page.locator('#find-results .find-match').first()).toBeVisible();
-    await shot(page, 'data-07-find-results');
+    await shot(page, 'data-08-find-results');
     await page.locator('#find-results .find-match').first().click();
     await expect(page.locator('#find-results')).toBeHidden();
   });
@@ -165,13 +182,13 @@ test('real data: import, bad rows, crosstab and Find, synthetic data, projects, 
     await page.fill('#synth-ratings', '5000');
     await page.fill('#synth-rank', '2');
     await expect(page.locator('#synth-density')).toContainText('20.83 %');
-    await shot(page, 'data-08-synthetic-form');
+    await shot(page, 'data-09-synthetic-form');
     await page.click('#synth-go');
     await expect(page.locator('#import-summary')).toContainText('Ratings5,000');
     await page.click('#import-done');
     await expect(page.locator('#sheet-name')).toHaveText('synthetic 200 × 120, 5000 ratings, rank 2, σ 0.5');
     await expect(page.locator('#tastes-card')).toBeVisible();
-    await shot(page, 'data-09-synthetic-sheet');
+    await shot(page, 'data-10-synthetic-sheet');
   });
 
   await test.step('save a project, change a rating, open the project: the saved rating is back', async () => {
@@ -186,13 +203,13 @@ test('real data: import, bad rows, crosstab and Find, synthetic data, projects, 
     await page.keyboard.press('Enter');
     await expect(cell).not.toHaveText(saved!);
     await expect(page.locator('#project-status')).toHaveText('work.collabsheet · unsaved changes');
-    await shot(page, 'data-10-unsaved-change');
+    await shot(page, 'data-11-unsaved-change');
     await menu(page, 'menu-open');
     await page.fill('#path-input', file('work.collabsheet'));
     await page.click('#path-ok');
     await expect(cell).toHaveText(saved!);
     await expect(page.locator('#project-status')).toHaveText('work.collabsheet · saved');
-    await shot(page, 'data-11-project-reopened');
+    await shot(page, 'data-12-project-reopened');
   });
 
   await test.step('a damaged project is refused with a clear message; the sheet stays', async () => {
@@ -211,7 +228,7 @@ test('real data: import, bad rows, crosstab and Find, synthetic data, projects, 
     await expect(page.locator('#message')).toContainText(`Exported ${file('sheet.xlsx')}: its formulas give RMSE`);
     expect(existsSync(file('sheet.xlsx'))).toBe(true);
     expect(readFileSync(file('sheet.xlsx')).subarray(0, 2).toString('latin1')).toBe('PK');
-    await shot(page, 'data-12-exported');
+    await shot(page, 'data-13-exported');
   });
 
   await test.step("a crashed session's autosave is offered at the next start and restores", async () => {
@@ -220,7 +237,7 @@ test('real data: import, bad rows, crosstab and Find, synthetic data, projects, 
     await page.reload();
     await expect(page.locator('#recovery')).toBeVisible();
     await expect(page.locator('#recovery-text')).toContainText('synthetic 200 × 120');
-    await shot(page, 'data-13-recovery-offer');
+    await shot(page, 'data-14-recovery-offer');
     await page.click('#recovery-restore');
     await expect(page.locator('#recovery')).toBeHidden();
     await expect(page.locator('#sheet-name')).toHaveText('synthetic 200 × 120, 5000 ratings, rank 2, σ 0.5');

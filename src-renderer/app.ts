@@ -97,6 +97,7 @@ export class App {
     this.tastes.render(state);
     this.data.render(state);
     byId('sheet-name').textContent = state.sheet.name;
+    byId('sheet-name').title = state.sheet.name;
     const t = state.sheet.totals;
     const shown = state.sheet.users.length * state.sheet.movies.length;
     const totals = byId('sheet-totals');

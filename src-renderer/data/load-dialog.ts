@@ -259,7 +259,8 @@ export class LoadDialog {
       actions: [{ id: 'import-cancel', label: 'Cancel import', run: cancel }],
       escape: cancel,
     });
-    const outcome = await this.guard(() => load(badRows));
+    // Not `busy`: Cancel import must stay clickable while the import runs.
+    const outcome = await this.guard(() => load(badRows), false);
     this.progressBar = this.progressLine = null;
     if (!outcome) return;
     if (outcome.kind === 'cancelled') {
@@ -303,9 +304,9 @@ export class LoadDialog {
     });
   }
 
-  /** A command's refusal is shown in the dialog, which stays on its step. */
-  private async guard<T>(task: () => Promise<T>): Promise<T | null> {
-    this.modal.busy(true);
+  /** A command's refusal is shown in the dialog, which stays on its step; its buttons wait meanwhile. */
+  private async guard<T>(task: () => Promise<T>, busy = true): Promise<T | null> {
+    if (busy) this.modal.busy(true);
     try {
       return await task();
     } catch (error) {
@@ -314,7 +315,7 @@ export class LoadDialog {
       this.modal.error(error.message);
       return null;
     } finally {
-      this.modal.busy(false);
+      if (busy) this.modal.busy(false);
     }
   }
 }
