@@ -21,8 +21,13 @@ const rows = rowsAt >= 0 ? Number(args[rowsAt + 1]) : 25_000_000;
 const path = await ensureMovieLensShapedCsv(rows);
 const svc = await createService(tsxWorkerFactory, { source: { kind: 'sheet-file', path: demoSheetPath() } });
 const progressAt: number[] = [];
+/** When each stage of the import began: reading, then the preparing steps. */
+const steps: { name: string; at: number }[] = [];
 svc.subscribe((e: EventMessage) => {
-  if (e.event === 'importProgress') progressAt.push(performance.now());
+  if (e.event !== 'importProgress') return;
+  progressAt.push(performance.now());
+  const name = e.payload.step ?? e.payload.stage;
+  if (steps.at(-1)?.name !== name) steps.push({ name, at: performance.now() });
 });
 let peakRss = 0;
 const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 100);
@@ -41,11 +46,13 @@ const outcome = await timed(`import ${rows} rows (10 % random split, 15 × 15)`,
   svc.importRatings({ path, badRows: 'fail', split: { method: 'random', validPct: 0.1, seed: 42 } }),
 );
 lag.disable();
+const ended = performance.now();
 if (outcome.kind !== 'imported') throw new Error(`import ended: ${JSON.stringify(outcome)}`);
 const gaps = progressAt.map((t, i) => t - (i ? progressAt[i - 1] : started));
 const ms = (ns: number) => (ns / 1e6).toFixed(1);
 console.log(`  read ${outcome.report.seconds.toFixed(2)} s of it; ${outcome.report.users} users × ${outcome.report.items} items, ${outcome.report.rows} ratings`);
-console.log(`  progress events: ${progressAt.length}, largest gap ${Math.max(...gaps).toFixed(0)} ms (the gap after reading is the split and model setup)`);
+console.log(`  progress events: ${progressAt.length}, largest gap ${Math.max(...gaps).toFixed(0)} ms`);
+steps.forEach((s, i) => console.log(`    ${s.name.padEnd(34)} ${(((steps[i + 1]?.at ?? ended) - s.at) / 1000).toFixed(2).padStart(6)} s`));
 console.log(`  main-thread event-loop delay during import: p50 ${ms(lag.percentile(50))} ms, p99 ${ms(lag.percentile(99))} ms, max ${ms(lag.max)} ms`);
 
 await timed('crosstab N = 50', () => svc.setCrosstab({ size: 50 }));

@@ -254,6 +254,8 @@ export interface ProjectStatus {
 export interface ImportProgressEvent {
   /** reading: parsing the file; preparing: dedupe, split, model setup. */
   stage: 'reading' | 'preparing';
+  /** What the preparing stage is doing now ("splitting train and validation"…), else null. */
+  step: string | null;
   file: string;
   bytesRead: number;
   totalBytes: number;

@@ -48,10 +48,11 @@ describe('import form', () => {
   });
 
   it('reads progress as rows, megabytes and seconds', () => {
-    const p = { stage: 'reading' as const, file: 'r.csv', bytesRead: 3 * 1024 ** 2, totalBytes: 12 * 1024 ** 2, rows: 250_000, elapsedSeconds: 1.25 };
+    const p = { stage: 'reading' as const, step: null, file: 'r.csv', bytesRead: 3 * 1024 ** 2, totalBytes: 12 * 1024 ** 2, rows: 250_000, elapsedSeconds: 1.25 };
     expect(progressText(p)).toBe('250,000 rows · 3.0 of 12.0 MB · 1.3 s');
     expect(progressFraction(p)).toBe(0.25);
     expect(progressFraction({ ...p, stage: 'preparing' })).toBe(1);
+    expect(progressText({ ...p, stage: 'preparing', step: 'building the model' })).toBe('250,000 ratings read · building the model… · 1.3 s');
   });
 
   it('summarises duplicates, skipped rows, titles and the split with its cold users and movies', () => {

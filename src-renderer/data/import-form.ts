@@ -68,7 +68,7 @@ export function describePreview(p: RatingsPreview): string {
 
 export function progressText(p: ImportProgressEvent): string {
   const seconds = `${p.elapsedSeconds.toFixed(1)} s`;
-  if (p.stage === 'preparing') return `${p.rows.toLocaleString('en-US')} ratings read · splitting and setting up the model… · ${seconds}`;
+  if (p.stage === 'preparing') return `${p.rows.toLocaleString('en-US')} ratings read · ${p.step ?? 'preparing'}… · ${seconds}`;
   const mb = (n: number) => (n / 1024 ** 2).toFixed(1);
   return `${p.rows.toLocaleString('en-US')} rows · ${mb(p.bytesRead)} of ${mb(p.totalBytes)} MB · ${seconds}`;
 }

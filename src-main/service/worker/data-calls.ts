@@ -81,8 +81,10 @@ export class DataCalls {
   ): Promise<ImportReply> {
     const abort = new AbortController();
     const report = this.progress(file);
-    const checkpoint = () => {
+    let rows = 0;
+    const checkpoint = (next: string) => {
       if (this.session.stopRequested()) throw new ImportCancelled('import cancelled');
+      report('preparing', { bytesRead: 1, totalBytes: 1, rows }, next);
     };
     try {
       const sheet = await read({
@@ -92,8 +94,7 @@ export class DataCalls {
           report('reading', p);
         },
       });
-      checkpoint();
-      report('preparing', { bytesRead: 1, totalBytes: 1, rows: sheet.dataset.ratings.length });
+      rows = sheet.dataset.ratings.length;
       const load = await this.session.install({
         sheet,
         split: { method: split.method, validPct: 'validPct' in split ? split.validPct : 0, seed: 'seed' in split ? split.seed : 42 },
@@ -113,8 +114,8 @@ export class DataCalls {
 
   private progress(file: string) {
     const started = performance.now();
-    return (stage: 'reading' | 'preparing', p: ImportProgress) =>
-      this.send({ type: 'import-progress', progress: { stage, file, ...p, elapsedSeconds: (performance.now() - started) / 1000 } });
+    return (stage: 'reading' | 'preparing', p: ImportProgress, step: string | null = null) =>
+      this.send({ type: 'import-progress', progress: { stage, step, file, ...p, elapsedSeconds: (performance.now() - started) / 1000 } });
   }
 
   private view(req: ViewRequest) {

@@ -64,8 +64,8 @@ export interface InstallRequest {
   view: WindowRequest;
   /** Edits made on top of the loaded data (a project's). */
   edits?: RatingChange[];
-  /** Called between the slow steps; throws to abandon the install (the current sheet stays). */
-  checkpoint?: () => void;
+  /** Called before each slow step with its name (for progress); throws to abandon the install (the current sheet stays). */
+  checkpoint?: (next: string) => void;
 }
 
 export class TrainingSession {
@@ -120,14 +120,16 @@ export class TrainingSession {
     const { sheet } = req;
     const table = new RatingsTable(sheet.dataset);
     if (req.edits) table.apply(req.edits);
+    req.checkpoint?.('choosing the validation ratings');
     const split = splitState(sheet, req.split);
+    req.checkpoint?.('splitting train and validation');
     const sets = table.split(split.plan);
-    req.checkpoint?.();
+    req.checkpoint?.('building the model');
     const config = req.config ?? sheet.start?.config ?? defaultConfig(sheet.dataset.ratings.length, sheet.scale);
     const trainer = await trainerFor(sets.train, sets.valid, config);
     try {
       if (sheet.start && !req.config) trainer.importParams({ params: sheet.start.params, optimizer: null });
-      req.checkpoint?.();
+      req.checkpoint?.('measuring the starting RMSE');
     } catch (error) {
       await trainer.dispose();
       throw error;
