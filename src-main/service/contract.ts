@@ -19,8 +19,10 @@ import type {
   TrainConfig,
   TrainProgress,
 } from '../engine/train/types.ts';
+import { insightCommandArgs, type InsightCommandResults } from './insight-contract.ts';
 
 export type { EpochMetrics, Snapshot, StopReason, TrainConfig, TrainProgress };
+export type * from './insight-contract.ts';
 
 // ---------------------------------------------------------------------------------------------
 // Argument schemas
@@ -106,6 +108,8 @@ export const commandArgs = {
     seed: z.number().int().nonnegative().max(2 ** 32 - 1),
     init: z.enum(['trunc-normal', 'uniform']),
   }),
+  /** Interpretation, recommendations, cold start and exports (insight-contract.ts). */
+  ...insightCommandArgs,
 } as const;
 
 export type CommandName = keyof typeof commandArgs;
@@ -114,7 +118,7 @@ export type CommandArgs<C extends CommandName> = z.input<(typeof commandArgs)[C]
 /** What the service receives (after validation). */
 export type ValidArgs<C extends CommandName> = z.output<(typeof commandArgs)[C]>;
 
-export interface CommandResults {
+export interface CommandResults extends InsightCommandResults {
   getState: AppState;
   setRating: AppState;
   clearRating: AppState;

@@ -9,6 +9,7 @@ import type { InitKind, StopReason, TrainConfig, TrainProgress, EpochMetrics } f
 import type { Fit, PlantedTastes, RatingScale, SheetMovie, SheetNumbers, SheetUser } from '../contract.ts';
 import type { RatingChange } from '../ratings-table.ts';
 import type { SheetWindow } from '../sheet-window.ts';
+import type { InsightWorkerCalls } from './insight-protocol.ts';
 
 /** Where the ratings come from. */
 export type SheetSource =
@@ -72,7 +73,7 @@ export interface TrainResult {
 }
 
 /** Request type → [argument, result]. */
-export interface WorkerCalls {
+export interface WorkerCalls extends InsightWorkerCalls {
   load: [LoadRequest, LoadResult];
   edit: [RatingChange[], SplitResult];
   split: [SplitSettings, SplitResult];

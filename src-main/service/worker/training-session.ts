@@ -10,10 +10,13 @@ import { createTrainer, type Trainer } from '../../engine/train/trainer.ts';
 import type { EpochMetrics, StopReason, TrainConfig } from '../../engine/train/types.ts';
 import type { Fit, RatingScale, SheetNumbers } from '../contract.ts';
 import { defaultConfig } from '../default-config.ts';
-import { isHeldOut, RatingsTable, type RatingChange } from '../ratings-table.ts';
+import { isHeldOut, RatingsTable, type RatingChange, type TrainValid } from '../ratings-table.ts';
 import { readSheetFile, type LoadedSheet } from '../sheet-file.ts';
 import { chooseWindow, windowGrid, type SheetWindow } from '../sheet-window.ts';
 import { UserError } from '../user-error.ts';
+import { ColdStart } from './cold-start.ts';
+import type { AddRowRequest, AddRowResult } from './insight-protocol.ts';
+import { Insights } from './insights.ts';
 import type {
   LoadRequest,
   LoadResult,
@@ -44,6 +47,22 @@ export class TrainingSession {
   private loaded: Loaded | null = null;
   /** Epochs since the last reset, across Solve runs: the chart's x axis. */
   private epochsSinceReset = 0;
+  /** The ratings the trainer has now, and a counter that moves whenever they change. */
+  private latest: TrainValid | null = null;
+  private dataVersion = 0;
+  private allRatings: { version: number; data: RatingsDataset } | null = null;
+  private cold = new ColdStart();
+  private readonly insights = new Insights(() => {
+    const s = this.current();
+    return {
+      trainer: s.trainer,
+      config: s.config,
+      sheet: s.sheet,
+      data: this.allData(),
+      dataVersion: this.dataVersion,
+      isColdUser: (code) => this.cold.isCold('user', code),
+    };
+  });
 
   constructor(
     private readonly send: (m: WorkerMessage) => void,
@@ -58,6 +77,14 @@ export class TrainingSession {
       configure: (a) => this.configure(a),
       reset: (a) => this.reset(a.seed, a.init),
       train: (a) => this.train(a),
+      addRow: (a) => this.addRow(a),
+      biases: async (a) => this.insights.biases(a),
+      itemPca: async (a) => this.insights.itemPca(a),
+      similarItems: async (a) => this.insights.similarItems(a),
+      recommendations: async (a) => this.insights.recommendations(a),
+      findRows: async (a) => this.insights.findRows(a),
+      oneHot: async (a) => this.insights.oneHot(a),
+      exportEmbeddings: (a) => this.insights.exportEmbeddings(a),
     };
     return handlers[call](arg);
   }
@@ -72,11 +99,14 @@ export class TrainingSession {
     const table = new RatingsTable(sheet.dataset);
     const window = chooseWindow(sheet.dataset, req.maxUsers, req.maxItems);
     const config = req.config ?? defaultConfig(sheet.dataset.ratings.length, sheet.scale);
-    const { train, valid } = table.split(req.split.validPct, req.split.splitSeed);
+    const split = table.split(req.split.validPct, req.split.splitSeed);
+    const { train, valid } = split;
     const trainer = await trainerFor(train, valid, config);
     await this.loaded?.trainer.dispose();
     this.loaded = { sheet, table, window, split: req.split, config, trainer };
     this.epochsSinceReset = 0;
+    this.dataChanged(split);
+    this.cold = new ColdStart();
     return {
       name: sheet.name,
       scale: sheet.scale,
@@ -107,9 +137,66 @@ export class TrainingSession {
 
   private refreshData(): SplitResult {
     const s = this.current();
-    const { train, valid } = s.table.split(s.split.validPct, s.split.splitSeed);
+    const split = s.table.split(s.split.validPct, s.split.splitSeed);
+    const { train, valid } = split;
     s.trainer.setData(train, valid);
+    this.dataChanged(split);
+    if (this.cold.any) this.cold.refold(s.trainer, this.insights.model(), s.table, s.split);
     return this.splitResult(train.ratings.length, valid?.ratings.length ?? 0);
+  }
+
+  /**
+   * A new user (row) or movie (column) at the end of the sheet. With a dot or dot+bias model it
+   * starts cold: at the average taste, folded in from the ratings typed into it (ColdStart).
+   */
+  private async addRow(req: AddRowRequest): Promise<AddRowResult> {
+    const s = this.current();
+    const side = req.side;
+    let noFoldIn: string | null = null;
+    const trained = (() => {
+      try {
+        return this.insights.model();
+      } catch (error) {
+        noFoldIn = (error as Error).message;
+        return null;
+      }
+    })();
+    const existing = new Set(side === 'user' ? s.sheet.users.map((u) => u.id) : s.sheet.movies.map((m) => m.id));
+    let n = 1;
+    while (existing.has(`new-${side === 'user' ? 'user' : 'movie'}-${n}`)) n++;
+    const id = `new-${side === 'user' ? 'user' : 'movie'}-${n}`;
+    const label = req.label ?? `${side === 'user' ? 'New user' : 'New movie'} ${n}`;
+    if (trained) this.cold.add(side, side === 'user' ? s.table.userCount : s.table.itemCount, trained, this.allData());
+    const code = s.table.addRow(side, id, label);
+    if (side === 'user') {
+      s.sheet.users.push({ id, label });
+      s.window.userRows.push(code);
+    } else {
+      s.sheet.movies.push({ id, title: label });
+      s.window.itemRows.push(code);
+    }
+    return {
+      user: side === 'user' ? { id, label } : null,
+      movie: side === 'item' ? { id, title: label } : null,
+      code,
+      split: this.refreshData(),
+      noFoldIn,
+    };
+  }
+
+  private dataChanged(split: TrainValid): void {
+    this.latest = split;
+    this.dataVersion++;
+  }
+
+  /** Every current rating, train and held-out: what counts, means and "already rated" are about. */
+  private allData(): RatingsDataset {
+    const latest = this.latest!;
+    if (!latest.valid) return latest.train;
+    if (this.allRatings?.version !== this.dataVersion) {
+      this.allRatings = { version: this.dataVersion, data: this.current().table.split(0, 0).train };
+    }
+    return this.allRatings.data;
   }
 
   /** A new trainer for the new config; the learned parameters carry over when their shapes do. */
@@ -134,6 +221,7 @@ export class TrainingSession {
 
   private async train(req: TrainRequest): Promise<TrainResult> {
     const s = this.current();
+    this.cold.clear();
     // A finished run (its schedule spent) starts a new one from the current parameters, as a
     // second fit_one_cycle does in fastai; a stopped run continues its schedule.
     if (s.trainer.epochsDone >= s.config.epochs) {
@@ -185,6 +273,8 @@ export class TrainingSession {
     await s.trainer.dispose();
     s.trainer = next;
     s.config = config;
+    // A new model (or a re-initialised one) has no cold rows: they train with everyone else.
+    this.cold.clear();
   }
 
   private splitResult(trainCount: number, validCount: number): SplitResult {
