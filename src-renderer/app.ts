@@ -5,6 +5,7 @@
 import type { AppState, CommandArgs, CommandName, CommandResults, EventMessage, SessionSettings, TrainConfig } from '../src-main/service/contract.ts';
 import { CommandError, type ApiClient } from './api/client.ts';
 import { FormulaView } from './panels/formula-view.ts';
+import { InsightArea } from './panels/insight/insight-area.ts';
 import { renderLegend } from './panels/legend.ts';
 import { MessageBar } from './panels/message-bar.ts';
 import { RmseChart } from './panels/rmse-chart.ts';
@@ -30,6 +31,7 @@ export class App {
   private readonly settings: SettingsPanel;
   private readonly tastes = new TastesPanel(byId('tastes-card'), byId<HTMLButtonElement>('reveal-tastes'), byId('tastes'));
   private readonly formula = new FormulaView(byId('formula-bar'), byId('tooltip'));
+  private readonly insight: InsightArea;
   private progressText = '';
   /** The cells whose formulas are on screen, re-evaluated whenever the numbers change. */
   private hovered: { cell: SheetCell; mouse: { x: number; y: number } } | null = null;
@@ -52,6 +54,11 @@ export class App {
       },
     });
     this.settings = new SettingsPanel(byId<HTMLFormElement>('settings'), (change) => this.applySettings(change));
+    this.insight = new InsightArea(
+      api,
+      { sheetPane: byId('sheet-pane'), titleBar: byId('sheet-title'), sidePane: byId('side-pane') },
+      { send: (command, args) => this.send(command, args), focusCell: (cell) => this.grid.focusCell(cell) },
+    );
     this.wireToolbar();
     this.wireKeyboard();
   }
@@ -89,6 +96,7 @@ export class App {
     this.settings.render(state);
     this.chart.show(state.history);
     this.tastes.render(state);
+    this.insight.render(state);
     byId('sheet-name').textContent = state.sheet.name;
     const t = state.sheet.totals;
     const shown = state.sheet.users.length * state.sheet.movies.length;

@@ -14,8 +14,11 @@ import type {
 /** What the Electron preload exposes as window.collabsheetBridge (see hosts/electron/channels.ts). */
 export interface Bridge {
   call(command: string, args: unknown): Promise<ReplyMessage>;
+  fileAction?(action: FileAction, args?: Record<string, unknown>): Promise<ReplyMessage | null>;
   onEvent(listener: (e: EventMessage) => void): () => void;
 }
+
+export type FileAction = 'open-ratings' | 'open-project' | 'save-project' | 'export';
 
 /** A command the service refused: the message is meant for the user. */
 export class CommandError extends Error {
@@ -25,6 +28,11 @@ export class CommandError extends Error {
 export interface ApiClient {
   call<C extends CommandName>(command: C, args: CommandArgs<C>): Promise<CommandResults[C]>;
   onEvent(listener: (e: EventMessage) => void): () => void;
+  /**
+   * Electron only: a native dialog chooses the path, then the action's service command runs with
+   * it and `args`. Resolves with the command's result, or null when the user cancelled.
+   */
+  fileAction?(action: FileAction, args?: Record<string, unknown>): Promise<unknown>;
 }
 
 export function clientFromBridge(bridge: Bridge): ApiClient {
@@ -33,6 +41,10 @@ export function clientFromBridge(bridge: Bridge): ApiClient {
       return unwrap(await bridge.call(command, args));
     },
     onEvent: (listener) => bridge.onEvent(listener),
+    fileAction: bridge.fileAction && (async (action, args) => {
+      const reply = await bridge.fileAction!(action, args);
+      return reply === null ? null : unwrap(reply);
+    }),
   };
 }
 
