@@ -153,6 +153,29 @@ test('insights on the demo sheet: biases, PCA, similar, recommendations, cold st
     await shot(page, 'insight-05-cold-start-user');
   });
 
+  await test.step('a new movie column: ratings typed into it place it beside the movies it resembles', async () => {
+    await page.click('#add-movie');
+    await page.fill('#new-movie-title', 'Speed (1994)');
+    await page.keyboard.press('Enter');
+    const col = 15;
+    await expect(page.locator(`.ag-header-cell[col-id="m${col}"]`)).toContainText('Speed (1994)');
+    await expect(page.locator('#cold-start h3')).toHaveText('Nearest to Speed (1994)');
+    // Rated like Die Hard by everyone who rated Die Hard.
+    let typed = 0;
+    for (let row = 0; row < 15; row++) {
+      const rating = demo.ratings[row][0];
+      if (rating === null) continue;
+      await ratingCell(page, row, col).click();
+      await page.keyboard.type(String(rating));
+      await page.keyboard.press('Enter');
+      await expect(ratingCell(page, row, col)).toHaveText(String(rating));
+      typed++;
+    }
+    await expect(page.locator('#cold-start')).toContainText(`placed by ${typed} ratings`);
+    expect((await column(page.locator('#cold-start tbody tr'), 2)).slice(0, 3)).toContain('Die Hard (1988)');
+    await shot(page, 'insight-06-cold-start-movie');
+  });
+
   await test.step('export every format into a folder: the files are listed and on disk', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'collabsheet-e2e-export-'));
     try {
@@ -169,7 +192,7 @@ test('insights on the demo sheet: biases, PCA, similar, recommendations, cold st
       ]);
       for (const name of names) expect(existsSync(join(dir, name))).toBe(true);
       expect(readFileSync(join(dir, 'users.csv'), 'utf8')).toContain('new-user-1,');
-      await shot(page, 'insight-06-export');
+      await shot(page, 'insight-07-export');
       await page.locator('#export-dialog button', { hasText: 'Close' }).click();
     } finally {
       rmSync(dir, { recursive: true, force: true });

@@ -7,7 +7,8 @@ export class Refresher {
   private running = false;
   private stale = false;
 
-  constructor(private readonly task: () => Promise<void>) {}
+  /** onError gets what the task throws (a refusal the task did not handle itself is a bug to show). */
+  constructor(private readonly task: () => Promise<void>, private readonly onError: (error: unknown) => void = (e) => console.error(e)) {}
 
   request(): void {
     if (this.running) {
@@ -15,7 +16,7 @@ export class Refresher {
       return;
     }
     this.running = true;
-    void this.task().finally(() => {
+    void this.task().catch(this.onError).finally(() => {
       this.running = false;
       if (this.stale) {
         this.stale = false;
