@@ -90,9 +90,9 @@ test('insights on the demo sheet: biases, PCA, similar, recommendations, cold st
     expect(box!.height).toBeGreaterThan(300);
     await expect(panel(page, 'pca').locator('[data-component="0"] h3')).toHaveText(/^PC1 — \d+% of the variance$/);
     await expect(panel(page, 'pca').locator('[data-component="1"] tbody tr')).toHaveCount(20);
+    await shot(page, 'insight-02-pca');
     await panel(page, 'pca').locator('select').first().selectOption('2');
     await expect(panel(page, 'pca').locator('[data-component="2"] h3')).toHaveText(/^PC3/);
-    await shot(page, 'insight-02-pca');
   });
 
   await test.step('similar movies to The Matrix, the movie itself left out', async () => {
