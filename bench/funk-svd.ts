@@ -25,7 +25,10 @@ export interface FunkSvdResult {
   seconds: number;
 }
 
-export function funkSvd(train: RatingsDataset, valid: RatingsDataset, o: FunkSvdOptions): FunkSvdResult {
+/** Called after each epoch with its training seconds (the valid RMSE is computed outside them). */
+export type FunkSvdEpoch = (epoch: number, seconds: number, validRmse: number) => void;
+
+export function funkSvd(train: RatingsDataset, valid: RatingsDataset, o: FunkSvdOptions, onEpoch?: FunkSvdEpoch): FunkSvdResult {
   const started = performance.now();
   const k = o.factors;
   const nUsers = train.userIds.length;
@@ -44,30 +47,6 @@ export function funkSvd(train: RatingsDataset, valid: RatingsDataset, o: FunkSvd
   for (const r of train.ratings) {
     lo = Math.min(lo, r);
     hi = Math.max(hi, r);
-  }
-
-  const order = Int32Array.from({ length: train.ratings.length }, (_, i) => i);
-  const { lr, reg } = o;
-  for (let epoch = 0; epoch < o.epochs; epoch++) {
-    shuffleInPlace(order, rand);
-    for (let n = 0; n < order.length; n++) {
-      const idx = order[n];
-      const u = train.users[idx];
-      const i = train.items[idx];
-      const pu = u * k;
-      const qi = i * k;
-      let dot = 0;
-      for (let f = 0; f < k; f++) dot += P[pu + f] * Q[qi + f];
-      const err = train.ratings[idx] - (mu + bu[u] + bi[i] + dot);
-      bu[u] += lr * (err - reg * bu[u]);
-      bi[i] += lr * (err - reg * bi[i]);
-      for (let f = 0; f < k; f++) {
-        const p = P[pu + f];
-        const q = Q[qi + f];
-        P[pu + f] += lr * (err * q - reg * p);
-        Q[qi + f] += lr * (err * p - reg * q);
-      }
-    }
   }
 
   // Surprise clips predictions to the rating scale; users/items unseen in training get μ + known biases.
@@ -93,5 +72,37 @@ export function funkSvd(train: RatingsDataset, valid: RatingsDataset, o: FunkSvd
     }
     return Math.sqrt(se / d.ratings.length);
   };
-  return { trainRmse: rmse(train), validRmse: rmse(valid), seconds: (performance.now() - started) / 1000 };
+  const order = new Int32Array(train.ratings.length);
+  for (let i = 0; i < order.length; i++) order[i] = i;
+  const { lr, reg } = o;
+  let evalMs = 0;
+  for (let epoch = 0; epoch < o.epochs; epoch++) {
+    const epochStart = performance.now();
+    shuffleInPlace(order, rand);
+    for (let n = 0; n < order.length; n++) {
+      const idx = order[n];
+      const u = train.users[idx];
+      const i = train.items[idx];
+      const pu = u * k;
+      const qi = i * k;
+      let dot = 0;
+      for (let f = 0; f < k; f++) dot += P[pu + f] * Q[qi + f];
+      const err = train.ratings[idx] - (mu + bu[u] + bi[i] + dot);
+      bu[u] += lr * (err - reg * bu[u]);
+      bi[i] += lr * (err - reg * bi[i]);
+      for (let f = 0; f < k; f++) {
+        const p = P[pu + f];
+        const q = Q[qi + f];
+        P[pu + f] += lr * (err * q - reg * p);
+        Q[qi + f] += lr * (err * p - reg * q);
+      }
+    }
+    if (onEpoch) {
+      const trained = performance.now();
+      onEpoch(epoch + 1, (trained - epochStart) / 1000, rmse(valid));
+      evalMs += performance.now() - trained;
+    }
+  }
+
+  return { trainRmse: rmse(train), validRmse: rmse(valid), seconds: (performance.now() - started - evalMs) / 1000 };
 }

@@ -29,7 +29,7 @@ export interface TrainCommand {
 export const TRAIN_USAGE = `usage: collabsheet train <ratings> [--valid <file> | --valid-pct 0.1] [--seed 42]
   [--model dot|dotbias|nn|classes] [--factors 50] [--y-range 0,5.5|none]
   [--optimizer adam|sgd|momentum|lbfgs] [--lr 5e-3] [--wd 0.1] [--wd-mode decoupled|l2]
-  [--schedule one-cycle|constant] [--epochs 5] [--bs 64|full] [--threads 1]
+  [--schedule one-cycle|constant] [--updates lazy|dense] [--epochs 5] [--bs 64|full] [--threads 1]
   [--device cpu|cuda|webgpu] [--init trunc-normal|uniform] [--layers 100] [--dropout 0]
   [--patience 0] [--json] [--out <dir>]
 
@@ -58,6 +58,7 @@ const OPTIONS = {
   wd: { type: 'string' },
   'wd-mode': { type: 'string' },
   schedule: { type: 'string' },
+  updates: { type: 'string' },
   epochs: { type: 'string' },
   bs: { type: 'string' },
   threads: { type: 'string' },
@@ -187,6 +188,8 @@ function trainCommand(parsed: Parsed): TrainCommand {
       wd: num('wd', v.wd, 0.1, { min: 0 }),
       wdMode: oneOf<WeightDecayMode>('wd-mode', v['wd-mode'], ['decoupled', 'l2'], 'decoupled'),
       schedule: oneOf<ScheduleKind>('schedule', v.schedule, ['one-cycle', 'constant'], 'one-cycle'),
+      // Unset: the trainer picks (defaultUpdates in engine/train/trainer.ts).
+      ...(v.updates === undefined ? {} : { updates: oneOf('updates', v.updates, ['lazy', 'dense'] as const, 'lazy') }),
     },
     epochs: num('epochs', v.epochs, 5, { integer: true, min: 1, max: 100_000 }),
     batchSize,

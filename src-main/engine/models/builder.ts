@@ -42,7 +42,7 @@ export interface ModelDefinition {
   forward(b: ModelBuilder): ModelOutputs;
 }
 
-export interface Param {
+export interface GraphParam {
   spec: ParamSpec;
   /** The graph input holding the table or weight. */
   input: Value;
@@ -55,7 +55,7 @@ export class ModelBuilder {
   readonly users: Value;
   readonly items: Value;
   readonly ratings: Value;
-  readonly params: Param[] = [];
+  readonly params: GraphParam[] = [];
   readonly masks: { spec: MaskSpec; input: Value }[] = [];
 
   constructor(dtype: FloatType, readonly training: boolean) {

@@ -11,7 +11,7 @@ import { dotProductModel } from './dot-bias.ts';
 import { type NNOptions, embeddingNNModel, embeddingSize } from './embedding-nn.ts';
 
 export {
-  type ModelDefinition, type ModelGraph, type ParamSpec, type MaskSpec, type Param,
+  type ModelDefinition, type ModelGraph, type ParamSpec, type MaskSpec, type GraphParam,
   buildModelGraph, modelBytes, gradOutputName, rowSize,
 } from './builder.ts';
 export { initParam, type ParamInit } from './init.ts';

@@ -18,11 +18,12 @@ export type {
   Param, SparseGrad, Grad, UpdateMode, Hypers, StepContext, Stepper, OptimizerState,
 } from './types.ts';
 export { Optimizer } from './optimizer.ts';
+export { JsBackend, type StepBackend, type RowSums } from './backend.ts';
 export {
   weightDecay, l2Reg, averageGrad, averageSqrGrad, sgdStep, momentumStep, adamStep, fusedAdam,
 } from './steppers.ts';
 export {
-  createOptimizer, adamSteppers, FASTAI_ADAM, type OptimizerChoice, type OptimizerOptions,
+  createOptimizer, createBackend, adamSteppers, FASTAI_ADAM, type OptimizerChoice, type OptimizerOptions, type WasmPlacement,
 } from './presets.ts';
 export {
   type Schedule, type HyperSchedules, schedConst, schedLin, schedCos, combineScheds, oneCycle,

@@ -2,17 +2,20 @@
  * fastai's Optimizer: a list of steppers run over each parameter with shared hyper-parameters
  * and per-element state. What it adds to fastai is the sparse path: an embedding table's
  * gradient may arrive as touched rows (see SparseGrad) and is applied either lazily (touched
- * rows only) or densely (every row, as PyTorch's dense Adam would) — see UpdateMode.
+ * rows only) or densely (every row, as PyTorch's dense Adam would) — see UpdateMode. The
+ * arithmetic runs in a StepBackend: the stepper list itself (the default), or the WebAssembly
+ * SIMD kernel doing the same updates.
  */
-import { RowAccumulator } from './row-accumulator.ts';
+import { JsBackend, type RowSums, type StepBackend } from './backend.ts';
 import type {
-  Grad, Hypers, OptimizerState, Param, StepContext, Stepper, UpdateMode,
+  Grad, Hypers, OptimizerState, Param, SparseGrad, StepContext, Stepper, UpdateMode,
 } from './types.ts';
 
 interface Slot {
   param: Param;
   state: Record<string, Float32Array>;
-  rows: RowAccumulator;
+  /** Row sums of sparse gradients (allocated on first use). */
+  rows: RowSums | null;
   /** Table-sized gradient buffer for dense updates from sparse gradients (allocated on first use). */
   denseGrad: Float32Array | null;
 }
@@ -31,6 +34,7 @@ export class Optimizer {
     readonly steppers: readonly Stepper[],
     hypers: Hypers,
     readonly mode: UpdateMode,
+    private backend: StepBackend = new JsBackend(steppers),
   ) {
     this.hypers = { ...hypers };
     this.ctx = { ...hypers, step: 0, debias1: 1, debias2: 1 };
@@ -48,9 +52,11 @@ export class Optimizer {
 
   /**
    * (Re)bind the parameter tables, e.g. after new users were added. State of a param with the
-   * same name is kept for the elements both versions have; new elements start at zero.
+   * same name is kept for the elements both versions have; new elements start at zero. A new
+   * backend (the tables moved to another wasm arena) allocates the state from then on.
    */
-  setParams(params: readonly Param[]): void {
+  setParams(params: readonly Param[], backend: StepBackend = this.backend): void {
+    this.backend = backend;
     const old = new Map(this.slots.map((s) => [s.param.name, s.state]));
     this.slots = params.map((param) => {
       if (param.rowSize <= 0 || param.data.length % param.rowSize !== 0) {
@@ -58,13 +64,12 @@ export class Optimizer {
       }
       const state: Record<string, Float32Array> = {};
       for (const name of this.stateNames) {
-        const buf = new Float32Array(param.data.length);
+        const buf = this.backend.f32(param.data.length);
         const prev = old.get(param.name)?.[name];
         if (prev) buf.set(prev.subarray(0, Math.min(prev.length, buf.length)));
         state[name] = buf;
       }
-      const nRows = param.data.length / param.rowSize;
-      return { param, state, rows: new RowAccumulator(nRows, param.rowSize), denseGrad: null };
+      return { param, state, rows: null, denseGrad: null };
     });
   }
 
@@ -78,6 +83,7 @@ export class Optimizer {
       throw new Error(`optimizer step: ${grads.length} gradients for ${this.slots.length} params`);
     }
     const ctx = this.prepareContext();
+    this.backend.begin(ctx);
     for (let i = 0; i < this.slots.length; i++) {
       const grad = grads[i];
       if (grad == null) continue;
@@ -134,38 +140,21 @@ export class Optimizer {
     if (grad.length !== data.length) {
       throw new Error(`gradient of ${slot.param.name} has ${grad.length} values, the param ${data.length}`);
     }
-    for (const s of this.steppers) s.apply(data, grad, 0, 0, data.length, ctx, slot.state);
+    this.backend.dense(slot.param, grad, slot.state, ctx);
   }
 
   /** Lazy: only the distinct touched rows move; untouched rows keep params and moments as they are. */
-  private stepLazy(slot: Slot, grad: Exclude<Grad, Float32Array>, ctx: StepContext): void {
-    const { rows, param } = slot;
+  private stepLazy(slot: Slot, grad: SparseGrad, ctx: StepContext): void {
+    const { param } = slot;
+    const rows = (slot.rows ??= this.backend.rowSums(param.data.length / param.rowSize, param.rowSize));
     rows.accumulate(grad, param.name);
-    const rs = param.rowSize;
-    const { uniqueRows, sums, size } = rows;
-    for (const s of this.steppers) {
-      for (let k = 0; k < size; k++) s.apply(param.data, sums, uniqueRows[k] * rs, k * rs, rs, ctx, slot.state);
-    }
+    this.backend.rows(param, rows, slot.state, ctx);
   }
 
   /** Dense from sparse: a table-sized gradient that is zero on untouched rows (PyTorch's view). */
-  private scatter(slot: Slot, grad: Exclude<Grad, Float32Array>): Float32Array {
-    const { param } = slot;
-    const dense = (slot.denseGrad ??= new Float32Array(param.data.length));
-    dense.fill(0);
-    const { rows, values, count } = grad;
-    const rs = param.rowSize;
-    const nRows = param.data.length / rs;
-    if (count > rows.length || count * rs > values.length) {
-      throw new Error(`sparse gradient of ${param.name}: count ${count} exceeds its buffers`);
-    }
-    for (let i = 0; i < count; i++) {
-      const r = rows[i];
-      if (!(r >= 0 && r < nRows)) throw new Error(`sparse gradient of ${param.name}: row ${r} outside 0..${nRows - 1}`);
-      const dst = r * rs;
-      const src = i * rs;
-      for (let j = 0; j < rs; j++) dense[dst + j] += values[src + j];
-    }
+  private scatter(slot: Slot, grad: SparseGrad): Float32Array {
+    const dense = (slot.denseGrad ??= this.backend.f32(slot.param.data.length));
+    this.backend.scatter(slot.param, grad, dense);
     return dense;
   }
 }

@@ -3,9 +3,10 @@
  * one gradient row per distinct table row, without allocating: the buffers grow to the largest
  * batch seen and are reused from then on.
  */
+import { badRow, checkSparse, type RowSums } from './backend.ts';
 import type { SparseGrad } from './types.ts';
 
-export class RowAccumulator {
+export class RowAccumulator implements RowSums {
   /** Distinct rows of the last accumulate(), in first-seen order; valid up to `size`. */
   uniqueRows: Int32Array = new Int32Array(0);
   /** size × rowSize summed gradient rows, slot-aligned with uniqueRows. */
@@ -22,16 +23,15 @@ export class RowAccumulator {
     this.clear();
     const { rows, values, count } = grad;
     const rs = this.rowSize;
-    if (count > rows.length || count * rs > values.length) {
-      throw new Error(`sparse gradient of ${paramName}: count ${count} exceeds its buffers`);
-    }
+    checkSparse({ name: paramName, rowSize: rs }, grad);
     this.reserve(count);
     const { slotOf, uniqueRows, sums } = this;
     let size = 0;
     for (let i = 0; i < count; i++) {
       const r = rows[i];
       if (!(r >= 0 && r < this.nRows)) {
-        throw new Error(`sparse gradient of ${paramName}: row ${r} outside 0..${this.nRows - 1}`);
+        this.size = size;
+        throw badRow(paramName, r, this.nRows);
       }
       let slot = slotOf[r];
       const src = i * rs;

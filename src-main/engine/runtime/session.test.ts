@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Graph, ops, serialize } from '../graph/index.ts';
-import { createSession, tensor } from './session.ts';
+import { createSession, deviceSupport, tensor } from './session.ts';
 
 const model = () => {
   const g = new Graph();
@@ -26,6 +26,19 @@ describe('session', () => {
     expect(s.notice).toMatch(/^cuda could not be used \(.+\); running on the CPU$/);
     const y = s.run({ x: tensor(Float32Array.from([1]), [1]) }, { y: null }).y;
     expect(Array.from(y.data as Float32Array)).toEqual([2]);
+    s.dispose();
+  });
+
+  it('runs on WebGPU where an adapter exists, else on the CPU saying why', () => {
+    // onnxruntime-node 1.30 bundles the WebGPU provider (Dawn); this machine has no GPU adapter,
+    // a GPU machine does (bench/device-run.sh). Either way the result is the same.
+    expect(deviceSupport()).toContainEqual({ device: 'webgpu', bundled: true });
+    const s = createSession(model(), { threads: 1, device: 'webgpu' });
+    if (s.device === 'cpu') expect(s.notice).toMatch(/^webgpu could not be used \(.+\); running on the CPU$/);
+    else expect(s.notice).toBeNull();
+    const out = new Float32Array(2);
+    s.run({ x: tensor(Float32Array.from([1.5, -2]), [2]) }, { y: tensor(out, [2]) });
+    expect(Array.from(out)).toEqual([3, -4]);
     s.dispose();
   });
 

@@ -1,12 +1,14 @@
 /**
  * The training graph's feeds and fetches, allocated once: batch buffers (user and item codes,
  * ratings, dropout masks) and output buffers (the loss, gradient rows, dense gradients) that
- * ONNX Runtime writes into. Tensors wrap these buffers; one set is built per distinct batch
- * length (the full batch and the last, shorter one), so the hot loop allocates nothing.
+ * ONNX Runtime writes into — in the optimizer's wasm arena, so the step reads the gradients
+ * where ONNX Runtime wrote them. Tensors wrap these buffers; one set is built per distinct
+ * batch length (the full batch and the last, shorter one), so the hot loop allocates nothing.
  */
 import type { RatingsDataset } from '../../data/dataset.ts';
 import { type MaskSpec, type ParamSpec, gradOutputName, rowSize } from '../models/index.ts';
 import type { Grad, Param, SparseGrad } from '../optim/index.ts';
+import type { Allocator } from '../optim/wasm/index.ts';
 import { type Session, type TensorHandle, tensor } from '../runtime/session.ts';
 
 export interface ErrorSums {
@@ -25,7 +27,7 @@ export class Batches {
   readonly items: Int32Array;
   readonly ratings: Float32Array;
   private readonly masks: Float32Array[];
-  private readonly loss = new Float32Array(1);
+  private readonly loss: Float32Array;
   /** The batch's predictions (before the step): the epoch's running train metrics use them. */
   readonly predictions: Float32Array;
   private readonly gradBuffers: Float32Array[];
@@ -38,17 +40,32 @@ export class Batches {
     readonly capacity: number,
     private readonly specs: readonly ParamSpec[],
     readonly maskSpecs: readonly MaskSpec[],
+    alloc: Allocator,
   ) {
-    this.users = new Int32Array(capacity);
-    this.items = new Int32Array(capacity);
-    this.ratings = new Float32Array(capacity);
-    this.predictions = new Float32Array(capacity);
-    this.masks = maskSpecs.map((m) => new Float32Array(capacity * m.width));
-    this.gradBuffers = specs.map((s) => new Float32Array((s.lookup ? capacity : 1) * rowSize(s)));
+    const [users, items, ratings, predictions, loss, ...rest] = Batches.plan(capacity, specs, maskSpecs);
+    this.users = alloc.i32(users);
+    this.items = alloc.i32(items);
+    this.ratings = alloc.f32(ratings);
+    this.predictions = alloc.f32(predictions);
+    this.loss = alloc.f32(loss);
+    this.masks = maskSpecs.map((_, i) => alloc.f32(rest[i]));
+    this.gradBuffers = specs.map((_, i) => alloc.f32(rest[maskSpecs.length + i]));
     this.grads = specs.map((s, i): Grad =>
       s.lookup
         ? ({ rows: s.lookup === 'user' ? this.users : this.items, values: this.gradBuffers[i], count: 0 } satisfies SparseGrad)
         : this.gradBuffers[i]);
+  }
+
+  /**
+   * Element counts of the buffers, in allocation order: users, items, ratings, predictions,
+   * loss, one per mask, one gradient buffer per param (rows × row size for tables).
+   */
+  static plan(capacity: number, specs: readonly ParamSpec[], maskSpecs: readonly MaskSpec[]): number[] {
+    return [
+      capacity, capacity, capacity, capacity, 1,
+      ...maskSpecs.map((m) => capacity * m.width),
+      ...specs.map((s) => (s.lookup ? capacity : 1) * rowSize(s)),
+    ];
   }
 
   get hasMasks(): boolean {
@@ -59,18 +76,6 @@ export class Batches {
   bindParams(params: readonly Param[], shapes: readonly number[][]): void {
     this.paramTensors = params.map((p, i) => tensor(p.data, shapes[i]));
     this.runs.clear();
-  }
-
-  /** Copies rows order[start, end) of `data` into the batch buffers. */
-  fill(data: RatingsDataset, order: Int32Array, start: number, end: number): number {
-    const n = end - start;
-    for (let j = 0; j < n; j++) {
-      const r = order[start + j];
-      this.users[j] = data.users[r];
-      this.items[j] = data.items[r];
-      this.ratings[j] = data.ratings[r];
-    }
-    return n;
   }
 
   /** Copies rows [start, end) in their stored order (full-batch evaluation). */

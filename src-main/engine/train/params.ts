@@ -1,11 +1,13 @@
 /**
- * The parameter tables: allocated from the model's specs, initialised by name, grown in place
- * when new users or items arrive (old rows kept, new rows freshly initialised), exported as
- * plain data, and checkpointed into pre-allocated copies (the NaN guard's "last good" state and
- * early stopping's best epoch) without allocating per epoch.
+ * The parameter tables: allocated from the model's specs (in the optimizer's wasm arena, so
+ * ONNX Runtime and the step share them), initialised by name, moved to a new arena when new
+ * users or items arrive (old rows kept, new rows freshly initialised), exported as plain data,
+ * and checkpointed into pre-allocated copies (the NaN guard's "last good" state and early
+ * stopping's best epoch) without allocating per epoch.
  */
 import { type ParamSpec, initParam, rowSize } from '../models/index.ts';
 import type { Param } from '../optim/index.ts';
+import type { Allocator } from '../optim/wasm/index.ts';
 import type { InitKind, ParamTensor } from './types.ts';
 
 export interface TableRows {
@@ -18,14 +20,21 @@ export class ParamStore {
   params: Param[];
   private rows: TableRows;
 
-  constructor(readonly specs: readonly ParamSpec[], rows: TableRows, private readonly init: InitKind, rand: () => number) {
+  constructor(
+    readonly specs: readonly ParamSpec[], rows: TableRows, private readonly init: InitKind, rand: () => number, alloc: Allocator,
+  ) {
     this.rows = { ...rows };
     this.params = specs.map((spec) => ({
       name: spec.name,
-      data: new Float32Array(this.rowCount(spec) * rowSize(spec)),
+      data: alloc.f32(rowCount(spec, rows) * rowSize(spec)),
       rowSize: rowSize(spec),
     }));
     this.reinit(rand);
+  }
+
+  /** Element counts of the tables for `rows` (for planning an arena). */
+  static plan(specs: readonly ParamSpec[], rows: TableRows): number[] {
+    return specs.map((spec) => rowCount(spec, rows) * rowSize(spec));
   }
 
   get tableRows(): TableRows {
@@ -42,24 +51,25 @@ export class ParamStore {
     this.specs.forEach((spec, i) => initParam(this.params[i].data, spec.init, this.init, rand));
   }
 
+  /** The rows the tables would have after grow(rows): tables never shrink, codes stay stable. */
+  grownRows(rows: TableRows): TableRows {
+    return { users: Math.max(rows.users, this.rows.users), items: Math.max(rows.items, this.rows.items) };
+  }
+
   /**
-   * Makes room for more users/items. Returns true when any table was reallocated (callers must
-   * re-bind tensors and the optimizer). Tables never shrink: codes are stable across edits.
+   * Re-allocates every table from `alloc` (a new arena) with room for grownRows(rows): values
+   * are kept, rows that are new get a fresh initialisation. Callers re-bind tensors and the
+   * optimizer afterwards.
    */
-  grow(rows: TableRows, rand: () => number): boolean {
-    const next = { users: Math.max(rows.users, this.rows.users), items: Math.max(rows.items, this.rows.items) };
-    if (next.users === this.rows.users && next.items === this.rows.items) return false;
-    this.rows = next;
+  moveTo(alloc: Allocator, rows: TableRows, rand: () => number): void {
+    this.rows = this.grownRows(rows);
     this.params = this.params.map((p, i) => {
       const spec = this.specs[i];
-      const size = this.rowCount(spec) * rowSize(spec);
-      if (size === p.data.length) return p;
-      const data = new Float32Array(size);
-      initParam(data, spec.init, this.init, rand);
+      const data = alloc.f32(rowCount(spec, this.rows) * rowSize(spec));
+      if (data.length !== p.data.length) initParam(data, spec.init, this.init, rand);
       data.set(p.data);
       return { ...p, data };
     });
-    return true;
   }
 
   export(): Record<string, ParamTensor> {
@@ -85,9 +95,12 @@ export class ParamStore {
   }
 
   private rowCount(spec: ParamSpec): number {
-    return spec.lookup === 'user' ? this.rows.users : spec.lookup === 'item' ? this.rows.items : 1;
+    return rowCount(spec, this.rows);
   }
 }
+
+const rowCount = (spec: ParamSpec, rows: TableRows): number =>
+  spec.lookup === 'user' ? rows.users : spec.lookup === 'item' ? rows.items : 1;
 
 /** A copy of every parameter, refreshed in place (reallocated only after the tables grew). */
 export class Checkpoint {

@@ -3,7 +3,7 @@ import { type RatingsDataset, selectRows } from '../../data/dataset.ts';
 import { randomSplit } from '../../data/split.ts';
 import { type PlantedTruth, generatePlanted } from '../../data/synthetic.ts';
 import { fastbookRecipe, excelSolve } from './recipes.ts';
-import { createTrainer } from './trainer.ts';
+import { createTrainer, defaultUpdates } from './trainer.ts';
 import type { TrainConfig } from './types.ts';
 
 const fastbook = fastbookRecipe(1024);
@@ -54,27 +54,47 @@ describe('the Excel sheet: a 15 × 15 planted sheet solved in full batch', () =>
 });
 
 describe('planted rank-5 data, σ = 0.3', () => {
-  // k = the planted rank, Adam one-cycle. fastbook's 50 factors overfit the 54 ratings a user
-  // has here (1.53 σ); the numpy ALS floor for this size is ≈ 1.11 σ.
-  const config: TrainConfig = {
+  // Why the 1.05 σ cannot hold at 60k ratings, whatever the settings: with 90% for
+  // training, a user has 54 ratings and an item 67.5, and each has p = 6 parameters (5 factors +
+  // a bias). Least squares with the other side known exactly leaves an excess variance of about
+  // σ²·p/n per side, so even an oracle on one side reaches σ·√(1 + 6/54 + 6/67.5) = 1.095 σ (numpy
+  // ALS at the planted rank measured 1.11 σ). At 200k ratings (180 and 225 per row) the same
+  // arithmetic gives 1.03 σ, so 1.05 σ is a fair target there.
+  const planted = (ratings: number) => {
+    const { data } = generatePlanted({ users: 1000, items: 800, ratings, rank: 5, noise: 0.3, seed: 1 });
+    return randomSplit(data, 0.1, 42);
+  };
+
+  it('default settings (fastbook: 50 factors, bs 64, 5 epochs), 60k ratings: valid RMSE ≤ 1.35 σ', async () => {
+    // Measured 1.29 σ. A bias-only model scores √(σ² + 5·0.5⁴) = 2.11 σ here, so 1.35 σ means
+    // the defaults recover ≥ 76% of the planted interaction variance that biases miss. They
+    // were not tuned for this data: fastai's 50 factors fit ml-100k's 106 ratings per user; with
+    // 54 they overfit (train 0.55 σ), and fewer factors alone gain little (k 20: 1.23 σ).
+    const { train: t, valid } = planted(60_000);
+    const { trainer, last } = await train(t, valid, fastbookRecipe(64));
+    expect(last.validRmse! / 0.3).toBeLessThanOrEqual(1.35);
+    await trainer.dispose();
+  });
+
+  // Tuned settings: k = the planted rank, a higher peak lr, 10 epochs; y_range wide enough for
+  // ratings that are not clipped to a scale.
+  const tuned: TrainConfig = {
     ...fastbook,
     model: { ...fastbook.model, factors: 5, yRange: [-0.5, 8] },
     optim: { ...fastbook.optim, lr: 2e-2 },
     epochs: 10,
   };
 
-  it('1000 users × 800 items × 60k ratings: valid RMSE ≤ 1.15 σ', async () => {
-    const { data } = generatePlanted({ users: 1000, items: 800, ratings: 60_000, rank: 5, noise: 0.3, seed: 1 });
-    const split = randomSplit(data, 0.1, 42);
-    const { trainer, last } = await train(split.train, split.valid, config);
+  it('tuned, 60k ratings: valid RMSE ≤ 1.15 σ (the floor is ≈ 1.1 σ)', async () => {
+    const { train: t, valid } = planted(60_000);
+    const { trainer, last } = await train(t, valid, tuned);
     expect(last.validRmse! / 0.3).toBeLessThanOrEqual(1.15);
     await trainer.dispose();
   });
 
-  it('denser, 200k ratings: valid RMSE ≤ 1.05 σ', async () => {
-    const { data } = generatePlanted({ users: 1000, items: 800, ratings: 200_000, rank: 5, noise: 0.3, seed: 1 });
-    const split = randomSplit(data, 0.1, 42);
-    const { trainer, last } = await train(split.train, split.valid, config);
+  it('tuned, denser, 200k ratings: valid RMSE ≤ 1.05 σ', async () => {
+    const { train: t, valid } = planted(200_000);
+    const { trainer, last } = await train(t, valid, tuned);
     expect(last.validRmse! / 0.3).toBeLessThanOrEqual(1.05);
     await trainer.dispose();
   });
@@ -238,6 +258,18 @@ function meanBaseline(train: RatingsDataset, valid: RatingsDataset): number {
   const mean = train.ratings.reduce((a, b) => a + b, 0) / train.ratings.length;
   return Math.sqrt(valid.ratings.reduce((a, r) => a + (r - mean) ** 2, 0) / valid.ratings.length);
 }
+
+describe('lazy or dense table updates by default', () => {
+  const ml100k = { users: 943, items: 1682 };
+  const elements = (943 + 1682) * 51;
+  it('dense where batches touch few rows and a dense step is affordable', () => {
+    expect(defaultUpdates(ml100k, elements, 90_000, 64)).toBe('dense');
+  });
+  it('lazy where batches touch most rows, or the tables are big', () => {
+    expect(defaultUpdates(ml100k, elements, 90_000, 1024)).toBe('lazy');
+    expect(defaultUpdates({ users: 162_000, items: 59_000 }, 221_000 * 51, 25_000_000, 1024)).toBe('lazy');
+  });
+});
 
 describe('paramViews and setRows (cold-start fold-in writes a row without retraining)', () => {
   it('reads the live tables and writes rows that predictions then use', async () => {

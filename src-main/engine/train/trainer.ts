@@ -10,14 +10,16 @@
  */
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { type RatingsDataset, itemCount, userCount } from '../../data/dataset.ts';
-import { mulberry32, shuffleInPlace } from '../../data/random.ts';
-import { type ParamSpec, buildModelGraph, defineModel, modelBytes } from '../models/index.ts';
+import { mulberry32 } from '../../data/random.ts';
+import { type MaskSpec, type ParamSpec, buildModelGraph, defineModel, modelBytes } from '../models/index.ts';
 import {
   type Grad, type HyperSchedules, Lbfgs, type Optimizer, applySchedules, createOptimizer, flatLength, packGrads, packParams,
   schedulesFor, unpackParams,
 } from '../optim/index.ts';
 import { type Session, createSession } from '../runtime/session.ts';
 import { Batches, type ErrorSums } from './batches.ts';
+import { type EpochOrder, epochOrder } from './epoch-order.ts';
+import { type TrainingMemory, trainingMemory } from './memory.ts';
 import { Checkpoint, ParamStore, type TableRows } from './params.ts';
 import { Predictor } from './predictor.ts';
 import type { EpochMetrics, ModelParams, ParamTensor, Snapshot, StopReason, TrainConfig, TrainProgress } from './types.ts';
@@ -102,7 +104,10 @@ class CollabTrainer implements Trainer {
   private readonly store: ParamStore;
   private readonly predictor: Predictor;
   private batches: Batches;
-  private order: Int32Array;
+  private readonly maskSpecs: readonly MaskSpec[];
+  /** How sparse gradients update the tables (fixed at creation; see defaultUpdates). */
+  private readonly updates: 'lazy' | 'dense';
+  private order: EpochOrder;
   private rand: ReturnType<typeof streams>;
   private readonly stepper: SteppedOptimizer | null;
   private readonly solver: FullBatchSolver | null;
@@ -129,17 +134,20 @@ class CollabTrainer implements Trainer {
     this.deviceNotice = this.trainSession.notice;
 
     this.rand = streams(config.seed);
-    this.store = new ParamStore(this.specs, rows, config.model.init, this.rand.init);
-    this.batches = new Batches(batchCapacity(config, train), this.specs, trainGraph.builder.masks.map((m) => m.spec));
+    this.maskSpecs = trainGraph.builder.masks.map((m) => m.spec);
+    const capacity = batchCapacity(config, train);
+    const tableElements = ParamStore.plan(this.specs, rows).reduce((n, size, k) => n + (this.specs[k].lookup ? size : 0), 0);
+    this.updates = config.optim.updates ?? defaultUpdates(rows, tableElements, train.ratings.length, capacity);
+    const memory = this.memoryFor(rows, capacity);
+    this.store = new ParamStore(this.specs, rows, config.model.init, this.rand.init, memory.alloc);
+    this.batches = new Batches(capacity, this.specs, this.maskSpecs, memory.alloc);
     this.predictor = new Predictor(this.predictSession, this.specs);
-    this.order = identity(train.ratings.length);
+    this.order = epochOrder(train, rows, capacity, this.rand.shuffle);
     if (config.optim.optimizer === 'lbfgs') {
       this.stepper = null;
       this.solver = new FullBatchSolver(this.store, config.optim.wd, () => this.fullBatch());
     } else {
-      const tableElements = this.store.params.reduce((n, p, k) => n + (this.specs[k].lookup ? p.data.length : 0), 0);
-      const mode = config.optim.updates ?? defaultUpdates(rows, tableElements, train.ratings.length, this.batches.capacity);
-      const optimizer = createOptimizer(this.store.params, config.optim, { mode });
+      const optimizer = createOptimizer(this.store.params, config.optim, { mode: this.updates, backend: memory.backend! });
       this.stepper = { optimizer, schedules: schedulesFor(config.optim.schedule, config.optim.lr, optimizer.hypers.mom) };
       this.solver = null;
     }
@@ -170,14 +178,14 @@ class CollabTrainer implements Trainer {
     const nBatches = Math.ceil(n / bs);
     const totalSteps = this.config.epochs * nBatches;
     const hasMasks = this.batches.hasMasks;
-    shuffleInPlace(this.order, this.rand.shuffle);
+    this.order.startEpoch(this.rand.shuffle);
     const sums = this.errorSums;
     sums.squared = sums.absolute = sums.count = 0;
     let lastProgress = started;
     let lastYield = started;
     for (let b = 0; b < nBatches; b++) {
       if (b > 0 && hooks.shouldStop?.()) return { lr: optimizer.hypers.lr, stopped: { kind: 'cancelled' }, running: null };
-      const count = this.batches.fill(this.train, this.order, b * bs, Math.min(n, (b + 1) * bs));
+      const count = this.order.next(this.batches, bs);
       if (hasMasks) this.batches.drawMasks(count, this.rand.dropout);
       const loss = this.batches.run(this.trainSession, count);
       this.batches.addErrors(count, sums);
@@ -298,10 +306,17 @@ class CollabTrainer implements Trainer {
     // Validation RMSE on other data is not comparable with the best seen so far.
     this.best.clear();
     this.bestValid = Infinity;
-    if (this.order.length !== train.ratings.length) this.order = identity(train.ratings.length);
     const capacity = batchCapacity(this.config, train);
-    if (capacity !== this.batches.capacity) this.batches = new Batches(capacity, this.specs, this.batches.maskSpecs);
-    if (this.store.grow(tableRows(train, valid), this.rand.init)) this.stepper?.optimizer.setParams(this.store.params);
+    const rows = this.store.grownRows(tableRows(train, valid));
+    this.order = epochOrder(train, rows, capacity, this.rand.shuffle);
+    const now = this.store.tableRows;
+    if (rows.users !== now.users || rows.items !== now.items || capacity !== this.batches.capacity) {
+      // The arena is planned for the tables and batch buffers: a new layout gets a new one.
+      const memory = this.memoryFor(rows, capacity);
+      this.store.moveTo(memory.alloc, rows, this.rand.init);
+      this.batches = new Batches(capacity, this.specs, this.maskSpecs, memory.alloc);
+      this.stepper?.optimizer.setParams(this.store.params, memory.backend!);
+    }
     this.bindParams();
     this.solver?.restart();
   }
@@ -311,7 +326,7 @@ class CollabTrainer implements Trainer {
     this.store.reinit(this.rand.init);
     this.stepper?.optimizer.reset();
     this.solver?.restart();
-    this.order = identity(this.train.ratings.length);
+    this.order = epochOrder(this.train, this.store.tableRows, this.batches.capacity, this.rand.shuffle);
     this.epochsDone = 0;
     this.best.clear();
     this.bestValid = Infinity;
@@ -355,6 +370,10 @@ class CollabTrainer implements Trainer {
   async dispose(): Promise<void> {
     this.trainSession.dispose();
     this.predictSession.dispose();
+  }
+
+  private memoryFor(rows: TableRows, capacity: number): TrainingMemory {
+    return trainingMemory({ specs: this.specs, maskSpecs: this.maskSpecs, rows, capacity, optim: this.config.optim, mode: this.updates });
   }
 
   /** Points every tensor at the current parameter tables (after creation or growth). */
@@ -471,12 +490,6 @@ export function defaultUpdates(rows: TableRows, tableElements: number, ratings: 
   const touchesFew = 2 * batchSize < (rows.users + rows.items) / 2;
   const affordable = Math.ceil(ratings / batchSize) * tableElements <= DENSE_BUDGET;
   return touchesFew && affordable ? 'dense' : 'lazy';
-}
-
-function identity(n: number): Int32Array {
-  const a = new Int32Array(n);
-  for (let i = 0; i < n; i++) a[i] = i;
-  return a;
 }
 
 function checkCodes(codes: Int32Array, rows: number, what: string): void {

@@ -1,0 +1,86 @@
+/**
+ * The scale benchmark's data and settings (bench/scale.ts, bench/gpu.ts).
+ *
+ * Synthetic ratings of MovieLens-25M shape (issue 6): 162,541 users ×
+ * 59,047 items × 25M ratings at full size (smaller sizes shrink users and items by √(rows/25M),
+ * as bench/import.ts does), power-law popularity (items 0.6, users 0.5), a planted rank-20 model
+ * with biases, half stars 0.5–5. The noise σ is chosen so that the planted model itself scores
+ * ≈ 0.5 RMSE against the rounded, clipped ratings: the floor any solver can reach.
+ * Generated in memory by data/synthetic.ts's generatePlanted (no file), split 90/10 by the
+ * benchmarks' random split.
+ */
+import type { RatingsDataset } from '../src-main/data/dataset.ts';
+import type { Device, TrainConfig } from '../src-main/engine/train/types.ts';
+import { randomSplit } from '../src-main/data/split.ts';
+import { type PlantedSpec, type PlantedTruth, generatePlanted } from '../src-main/data/synthetic.ts';
+
+export const ML25M = { users: 162_541, items: 59_047, ratings: 25_000_095 };
+export const PLANTED_RANK = 20;
+export const EPOCHS = 10;
+
+/**
+ * Our settings at scale: fastbook's model (dotbias, 50 factors, y_range 0–5.5) and fastai Adam
+ * with decoupled wd, in big batches with lazy row updates (dense ones would cost O(table) per
+ * batch) and a doubled lr for the bigger batch.
+ */
+export function scaleConfig(threads: number, device: Device = 'cpu', batchSize = 32768): TrainConfig {
+  return {
+    model: { kind: 'dotbias', factors: 50, yRange: [0, 5.5], init: 'trunc-normal', layers: [], dropout: 0 },
+    optim: { optimizer: 'adam', lr: 0.01, wd: 0.1, wdMode: 'decoupled', schedule: 'one-cycle', updates: 'lazy' },
+    epochs: EPOCHS, batchSize, seed: 42, threads, device, earlyStopPatience: 0,
+  };
+}
+
+export function scaleSpec(rows: number): PlantedSpec {
+  const f = Math.sqrt(rows / ML25M.ratings);
+  return {
+    users: Math.round(ML25M.users * f),
+    items: Math.round(ML25M.items * f),
+    ratings: rows,
+    rank: PLANTED_RANK,
+    // σ² + half-star rounding (0.5²/12) + clipping ≈ 0.5²: measured floor 0.50 (see planted RMSE below).
+    noise: 0.49,
+    // Each factor entry N(0, 0.4²): the dot product's std is √20·0.16 ≈ 0.72, MovieLens-like spread.
+    factorStd: 0.4,
+    biasStd: 0.35,
+    mean: 3.5,
+    seed: 25,
+    popularitySkew: 0.6,
+    userSkew: 0.5,
+    scale: { lo: 0.5, hi: 5, step: 0.5 },
+  };
+}
+
+export interface ScaleData {
+  train: RatingsDataset;
+  valid: RatingsDataset;
+  /** RMSE of the planted model itself on the validation ratings. */
+  plantedValidRmse: number;
+  users: number;
+  items: number;
+  generateSeconds: number;
+}
+
+export function scaleData(rows: number): ScaleData {
+  const started = performance.now();
+  const spec = scaleSpec(rows);
+  const { data, truth } = generatePlanted(spec);
+  const { train, valid } = randomSplit(data, 0.1, 42);
+  return {
+    train, valid, users: spec.users, items: spec.items,
+    plantedValidRmse: plantedRmse(valid, truth, spec.rank),
+    generateSeconds: (performance.now() - started) / 1000,
+  };
+}
+
+function plantedRmse(d: RatingsDataset, t: PlantedTruth, rank: number): number {
+  let se = 0;
+  for (let n = 0; n < d.ratings.length; n++) {
+    const u = d.users[n];
+    const i = d.items[n];
+    let y = t.mean + t.userBias[u] + t.itemBias[i];
+    for (let f = 0; f < rank; f++) y += t.userFactors[u * rank + f] * t.itemFactors[i * rank + f];
+    se += (y - d.ratings[n]) ** 2;
+  }
+  return Math.sqrt(se / d.ratings.length);
+}
