@@ -3,10 +3,11 @@
  * apply), with the real training worker, on the demo sheet after a Solve: what the Insights
  * panels, the cold-start rows and the export dialog rely on.
  */
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { generatePlanted } from '../data/synthetic.ts';
 import { demoSheetPath } from '../hosts/common/resources.ts';
 import type { AppState, CommandArgs, CommandName, CommandResults } from './contract.ts';
 import { createEndpoint, type ServiceEndpoint } from './endpoint.ts';
@@ -216,5 +217,27 @@ describe('while training', () => {
     await call('stop', {});
     await run;
     await call('setSettings', { settings: s.settings });
+  });
+});
+
+describe('what the insights cannot show, explained', () => {
+  it('an unknown user; the one-hot view of a sheet too big for it; the neural model', async () => {
+    await expect(call('recommendations', { userId: 'nobody' })).rejects.toThrow('There is no user with id nobody in this sheet');
+    const dir = mkdtempSync(join(tmpdir(), 'collabsheet-big-'));
+    try {
+      const { data } = generatePlanted({ users: 120, items: 40, ratings: 1500, rank: 2, noise: 0.3, seed: 3, scale: { lo: 1, hi: 5, step: 1 } });
+      writeFileSync(join(dir, 'u.data'), Array.from(data.ratings, (r, n) => `${data.users[n] + 1}\t${data.items[n] + 1}\t${r}\t0`).join('\n') + '\n');
+      const s = await call('openRatings', { path: join(dir, 'u.data') });
+      await expect(call('oneHot', { side: 'user', id: s.sheet.users[0].id })).rejects.toThrow(
+        'The one-hot view is for small sheets (at most 100 users); this one has 120',
+      );
+      expect((await call('oneHot', { side: 'item', id: s.sheet.movies[0].id })).rows).toHaveLength(40);
+      await call('setConfig', { config: { ...s.config, model: { ...s.config.model, kind: 'nn' } } });
+      await expect(call('biases', { side: 'item' })).rejects.toThrow(/choose the dot or dot\+bias model \(this one is nn\)/);
+      const added = await call('addUser', { label: 'Zoe' });
+      expect(added.sheet.users.at(-1)).toEqual({ id: 'new-user-1', label: 'Zoe' });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -133,7 +133,8 @@ export class Insights {
       view = oneHotView(model, data, a.side, this.code(a.side, a.id));
     } catch (error) {
       if (error instanceof UserError) throw error;
-      throw new UserError(`One-hot view: ${(error as Error).message}`);
+      const message = (error as Error).message; // "the one-hot view is for small sheets (at most 100 users); …"
+      throw new UserError(message.charAt(0).toUpperCase() + message.slice(1));
     }
     const labels = this.labels(a.side);
     return {
