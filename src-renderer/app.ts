@@ -77,7 +77,7 @@ export class App {
         this.state = { ...this.state, numbers: e.payload.numbers, history: [...this.state.history, ...e.payload.metrics] };
         this.progressText = '';
         this.grid.setNumbers(this.state.numbers);
-        this.chart.show(this.state.history);
+        this.chart.show(this.state.history, this.state.config.optim.optimizer);
         this.tastes.render(this.state);
         this.showFormulas();
         return this.renderStatus();
@@ -94,7 +94,7 @@ export class App {
     this.state = state;
     this.grid.setState(state);
     this.settings.render(state);
-    this.chart.show(state.history);
+    this.chart.show(state.history, state.config.optim.optimizer);
     this.tastes.render(state);
     this.insight.render(state);
     byId('sheet-name').textContent = state.sheet.name;
