@@ -6,6 +6,7 @@ import type { AppState, CommandArgs, CommandName, CommandResults, EventMessage, 
 import { CommandError, type ApiClient } from './api/client.ts';
 import { DataUi } from './data/data-ui.ts';
 import { FormulaView } from './panels/formula-view.ts';
+import { InsightArea } from './panels/insight/insight-area.ts';
 import { renderLegend } from './panels/legend.ts';
 import { MessageBar } from './panels/message-bar.ts';
 import { RmseChart } from './panels/rmse-chart.ts';
@@ -32,6 +33,7 @@ export class App {
   private readonly tastes = new TastesPanel(byId('tastes-card'), byId<HTMLButtonElement>('reveal-tastes'), byId('tastes'));
   private readonly formula = new FormulaView(byId('formula-bar'), byId('tooltip'));
   private readonly data: DataUi;
+  private readonly insight: InsightArea;
   private progressText = '';
   /** The cells whose formulas are on screen, re-evaluated whenever the numbers change. */
   private hovered: { cell: SheetCell; mouse: { x: number; y: number } } | null = null;
@@ -55,6 +57,11 @@ export class App {
     });
     this.settings = new SettingsPanel(byId<HTMLFormElement>('settings'), (change) => this.applySettings(change));
     this.data = new DataUi({ menu: byId('file-menu-host'), title: byId('sheet-title'), pane: byId('sheet-pane') }, api, (m) => messages.show(m));
+    this.insight = new InsightArea(
+      api,
+      { sheetPane: byId('sheet-pane'), titleBar: byId('sheet-title'), sidePane: byId('side-pane') },
+      { send: (command, args) => this.send(command, args), focusCell: (cell) => this.grid.focusCell(cell) },
+    );
     this.wireToolbar();
     this.wireKeyboard();
   }
@@ -74,7 +81,7 @@ export class App {
         this.state = { ...this.state, numbers: e.payload.numbers, history: [...this.state.history, ...e.payload.metrics] };
         this.progressText = '';
         this.grid.setNumbers(this.state.numbers);
-        this.chart.show(this.state.history);
+        this.chart.show(this.state.history, this.state.config.optim.optimizer);
         this.tastes.render(this.state);
         this.showFormulas();
         return this.renderStatus();
@@ -93,9 +100,10 @@ export class App {
     this.state = state;
     this.grid.setState(state);
     this.settings.render(state);
-    this.chart.show(state.history);
+    this.chart.show(state.history, state.config.optim.optimizer);
     this.tastes.render(state);
     this.data.render(state);
+    this.insight.render(state);
     byId('sheet-name').textContent = state.sheet.name;
     byId('sheet-name').title = state.sheet.name;
     const t = state.sheet.totals;

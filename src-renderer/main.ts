@@ -2,6 +2,7 @@
 import 'ag-grid-community/styles/ag-grid.css';
 import 'ag-grid-community/styles/ag-theme-balham.css';
 import './styles/app.css';
+import './styles/insight.css';
 import { connect } from './api/client.ts';
 import { App, byId } from './app.ts';
 import { MessageBar } from './panels/message-bar.ts';

@@ -6,14 +6,11 @@ import { parseArgs } from 'node:util';
 import type {
   Device, ModelKind, OptimizerKind, ScheduleKind, TrainConfig, WeightDecayMode,
 } from '../engine/train/types.ts';
+import { EMBEDDING_FORMATS, type EmbeddingFormat } from '../io/export/export-embeddings.ts';
 
 /** A mistake in how the command was called: reported as one line, exit code 2. */
 export class CliUsageError extends Error {
   override readonly name = 'CliUsageError';
-  /** The command whose --help explains the mistake. */
-  constructor(message: string, readonly command = 'train') {
-    super(message);
-  }
 }
 
 export interface TrainCommand {
@@ -25,6 +22,8 @@ export interface TrainCommand {
   config: TrainConfig;
   json: boolean;
   out: string | null;
+  /** `export`: the formats to write into `out` (train --out writes CSV). */
+  formats?: EmbeddingFormat[];
 }
 
 export const TRAIN_USAGE = `usage: collabsheet train <ratings> [--valid <file> | --valid-pct 0.1] [--seed 42]
@@ -36,6 +35,13 @@ export const TRAIN_USAGE = `usage: collabsheet train <ratings> [--valid <file> |
 
 <ratings>: CSV/TSV with a header naming user, item and rating columns (userId/movieId/rating
 accepted), MovieLens u.data or ratings.dat. Defaults are fastbook ch. 8's recipe.`;
+
+export const EXPORT_USAGE = `usage: collabsheet export <ratings> --format csv|tsv|json|npy|projector|onnx|all --out <dir>
+  [any option of collabsheet train]
+
+Trains like collabsheet train, then writes the factors and biases with their original ids (and
+titles, when a MovieLens titles file sits beside the ratings) into <dir>. --format takes a
+comma-separated list or 'all'. Needs --model dot or dotbias (the default).`;
 
 const OPTIONS = {
   valid: { type: 'string' },
@@ -69,7 +75,7 @@ function oneOf<T extends string>(flag: string, value: string | undefined, allowe
   throw new CliUsageError(`--${flag}: expected ${allowed.join('|')}, got '${value}'`);
 }
 
-export interface NumberRule {
+interface NumberRule {
   integer?: boolean;
   min?: number;
   max?: number;
@@ -112,18 +118,49 @@ function layers(value: string | undefined): number[] {
 
 /** Parse `train`'s arguments (after the word `train`). Returns null when --help was asked. */
 export function parseTrainArgs(argv: string[]): TrainCommand | null {
-  let parsed;
+  const parsed = parseCommand('train', argv, OPTIONS);
+  return parsed && trainCommand(parsed);
+}
+
+/** Parse `export`'s arguments: train's, plus --format; --out is required. Null when --help was asked. */
+export function parseExportArgs(argv: string[]): TrainCommand | null {
+  const parsed = parseCommand('export', argv, { ...OPTIONS, format: { type: 'string' } });
+  if (!parsed) return null;
+  const cmd = trainCommand(parsed);
+  const format = parsed.values.format as string | undefined;
+  if (format === undefined) throw new CliUsageError(`export: --format is required (${EMBEDDING_FORMATS.join('|')}|all)`);
+  if (cmd.out === null) throw new CliUsageError('export: --out <dir> is required (the folder to write into)');
+  if (cmd.config.model.kind !== 'dot' && cmd.config.model.kind !== 'dotbias') {
+    throw new CliUsageError(`export: --model ${cmd.config.model.kind} has no per-user and per-item factors to export; use dot or dotbias`);
+  }
+  const formats = format === 'all' ? [...EMBEDDING_FORMATS] : format.split(',').map((f) => f.trim());
+  for (const f of formats) {
+    if (!(EMBEDDING_FORMATS as readonly string[]).includes(f)) {
+      throw new CliUsageError(`--format: expected ${EMBEDDING_FORMATS.join('|')}|all (or a comma-separated list), got '${f}'`);
+    }
+  }
+  return { ...cmd, formats: [...new Set(formats as EmbeddingFormat[])] };
+}
+
+type Parsed = { values: Record<string, string | boolean | undefined>; positionals: string[] };
+
+function parseCommand(command: string, argv: string[], options: typeof OPTIONS & Record<string, { type: 'string' | 'boolean' }>): Parsed | null {
+  let parsed: Parsed;
   try {
-    parsed = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });
+    parsed = parseArgs({ args: argv, options, allowPositionals: true, strict: true });
   } catch (e) {
     throw new CliUsageError(describeParseError(e));
   }
-  const v = parsed.values;
-  if (v.help) return null;
-  if (parsed.positionals.length === 0) throw new CliUsageError('train: missing the ratings file');
+  if (parsed.values.help) return null;
+  if (parsed.positionals.length === 0) throw new CliUsageError(`${command}: missing the ratings file`);
   if (parsed.positionals.length > 1) {
-    throw new CliUsageError(`train: one ratings file expected, got ${parsed.positionals.length}: ${parsed.positionals.join(' ')}`);
+    throw new CliUsageError(`${command}: one ratings file expected, got ${parsed.positionals.length}: ${parsed.positionals.join(' ')}`);
   }
+  return parsed;
+}
+
+function trainCommand(parsed: Parsed): TrainCommand {
+  const v = parsed.values as { [K in keyof typeof OPTIONS]?: (typeof OPTIONS)[K]['type'] extends 'boolean' ? boolean : string };
   if (v.valid !== undefined && v['valid-pct'] !== undefined) {
     throw new CliUsageError('--valid and --valid-pct exclude each other: give a validation file or a share to hold out');
   }

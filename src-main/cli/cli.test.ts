@@ -4,7 +4,7 @@
  * line on stderr with a non-zero exit and no stack trace.
  */
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -50,6 +50,10 @@ beforeAll(() => {
   writeFileSync(file('empty.csv'), '');
   writeFileSync(file('columns.csv'), 'who,what,score_x\na,b,1\n');
   writeFileSync(file('bad-rating.csv'), 'user,item,rating\na,b,4\nc,d,five\n');
+  // MovieLens layout: u.data with its titles file u.item beside it.
+  mkdirSync(file('ml'));
+  writeFileSync(file('ml/u.data'), Array.from(data.ratings, (r, n) => `${data.users[n] + 1}\t${data.items[n] + 1}\t${r}\t881250949`).join('\n') + '\n');
+  writeFileSync(file('ml/u.item'), Array.from({ length: 30 }, (_, i) => `${i + 1}|Movie, the ${i + 1} (1999)|01-Jan-1999||http://x|0|1`).join('\n'));
 });
 
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -88,10 +92,59 @@ describe('collabsheet train', () => {
     expect(items.slice(1).every((l) => l.startsWith('m'))).toBe(true);
   });
 
+  it('--out with the neural model writes its embeddings and layer weights as CSV', async () => {
+    const out = file('out-nn');
+    const r = await cli(['train', file('ratings.csv'), '--model', 'nn', '--epochs', '1', '--layers', '4', '--valid-pct', '0', '--out', out]);
+    expect(r.code).toBe(0);
+    const users = readFileSync(join(out, 'users.csv'), 'utf8').trim().split('\n');
+    expect(users[0]).toMatch(/^user,embedding_1,embedding_2,/);
+    expect(users).toHaveLength(41);
+    expect(readdirSync(out).sort()).toEqual(expect.arrayContaining(['items.csv', 'users.csv']));
+    expect(readdirSync(out).some((f) => /weight\.csv$/.test(f))).toBe(true);
+  });
+
   it('warns about coupled L2 with Adam at a large wd', async () => {
     const r = await cli(['train', file('ratings.csv'), '--epochs', '1', '--wd-mode', 'l2', '--json']);
     expect(r.code).toBe(0);
     expect(r.stderr).toMatch(/^warning: --wd-mode l2 with Adam and --wd 0.1/);
+  });
+});
+
+describe('collabsheet export', () => {
+  it('--format all trains, then writes every format; --json lists the files on the done line', async () => {
+    const out = file('export-all');
+    const r = await cli(['export', file('ratings.csv'), '--format', 'all', '--out', out, '--epochs', '1', '--factors', '3', '--json']);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const done = JSON.parse(r.stdout.trim().split('\n').at(-1)!);
+    expect(done).toMatchObject({ done: true, epochs: 1 });
+    expect(done.files.map((f: string) => f.slice(out.length + 1)).sort()).toEqual(readdirSync(out).sort());
+    expect(readdirSync(out).sort()).toEqual([
+      'embeddings.json', 'ids.json', 'item_bias.npy', 'item_factors.npy', 'items.csv', 'items.tsv', 'metadata.tsv', 'model.onnx',
+      'user_bias.npy', 'user_factors.npy', 'users.csv', 'users.tsv', 'vectors.tsv',
+    ]);
+    const json = JSON.parse(readFileSync(join(out, 'embeddings.json'), 'utf8'));
+    expect(json.users).toHaveLength(40);
+    expect(json.users[0].factors).toHaveLength(3);
+  });
+
+  it('a MovieLens u.data brings its titles from u.item (quoted where they hold commas)', async () => {
+    const out = file('export-ml');
+    const r = await cli(['export', file('ml/u.data'), '--format', 'csv,projector', '--out', out, '--epochs', '1', '--factors', '2']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/titles: .*u\.item \(30 of 30 items\)/);
+    const items = readFileSync(join(out, 'items.csv'), 'utf8').split('\n');
+    expect(items[0]).toBe('item,title,bias,factors_1,factors_2');
+    expect(items[1]).toMatch(/^\d+,"Movie, the \d+ \(1999\)",/);
+    expect(readFileSync(join(out, 'metadata.tsv'), 'utf8').split('\n')[0]).toBe('title\tid\tratings');
+    expect(readdirSync(out).sort()).toEqual(['items.csv', 'metadata.tsv', 'users.csv', 'vectors.tsv']);
+  });
+
+  it('usage mistakes name the problem (exit 2)', async () => {
+    expectOneLineError(await cli(['export', file('ratings.csv'), '--out', file('x')]), /--format is required.*see collabsheet export --help/, 2);
+    expectOneLineError(await cli(['export', file('ratings.csv'), '--format', 'csv']), /--out <dir> is required/, 2);
+    expectOneLineError(await cli(['export', file('ratings.csv'), '--format', 'csv,xlsx', '--out', file('x')]), /--format: .* got 'xlsx'/, 2);
+    expectOneLineError(await cli(['export', file('ratings.csv'), '--format', 'csv', '--out', file('x'), '--model', 'nn']), /--model nn has no per-user/, 2);
   });
 });
 

@@ -1,6 +1,8 @@
 /** Reading the ratings a training run needs, with one message line per file for people. */
 import type { RatingsDataset } from '../data/dataset.ts';
-import { readRatingsFile, readTrainValidFiles, type ImportSummary } from '../data/import/index.ts';
+import {
+  attachTitles, findTitlesFileBeside, readRatingsFile, readTitlesFile, readTrainValidFiles, type ImportSummary,
+} from '../data/import/index.ts';
 import { randomSplit } from '../data/split.ts';
 
 export interface Datasets {
@@ -16,11 +18,25 @@ const describe = (what: string, s: ImportSummary): string =>
 
 /**
  * The training set and its validation set in one id coding: a separate validation file
- * (validPath), a seeded random split of the ratings (validPct > 0), or no validation.
+ * (validPath), a seeded random split of the ratings (validPct > 0), or no validation. Item
+ * titles come along when MovieLens keeps them beside the ratings (u.item, movies.dat, movies.csv).
  */
 export async function loadDatasets(
   ratingsPath: string, validPath: string | null, validPct: number, seed: number,
 ): Promise<Datasets> {
+  return withTitles(ratingsPath, await readDatasets(ratingsPath, validPath, validPct, seed));
+}
+
+async function withTitles(ratingsPath: string, d: Datasets): Promise<Datasets> {
+  const titlesPath = findTitlesFileBeside(ratingsPath);
+  if (!titlesPath) return d;
+  const titles = await readTitlesFile(titlesPath);
+  const count = attachTitles(d.train, titles);
+  if (d.valid) d.valid.itemTitles = d.train.itemTitles;
+  return { ...d, notes: [...d.notes, `titles: ${titlesPath} (${count} of ${d.train.itemIds.length} items)`] };
+}
+
+async function readDatasets(ratingsPath: string, validPath: string | null, validPct: number, seed: number): Promise<Datasets> {
   if (validPath !== null) {
     const pair = await readTrainValidFiles(ratingsPath, validPath);
     const notes = [describe('train', pair.summary.train), describe('valid', pair.summary.valid)];

@@ -4,7 +4,7 @@
  * COLLABSHEET_DEBUG=1 adds the stack of unexpected errors, for us.
  */
 import { DataImportError } from '../data/import/index.ts';
-import { CliUsageError, parseTrainArgs, TRAIN_USAGE } from './args.ts';
+import { CliUsageError, EXPORT_USAGE, parseExportArgs, parseTrainArgs, TRAIN_USAGE } from './args.ts';
 import { parseSynthArgs, SYNTH_USAGE } from './synth-command.ts';
 import type { Output } from './train-command.ts';
 
@@ -13,6 +13,9 @@ const USAGE = `usage: collabsheet <command> [options]
 commands:
   train <ratings> [options]   train a model of fastbook ch. 8 and report RMSE per epoch
                               (collabsheet train --help for its options)
+  export <ratings> --format F --out <dir> [options]
+                              train, then write factors and biases as CSV, TSV, JSON, NPY,
+                              Embedding Projector files or an ONNX serving model
   synth --out <file> [options]
                               write a synthetic ratings CSV from a planted low-rank model
                               (collabsheet synth --help for its options)`;
@@ -33,10 +36,11 @@ export async function main(argv: string[], io: Output = stdio): Promise<number> 
   process.on('SIGINT', onSigint);
   try {
     switch (command) {
-      case 'train': {
-        const cmd = parseTrainArgs(rest);
+      case 'train':
+      case 'export': {
+        const cmd = command === 'train' ? parseTrainArgs(rest) : parseExportArgs(rest);
         if (!cmd) {
-          io.out(TRAIN_USAGE);
+          io.out(command === 'train' ? TRAIN_USAGE : EXPORT_USAGE);
           return 0;
         }
         // Loaded on demand: the engine brings ONNX Runtime, which --help and usage errors don't need.
@@ -62,15 +66,15 @@ export async function main(argv: string[], io: Output = stdio): Promise<number> 
         throw new CliUsageError(`unknown command '${command}'`);
     }
   } catch (e) {
-    return report(e, io);
+    return report(e, io, command === 'export' || command === 'synth' ? command : 'train');
   } finally {
     process.off('SIGINT', onSigint);
   }
 }
 
-function report(e: unknown, io: Output): number {
+function report(e: unknown, io: Output, command: 'train' | 'export' | 'synth'): number {
   if (e instanceof CliUsageError) {
-    io.err(`collabsheet: ${e.message} (see collabsheet ${e.command} --help)`);
+    io.err(`collabsheet: ${e.message} (see collabsheet ${command} --help)`);
     return 2;
   }
   if (e instanceof DataImportError) {

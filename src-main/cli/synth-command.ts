@@ -39,39 +39,30 @@ const OPTIONS = {
   help: { type: 'boolean', short: 'h' },
 } as const;
 
-const usage = (message: string) => new CliUsageError(message, 'synth');
-
 /** Parse `synth`'s arguments (after the word `synth`). Returns null when --help was asked. */
 export function parseSynthArgs(argv: string[]): SynthCommand | null {
   let parsed;
   try {
     parsed = parseArgs({ args: argv, options: OPTIONS, allowPositionals: false, strict: true });
   } catch (e) {
-    throw usage(describeParseError(e));
+    throw new CliUsageError(describeParseError(e));
   }
   const v = parsed.values;
   if (v.help) return null;
-  if (!v.out) throw usage('synth: --out <file.csv> is required');
-  if (v.ratings !== undefined && v.density !== undefined) throw usage('--ratings and --density exclude each other: give one');
-  const wrap = <T>(f: () => T): T => {
-    try {
-      return f();
-    } catch (e) {
-      throw e instanceof CliUsageError ? usage(e.message) : e;
-    }
-  };
-  const users = wrap(() => num('users', v.users, 943, { integer: true, min: 1, max: 10_000_000 }));
-  const items = wrap(() => num('items', v.items, 1682, { integer: true, min: 1, max: 10_000_000 }));
+  if (!v.out) throw new CliUsageError('synth: --out <file.csv> is required');
+  if (v.ratings !== undefined && v.density !== undefined) throw new CliUsageError('--ratings and --density exclude each other: give one');
+  const users = num('users', v.users, 943, { integer: true, min: 1, max: 10_000_000 });
+  const items = num('items', v.items, 1682, { integer: true, min: 1, max: 10_000_000 });
   const request: SyntheticRequest = {
     users,
     items,
     ...(v.density !== undefined
-      ? { density: wrap(() => num('density', v.density, 0, { min: 0, above: true, max: 1 })) }
-      : { ratings: wrap(() => num('ratings', v.ratings, 100_000, { integer: true, min: 1, max: 1e9 })) }),
-    rank: wrap(() => num('rank', v.rank, 3, { integer: true, min: 1, max: 256 })),
-    noise: wrap(() => num('noise', v.noise, 0.5, { min: 0 })),
-    popularitySkew: wrap(() => num('skew', v.skew, 0.5, { min: 0, max: 5 })),
-    seed: wrap(() => num('seed', v.seed, 42, { integer: true, min: 0, max: 2 ** 32 - 1 })),
+      ? { density: num('density', v.density, 0, { min: 0, above: true, max: 1 }) }
+      : { ratings: num('ratings', v.ratings, 100_000, { integer: true, min: 1, max: 1e9 }) }),
+    rank: num('rank', v.rank, 3, { integer: true, min: 1, max: 256 }),
+    noise: num('noise', v.noise, 0.5, { min: 0 }),
+    popularitySkew: num('skew', v.skew, 0.5, { min: 0, max: 5 }),
+    seed: num('seed', v.seed, 42, { integer: true, min: 0, max: 2 ** 32 - 1 }),
     scale: scale(v.scale),
   };
   return { request, timestamps: v.timestamps ?? false, out: v.out };
@@ -82,7 +73,7 @@ function scale(value: string | undefined): SyntheticRequest['scale'] {
   if (value === 'none') return null;
   const [lo, hi, step] = value.split(',').map((s) => (s.trim() === '' ? NaN : Number(s)));
   if (![lo, hi, step].every(Number.isFinite) || !(lo < hi) || !(step > 0)) {
-    throw usage(`--scale: expected 'lo,hi,step' with lo < hi and step > 0 (e.g. 1,5,1 or 0.5,5,0.5) or 'none', got '${value}'`);
+    throw new CliUsageError(`--scale: expected 'lo,hi,step' with lo < hi and step > 0 (e.g. 1,5,1 or 0.5,5,0.5) or 'none', got '${value}'`);
   }
   return { lo, hi, step };
 }

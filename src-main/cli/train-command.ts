@@ -1,6 +1,8 @@
 /**
- * `collabsheet train`: read ratings, split or pair them with a validation file, train with the
- * engine's trainer and report each epoch — as a table for people or JSON lines for machines.
+ * `collabsheet train` and `collabsheet export`: read ratings, split or pair them with a
+ * validation file, train with the engine's trainer and report each epoch — as a table for people
+ * or JSON lines for machines — then write the parameters (train --out: CSV; export: the chosen
+ * formats).
  */
 import { createTrainer } from '../engine/train/trainer.ts';
 import type { EpochMetrics, StopReason } from '../engine/train/types.ts';
@@ -62,19 +64,18 @@ export async function runTrain(cmd: TrainCommand, io: Output, signal?: AbortSign
       stopped = result.stopped;
     }
     const final = trainer.evaluate();
+    // Written before the done line, so with --json it can list the files.
+    const files = cmd.out === null ? null : await writeParams(cmd.out, trainer.exportParams().params, cmd.config, train, cmd.formats ?? ['csv']);
     const seconds = (performance.now() - started) / 1000;
     if (cmd.json) {
       io.out(JSON.stringify({
         done: true, epochs: trainer.epochsDone, train_rmse: final.trainRmse, valid_rmse: final.validRmse,
-        seconds, ...(stopped ? { stopped: describeStop(stopped) } : {}),
+        seconds, ...(stopped ? { stopped: describeStop(stopped) } : {}), ...(files ? { files } : {}),
       }));
     } else {
       io.out(`done: ${trainer.epochsDone} epochs, train RMSE ${fixed(final.trainRmse)}, valid RMSE ${fixed(final.validRmse)}, ${seconds.toFixed(2)} s` +
         (stopped ? ` (${describeStop(stopped)})` : ''));
-    }
-    if (cmd.out !== null) {
-      const files = await writeParams(cmd.out, trainer.exportParams().params, train.userIds, train.itemIds);
-      if (!cmd.json) io.out(`wrote ${files.join(', ')}`);
+      if (files) io.out(`wrote ${files.join(', ')}`);
     }
   } finally {
     await trainer.dispose();

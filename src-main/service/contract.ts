@@ -20,9 +20,11 @@ import type {
   TrainProgress,
 } from '../engine/train/types.ts';
 import { dataCommandArgs, type DataCommandResults, type DataEventPayloads, type ProjectStatus, type SheetDataInfo } from './data-contract.ts';
+import { insightCommandArgs, type InsightCommandResults } from './insight-contract.ts';
 
 export type { EpochMetrics, Snapshot, StopReason, TrainConfig, TrainProgress };
 export type * from './data-contract.ts';
+export type * from './insight-contract.ts';
 
 // ---------------------------------------------------------------------------------------------
 // Argument schemas
@@ -110,7 +112,10 @@ export const commandArgs = {
     seed: z.number().int().nonnegative().max(2 ** 32 - 1),
     init: z.enum(['trunc-normal', 'uniform']),
   }),
+  /** Import, splits, crosstab and Find, synthetic data, projects, Excel (data-contract.ts). */
   ...dataCommandArgs,
+  /** Interpretation, recommendations, cold start and exports (insight-contract.ts). */
+  ...insightCommandArgs,
 } as const;
 
 export type CommandName = keyof typeof commandArgs;
@@ -119,7 +124,7 @@ export type CommandArgs<C extends CommandName> = z.input<(typeof commandArgs)[C]
 /** What the service receives (after validation). */
 export type ValidArgs<C extends CommandName> = z.output<(typeof commandArgs)[C]>;
 
-export interface CommandResults extends DataCommandResults {
+export interface CommandResults extends DataCommandResults, InsightCommandResults {
   getState: AppState;
   setRating: AppState;
   clearRating: AppState;

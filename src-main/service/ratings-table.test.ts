@@ -67,3 +67,40 @@ describe('RatingsTable', () => {
     expect(t.loaded).toBe(base);
   });
 });
+
+describe('RatingsTable.addRow (cold start)', () => {
+  const base: RatingsDataset = {
+    users: Int32Array.from([0, 1, 1]),
+    items: Int32Array.from([1, 0, 1]),
+    ratings: Float32Array.from([4, 3, 5]),
+    userIds: ['a', 'b'],
+    itemIds: ['x', 'y'],
+    itemTitles: ['X (1990)', 'Y (1991)'],
+  };
+
+  it('appends a user and an item; edits made before keep their cells', () => {
+    const t = new RatingsTable(base);
+    t.apply([{ user: 1, item: 1, rating: 1 }]);
+    expect(t.addRow('user', 'new')).toBe(2);
+    t.apply([{ user: 2, item: 0, rating: 2 }]);
+    // A new item re-keys the edits (key = user × itemCount + item): none may move to another cell.
+    expect(t.addRow('item', 'm3', 'Z (2000)')).toBe(2);
+    t.apply([{ user: 2, item: 2, rating: 4.5 }]);
+    const { train } = t.split({ rowMask: null, cellPct: 0, seed: 1 });
+    expect(triples(train)).toEqual(['0,1,4', '1,0,3', '1,1,1', '2,0,2', '2,2,4.5']);
+    expect(train.userIds).toEqual(['a', 'b', 'new']);
+    expect(train.itemIds).toEqual(['x', 'y', 'm3']);
+    expect(train.itemTitles).toEqual(['X (1990)', 'Y (1991)', 'Z (2000)']);
+    expect(t.editedRatings('user', 2)).toEqual({ others: [0, 2], ratings: [2, 4.5] });
+    expect(t.editedRatings('item', 2)).toEqual({ others: [2], ratings: [4.5] });
+    expect(() => t.addRow('user', 'a')).toThrow(/already a user with id a/);
+  });
+
+  it('a cleared cell is not an edited rating', () => {
+    const t = new RatingsTable(base);
+    const u = t.addRow('user', 'c');
+    t.apply([{ user: u, item: 0, rating: 3 }, { user: u, item: 1, rating: 4 }]);
+    t.apply([{ user: u, item: 0, rating: null }]);
+    expect(t.editedRatings('user', u)).toEqual({ others: [1], ratings: [4] });
+  });
+});

@@ -31,9 +31,9 @@ export interface TrainValid {
 }
 
 export class RatingsTable {
-  private readonly overlay = new Map<number, number | null>();
+  private overlay = new Map<number, number | null>();
 
-  constructor(private readonly base: RatingsDataset) {}
+  constructor(private base: RatingsDataset) {}
 
   get userCount(): number {
     return this.base.userIds.length;
@@ -41,6 +41,42 @@ export class RatingsTable {
 
   get itemCount(): number {
     return this.base.itemIds.length;
+  }
+
+  /**
+   * A new user (or item) with no ratings yet: it gets the next code, and its ratings will come
+   * only from edits. Returns its code.
+   */
+  addRow(side: 'user' | 'item', id: string, title?: string): number {
+    const ids = side === 'user' ? this.base.userIds : this.base.itemIds;
+    if (ids.includes(id)) throw new Error(`there is already a ${side} with id ${id}`);
+    if (side === 'user') {
+      this.base = { ...this.base, userIds: [...ids, id] };
+      return ids.length;
+    }
+    // Keys are user * itemCount + item: one more item re-keys the edits.
+    const edits = [...this.overlay].map(([key, rating]) => [Math.floor(key / this.itemCount), key % this.itemCount, rating] as const);
+    const titles = this.base.itemTitles && [...this.base.itemTitles, title ?? id];
+    this.base = { ...this.base, itemIds: [...ids, id], itemTitles: titles };
+    this.overlay = new Map(edits.map(([u, i, rating]) => [this.key(u, i), rating]));
+    return ids.length;
+  }
+
+  /**
+   * The edited ratings of one user (side 'user': the items they rated) or one item. A row added
+   * by addRow has no other ratings, so for it this is all of them.
+   */
+  editedRatings(side: 'user' | 'item', code: number): { others: number[]; ratings: number[] } {
+    const others: number[] = [];
+    const ratings: number[] = [];
+    for (const [key, rating] of this.overlay) {
+      if (rating === null) continue;
+      const [u, i] = [Math.floor(key / this.itemCount), key % this.itemCount];
+      if ((side === 'user' ? u : i) !== code) continue;
+      others.push(side === 'user' ? i : u);
+      ratings.push(rating);
+    }
+    return { others, ratings };
   }
 
   apply(changes: readonly RatingChange[]): void {

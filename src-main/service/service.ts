@@ -20,11 +20,12 @@ import type {
 import { Autosaver } from './autosave.ts';
 import { dataCommands } from './data-commands.ts';
 import { EditHistory, type CellChange, type Edit } from './edit-history.ts';
+import { insightHandlers, type InsightHost } from './insight-commands.ts';
 import { parsePastedBlock } from './paste.ts';
 import { checkRating } from './rating-scale.ts';
 import { UserError } from './user-error.ts';
 import { TrainingClient, type WorkerEvent, type WorkerFactory } from './worker-client.ts';
-import type { LoadResult, SheetSource, SplitResult, ViewResult } from './worker/protocol.ts';
+import type { LoadResult, SheetSource, SplitResult, ViewResult, WorkerCalls } from './worker/protocol.ts';
 import type { SheetWindow } from './sheet-window.ts';
 
 export interface ServiceOptions {
@@ -76,6 +77,7 @@ export async function createService(createWorker: WorkerFactory, options: Servic
   const autosaver = new Autosaver(client, () => current, options);
   listeners.add((e) => autosaver.onEvent(e));
   const handlers: { [C in keyof CommandResults]: (a: ValidArgs<C>) => Promise<CommandResults[C]> } = {
+    ...insightHandlers(() => current),
     getState: async () => current.state(),
     setRating: (a) => current.setRating(a.row, a.col, a.rating),
     clearRating: (a) => current.setCells([{ row: a.row, col: a.col, rating: null }]),
@@ -114,7 +116,7 @@ export async function createService(createWorker: WorkerFactory, options: Servic
   };
 }
 
-export class App {
+export class App implements InsightHost {
   private readonly edits = new EditHistory();
   private training = false;
   /** Changed since it was opened or last saved (what autosave and "unsaved" mean). */
@@ -322,6 +324,27 @@ export class App {
     };
     this.takeSplit(view.split);
     return this.changed();
+  }
+
+  query<Q extends Parameters<InsightHost['query']>[0]>(call: Q, args: WorkerCalls[Q][0]): Promise<WorkerCalls[Q][1]> {
+    if (this.training) return Promise.reject(new UserError('Training is running — insights and exports read the factors once it stops'));
+    return this.client.call(call, args);
+  }
+
+  addRow(side: 'user' | 'item', label: string | undefined): Promise<AppState> {
+    return this.exclusive(async () => {
+      const added = await this.client.call('addRow', { side, label });
+      const { users, movies, ratings } = this.sheet;
+      this.sheet = added.user
+        ? { ...this.sheet, users: [...users, added.user], ratings: [...ratings, movies.map(() => null)] }
+        : { ...this.sheet, movies: [...movies, added.movie!], ratings: ratings.map((r) => [...r, null]) };
+      (side === 'user' ? this.window.userRows : this.window.itemRows).push(added.code);
+      this.takeSplit(added.split);
+      if (added.noFoldIn) {
+        this.emit({ event: 'message', payload: { level: 'info', text: `The new ${side === 'user' ? 'user' : 'movie'} learns at the next Solve: ${added.noFoldIn}` } });
+      }
+      return this.changed();
+    });
   }
 
   /** Sends the changes to the worker and mirrors the visible ones in the grid. */

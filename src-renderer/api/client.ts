@@ -17,7 +17,7 @@ export type FileAction = 'open-ratings' | 'open-project' | 'save-project' | 'exp
 /** What the Electron preload exposes as window.collabsheetBridge (see hosts/electron/channels.ts). */
 export interface Bridge {
   call(command: string, args: unknown): Promise<ReplyMessage>;
-  fileAction(action: FileAction): Promise<ReplyMessage | null>;
+  fileAction?(action: FileAction, args?: Record<string, unknown>): Promise<ReplyMessage | null>;
   onEvent(listener: (e: EventMessage) => void): () => void;
 }
 
@@ -30,11 +30,10 @@ export interface ApiClient {
   call<C extends CommandName>(command: C, args: CommandArgs<C>): Promise<CommandResults[C]>;
   onEvent(listener: (e: EventMessage) => void): () => void;
   /**
-   * Desktop only: a native file dialog, then the action's command with the chosen path; resolves
-   * to the command's result, or null when the user cancelled. Absent in a browser, where the
-   * page asks for the path itself (the web host runs on the same machine).
+   * Electron only: a native dialog chooses the path, then the action's service command runs with
+   * it and `args`. Resolves with the command's result, or null when the user cancelled.
    */
-  fileAction?(action: FileAction): Promise<unknown>;
+  fileAction?(action: FileAction, args?: Record<string, unknown>): Promise<unknown>;
 }
 
 export function clientFromBridge(bridge: Bridge): ApiClient {
@@ -43,10 +42,10 @@ export function clientFromBridge(bridge: Bridge): ApiClient {
       return unwrap(await bridge.call(command, args));
     },
     onEvent: (listener) => bridge.onEvent(listener),
-    async fileAction(action) {
-      const reply = await bridge.fileAction(action);
+    fileAction: bridge.fileAction && (async (action, args) => {
+      const reply = await bridge.fileAction!(action, args);
       return reply === null ? null : unwrap(reply);
-    },
+    }),
   };
 }
 

@@ -1,6 +1,7 @@
 /**
  * The training curve: train and valid RMSE per epoch, and the learning rate (right axis) so the
- * one-cycle shape is visible next to its effect. Points are appended as epochs arrive.
+ * one-cycle shape is visible next to its effect. Points are appended as epochs arrive. L-BFGS has
+ * no learning rate: its line search picks a step length each iteration, and the right axis says so.
  */
 import {
   CategoryScale,
@@ -14,6 +15,7 @@ import {
   type ChartDataset,
 } from 'chart.js';
 import type { EpochMetrics } from '../../src-main/service/contract.ts';
+import type { OptimizerKind } from '../../src-main/engine/train/types.ts';
 
 Chart.register(LineController, LineElement, PointElement, LinearScale, CategoryScale, Legend, Tooltip);
 
@@ -66,8 +68,14 @@ export class RmseChart {
   }
 
   /** Shows `history`; appends when it extends what is shown, else redraws it whole (after a reset). */
-  show(history: EpochMetrics[]): void {
+  show(history: EpochMetrics[], optimizer: OptimizerKind): void {
     const [train, valid, lr] = this.chart.data.datasets;
+    const stepLabel = optimizer === 'lbfgs' ? 'L-BFGS step length' : 'learning rate';
+    if (lr.label !== stepLabel) {
+      lr.label = stepLabel;
+      const axis = this.chart.options.scales?.['lr'];
+      if (axis && 'title' in axis && axis.title) axis.title.text = optimizer === 'lbfgs' ? 'step' : 'lr';
+    }
     if (history.length < this.shown) {
       train.data = [];
       valid.data = [];

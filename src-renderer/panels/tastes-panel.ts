@@ -24,7 +24,8 @@ export class TastesPanel {
     this.card.hidden = planted === null;
     const factors = k(state.numbers);
     if (!planted || factors === 0) return;
-    const learned = state.sheet.movies.map((_, m) => state.numbers.snapshot.itemFactors.slice(m * factors, (m + 1) * factors));
+    // Movies added to the sheet since (cold start) have no planted taste: compare the planted ones.
+    const learned = planted.movieWeights.map((_, m) => state.numbers.snapshot.itemFactors.slice(m * factors, (m + 1) * factors));
     const rows = recoverTastes(planted.tastes, planted.movieWeights, learned);
     const table = document.createElement('table');
     table.className = 'tastes';

@@ -137,6 +137,9 @@ export class SheetGrid {
   }
 
   focusCell(cell: SheetCell): void {
+    // A row or column just added sits at the far end: bring it into view before focusing it.
+    this.api.ensureIndexVisible(cell.row);
+    this.api.ensureColumnVisible(movieCol(cell.col));
     this.api.setFocusedCell(cell.row, movieCol(cell.col));
   }
 

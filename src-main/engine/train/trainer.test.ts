@@ -270,3 +270,23 @@ describe('lazy or dense table updates by default', () => {
     expect(defaultUpdates({ users: 162_000, items: 59_000 }, 221_000 * 51, 25_000_000, 1024)).toBe('lazy');
   });
 });
+
+describe('paramViews and setRows (cold-start fold-in writes a row without retraining)', () => {
+  it('reads the live tables and writes rows that predictions then use', async () => {
+    const { data } = generatePlanted({ users: 6, items: 5, ratings: 20, rank: 2, noise: 0.3, seed: 4 });
+    const trainer = await createTrainer(data, null, excelSolve('dotbias'));
+    const k = excelSolve('dotbias').model.factors;
+    const views = trainer.paramViews();
+    expect(views.user_factors.shape).toEqual([6, k]);
+    trainer.setRows('user_factors', [2], Array.from({ length: k }, (_, c) => (c === 0 ? 1 : 0)));
+    trainer.setRows('user_bias', [2], [0.25]);
+    // The view is live (no copy) and the prediction session reads the same memory.
+    expect(views.user_factors.data[2 * k]).toBe(1);
+    const [p] = trainer.predict(Int32Array.of(2), Int32Array.of(3));
+    // Excel's model has no y_range: the prediction is the raw u·v + b_u + b_i.
+    expect(p).toBeCloseTo(views.item_factors.data[3 * k] + 0.25 + views.item_bias.data[3], 5);
+    expect(() => trainer.setRows('user_factors', [6], new Array(k).fill(0))).toThrow(/row 6 of user_factors is outside \[0, 6\)/);
+    expect(() => trainer.setRows('user_bias', [0, 1], [1])).toThrow(/need 2 values, got 1/);
+    await trainer.dispose();
+  });
+});

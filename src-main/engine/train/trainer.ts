@@ -22,7 +22,7 @@ import { type EpochOrder, epochOrder } from './epoch-order.ts';
 import { type TrainingMemory, trainingMemory } from './memory.ts';
 import { Checkpoint, ParamStore, type TableRows } from './params.ts';
 import { Predictor } from './predictor.ts';
-import type { EpochMetrics, ModelParams, Snapshot, StopReason, TrainConfig, TrainProgress } from './types.ts';
+import type { EpochMetrics, ModelParams, ParamTensor, Snapshot, StopReason, TrainConfig, TrainProgress } from './types.ts';
 
 export interface EpochHooks {
   onProgress?(p: TrainProgress): void;
@@ -63,6 +63,16 @@ export interface Trainer {
   /** Plain-data parameters and optimizer state, for save/load/export. */
   exportParams(): ModelParams;
   importParams(p: ModelParams): void;
+  /**
+   * The live parameter tables by name, without copying (exportParams copies, which costs 100+ MB
+   * on ml-25m): for reading between runs. Valid until setData grows the tables or training moves them.
+   */
+  paramViews(): Readonly<Record<string, ParamTensor>>;
+  /**
+   * Overwrites rows of a per-user or per-item table (`values`: rows.length × row size) — how a
+   * cold-start fold-in puts a new row's solved factors into the model without retraining.
+   */
+  setRows(name: string, rows: readonly number[], values: ArrayLike<number>): void;
   dispose(): Promise<void>;
 }
 
@@ -334,6 +344,26 @@ class CollabTrainer implements Trainer {
       if (p.optimizer && sameSize) optimizer.importState(p.optimizer);
       else optimizer.reset();
     }
+    this.solver?.restart();
+  }
+
+  paramViews(): Readonly<Record<string, ParamTensor>> {
+    return Object.fromEntries(this.store.params.map((p, i) => [p.name, { shape: this.store.shape(i), data: p.data }]));
+  }
+
+  setRows(name: string, rows: readonly number[], values: ArrayLike<number>): void {
+    const i = this.store.params.findIndex((p) => p.name === name);
+    if (i < 0 || !this.specs[i].lookup) throw new Error(`setRows: ${name} is not a per-user or per-item table`);
+    const p = this.store.params[i];
+    const n = this.store.shape(i)[0];
+    if (values.length !== rows.length * p.rowSize) {
+      throw new Error(`setRows: ${rows.length} rows of ${name} need ${rows.length * p.rowSize} values, got ${values.length}`);
+    }
+    rows.forEach((row, j) => {
+      if (!Number.isInteger(row) || row < 0 || row >= n) throw new Error(`setRows: row ${row} of ${name} is outside [0, ${n})`);
+      for (let c = 0; c < p.rowSize; c++) p.data[row * p.rowSize + c] = values[j * p.rowSize + c];
+    });
+    // L-BFGS's curvature history describes the parameters before the change.
     this.solver?.restart();
   }
 

@@ -25,8 +25,12 @@ describe('preload bridge', () => {
 
   it('sends file actions on their own channel', async () => {
     const ipc = new FakeIpcRenderer();
-    await createBridge(ipc).fileAction('export');
-    expect(ipc.invoked).toEqual([{ channel: FILE_ACTION_CHANNEL, args: ['export'] }]);
+    await createBridge(ipc).fileAction('open-ratings');
+    await createBridge(ipc).fileAction('export', { formats: ['csv'] });
+    expect(ipc.invoked).toEqual([
+      { channel: FILE_ACTION_CHANNEL, args: ['open-ratings', {}] },
+      { channel: FILE_ACTION_CHANNEL, args: ['export', { formats: ['csv'] }] },
+    ]);
   });
 
   it('hands listeners the message only, never the IPC event, and unsubscribes', () => {

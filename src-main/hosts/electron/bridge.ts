@@ -18,7 +18,7 @@ export function createBridge(ipcRenderer: IpcRendererLike): CollabsheetBridge {
   return {
     call: (command, args) =>
       ipcRenderer.invoke(CALL_CHANNEL, { id: nextId++, command, args: args ?? {} }) as Promise<ReplyMessage>,
-    fileAction: (action) => ipcRenderer.invoke(FILE_ACTION_CHANNEL, action) as Promise<ReplyMessage | null>,
+    fileAction: (action, args) => ipcRenderer.invoke(FILE_ACTION_CHANNEL, action, args ?? {}) as Promise<ReplyMessage | null>,
     onEvent(listener) {
       const forward = (_event: unknown, message: unknown): void => listener(message as EventMessage);
       ipcRenderer.on(EVENT_CHANNEL, forward);

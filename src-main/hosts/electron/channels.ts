@@ -20,8 +20,11 @@ export type FileActionName = 'open-ratings' | 'open-project' | 'save-project' | 
 export interface CollabsheetBridge {
   /** Sends one command to the service; resolves with its reply (ok or not), never rejects for a service error. */
   call(command: string, args?: unknown): Promise<ReplyMessage>;
-  /** Shows the native dialog for `action`, then runs the matching service command with the chosen path. */
-  fileAction(action: FileActionName): Promise<ReplyMessage | null>;
+  /**
+   * Shows the native dialog for `action`, then runs the matching service command with the chosen
+   * path, plus `args` (e.g. the export dialog's formats) — validated by the command's schema.
+   */
+  fileAction(action: FileActionName, args?: Record<string, unknown>): Promise<ReplyMessage | null>;
   /** Receives every service event; returns the function that stops it. */
   onEvent(listener: (event: EventMessage) => void): () => void;
 }

@@ -50,6 +50,7 @@ describe('desktop host', () => {
     const { electron } = await start();
     await expect(electron.ipcMain.invoke(FILE_ACTION_CHANNEL, topFrame(INDEX), 'format-disk')).rejects.toThrow(/unknown file action/);
     await expect(electron.ipcMain.invoke(FILE_ACTION_CHANNEL, topFrame('https://example.com/'), 'export')).rejects.toThrow(/refused/);
+    await expect(electron.ipcMain.invoke(FILE_ACTION_CHANNEL, topFrame(INDEX), 'export', 'csv')).rejects.toThrow(/must be an object/);
     electron.dialogAnswers.save = null;
     expect(await electron.ipcMain.invoke(FILE_ACTION_CHANNEL, topFrame(INDEX), 'export')).toBeNull();
   });

@@ -8,7 +8,7 @@ import type { ServiceRoot } from '../common/service-root.ts';
 import { applicationMenuTemplate } from './application-menu.ts';
 import { FILE_ACTION_CHANNEL, type FileActionName } from './channels.ts';
 import { installContentSecurityPolicy, type HeaderHooks } from './content-security-policy.ts';
-import { FILE_ACTIONS, fileActionNameSchema, runFileAction, type ServiceCaller } from './file-actions.ts';
+import { FILE_ACTIONS, fileActionArgsSchema, fileActionNameSchema, runFileAction, type ServiceCaller } from './file-actions.ts';
 import { manageLifecycle, type LifecycleApp } from './lifecycle.ts';
 import { openMainWindow, type LoadableWindow } from './main-window.ts';
 import { electronFileDialogs } from './native-dialogs.ts';
@@ -71,13 +71,15 @@ export async function startDesktopHost(electron: ElectronApi, options: DesktopHo
 
   connectServiceBridge({ ipcMain, endpoint: root.endpoint, renderer, windows: () => BrowserWindow.getAllWindows() });
   const dialogs = electronFileDialogs(dialog, () => BrowserWindow.getFocusedWindow() ?? currentWindow());
-  const fileAction = (action: FileActionName) => runFileAction(FILE_ACTIONS[action], dialogs, callService);
+  const fileAction = (action: FileActionName, args?: Record<string, unknown>) => runFileAction(FILE_ACTIONS[action], dialogs, callService, args);
   ipcMain.handle(
     FILE_ACTION_CHANNEL,
-    trustedOnly(renderer, FILE_ACTION_CHANNEL, async (action: unknown) => {
+    trustedOnly(renderer, FILE_ACTION_CHANNEL, async (action: unknown, args?: unknown) => {
       const parsed = fileActionNameSchema.safeParse(action);
       if (!parsed.success) throw new Error(`${FILE_ACTION_CHANNEL}: unknown file action ${JSON.stringify(action)}`);
-      return fileAction(parsed.data);
+      const extra = fileActionArgsSchema.optional().safeParse(args);
+      if (!extra.success) throw new Error(`${FILE_ACTION_CHANNEL}: the arguments of ${parsed.data} must be an object`);
+      return fileAction(parsed.data, extra.data);
     }),
   );
 

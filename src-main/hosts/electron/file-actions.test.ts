@@ -38,6 +38,13 @@ describe('file actions', () => {
     expect(calls).toEqual([{ command: FILE_ACTIONS.export.command, args: { path: '/home/me/export' } }]);
   });
 
+  it('passes the renderer\'s other arguments along; the chosen path wins', async () => {
+    const calls: unknown[] = [];
+    const { fake } = dialogs('/home/me/export');
+    await runFileAction(FILE_ACTIONS.export, fake, async (command, args) => (calls.push({ command, args }), ok), { formats: ['npy'], path: '/elsewhere' });
+    expect(calls).toEqual([{ command: 'exportEmbeddings', args: { formats: ['npy'], path: '/home/me/export' } }]);
+  });
+
   it('does nothing when the user cancels', async () => {
     const calls: unknown[] = [];
     const reply = await runFileAction(FILE_ACTIONS.export, dialogs(null).fake, async (c) => (calls.push(c), ok));

@@ -45,6 +45,9 @@ export const FILE_ACTIONS: Readonly<Record<FileActionName, FileActionSpec>> = {
 
 export const fileActionNameSchema = z.enum(['open-ratings', 'open-project', 'save-project', 'export', 'import-ratings', 'export-xlsx']) satisfies z.ZodType<FileActionName>;
 
+/** The renderer's extra arguments for the command: an object (its command's schema checks the rest). */
+export const fileActionArgsSchema = z.record(z.string(), z.unknown());
+
 /** True when the service contract has the action's command; the menu greys out the others. */
 export function isFileActionAvailable(spec: FileActionSpec): boolean {
   return Object.hasOwn(commandArgs, spec.command);
@@ -59,11 +62,15 @@ export interface FileDialogs {
 
 export type ServiceCaller = (command: string, args: unknown) => Promise<ReplyMessage>;
 
-/** Asks for a path, then runs the action's command with it. Null when the user cancelled. */
+/**
+ * Asks for a path, then runs the action's command with it (and `args`, the renderer's other
+ * arguments; the chosen path wins). Null when the user cancelled.
+ */
 export async function runFileAction(
   spec: FileActionSpec,
   dialogs: FileDialogs,
   callService: ServiceCaller,
+  args: Record<string, unknown> = {},
 ): Promise<ReplyMessage | null> {
   const filters = [...spec.filters];
   const path =
@@ -73,5 +80,5 @@ export async function runFileAction(
         ? await dialogs.chooseSavePath({ title: spec.title, filters, defaultPath: spec.defaultName })
         : await dialogs.chooseFolder({ title: spec.title });
   if (path === null) return null;
-  return callService(spec.command, { path });
+  return callService(spec.command, { ...args, path });
 }

@@ -129,14 +129,15 @@ export class DataCalls {
     };
     return this.session.setView({
       size: req.size,
-      pinUsers: pin(req.user, s.sheet.dataset.userIds, [...s.view.pinUsers], 'user'),
-      pinItems: pin(req.item, s.sheet.dataset.itemIds, [...s.view.pinItems], 'movie'),
+      pinUsers: pin(req.user, s.table.loaded.userIds, [...s.view.pinUsers], 'user'),
+      pinItems: pin(req.item, s.table.loaded.itemIds, [...s.view.pinItems], 'movie'),
     });
   }
 
   private find(query: string): FindMatch[] {
     const s = this.session.current();
-    const d = s.sheet.dataset;
+    // The table's ids include rows added on the sheet since the load.
+    const d = s.table.loaded;
     const users = findUsers(d, query).map((m) => ({ kind: 'user' as const, id: m.id, label: s.sheet.users[m.code].label, ratings: s.counts.user[m.code] }));
     const items = findItems(d, query, 20, s.counts).map((m) => ({ kind: 'item' as const, id: m.id, label: s.sheet.movies[m.code].title, ratings: s.counts.item[m.code] }));
     return [...users, ...items];

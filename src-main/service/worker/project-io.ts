@@ -11,7 +11,7 @@ import type { ImportProgress } from '../../data/import/index.ts';
 import type { TrainConfig } from '../../engine/train/types.ts';
 import { autosave, type CollabProject, openProject, ProjectFileError, type ProjectSource, saveProject } from '../../io/project.ts';
 import { sessionSettingsSchema, trainConfigSchema } from '../contract.ts';
-import type { RatingChange } from '../ratings-table.ts';
+import type { RatingChange, RatingsTable } from '../ratings-table.ts';
 import { UserError } from '../user-error.ts';
 import type { ProjectReply, SaveRequest } from './data-protocol.ts';
 import { generate, type DataOrigin, type PreparedSheet, readRatings } from './sheet-sources.ts';
@@ -77,16 +77,17 @@ function toProject(session: TrainingSession, req: SaveRequest): CollabProject {
     edits: s.table.changes().map((c) => [d.userIds[c.user], d.itemIds[c.item], c.rating]),
     epochs: session.epochCount,
   };
-  return { name: sheet.name, source: sourceOf(sheet, small), config: s.config, model: s.trainer.exportParams(), history: req.meta.history, state };
+  return { name: sheet.name, source: sourceOf(sheet, s.table, small), config: s.config, model: s.trainer.exportParams(), history: req.meta.history, state };
 }
 
-function sourceOf(sheet: PreparedSheet, small: boolean): ProjectSource {
+/** The data as stored: embedded with the ids of rows added on the sheet, a file reference, or a generator spec. */
+function sourceOf(sheet: PreparedSheet, table: RatingsTable, small: boolean): ProjectSource {
   const o = sheet.origin;
   if (o.kind === 'generated') return { kind: 'generated', spec: o.spec };
   if (o.kind === 'ratings-file' && !small) {
     return { kind: 'file', path: o.path, bytes: o.bytes, mtimeMs: o.mtimeMs, importOptions: o.options, ...(o.validPath ? { validPath: o.validPath } : {}) };
   }
-  return { kind: 'embedded', dataset: sheet.dataset };
+  return { kind: 'embedded', dataset: table.loaded };
 }
 
 export async function openProjectFile(

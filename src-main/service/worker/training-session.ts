@@ -4,6 +4,7 @@
  * the main thread only the visible block's numbers.
  */
 import { ratingCounts, type RatingCounts } from '../../data/crosstab.ts';
+import type { RatingsDataset } from '../../data/dataset.ts';
 import { randomValidMask, splitSummary, timeValidMask } from '../../data/split.ts';
 import { createTrainer, type Trainer } from '../../engine/train/trainer.ts';
 import type { EpochMetrics, ModelParams, StopReason, TrainConfig } from '../../engine/train/types.ts';
@@ -13,7 +14,10 @@ import { defaultConfig } from '../default-config.ts';
 import { RatingsTable, type RatingChange, type SplitPlan, type TrainValid } from '../ratings-table.ts';
 import { chooseWindow, windowCells, type SheetWindow, type WindowRequest } from '../sheet-window.ts';
 import { UserError } from '../user-error.ts';
+import { ColdStart } from './cold-start.ts';
 import { DataCalls } from './data-calls.ts';
+import type { AddRowRequest, AddRowResult } from './insight-protocol.ts';
+import { Insights } from './insights.ts';
 import type {
   LoadRequest,
   LoadResult,
@@ -75,6 +79,21 @@ export class TrainingSession {
   /** The last evaluation: a view change does not move the model (25M ratings: ~1 s to evaluate). */
   private lastFit: Fit | null = null;
   private readonly data: DataCalls;
+  /** A counter that moves whenever the ratings change, and every current rating at that count. */
+  private dataVersion = 0;
+  private allRatings: { version: number; data: RatingsDataset } | null = null;
+  private cold = new ColdStart();
+  private readonly insights = new Insights(() => {
+    const s = this.current();
+    return {
+      trainer: s.trainer,
+      config: s.config,
+      sheet: s.sheet,
+      data: this.allData(),
+      dataVersion: this.dataVersion,
+      isColdUser: (code) => this.cold.isCold('user', code),
+    };
+  });
 
   constructor(
     private readonly send: (m: WorkerMessage) => void,
@@ -91,6 +110,14 @@ export class TrainingSession {
       configure: (a) => this.configure(a),
       reset: (a) => this.reset(a.seed, a.init),
       train: (a) => this.train(a),
+      addRow: (a) => this.addRow(a),
+      biases: async (a) => this.insights.biases(a),
+      itemPca: async (a) => this.insights.itemPca(a),
+      similarItems: async (a) => this.insights.similarItems(a),
+      recommendations: async (a) => this.insights.recommendations(a),
+      findRows: async (a) => this.insights.findRows(a),
+      oneHot: async (a) => this.insights.oneHot(a),
+      exportEmbeddings: (a) => this.insights.exportEmbeddings(a),
       ...this.data.handlers(),
     };
     return handlers[call](arg);
@@ -140,6 +167,8 @@ export class TrainingSession {
     this.loaded = { sheet, table, counts, split, sets, report: report(split.method, sets), view, window: chooseWindow(counts, view), config, trainer };
     this.epochsSinceReset = 0;
     this.lastFit = null;
+    this.dataVersion++;
+    this.cold = new ColdStart();
     return { name: sheet.name, scale: sheet.scale, config, ...this.viewResult() };
   }
 
@@ -153,6 +182,7 @@ export class TrainingSession {
   setView(view: WindowRequest): ViewResult {
     const s = this.current();
     s.view = view;
+    s.counts = countsFor(s.counts, s.table);
     s.window = chooseWindow(s.counts, view);
     return this.viewResult(false);
   }
@@ -220,7 +250,60 @@ export class TrainingSession {
     s.sets = s.table.split(s.split.plan);
     s.report = report(s.split.method, s.sets);
     s.trainer.setData(s.sets.train, s.sets.valid);
+    this.dataVersion++;
+    // A cold row's typed ratings are new cells: held out by the per-cell hash, as split() does.
+    const { cellPct, seed } = s.split.plan;
+    if (this.cold.any) this.cold.refold(s.trainer, this.insights.model(), s.table, { validPct: cellPct, splitSeed: seed });
     return this.viewResult().split;
+  }
+
+  /**
+   * A new user (row) or movie (column) at the end of the sheet. With a dot or dot+bias model it
+   * starts cold: at the average taste, folded in from the ratings typed into it (ColdStart).
+   */
+  private async addRow(req: AddRowRequest): Promise<AddRowResult> {
+    const s = this.current();
+    const side = req.side;
+    let noFoldIn: string | null = null;
+    const trained = (() => {
+      try {
+        return this.insights.model();
+      } catch (error) {
+        noFoldIn = (error as Error).message;
+        return null;
+      }
+    })();
+    const existing = new Set(side === 'user' ? s.sheet.users.map((u) => u.id) : s.sheet.movies.map((m) => m.id));
+    let n = 1;
+    while (existing.has(`new-${side === 'user' ? 'user' : 'movie'}-${n}`)) n++;
+    const id = `new-${side === 'user' ? 'user' : 'movie'}-${n}`;
+    const label = req.label ?? `${side === 'user' ? 'New user' : 'New movie'} ${n}`;
+    if (trained) this.cold.add(side, side === 'user' ? s.table.userCount : s.table.itemCount, trained, this.allData());
+    const code = s.table.addRow(side, id, label);
+    if (side === 'user') {
+      s.sheet.users.push({ id, label });
+      s.window.userRows.push(code);
+    } else {
+      s.sheet.movies.push({ id, title: label });
+      s.window.itemRows.push(code);
+    }
+    return {
+      user: side === 'user' ? { id, label } : null,
+      movie: side === 'item' ? { id, title: label } : null,
+      code,
+      split: this.refreshData(),
+      noFoldIn,
+    };
+  }
+
+  /** Every current rating, train and held-out: what counts, means and "already rated" are about. */
+  private allData(): RatingsDataset {
+    const s = this.current();
+    if (!s.sets.valid) return s.sets.train;
+    if (this.allRatings?.version !== this.dataVersion) {
+      this.allRatings = { version: this.dataVersion, data: s.table.split({ rowMask: null, cellPct: 0, seed: 0 }).train };
+    }
+    return this.allRatings.data;
   }
 
   /** A new trainer for the new config; the learned parameters carry over when their shapes do. */
@@ -245,6 +328,7 @@ export class TrainingSession {
 
   private async train(req: TrainRequest): Promise<TrainResult> {
     const s = this.current();
+    this.cold.clear();
     // A finished run (its schedule spent) starts a new one from the current parameters, as a
     // second fit_one_cycle does in fastai; a stopped run continues its schedule.
     if (s.trainer.epochsDone >= s.config.epochs) {
@@ -295,6 +379,8 @@ export class TrainingSession {
     await s.trainer.dispose();
     s.trainer = next;
     s.config = config;
+    // A new model (or a re-initialised one) has no cold rows: they train with everyone else.
+    this.cold.clear();
   }
 
   private totals() {
@@ -362,6 +448,17 @@ function plantedInWindow(sheet: PreparedSheet, window: SheetWindow): PlantedTast
     userWeights: rows(truth.userFactors, window.userRows),
     movieWeights: rows(truth.itemFactors, window.itemRows),
   };
+}
+
+/** Rating counts covering every row the table has (rows added since the load have none). */
+function countsFor(counts: RatingCounts, table: RatingsTable): RatingCounts {
+  const grow = (a: Int32Array, n: number) => {
+    if (a.length >= n) return a;
+    const b = new Int32Array(n);
+    b.set(a);
+    return b;
+  };
+  return { user: grow(counts.user, table.userCount), item: grow(counts.item, table.itemCount) };
 }
 
 /** The trainer refuses settings it cannot use (L-BFGS with mini-batches, no ratings left…) in words meant for the user. */

@@ -1,0 +1,139 @@
+/**
+ * The contract's commands for reading and using the trained factors (issue 5): biases, PCA,
+ * similar items, recommendations, the one-hot lesson, cold-start rows and exports. contract.ts
+ * spreads these into its command table, so hosts, the endpoint's validation and the renderer's
+ * typed client treat them like every other command. Results are plain JSON (no NaN: a missing
+ * mean is null), because the web host sends them as JSON.
+ */
+import { z } from 'zod';
+import type { AppState } from './contract.ts';
+
+const side = z.enum(['user', 'item']);
+const count = (max: number, fallback: number) => z.number().int().min(1).max(max).default(fallback);
+const minRatings = z.number().int().min(0).max(1_000_000).default(0);
+/** Rows are named by their original id (a dataset's codes are internal to the worker). */
+const rowId = z.string().min(1).max(1000);
+
+export const EXPORT_FORMATS = ['csv', 'tsv', 'json', 'npy', 'projector', 'onnx'] as const;
+export type ExportFormat = (typeof EXPORT_FORMATS)[number];
+
+export const insightCommandArgs = {
+  /** Users or items ranked by learned bias: the n lowest and the n highest. */
+  biases: z.strictObject({ side, n: count(100, 10), minRatings }),
+  /** PCA of the item factors of the topItems most rated items, with each component's extremes. */
+  itemPca: z.strictObject({
+    topItems: z.number().int().min(3).max(20_000).default(1000),
+    components: z.number().int().min(2).max(10).default(3),
+    extremes: count(50, 10),
+  }),
+  /** The n nearest items to one item in factor space (the item itself left out). */
+  similarItems: z.strictObject({ id: rowId, metric: z.enum(['cosine', 'dot', 'euclidean']).default('cosine'), n: count(100, 10), minRatings }),
+  /** The user's top-n items by predicted rating, leaving out everything they rated. */
+  recommendations: z.strictObject({ userId: rowId, n: count(100, 10), minRatings }),
+  /** Users or items whose label or id contains `query` (case-insensitive), most rated first. */
+  findRows: z.strictObject({ side, query: z.string().max(200), limit: count(200, 20) }),
+  /** The Excel movielens_1hot lesson for one row: one-hot × embedding matrix = the looked-up row. */
+  oneHot: z.strictObject({ side, id: rowId }),
+  /**
+   * A new user row (or movie column) at the end of the sheet. It starts from the average taste;
+   * ratings typed into it fold it in (its factors solved with the other side held fixed) until
+   * the next Solve, Step or Reset trains it with everyone else.
+   */
+  addUser: z.strictObject({ label: z.string().trim().min(1).max(200).optional() }),
+  addMovie: z.strictObject({ title: z.string().trim().min(1).max(500).optional() }),
+  /** Factors and biases with original ids and titles, in each format, into the folder `path` (created if missing). */
+  exportEmbeddings: z.strictObject({
+    path: z.string().min(1).max(4096),
+    formats: z.array(z.enum(EXPORT_FORMATS)).min(1).default([...EXPORT_FORMATS]),
+  }),
+} as const;
+
+/** A user or item as the panels list it. */
+export interface RowRef {
+  id: string;
+  /** The title of a movie, the sheet's name of a user, else the id. */
+  label: string;
+  /** Ratings it has in the current data. */
+  count: number;
+  /** Mean of those ratings; null when it has none. */
+  mean: number | null;
+}
+
+export interface BiasEntry extends RowRef {
+  bias: number;
+}
+
+export interface BiasResult {
+  side: 'user' | 'item';
+  /** Lowest bias first. */
+  lowest: BiasEntry[];
+  /** Highest bias first. */
+  highest: BiasEntry[];
+}
+
+export interface PcaEntry extends RowRef {
+  /** Coordinate on each component. */
+  coords: number[];
+}
+
+export interface PcaResult {
+  /** The analysed items, most rated first. */
+  points: PcaEntry[];
+  /** Share of the analysed factors' variance along each component. */
+  varianceRatio: number[];
+  /** Per component: the items at its negative and positive ends (fastbook's fac0 / fac1 tables). */
+  extremes: { component: number; lowest: PcaEntry[]; highest: PcaEntry[] }[];
+}
+
+export interface ScoredEntry extends RowRef {
+  score: number;
+}
+
+export interface SimilarResult {
+  query: RowRef;
+  metric: 'cosine' | 'dot' | 'euclidean';
+  items: ScoredEntry[];
+}
+
+export interface RecommendationResult {
+  user: RowRef;
+  /** True for a row added by addUser and not trained since: its factors come from fold-in. */
+  coldStart: boolean;
+  /** Items the user rated (all left out of the list). */
+  rated: number;
+  /** Best first; score = predicted rating. */
+  items: ScoredEntry[];
+}
+
+export interface OneHotResult {
+  side: 'user' | 'item';
+  /** The chosen row's position in `rows`. */
+  row: number;
+  /** Every row of the side, in table order (what the one-hot vector indexes). */
+  rows: { id: string; label: string }[];
+  oneHot: number[];
+  /** rows × k. */
+  matrix: number[][];
+  /** oneHot × matrix, computed by the full multiplication. */
+  product: number[];
+  /** matrix[row]. */
+  lookedUp: number[];
+  equal: boolean;
+}
+
+export interface ExportResult {
+  folder: string;
+  files: string[];
+}
+
+export interface InsightCommandResults {
+  biases: BiasResult;
+  itemPca: PcaResult;
+  similarItems: SimilarResult;
+  recommendations: RecommendationResult;
+  findRows: RowRef[];
+  oneHot: OneHotResult;
+  addUser: AppState;
+  addMovie: AppState;
+  exportEmbeddings: ExportResult;
+}

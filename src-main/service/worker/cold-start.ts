@@ -1,0 +1,66 @@
+/**
+ * Cold start without retraining (fastbook ch. 8's bootstrapping question). A row added to the
+ * sheet starts from the average taste; every rating typed into it re-solves its factors and bias
+ * with the other side held fixed (engine/analysis foldIn: regularised least squares toward the
+ * empirical prior of the trained rows) and writes them into the trainer, so its predictions and
+ * recommendations change at once. Training (Solve, Step), Reset or a new model ends the cold
+ * state: from then on the row learns like every other.
+ */
+import type { RatingsDataset } from '../../data/dataset.ts';
+import { type FactorModel, type FoldInPrior, type Side, empiricalPrior, foldIn } from '../../engine/analysis/index.ts';
+import type { Trainer } from '../../engine/train/trainer.ts';
+import { isHeldOut, type RatingsTable } from '../ratings-table.ts';
+import type { SplitSettings } from './protocol.ts';
+
+export class ColdStart {
+  private readonly rows: Record<Side, Set<number>> = { user: new Set(), item: new Set() };
+  private readonly priors: Partial<Record<Side, FoldInPrior>> = {};
+
+  isCold(side: Side, code: number): boolean {
+    return this.rows[side].has(code);
+  }
+
+  get any(): boolean {
+    return this.rows.user.size + this.rows.item.size > 0;
+  }
+
+  /**
+   * Marks a new row cold. Call before the tables grow: the prior is taken once, from the rows
+   * trained so far (a cold row of the average taste would only pull it toward itself).
+   */
+  add(side: Side, code: number, trained: FactorModel, data: RatingsDataset): void {
+    this.priors[side] ??= empiricalPrior(trained, data, side);
+    this.rows[side].add(code);
+  }
+
+  /**
+   * Solves every cold row from its training ratings (held-out ones stay held out) and writes it
+   * into the trainer; with no ratings that is the prior's mean, the average taste. Users first,
+   * so a new movie rated by a new user is placed against that user's new taste.
+   */
+  refold(trainer: Trainer, model: FactorModel, table: RatingsTable, split: SplitSettings): void {
+    for (const side of ['user', 'item'] as const) {
+      const prior = this.priors[side];
+      if (!prior) continue;
+      for (const code of this.rows[side]) {
+        const { others, ratings } = table.editedRatings(side, code);
+        const trained = (j: number) => {
+          const [u, i] = side === 'user' ? [code, others[j]] : [others[j], code];
+          return !(split.validPct > 0 && isHeldOut(u, i, split.splitSeed, split.validPct));
+        };
+        const keep = others.map((_, j) => j).filter(trained);
+        const taste = foldIn(model, prior, keep.map((j) => others[j]), keep.map((j) => ratings[j]));
+        trainer.setRows(`${side}_factors`, [code], taste.factors);
+        if (model.userBias) trainer.setRows(`${side}_bias`, [code], [taste.bias]);
+      }
+    }
+  }
+
+  /** The rows are trained (or re-initialised) with everyone else from now on. */
+  clear(): void {
+    this.rows.user.clear();
+    this.rows.item.clear();
+    delete this.priors.user;
+    delete this.priors.item;
+  }
+}

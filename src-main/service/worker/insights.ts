@@ -1,0 +1,204 @@
+/**
+ * The insight queries, answered inside the training worker where the parameters and the ratings
+ * live; only the small answers travel to the main thread. Reads the trainer's live tables (no
+ * copy), and caches what depends on the ratings alone (counts, means, who rated what) until the
+ * data changes.
+ */
+import type { RatingsDataset } from '../../data/dataset.ts';
+import {
+  type FactorModel,
+  type RowGroups,
+  type RowStats,
+  type Side,
+  factorModelFromParams,
+  groupRows,
+  itemFactorPca,
+  oneHotView,
+  rankByBias,
+  ratedItems,
+  recommendForUser,
+  rowStats,
+  similarItems,
+} from '../../engine/analysis/index.ts';
+import type { Trainer } from '../../engine/train/trainer.ts';
+import type { TrainConfig } from '../../engine/train/types.ts';
+import { exportEmbeddings, type EmbeddingFormat } from '../../io/export/export-embeddings.ts';
+import type { ValidArgs } from '../contract.ts';
+import type {
+  BiasResult, ExportResult, OneHotResult, PcaEntry, PcaResult, RecommendationResult, RowRef, SimilarResult,
+} from '../insight-contract.ts';
+import type { LoadedSheet } from '../sheet-file.ts';
+import { UserError } from '../user-error.ts';
+
+/** What the queries read from the worker's session. */
+export interface InsightSource {
+  trainer: Trainer;
+  config: TrainConfig;
+  sheet: LoadedSheet;
+  /** Every current rating (train and held-out), in the trainer's id coding. */
+  data: RatingsDataset;
+  /** Changes whenever the ratings do. */
+  dataVersion: number;
+  isColdUser(code: number): boolean;
+}
+
+interface DataCache {
+  version: number;
+  data: RatingsDataset;
+  stats: Record<Side, RowStats>;
+  byUser: RowGroups;
+  /** What people call each row: the sheet's user names and movie titles (ids where it has none). */
+  labels: Record<Side, string[]>;
+}
+
+export class Insights {
+  private cache: DataCache | null = null;
+
+  constructor(private readonly source: () => InsightSource) {}
+
+  /** The model the queries read: a view of the trainer's live tables. Refused, with the reason, for the neural models. */
+  model(): FactorModel {
+    const s = this.source();
+    if (s.config.model.kind !== 'dot' && s.config.model.kind !== 'dotbias') {
+      throw new UserError(`Insights read per-user and per-movie factors: choose the dot or dot+bias model (this one is ${s.config.model.kind})`);
+    }
+    return factorModelFromParams(s.trainer.paramViews(), s.config.model.yRange);
+  }
+
+  biases(a: ValidArgs<'biases'>): BiasResult {
+    const model = this.model();
+    if (!model.userBias) throw new UserError('The dot model has no biases: choose dot product + biases to rank them');
+    const { data, stats } = this.dataCache();
+    const ranked = rankByBias(model, data, a.side, { n: a.n, minRatings: a.minRatings, stats: stats[a.side] });
+    const entry = (r: { row: number; bias: number }) => ({ ...this.ref(a.side, r.row), bias: r.bias });
+    return { side: a.side, lowest: ranked.lowest.map(entry), highest: ranked.highest.map(entry) };
+  }
+
+  itemPca(a: ValidArgs<'itemPca'>): PcaResult {
+    const model = this.model();
+    const { data, stats } = this.dataCache();
+    const rated = stats.item.count.reduce((n, c) => n + (c > 0 ? 1 : 0), 0);
+    if (rated < 3) throw new UserError(`PCA needs at least 3 rated movies; this sheet has ${rated}`);
+    const result = itemFactorPca(model, data, { topItems: a.topItems, components: a.components, extremes: a.extremes, stats: stats.item });
+    const entry = (p: { row: number; coords: number[] }): PcaEntry => ({ ...this.ref('item', p.row), coords: p.coords });
+    return {
+      points: result.points.map(entry),
+      varianceRatio: result.varianceRatio,
+      extremes: result.extremes.map((e) => ({ component: e.component, lowest: e.lowest.map(entry), highest: e.highest.map(entry) })),
+    };
+  }
+
+  similarItems(a: ValidArgs<'similarItems'>): SimilarResult {
+    const model = this.model();
+    const { data, stats } = this.dataCache();
+    const item = this.code('item', a.id);
+    const items = similarItems(model, data, item, { metric: a.metric, n: a.n, minRatings: a.minRatings, stats: stats.item });
+    return { query: this.ref('item', item), metric: a.metric, items: items.map((s) => ({ ...this.ref('item', s.row), score: s.score })) };
+  }
+
+  recommendations(a: ValidArgs<'recommendations'>): RecommendationResult {
+    const model = this.model();
+    const { data, stats, byUser } = this.dataCache();
+    const user = this.code('user', a.userId);
+    const recs = recommendForUser(model, data, user, { n: a.n, minRatings: a.minRatings, stats: stats.item, byUser });
+    return {
+      user: this.ref('user', user),
+      coldStart: this.source().isColdUser(user),
+      rated: ratedItems(data, byUser, user).length,
+      items: recs.map((r) => ({ ...this.ref('item', r.row), score: r.predicted })),
+    };
+  }
+
+  findRows(a: ValidArgs<'findRows'>): RowRef[] {
+    const { stats } = this.dataCache();
+    const labels = this.labels(a.side);
+    const ids = this.ids(a.side);
+    const query = a.query.trim().toLowerCase();
+    const hits: number[] = [];
+    for (let code = 0; code < labels.length; code++) {
+      if (!query || labels[code].toLowerCase().includes(query) || ids[code].toLowerCase().includes(query)) hits.push(code);
+    }
+    const count = stats[a.side].count;
+    // Most rated first; a label that starts with the query before one that merely contains it.
+    const starts = (code: number) => (query && labels[code].toLowerCase().startsWith(query) ? 0 : 1);
+    hits.sort((x, y) => starts(x) - starts(y) || count[y] - count[x] || x - y);
+    return hits.slice(0, a.limit).map((code) => this.ref(a.side, code));
+  }
+
+  oneHot(a: ValidArgs<'oneHot'>): OneHotResult {
+    const model = this.model();
+    const { data } = this.dataCache();
+    let view;
+    try {
+      view = oneHotView(model, data, a.side, this.code(a.side, a.id));
+    } catch (error) {
+      if (error instanceof UserError) throw error;
+      const message = (error as Error).message; // "the one-hot view is for small sheets (at most 100 users); …"
+      throw new UserError(message.charAt(0).toUpperCase() + message.slice(1));
+    }
+    const labels = this.labels(a.side);
+    return {
+      side: a.side,
+      row: view.row,
+      rows: view.ids.map((id, code) => ({ id, label: labels[code] })),
+      oneHot: view.oneHot,
+      matrix: view.matrix,
+      product: view.product,
+      lookedUp: view.lookedUp,
+      equal: view.equal,
+    };
+  }
+
+  async exportEmbeddings(a: ValidArgs<'exportEmbeddings'>): Promise<ExportResult> {
+    const model = this.model();
+    const { data } = this.dataCache();
+    const files = new Set<string>();
+    try {
+      // Formats share one folder; the only shared name, ids.json (npy and onnx), has the same content.
+      for (const format of a.formats) {
+        for (const file of await exportEmbeddings(model, data, format as EmbeddingFormat, a.path)) files.add(file);
+      }
+    } catch (error) {
+      const e = error as NodeJS.ErrnoException;
+      throw new UserError(`Export to ${a.path} failed: ${e.code ? `${e.code} ${e.path ?? ''}`.trim() : e.message}`);
+    }
+    return { folder: a.path, files: [...files] };
+  }
+
+  /** Every current rating and what is derived from it alone; rebuilt after the ratings change. */
+  dataCache(): DataCache {
+    const s = this.source();
+    if (this.cache?.version !== s.dataVersion) {
+      this.cache = {
+        version: s.dataVersion,
+        data: s.data,
+        stats: { user: rowStats(s.data, 'user'), item: rowStats(s.data, 'item') },
+        byUser: groupRows(s.data, 'user'),
+        labels: { user: s.sheet.users.map((u) => u.label), item: s.sheet.movies.map((m) => m.title) },
+      };
+    }
+    return this.cache;
+  }
+
+  private ref(side: Side, code: number): RowRef {
+    const { stats } = this.dataCache();
+    const count = stats[side].count[code];
+    const mean = stats[side].mean[code];
+    return { id: this.ids(side)[code], label: this.labels(side)[code], count, mean: Number.isFinite(mean) ? mean : null };
+  }
+
+  private code(side: Side, id: string): number {
+    const code = this.ids(side).indexOf(id);
+    if (code < 0) throw new UserError(`There is no ${side === 'user' ? 'user' : 'movie'} with id ${id} in this sheet`);
+    return code;
+  }
+
+  private ids(side: Side): readonly string[] {
+    const { data } = this.dataCache();
+    return side === 'user' ? data.userIds : data.itemIds;
+  }
+
+  private labels(side: Side): string[] {
+    return this.dataCache().labels[side];
+  }
+}
