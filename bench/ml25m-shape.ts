@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { generatePlanted } from '../src-main/data/synthetic.ts';
 import { writeRatingsCsv } from '../src-main/io/ratings-csv.ts';
 
-const ML25M = { users: 162_541, items: 59_047, ratings: 25_000_095 };
+export const ML25M = { users: 162_541, items: 59_047, ratings: 25_000_095 };
 
 /** A MovieLens-25M-like ratings.csv with `rows` ratings (users and items scaled by √(rows/25M)). */
 export async function ensureMovieLensShapedCsv(rows: number): Promise<string> {

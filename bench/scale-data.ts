@@ -3,7 +3,7 @@
  *
  * Synthetic ratings of MovieLens-25M shape (issue 6): 162,541 users ×
  * 59,047 items × 25M ratings at full size (smaller sizes shrink users and items by √(rows/25M),
- * as bench/import.ts does), power-law popularity (items 0.6, users 0.5), a planted rank-20 model
+ * as ml25m-shape.ts does for the import benchmark's files), power-law popularity (items 0.6, users 0.5), a planted rank-20 model
  * with biases, half stars 0.5–5. The noise σ is chosen so that the planted model itself scores
  * ≈ 0.5 RMSE against the rounded, clipped ratings: the floor any solver can reach.
  * Generated in memory by data/synthetic.ts's generatePlanted (no file), split 90/10 by the
@@ -13,8 +13,8 @@ import type { RatingsDataset } from '../src-main/data/dataset.ts';
 import type { Device, TrainConfig } from '../src-main/engine/train/types.ts';
 import { randomSplit } from '../src-main/data/split.ts';
 import { type PlantedSpec, type PlantedTruth, generatePlanted } from '../src-main/data/synthetic.ts';
+import { ML25M } from './ml25m-shape.ts';
 
-export const ML25M = { users: 162_541, items: 59_047, ratings: 25_000_095 };
 export const PLANTED_RANK = 20;
 export const EPOCHS = 10;
 
