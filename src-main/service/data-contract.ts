@@ -6,6 +6,7 @@
  */
 import { z } from 'zod';
 import type { AppState } from './contract.ts';
+import type { SplitSummary } from '../data/split.ts';
 
 const path = z.string().min(1).max(4096);
 const seed = z.number().int().nonnegative().max(2 ** 32 - 1);
@@ -147,14 +148,8 @@ export interface WorkbookPreview {
 export type ImportPreview = RatingsPreview | WorkbookPreview;
 
 /** How the validation set came out: with users or movies it alone has (they are predicted from biases / the mean). */
-export interface SplitReport {
+export interface SplitReport extends SplitSummary {
   method: SplitChoice['method'] | 'none';
-  trainRows: number;
-  validRows: number;
-  coldUsers: number;
-  coldItems: number;
-  coldUserRatings: number;
-  coldItemRatings: number;
 }
 
 export interface ImportReport {
