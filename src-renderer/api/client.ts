@@ -26,6 +26,20 @@ export class CommandError extends Error {
   override name = 'CommandError';
 }
 
+/**
+ * Runs `task`; a refusal by the service goes to `onRefusal` (to be shown) and yields null. Any
+ * other error is a bug of ours and propagates.
+ */
+export async function unlessRefused<T>(task: () => Promise<T>, onRefusal: (message: string) => void): Promise<T | null> {
+  try {
+    return await task();
+  } catch (error) {
+    if (!(error instanceof CommandError)) throw error;
+    onRefusal(error.message);
+    return null;
+  }
+}
+
 export interface ApiClient {
   call<C extends CommandName>(command: C, args: CommandArgs<C>): Promise<CommandResults[C]>;
   onEvent(listener: (e: EventMessage) => void): () => void;

@@ -4,7 +4,7 @@
  * and from a path field in the browser; what a command returns or refuses becomes a message.
  */
 import type { AppState, UserMessage, XlsxExport } from '../../src-main/service/contract.ts';
-import { CommandError, type ApiClient, type FileAction } from '../api/client.ts';
+import { unlessRefused, type ApiClient, type FileAction } from '../api/client.ts';
 import { h } from './dom.ts';
 import type { LoadDialog } from './load-dialog.ts';
 import { PathPrompt } from './path-prompt.ts';
@@ -106,14 +106,8 @@ export class FileMenu {
     return path === null ? null : this.attempt(() => command(path));
   }
 
-  private async attempt<T>(task: () => Promise<T>): Promise<T | null> {
-    try {
-      return await task();
-    } catch (error) {
-      if (!(error instanceof CommandError)) throw error;
-      this.say({ level: 'error', text: error.message });
-      return null;
-    }
+  private attempt<T>(task: () => Promise<T>): Promise<T | null> {
+    return unlessRefused(task, (text) => this.say({ level: 'error', text }));
   }
 
   /** The project's own path, or the sheet's name in the folder of the last file typed. */

@@ -5,7 +5,7 @@
  * cells come from the full model.
  */
 import type { AppState, FindMatch, UserMessage } from '../../src-main/service/contract.ts';
-import { CommandError, type ApiClient } from '../api/client.ts';
+import { unlessRefused, type ApiClient } from '../api/client.ts';
 import { fmt, h } from './dom.ts';
 
 export class SheetTools {
@@ -96,13 +96,7 @@ export class SheetTools {
     this.say({ level: 'info', text: `${m.kind === 'user' ? 'User' : 'Movie'} ${m.label} is pinned first in the sheet (${fmt(m.ratings)} ratings)` });
   }
 
-  private async attempt<T>(task: () => Promise<T>): Promise<T | null> {
-    try {
-      return await task();
-    } catch (error) {
-      if (!(error instanceof CommandError)) throw error;
-      this.say({ level: 'error', text: error.message });
-      return null;
-    }
+  private attempt<T>(task: () => Promise<T>): Promise<T | null> {
+    return unlessRefused(task, (text) => this.say({ level: 'error', text }));
   }
 }
