@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { RatingsDataset } from '../data/dataset.ts';
 import { generatePlanted } from '../data/synthetic.ts';
@@ -102,5 +103,64 @@ describe('RatingsTable.addRow (cold start)', () => {
     t.apply([{ user: u, item: 0, rating: 3 }, { user: u, item: 1, rating: 4 }]);
     t.apply([{ user: u, item: 0, rating: null }]);
     expect(t.editedRatings('user', u)).toEqual({ others: [1], ratings: [4] });
+  });
+});
+
+describe('RatingsTable.patch', () => {
+  const { data } = generatePlanted({ users: 30, items: 20, ratings: 300, rank: 2, noise: 0.1, seed: 5 });
+  const same = (a: RatingsDataset | null, b: RatingsDataset | null) => {
+    expect(a === null).toBe(b === null);
+    if (!a || !b) return;
+    expect(Array.from(a.users)).toEqual(Array.from(b.users));
+    expect(Array.from(a.items)).toEqual(Array.from(b.items));
+    expect(Array.from(a.ratings)).toEqual(Array.from(b.ratings));
+    expect(a.userIds).toBe(b.userIds);
+    expect(a.itemIds).toBe(b.itemIds);
+  };
+
+  it('gives exactly what split() gives, order included, for any edits in rows added on the sheet', () => {
+    // Two new users and a new movie; cells pick from them, ratings from 1-5 or null (cleared).
+    const cell = fc.record({
+      user: fc.integer({ min: 0, max: 31 }),
+      item: fc.integer({ min: 0, max: 20 }),
+      rating: fc.option(fc.integer({ min: 1, max: 5 }), { nil: null }),
+    }).filter((c) => c.user >= 30 || c.item >= 20);
+    for (const plan of [{ rowMask: null, cellPct: 0.3, seed: 4 }, { rowMask: null, cellPct: 0, seed: 0 }]) {
+      fc.assert(fc.property(fc.array(fc.array(cell, { minLength: 1, maxLength: 3 }), { maxLength: 12 }), (edits) => {
+        const t = new RatingsTable(data);
+        t.addRow('user', 'n1');
+        t.addRow('user', 'n2');
+        t.addRow('item', 'm1');
+        let sets = t.split(plan);
+        for (const changes of edits) {
+          t.apply(changes);
+          const patched = t.patch(sets, plan, changes);
+          expect(patched).not.toBeNull();
+          sets = patched!;
+          const full = t.split(plan);
+          same(sets.train, full.train);
+          same(sets.valid, full.valid);
+        }
+      }), { numRuns: 60 });
+    }
+  });
+
+  it('declines a change to a loaded cell (its row mask place is not the hash), so the caller splits', () => {
+    const t = new RatingsTable(data);
+    t.addRow('user', 'n1');
+    const plan = { rowMask: null, cellPct: 0.1, seed: 1 };
+    const sets = t.split(plan);
+    const changes = [{ user: 30, item: 2, rating: 4 }, { user: 0, item: 2, rating: 4 }];
+    t.apply(changes);
+    expect(t.patch(sets, plan, changes)).toBeNull();
+  });
+
+  it('forgets a cleared cell of an added row (nothing to save), keeps a cleared loaded one', () => {
+    const t = new RatingsTable(data);
+    t.addRow('user', 'n1');
+    const loaded = { user: data.users[0], item: data.items[0] };
+    t.apply([{ user: 30, item: 1, rating: 3 }, { ...loaded, rating: 2 }]);
+    t.apply([{ user: 30, item: 1, rating: null }, { ...loaded, rating: null }]);
+    expect(t.changes()).toEqual([{ ...loaded, rating: null }]);
   });
 });

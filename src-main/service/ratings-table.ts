@@ -32,8 +32,14 @@ export interface TrainValid {
 
 export class RatingsTable {
   private overlay = new Map<number, number | null>();
+  /** Rows of the dataset as read: only cells inside them can hold a loaded rating. */
+  private readonly loadedUsers: number;
+  private readonly loadedItems: number;
 
-  constructor(private base: RatingsDataset) {}
+  constructor(private base: RatingsDataset) {
+    this.loadedUsers = base.userIds.length;
+    this.loadedItems = base.itemIds.length;
+  }
 
   get userCount(): number {
     return this.base.userIds.length;
@@ -80,7 +86,32 @@ export class RatingsTable {
   }
 
   apply(changes: readonly RatingChange[]): void {
-    for (const { user, item, rating } of changes) this.overlay.set(this.key(user, item), rating);
+    for (const { user, item, rating } of changes) {
+      // A missing cell that was never loaded is no cell at all: dropping it keeps the overlay's
+      // order equal to the order patch() appends in (a cell typed again goes to the end).
+      if (rating === null && !this.mayBeLoaded(user, item)) this.overlay.delete(this.key(user, item));
+      else this.overlay.set(this.key(user, item), rating);
+    }
+  }
+
+  /**
+   * The sets split() would give now, from the sets it gave before `changes` were applied — when
+   * every change is to a cell outside the loaded rows (a row added on the sheet), else null.
+   * Costs a scan of each set's tail instead of a pass over every rating with a map lookup each:
+   * what keeps typing into a new row cheap on big data.
+   */
+  patch(before: TrainValid, plan: SplitPlan, changes: readonly RatingChange[]): TrainValid | null {
+    if (changes.some((c) => this.mayBeLoaded(c.user, c.item))) return null;
+    let { train, valid } = before;
+    for (const { user, item, rating } of changes) {
+      const heldOut = plan.cellPct > 0 && isHeldOut(user, item, plan.seed, plan.cellPct);
+      if (heldOut && !valid) throw new Error('patch: the plan holds cells out but the sets have no validation set');
+      const set = heldOut ? valid! : train;
+      const next = withCell(set, user, item, rating, this.base);
+      if (heldOut) valid = next;
+      else train = next;
+    }
+    return { train, valid };
   }
 
   /** The ratings as loaded, before any edit. */
@@ -130,6 +161,43 @@ export class RatingsTable {
   private key(user: number, item: number): number {
     return user * this.itemCount + item;
   }
+
+  private mayBeLoaded(user: number, item: number): boolean {
+    return user < this.loadedUsers && item < this.loadedItems;
+  }
+}
+
+/**
+ * `set` with the cell (user, item) rated `rating` (null: removed), as split() orders it: a cell
+ * already there keeps its place, a new one goes last (edits follow the loaded rows in edit order).
+ */
+function withCell(set: RatingsDataset, user: number, item: number, rating: number | null, like: RatingsDataset): RatingsDataset {
+  const { users, items, ratings } = set;
+  let at = ratings.length - 1;
+  // Edited cells sit at the end: search from there.
+  while (at >= 0 && (users[at] !== user || items[at] !== item)) at--;
+  const ids = { userIds: like.userIds, itemIds: like.itemIds, itemTitles: like.itemTitles };
+  if (at >= 0 && rating !== null) {
+    const next = ratings.slice();
+    next[at] = rating;
+    return { ...ids, users, items, ratings: next };
+  }
+  if (at >= 0) {
+    const without = <T extends Int32Array | Float32Array>(a: T): T => {
+      const b = a.slice(0, a.length - 1) as T;
+      b.set(a.subarray(at + 1), at);
+      return b;
+    };
+    return { ...ids, users: without(users), items: without(items), ratings: without(ratings) };
+  }
+  if (rating === null) return { ...set, ...ids };
+  const append = <T extends Int32Array | Float32Array>(a: T, x: number): T => {
+    const b = new (a.constructor as { new (n: number): T })(a.length + 1);
+    b.set(a);
+    b[a.length] = x;
+    return b;
+  };
+  return { ...ids, users: append(users, user), items: append(items, item), ratings: append(ratings, rating) };
 }
 
 /** Stable per-cell assignment: a 32-bit mix of (user, item, seed) compared with validPct. */
