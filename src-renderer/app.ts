@@ -12,6 +12,7 @@ import { MessageBar } from './panels/message-bar.ts';
 import { RmseChart } from './panels/rmse-chart.ts';
 import { SettingsPanel } from './panels/settings-panel.ts';
 import { TastesPanel } from './panels/tastes-panel.ts';
+import { trainingProgressText } from './panels/training-progress.ts';
 import { ratingFormula } from './sheet/formula.ts';
 import { SheetGrid, type SheetCell } from './sheet/sheet-grid.ts';
 import { k, MAX_SHOWN_FACTORS, type ViewMode } from './sheet/sheet-model.ts';
@@ -87,7 +88,7 @@ export class App {
         return this.renderStatus();
       }
       case 'progress':
-        this.progressText = `epoch ${e.payload.epoch} · ${Math.round(e.payload.fraction * 100)}%`;
+        this.progressText = trainingProgressText(e.payload);
         return this.renderStatus();
       case 'message':
         return this.messages.show(e.payload);
