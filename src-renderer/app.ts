@@ -94,6 +94,8 @@ export class App {
         return this.messages.show(e.payload);
       case 'importProgress':
         return this.data.importProgress(e.payload);
+      case 'coldStart':
+        return this.insight.coldStart(e.payload);
     }
   }
 

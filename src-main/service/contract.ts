@@ -20,7 +20,7 @@ import type {
   TrainProgress,
 } from '../engine/train/types.ts';
 import { dataCommandArgs, type DataCommandResults, type DataEventPayloads, type ProjectStatus, type SheetDataInfo } from './data-contract.ts';
-import { insightCommandArgs, type InsightCommandResults } from './insight-contract.ts';
+import { insightCommandArgs, type InsightCommandResults, type InsightEventPayloads } from './insight-contract.ts';
 
 export type { EpochMetrics, Snapshot, StopReason, TrainConfig, TrainProgress };
 export type * from './data-contract.ts';
@@ -238,7 +238,7 @@ export interface UserMessage {
   text: string;
 }
 
-export interface EventPayloads extends DataEventPayloads {
+export interface EventPayloads extends DataEventPayloads, InsightEventPayloads {
   /** The whole state, after any change that is not a training epoch. */
   state: AppState;
   /** Training moved: the chart's new points and the sheet's new numbers (throttled ~30/s). */

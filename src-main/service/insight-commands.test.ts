@@ -9,7 +9,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generatePlanted } from '../data/synthetic.ts';
 import { demoSheetPath } from '../hosts/common/resources.ts';
-import type { AppState, CommandArgs, CommandName, CommandResults } from './contract.ts';
+import type { AppState, CommandArgs, CommandName, CommandResults, EventMessage } from './contract.ts';
+import { COLD_START_LIST } from './insight-contract.ts';
 import { createEndpoint, type ServiceEndpoint } from './endpoint.ts';
 import { createService, type DisposableService } from './service.ts';
 import { tsxWorkerFactory } from './testing/tsx-worker.ts';
@@ -146,6 +147,34 @@ describe('cold start: a new user and a new movie, folded in without retraining',
     const undone = await call('undo', {});
     expect(predictionRow(undone, row)[hated[2]]).toBeGreaterThan(folded[hated[2]]);
     await call('redo', {});
+  });
+
+  it("a rating typed into the new row brings the row's list with it (one round trip), before the edit's state", async () => {
+    const s = await call('getState', {});
+    const row = s.sheet.users.findIndex((u) => u.id === 'new-user-1');
+    const col = s.sheet.ratings[row].indexOf(null);
+    const events: EventMessage[] = [];
+    const unsubscribe = svc.subscribe((e) => events.push(e));
+    try {
+      await call('setRating', { row, col, rating: 4 });
+      await call('undo', {});
+      // A trained user's cell: nothing cold moved.
+      await call('setRating', { row: 0, col: 2, rating: s.sheet.ratings[0][2] === 1 ? 2 : 1 });
+      await call('undo', {});
+    } finally {
+      unsubscribe();
+    }
+    const kinds = events.filter((e) => e.event === 'coldStart' || e.event === 'state').map((e) => e.event);
+    expect(kinds).toEqual(['coldStart', 'state', 'coldStart', 'state', 'state', 'state']);
+    const [typed, undone] = events.filter((e) => e.event === 'coldStart').map((e) => e.payload);
+    expect(typed).toMatchObject({ side: 'user', id: 'new-user-1' });
+    if (typed.side !== 'user' || undone.side !== 'user') throw new Error('a user row was edited');
+    expect(typed.recommendations.rated).toBe(7);
+    expect(typed.recommendations.items).toHaveLength(s.sheet.movies.length - 7); // fewer unrated than COLD_START_LIST.n
+    expect(typed.recommendations.items.map((i) => i.id)).not.toContain(s.sheet.movies[col].id);
+    // The undo's list is the one a query gives now.
+    const { n, minRatings } = COLD_START_LIST;
+    expect(undone.recommendations).toEqual(await call('recommendations', { userId: 'new-user-1', n, minRatings }));
   });
 
   it('a new movie column: ratings typed into it place it among the movies they resemble', async () => {

@@ -137,3 +137,19 @@ export interface InsightCommandResults {
   addMovie: AppState;
   exportEmbeddings: ExportResult;
 }
+
+/** What the cold-start card shows for a row added on the sheet: the top 10, whatever was rated. */
+export const COLD_START_LIST = { n: 10, minRatings: 0, metric: 'cosine' } as const;
+
+/**
+ * A cold row's new list, sent with the edit that moved it (before that edit's `state` event), so
+ * the card shows it without a second round trip: a new user's recommendations, a new movie's
+ * nearest movies (COLD_START_LIST's settings).
+ */
+export type ColdStartAnswer =
+  | { side: 'user'; id: string; recommendations: RecommendationResult }
+  | { side: 'item'; id: string; similar: SimilarResult };
+
+export interface InsightEventPayloads {
+  coldStart: ColdStartAnswer;
+}

@@ -6,6 +6,7 @@
  */
 import type {
   AppState,
+  ColdStartAnswer,
   CommandResults,
   EventMessage,
   RunOutcome,
@@ -226,9 +227,9 @@ export class App implements InsightHost {
         }))
         .filter((c) => c.before !== c.after);
       if (edit.length === 0) return this.state();
-      await this.apply(edit);
+      const cold = await this.apply(edit);
       this.edits.record(edit);
-      return this.changed();
+      return this.changed(cold);
     });
   }
 
@@ -250,8 +251,7 @@ export class App implements InsightHost {
     return this.exclusive(async () => {
       const edit = which === 'undo' ? this.edits.undo() : this.edits.redo();
       if (!edit) throw new UserError(which === 'undo' ? 'Nothing to undo' : 'Nothing to redo');
-      await this.apply(edit);
-      return this.changed();
+      return this.changed(await this.apply(edit));
     });
   }
 
@@ -347,9 +347,9 @@ export class App implements InsightHost {
     });
   }
 
-  /** Sends the changes to the worker and mirrors the visible ones in the grid. */
-  private async apply(edit: Edit): Promise<void> {
-    const split = await this.client.call(
+  /** Sends the changes to the worker and mirrors the visible ones in the grid; returns the cold rows' new lists. */
+  private async apply(edit: Edit): Promise<ColdStartAnswer[]> {
+    const { cold, ...split } = await this.client.call(
       'edit',
       edit.map((c: CellChange) => ({ user: c.user, item: c.item, rating: c.after })),
     );
@@ -363,6 +363,7 @@ export class App implements InsightHost {
     }
     this.sheet = { ...this.sheet, ratings };
     this.takeSplit(split);
+    return cold;
   }
 
   private takeSplit(split: SplitResult): void {
@@ -370,9 +371,13 @@ export class App implements InsightHost {
     this.numbers = split.numbers;
   }
 
-  /** Announces a change the user made (it is unsaved until the next save). */
-  changed(): AppState {
+  /**
+   * Announces a change the user made (it is unsaved until the next save). Cold rows' new lists go
+   * first, so the cold-start card has its answer when the state arrives and need not ask.
+   */
+  changed(cold: readonly ColdStartAnswer[] = []): AppState {
     this.dirty = true;
+    for (const answer of cold) this.emit({ event: 'coldStart', payload: answer });
     return this.shown();
   }
 

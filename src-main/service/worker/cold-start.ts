@@ -10,6 +10,7 @@ import type { RatingsDataset } from '../../data/dataset.ts';
 import { type FactorModel, type FoldInPrior, type Side, empiricalPrior, foldIn } from '../../engine/analysis/index.ts';
 import type { Trainer } from '../../engine/train/trainer.ts';
 import { isHeldOut, type RatingsTable } from '../ratings-table.ts';
+import type { Cells, ColdCells } from './cold-fit.ts';
 import type { SplitSettings } from './protocol.ts';
 
 export class ColdStart {
@@ -43,17 +44,29 @@ export class ColdStart {
       const prior = this.priors[side];
       if (!prior) continue;
       for (const code of this.rows[side]) {
-        const { others, ratings } = table.editedRatings(side, code);
-        const trained = (j: number) => {
-          const [u, i] = side === 'user' ? [code, others[j]] : [others[j], code];
-          return !(split.validPct > 0 && isHeldOut(u, i, split.splitSeed, split.validPct));
-        };
-        const keep = others.map((_, j) => j).filter(trained);
+        const { others, ratings, heldOut } = rowCells(side, code, table, split);
+        const keep = others.map((_, j) => j).filter((j) => !heldOut[j]);
         const taste = foldIn(model, prior, keep.map((j) => others[j]), keep.map((j) => ratings[j]));
         trainer.setRows(`${side}_factors`, [code], taste.factors);
         if (model.userBias) trainer.setRows(`${side}_bias`, [code], [taste.bias]);
       }
     }
+  }
+
+  /** Every rated cell of the cold rows (a cell in a cold user and a cold movie once), by set. */
+  cells(table: RatingsTable, split: SplitSettings): ColdCells {
+    const sets = { train: new CellList(), valid: new CellList() };
+    for (const side of ['user', 'item'] as const) {
+      for (const code of this.rows[side]) {
+        const { others, ratings, heldOut } = rowCells(side, code, table, split);
+        others.forEach((other, j) => {
+          if (side === 'item' && this.rows.user.has(other)) return;
+          const [u, i] = side === 'user' ? [code, other] : [other, code];
+          sets[heldOut[j] ? 'valid' : 'train'].push(u, i, ratings[j]);
+        });
+      }
+    }
+    return { train: sets.train.cells(), valid: sets.valid.cells() };
   }
 
   /** The rows are trained (or re-initialised) with everyone else from now on. */
@@ -62,5 +75,31 @@ export class ColdStart {
     this.rows.item.clear();
     delete this.priors.user;
     delete this.priors.item;
+  }
+}
+
+/** One row's rated cells, and which of them the per-cell hash holds out (a cold row has no loaded cells). */
+function rowCells(side: Side, code: number, table: RatingsTable, split: SplitSettings) {
+  const { others, ratings } = table.editedRatings(side, code);
+  const heldOut = others.map((other) => {
+    const [u, i] = side === 'user' ? [code, other] : [other, code];
+    return split.validPct > 0 && isHeldOut(u, i, split.splitSeed, split.validPct);
+  });
+  return { others, ratings, heldOut };
+}
+
+class CellList {
+  private readonly users: number[] = [];
+  private readonly items: number[] = [];
+  private readonly ratings: number[] = [];
+
+  push(u: number, i: number, r: number): void {
+    this.users.push(u);
+    this.items.push(i);
+    this.ratings.push(r);
+  }
+
+  cells(): Cells {
+    return { users: Int32Array.from(this.users), items: Int32Array.from(this.items), ratings: Float32Array.from(this.ratings) };
   }
 }

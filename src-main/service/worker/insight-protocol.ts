@@ -3,6 +3,7 @@
  * command's validated arguments unchanged; addRow grows the sheet by one user or movie.
  */
 import type { CommandResults, SheetMovie, SheetUser, ValidArgs } from '../contract.ts';
+import type { ColdStartAnswer } from '../insight-contract.ts';
 import type { SplitResult } from './protocol.ts';
 
 type Query = 'biases' | 'itemPca' | 'similarItems' | 'recommendations' | 'findRows' | 'oneHot' | 'exportEmbeddings';
@@ -22,6 +23,11 @@ export interface AddRowResult {
   split: SplitResult;
   /** Why the new row is not folded in (a model without per-row factors); null when it is. */
   noFoldIn: string | null;
+}
+
+/** An edit's reply: the split as every edit gives it, and the new lists of the cold rows it touched. */
+export interface EditResult extends SplitResult {
+  cold: ColdStartAnswer[];
 }
 
 export type InsightWorkerCalls = { [Q in Query]: [ValidArgs<Q>, CommandResults[Q]] } & {

@@ -11,7 +11,7 @@ import type { ImportProgressEvent, SheetDataInfo, SplitReport } from '../data-co
 import type { DataWorkerCalls } from './data-protocol.ts';
 import type { RatingChange } from '../ratings-table.ts';
 import type { SheetWindow } from '../sheet-window.ts';
-import type { InsightWorkerCalls } from './insight-protocol.ts';
+import type { EditResult, InsightWorkerCalls } from './insight-protocol.ts';
 
 /** Where the ratings come from. */
 export type SheetSource =
@@ -83,7 +83,7 @@ export interface TrainResult {
 /** Request type → [argument, result]. */
 export interface WorkerCalls extends DataWorkerCalls, InsightWorkerCalls {
   load: [LoadRequest, LoadResult];
-  edit: [RatingChange[], SplitResult];
+  edit: [RatingChange[], EditResult];
   split: [SplitSettings, SplitResult];
   configure: [TrainConfig, SheetNumbers];
   reset: [{ seed: number; init: InitKind }, SheetNumbers];

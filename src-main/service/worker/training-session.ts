@@ -14,9 +14,11 @@ import { defaultConfig } from '../default-config.ts';
 import { RatingsTable, type RatingChange, type SplitPlan, type TrainValid } from '../ratings-table.ts';
 import { chooseWindow, windowCells, type SheetWindow, type WindowRequest } from '../sheet-window.ts';
 import { UserError } from '../user-error.ts';
+import { COLD_START_LIST, type ColdStartAnswer } from '../insight-contract.ts';
+import { coldErrors, movedFit } from './cold-fit.ts';
 import { ColdStart } from './cold-start.ts';
 import { DataCalls } from './data-calls.ts';
-import type { AddRowRequest, AddRowResult } from './insight-protocol.ts';
+import type { AddRowRequest, AddRowResult, EditResult } from './insight-protocol.ts';
 import { Insights } from './insights.ts';
 import type {
   LoadRequest,
@@ -85,11 +87,15 @@ export class TrainingSession {
   private cold = new ColdStart();
   private readonly insights = new Insights(() => {
     const s = this.current();
+    const allData = () => this.allData();
     return {
       trainer: s.trainer,
       config: s.config,
       sheet: s.sheet,
-      data: this.allData(),
+      // Only when read: refolding reads the model, and must not rebuild every rating to do it.
+      get data() {
+        return allData();
+      },
       dataVersion: this.dataVersion,
       isColdUser: (code) => this.cold.isCold('user', code),
     };
@@ -231,10 +237,46 @@ export class TrainingSession {
     };
   }
 
-  private async edit(changes: RatingChange[]): Promise<SplitResult> {
+  /**
+   * Edits cells. Typing into cold rows is the cold-start card's loop, so it stays cheap on big
+   * data: the sets are patched (not re-split), the fit moves by the cold cells' errors alone (no
+   * re-evaluation), and the reply carries the touched rows' new lists (no second query).
+   */
+  private async edit(changes: RatingChange[]): Promise<EditResult> {
     const s = this.current();
+    const predict = (users: Int32Array, items: Int32Array) => s.trainer.predict(users, items);
+    const lastFit = this.lastFit;
+    const coldOnly = lastFit !== null && changes.every((c) => this.cold.isCold('user', c.user) || this.cold.isCold('item', c.item));
+    const before = coldOnly ? coldErrors(predict, this.cold.cells(s.table, this.cellSplit())) : null;
+    const counts = { train: s.sets.train.ratings.length, valid: s.sets.valid?.ratings.length ?? 0 };
     s.table.apply(changes);
-    return this.refreshData();
+    this.refreshData(changes);
+    if (before) this.lastFit = movedFit(lastFit!, counts, before, coldErrors(predict, this.cold.cells(s.table, this.cellSplit())));
+    return { ...this.viewResult(!before).split, cold: this.coldAnswers(changes) };
+  }
+
+  /** The new lists of the cold rows `changes` touched (what the cold-start card shows). */
+  private coldAnswers(changes: readonly RatingChange[]): ColdStartAnswer[] {
+    const s = this.current();
+    const users = new Set(changes.filter((c) => this.cold.isCold('user', c.user)).map((c) => c.user));
+    const items = new Set(changes.filter((c) => this.cold.isCold('item', c.item)).map((c) => c.item));
+    const { n, minRatings, metric } = COLD_START_LIST;
+    return [
+      ...[...users].map((code): ColdStartAnswer => {
+        const id = s.sheet.users[code].id;
+        return { side: 'user', id, recommendations: this.insights.recommendations({ userId: id, n, minRatings }) };
+      }),
+      ...[...items].map((code): ColdStartAnswer => {
+        const id = s.sheet.movies[code].id;
+        return { side: 'item', id, similar: this.insights.similarItems({ id, metric, n, minRatings }) };
+      }),
+    ];
+  }
+
+  /** The per-cell hash's settings: how cells the user added are split (as RatingsTable.split does). */
+  private cellSplit(): SplitSettings {
+    const { cellPct, seed } = this.current().split.plan;
+    return { validPct: cellPct, splitSeed: seed };
   }
 
   /** New share or seed from the settings; a file split given a share becomes a random split. */
@@ -242,19 +284,25 @@ export class TrainingSession {
     const s = this.current();
     const method = s.split.method === 'files' ? 'random' : s.split.method;
     s.split = splitState(s.sheet, { method, validPct: split.validPct, seed: split.splitSeed });
-    return this.refreshData();
+    this.refreshData();
+    return this.viewResult().split;
   }
 
-  private refreshData(): SplitResult {
+  /**
+   * The ratings changed: new train/valid sets for the trainer (patched when `changes`, already
+   * applied to the table, allow it), and the cold rows refolded.
+   */
+  private refreshData(changes: readonly RatingChange[] | null = null): void {
     const s = this.current();
-    s.sets = s.table.split(s.split.plan);
+    const patched = changes && s.table.patch(s.sets, s.split.plan, changes);
+    const all = changes && this.allRatings?.version === this.dataVersion ? s.table.patch({ train: this.allRatings.data, valid: null }, EVERY_RATING, changes) : null;
+    s.sets = patched ?? s.table.split(s.split.plan);
     s.report = report(s.split.method, s.sets);
     s.trainer.setData(s.sets.train, s.sets.valid);
     this.dataVersion++;
+    if (all) this.allRatings = { version: this.dataVersion, data: all.train };
     // A cold row's typed ratings are new cells: held out by the per-cell hash, as split() does.
-    const { cellPct, seed } = s.split.plan;
-    if (this.cold.any) this.cold.refold(s.trainer, this.insights.model(), s.table, { validPct: cellPct, splitSeed: seed });
-    return this.viewResult().split;
+    if (this.cold.any) this.cold.refold(s.trainer, this.insights.model(), s.table, this.cellSplit());
   }
 
   /**
@@ -287,11 +335,12 @@ export class TrainingSession {
       s.sheet.movies.push({ id, title: label });
       s.window.itemRows.push(code);
     }
+    this.refreshData();
     return {
       user: side === 'user' ? { id, label } : null,
       movie: side === 'item' ? { id, title: label } : null,
       code,
-      split: this.refreshData(),
+      split: this.viewResult().split,
       noFoldIn,
     };
   }
@@ -301,7 +350,7 @@ export class TrainingSession {
     const s = this.current();
     if (!s.sets.valid) return s.sets.train;
     if (this.allRatings?.version !== this.dataVersion) {
-      this.allRatings = { version: this.dataVersion, data: s.table.split({ rowMask: null, cellPct: 0, seed: 0 }).train };
+      this.allRatings = { version: this.dataVersion, data: s.table.split(EVERY_RATING).train };
     }
     return this.allRatings.data;
   }
@@ -406,6 +455,9 @@ export class TrainingSession {
     }
   }
 }
+
+/** A split that holds nothing out: every current rating. */
+const EVERY_RATING: SplitPlan = { rowMask: null, cellPct: 0, seed: 0 };
 
 /** The split's mask over the loaded rows (computed once per choice: a 25M shuffle is not free). */
 export function splitState(sheet: PreparedSheet, choice: Pick<SplitState, 'method' | 'validPct' | 'seed'>): SplitState {

@@ -1,10 +1,12 @@
 /**
  * The side card that follows a row just added to the sheet: a new user's top picks (or a new
- * movie's nearest neighbours), re-queried after every rating typed into it — fold-in places the
- * row without retraining, so the list answers at once. `data-rendered-at` holds when the list
- * was last drawn (performance.now()), for the fold-in latency measurement.
+ * movie's nearest neighbours). A rating typed into the row brings its new list with the edit (the
+ * `coldStart` event, just before the edit's state): fold-in places the row without retraining,
+ * so the list answers at once, in one round trip. Other changes (Solve, edits elsewhere, a new
+ * model) re-query it. `data-rendered-at` holds when the list was last drawn (performance.now()).
  */
-import type { AppState } from '../../../src-main/service/contract.ts';
+import type { AppState, ColdStartAnswer } from '../../../src-main/service/contract.ts';
+import { COLD_START_LIST } from '../../../src-main/service/insight-contract.ts';
 import { CommandError, type ApiClient } from '../../api/client.ts';
 import { el } from './dom.ts';
 import { recommendationCard } from './recommend-panel.ts';
@@ -22,6 +24,8 @@ export class ColdStartCard {
   private tracked: TrackedRow | null = null;
   private state: AppState | null = null;
   private renders = 0;
+  /** The next state is the edit whose list an event already brought: no need to ask again. */
+  private answered = false;
   private readonly refresher = new Refresher(() => this.refreshNow());
 
   constructor(private readonly api: ApiClient, onOpen: (row: TrackedRow) => void) {
@@ -40,7 +44,15 @@ export class ColdStartCard {
     this.tracked = row;
     this.element.hidden = row === null;
     this.body.replaceChildren();
+    this.answered = false;
     if (row) this.refresher.request();
+  }
+
+  /** A cold row's new list, sent with the edit that moved it. */
+  onColdStart(answer: ColdStartAnswer): void {
+    if (answer.side !== this.tracked?.side || answer.id !== this.tracked.id) return;
+    this.answered = true;
+    this.show(answer);
   }
 
   onState(state: AppState): void {
@@ -48,24 +60,41 @@ export class ColdStartCard {
     const ids = this.tracked?.side === 'user' ? state.sheet.users.map((u) => u.id) : state.sheet.movies.map((m) => m.id);
     // Another sheet was opened: the tracked row is gone.
     if (this.tracked && !ids.includes(this.tracked.id)) return this.track(null);
+    if (this.answered) {
+      this.answered = false;
+      return;
+    }
     if (this.tracked && state.status === 'idle') this.refresher.request();
   }
 
   private async refreshNow(): Promise<void> {
     const row = this.tracked;
     if (!row || this.state?.status !== 'idle') return;
+    const { n, minRatings, metric } = COLD_START_LIST;
+    const rendersBefore = this.renders;
+    let list: ColdStartAnswer | { error: string };
     try {
-      if (row.side === 'user') {
-        this.body.replaceChildren(recommendationCard(await this.api.call('recommendations', { userId: row.id, n: 10, minRatings: 0 })));
-      } else {
-        const r = await this.api.call('similarItems', { id: row.id, metric: 'cosine', n: 10, minRatings: 0 });
-        this.body.replaceChildren(el('h3', { text: `Nearest to ${r.query.label}` }),
-          el('p', { className: 'muted small', text: `placed by ${r.query.count} rating${r.query.count === 1 ? '' : 's'} (cosine of the movie factors)` }),
-          scoredTable(r.items, { header: 'cosine', title: 'cosine similarity', format: (x) => x.toFixed(3) }));
-      }
+      list = row.side === 'user'
+        ? { side: 'user', id: row.id, recommendations: await this.api.call('recommendations', { userId: row.id, n, minRatings }) }
+        : { side: 'item', id: row.id, similar: await this.api.call('similarItems', { id: row.id, metric, n, minRatings }) };
     } catch (error) {
       if (!(error instanceof CommandError)) throw error;
-      this.body.replaceChildren(el('p', { className: 'insight-error', text: error.message }));
+      list = { error: error.message };
+    }
+    // An edit's own list arrived while this query ran: it is the newer one.
+    if (this.renders === rendersBefore) this.show(list);
+  }
+
+  private show(list: ColdStartAnswer | { error: string }): void {
+    if ('error' in list) {
+      this.body.replaceChildren(el('p', { className: 'insight-error', text: list.error }));
+    } else if (list.side === 'user') {
+      this.body.replaceChildren(recommendationCard(list.recommendations));
+    } else {
+      const r = list.similar;
+      this.body.replaceChildren(el('h3', { text: `Nearest to ${r.query.label}` }),
+        el('p', { className: 'muted small', text: `placed by ${r.query.count} rating${r.query.count === 1 ? '' : 's'} (cosine of the movie factors)` }),
+        scoredTable(r.items, { header: 'cosine', title: 'cosine similarity', format: (x) => x.toFixed(3) }));
     }
     this.element.dataset['renders'] = String(++this.renders);
     this.element.dataset['renderedAt'] = performance.now().toFixed(1);

@@ -3,7 +3,7 @@
  * it each state: the Sheet / Insights switch, the Add user / Add movie / Export buttons beside
  * the sheet's title, the Insights tab, the cold-start card in the side pane, the export dialog.
  */
-import type { AppState, CommandArgs, CommandName, CommandResults } from '../../../src-main/service/contract.ts';
+import type { AppState, ColdStartAnswer, CommandArgs, CommandName, CommandResults } from '../../../src-main/service/contract.ts';
 import type { ApiClient } from '../../api/client.ts';
 import { ColdStartCard, type TrackedRow } from './cold-start-card.ts';
 import { el } from './dom.ts';
@@ -61,6 +61,11 @@ export class InsightArea {
     for (const b of this.buttons) b.disabled = state.status === 'training';
     this.insights.onState(state);
     this.cold.onState(state);
+  }
+
+  /** A cold row's new list, sent with the edit that moved it. */
+  coldStart(answer: ColdStartAnswer): void {
+    this.cold.onColdStart(answer);
   }
 
   private showPane(pane: Pane): void {
