@@ -388,8 +388,8 @@ export class TrainingSession {
     const minEpochMs = req.epochsPerSecond > 0 ? 1000 / req.epochsPerSecond : 0;
     let pending: EpochMetrics[] = [];
     let lastSent = performance.now();
-    const flush = () => {
-      this.send({ type: 'epoch', metrics: pending, numbers: this.numbers() });
+    const flush = (evaluate = true) => {
+      this.send({ type: 'epoch', metrics: pending, numbers: this.numbers(evaluate) });
       pending = [];
       lastSent = performance.now();
     };
@@ -418,8 +418,11 @@ export class TrainingSession {
         break;
       }
     }
-    flush();
-    return { epochs, stopped, fit: this.fit() };
+    // Stop answers at once: an exact fit of 25M ratings takes seconds (issue 6: Stop within
+    // 200 ms), so a stopped run keeps showing the fit last evaluated.
+    const cancelled = stopped?.kind === 'cancelled';
+    flush(!cancelled);
+    return { epochs, stopped, fit: cancelled && this.lastFit ? this.lastFit : this.fit() };
   }
 
   private async replaceTrainer(config: TrainConfig): Promise<void> {
