@@ -77,12 +77,14 @@ const call = <T>(command: string, args: unknown): Promise<T> =>
   });
 
 /** Sends the edit; resolves once the new user's recommendations are here, as the card gets them. */
-function typeAndAwaitList(userId: string, args: { row: number; col: number; rating: number }): Promise<void> {
+function typeAndAwaitList(userId: string, ratedAfter: number, args: { row: number; col: number; rating: number }): Promise<void> {
   return new Promise((resolve, reject) => {
+    // The previous edit's state can still be on its way: this edit's shows the rating typed.
+    const isThisEdit = (state: AppState) => state.sheet.ratings[args.row]?.[args.col] === args.rating;
     const listener = (e: EventMessage) => {
-      if (e.event === 'coldStart' && e.payload.id === userId) done();
+      if (e.event === 'coldStart' && e.payload.id === userId && e.payload.side === 'user' && e.payload.recommendations.rated === ratedAfter) done();
       // An app without the event: the card queries after the edit's state.
-      else if (e.event === 'state') call('recommendations', { userId, n: 10, minRatings: 0 }).then(done, reject);
+      else if (e.event === 'state' && isThisEdit(e.payload)) call('recommendations', { userId, n: 10, minRatings: 0 }).then(done, reject);
     };
     const done = () => {
       eventListeners.delete(listener);
@@ -120,7 +122,7 @@ for (const [existing, rated] of chosen) {
   const heldOut = rated.filter((r) => added.sheet.heldOut[from][col(r.item)]);
   for (const [n, { item, rating }] of trainCells.slice(0, TYPED).entries()) {
     const started = performance.now();
-    await typeAndAwaitList(newId, { row, col: col(item), rating });
+    await typeAndAwaitList(newId, n + 1, { row, col: col(item), rating });
     if (n === TYPED - 1) latencies.push(performance.now() - started);
   }
   const s = await call<AppState>('getState', {});
