@@ -14,21 +14,14 @@ import type { Device, TrainConfig } from '../src-main/engine/train/types.ts';
 import { randomSplit } from '../src-main/data/split.ts';
 import { type PlantedSpec, type PlantedTruth, generatePlanted } from '../src-main/data/synthetic.ts';
 import { ML25M } from './ml25m-shape.ts';
+import { scaleRecipe } from '../src-main/engine/train/recipes.ts';
 
 export const PLANTED_RANK = 20;
 export const EPOCHS = 10;
 
-/**
- * Our settings at scale: fastbook's model (dotbias, 50 factors, y_range 0–5.5) and fastai Adam
- * with decoupled wd, in big batches with lazy row updates (dense ones would cost O(table) per
- * batch) and a doubled lr for the bigger batch.
- */
+/** The scale recipe (src-main/engine/train/recipes.ts) on the given threads and device. */
 export function scaleConfig(threads: number, device: Device = 'cpu', batchSize = 32768): TrainConfig {
-  return {
-    model: { kind: 'dotbias', factors: 50, yRange: [0, 5.5], init: 'trunc-normal', layers: [], dropout: 0 },
-    optim: { optimizer: 'adam', lr: 0.01, wd: 0.1, wdMode: 'decoupled', schedule: 'one-cycle', updates: 'lazy' },
-    epochs: EPOCHS, batchSize, seed: 42, threads, device, earlyStopPatience: 0,
-  };
+  return { ...scaleRecipe(batchSize), epochs: EPOCHS, threads, device };
 }
 
 export function scaleSpec(rows: number): PlantedSpec {

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { fastbookRecipe } from '../engine/train/recipes.ts';
+import { fastbookRecipe, scaleRecipe } from '../engine/train/recipes.ts';
 import { createTrainer } from '../engine/train/trainer.ts';
 import { demoSheetPath } from '../hosts/common/resources.ts';
-import { defaultConfig, FULL_BATCH_LIMIT } from './default-config.ts';
+import { defaultConfig, FULL_BATCH_LIMIT, SCALE_RECIPE_FROM } from './default-config.ts';
 import { RatingsTable } from './ratings-table.ts';
 import { readSheetFile } from './sheet-file.ts';
 
@@ -21,6 +21,15 @@ describe('defaultConfig', () => {
     const c = defaultConfig(FULL_BATCH_LIMIT + 1, { lo: 1, hi: 5 });
     const fastbook = fastbookRecipe(1024);
     expect({ ...c, seed: fastbook.seed }).toEqual(fastbook);
+  });
+
+  it('trains millions of ratings with the scale recipe (big batches, lazy Adam), the model unchanged', () => {
+    const below = defaultConfig(SCALE_RECIPE_FROM - 1, { lo: 1, hi: 5 });
+    const c = defaultConfig(SCALE_RECIPE_FROM, { lo: 1, hi: 5 });
+    expect(below.batchSize).toBe(1024);
+    expect(c.batchSize).toBe(scaleRecipe().batchSize);
+    expect(c.optim).toEqual(scaleRecipe().optim);
+    expect(c.model).toEqual(below.model);
   });
 
   describe('on the demo sheet', async () => {
