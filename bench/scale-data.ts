@@ -12,7 +12,7 @@
 import type { RatingsDataset } from '../src-main/data/dataset.ts';
 import type { Device, TrainConfig } from '../src-main/engine/train/types.ts';
 import { randomSplit } from '../src-main/data/split.ts';
-import { type PlantedSpec, type PlantedTruth, generatePlanted } from '../src-main/data/synthetic.ts';
+import { type PlantedSpec, generatePlanted, plantedRmse } from '../src-main/data/synthetic.ts';
 import { ML25M } from './ml25m-shape.ts';
 import { scaleRecipe } from '../src-main/engine/train/recipes.ts';
 
@@ -61,19 +61,8 @@ export function scaleData(rows: number): ScaleData {
   const { train, valid } = randomSplit(data, 0.1, 42);
   return {
     train, valid, users: spec.users, items: spec.items,
-    plantedValidRmse: plantedRmse(valid, truth, spec.rank),
+    plantedValidRmse: plantedRmse(valid, truth),
     generateSeconds: (performance.now() - started) / 1000,
   };
 }
 
-function plantedRmse(d: RatingsDataset, t: PlantedTruth, rank: number): number {
-  let se = 0;
-  for (let n = 0; n < d.ratings.length; n++) {
-    const u = d.users[n];
-    const i = d.items[n];
-    let y = t.mean + t.userBias[u] + t.itemBias[i];
-    for (let f = 0; f < rank; f++) y += t.userFactors[u * rank + f] * t.itemFactors[i * rank + f];
-    se += (y - d.ratings[n]) ** 2;
-  }
-  return Math.sqrt(se / d.ratings.length);
-}

@@ -171,3 +171,20 @@ function popularityPicker(n: number, skew: number, rand: () => number): () => nu
     return lo;
   };
 }
+
+/**
+ * RMSE of the planted model itself (before noise, rounding and clipping) on `d`: the floor a
+ * solver should reach, since what is left is the noise.
+ */
+export function plantedRmse(d: RatingsDataset, t: PlantedTruth): number {
+  const rank = t.userFactors.length / t.userBias.length;
+  let se = 0;
+  for (let n = 0; n < d.ratings.length; n++) {
+    const u = d.users[n];
+    const i = d.items[n];
+    let y = t.mean + t.userBias[u] + t.itemBias[i];
+    for (let f = 0; f < rank; f++) y += t.userFactors[u * rank + f] * t.itemFactors[i * rank + f];
+    se += (y - d.ratings[n]) ** 2;
+  }
+  return Math.sqrt(se / d.ratings.length);
+}

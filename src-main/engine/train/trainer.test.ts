@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { type RatingsDataset, selectRows } from '../../data/dataset.ts';
 import { randomSplit } from '../../data/split.ts';
-import { type PlantedTruth, generatePlanted } from '../../data/synthetic.ts';
+import { generatePlanted, plantedRmse } from '../../data/synthetic.ts';
 import { fastbookRecipe, excelSolve } from './recipes.ts';
 import { createTrainer, defaultUpdates } from './trainer.ts';
 import type { TrainConfig } from './types.ts';
@@ -19,35 +19,21 @@ async function train(data: RatingsDataset, valid: RatingsDataset | null, config:
   return { trainer, last: last! };
 }
 
-/** RMSE of the planted model itself (before noise and rounding) on the data. */
-function truthRmse(data: RatingsDataset, t: PlantedTruth, rank: number): number {
-  let se = 0;
-  for (let n = 0; n < data.ratings.length; n++) {
-    const u = data.users[n];
-    const i = data.items[n];
-    let y = t.mean + t.userBias[u] + t.itemBias[i];
-    for (let f = 0; f < rank; f++) y += t.userFactors[u * rank + f] * t.itemFactors[i * rank + f];
-    se += (y - data.ratings[n]) ** 2;
-  }
-  return Math.sqrt(se / data.ratings.length);
-}
 
 describe('the Excel sheet: a 15 × 15 planted sheet solved in full batch', () => {
   // Like ../shared/data/excel/ratings.csv: 206 of 225 cells, whole stars 1–5.
   const rank = 3;
   const { data, truth } = generatePlanted({ users: 15, items: 15, ratings: 206, rank, noise: 0.5, factorStd: 0.7, seed: 1, scale: { lo: 1, hi: 5, step: 1 } });
 
-  it('reaches at least the planted model with dot and dot+bias, in under a second', async () => {
+  // "In under a second" is the figures script's and the bench's to measure, not a unit test's.
+  it('reaches at least the planted model with dot and dot+bias', async () => {
     // mean + b_u + b_i + rank-3 dot fits in 5 factors ((b_u + mean, 1)·(1, b_i) takes two), so
     // the planted model is a feasible point of both models: the optimum can only be lower.
-    const floor = truthRmse(data, truth, rank);
-    const started = performance.now();
+    const floor = plantedRmse(data, truth);
     const dot = await train(data, null, excelSolve('dot'));
     const dotbias = await train(data, null, excelSolve('dotbias'));
-    const seconds = (performance.now() - started) / 1000;
     expect(dot.last.trainRmse).toBeLessThan(floor);
     expect(dotbias.last.trainRmse).toBeLessThan(dot.last.trainRmse); // the bias model nests the dot model
-    expect(seconds).toBeLessThan(1);
     await dot.trainer.dispose();
     await dotbias.trainer.dispose();
   });
