@@ -27,7 +27,7 @@ import { checkRating } from './rating-scale.ts';
 import { UserError } from './user-error.ts';
 import { TrainingClient, type WorkerEvent, type WorkerFactory } from './worker-client.ts';
 import type { LoadResult, SheetSource, SplitResult, ViewResult, WorkerCalls } from './worker/protocol.ts';
-import type { SheetWindow } from './sheet-window.ts';
+import type { SheetWindow } from './visible-block.ts';
 
 export interface ServiceOptions {
   source: SheetSource;
@@ -128,7 +128,7 @@ export class App implements InsightHost {
   private constructor(
     private readonly client: TrainingClient,
     private readonly emit: (e: EventMessage) => void,
-    private window: SheetWindow,
+    private visible: SheetWindow,
     private sheet: SheetLayout,
     private numbers: SheetNumbers,
     private config: TrainConfig,
@@ -165,7 +165,7 @@ export class App implements InsightHost {
       data: loaded.data,
     };
     const paced = { ...settings, epochsPerSecond: settings.epochsPerSecond ?? (small ? SMALL_SHEET_EPOCHS_PER_SECOND : 0) };
-    return new App(client, emit, loaded.window, sheet, loaded.split.numbers, loaded.config, paced, saved.history, saved.projectPath);
+    return new App(client, emit, loaded.visible, sheet, loaded.split.numbers, loaded.config, paced, saved.history, saved.projectPath);
   }
 
   state(): AppState {
@@ -220,8 +220,8 @@ export class App implements InsightHost {
       for (const { row, col } of cells) this.checkCell(row, col);
       const edit = cells
         .map(({ row, col, rating }) => ({
-          user: this.window.userRows[row],
-          item: this.window.itemRows[col],
+          user: this.visible.userRows[row],
+          item: this.visible.itemRows[col],
           before: this.sheet.ratings[row][col],
           after: rating,
         }))
@@ -313,7 +313,7 @@ export class App implements InsightHost {
 
   /** The crosstab moved (another N, a pinned user or movie): the sheet shows another block. */
   setView(view: ViewResult): AppState {
-    this.window = view.window;
+    this.visible = view.visible;
     this.sheet = {
       ...this.sheet,
       users: view.users,
@@ -338,7 +338,7 @@ export class App implements InsightHost {
       this.sheet = added.user
         ? { ...this.sheet, users: [...users, added.user], ratings: [...ratings, movies.map(() => null)] }
         : { ...this.sheet, movies: [...movies, added.movie!], ratings: ratings.map((r) => [...r, null]) };
-      (side === 'user' ? this.window.userRows : this.window.itemRows).push(added.code);
+      (side === 'user' ? this.visible.userRows : this.visible.itemRows).push(added.code);
       this.takeSplit(added.split);
       if (added.noFoldIn) {
         this.emit({ event: 'message', payload: { level: 'info', text: `The new ${side === 'user' ? 'user' : 'movie'} learns at the next Solve: ${added.noFoldIn}` } });
@@ -353,8 +353,8 @@ export class App implements InsightHost {
       'edit',
       edit.map((c: CellChange) => ({ user: c.user, item: c.item, rating: c.after })),
     );
-    const rowOf = new Map(this.window.userRows.map((u, r) => [u, r]));
-    const colOf = new Map(this.window.itemRows.map((i, c) => [i, c]));
+    const rowOf = new Map(this.visible.userRows.map((u, r) => [u, r]));
+    const colOf = new Map(this.visible.itemRows.map((i, c) => [i, c]));
     const ratings = this.sheet.ratings.map((r) => r.slice());
     for (const c of edit) {
       const row = rowOf.get(c.user);

@@ -10,7 +10,7 @@ import type { Fit, PlantedTastes, RatingScale, SheetMovie, SheetNumbers, SheetUs
 import type { ImportProgressEvent, SheetDataInfo, SplitReport } from '../data-contract.ts';
 import type { DataWorkerCalls } from './data-protocol.ts';
 import type { RatingChange } from '../ratings-table.ts';
-import type { SheetWindow } from '../sheet-window.ts';
+import type { SheetWindow } from '../visible-block.ts';
 import type { EditResult, InsightWorkerCalls } from './insight-protocol.ts';
 
 /** Where the ratings come from. */
@@ -47,7 +47,7 @@ export interface ViewResult {
   users: SheetUser[];
   movies: SheetMovie[];
   /** The dense codes behind the sheet's rows and columns (edits are sent as codes). */
-  window: SheetWindow;
+  visible: SheetWindow;
   ratings: (number | null)[][];
   planted: PlantedTastes | null;
   data: SheetDataInfo;

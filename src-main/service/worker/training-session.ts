@@ -12,7 +12,7 @@ import type { Fit, PlantedTastes, SheetNumbers } from '../contract.ts';
 import type { SheetDataInfo, SplitReport } from '../data-contract.ts';
 import { defaultConfig } from '../default-config.ts';
 import { RatingsTable, type RatingChange, type SplitPlan, type TrainValid } from '../ratings-table.ts';
-import { chooseWindow, windowCells, type SheetWindow, type WindowRequest } from '../sheet-window.ts';
+import { chooseWindow, windowCells, type SheetWindow, type WindowRequest } from '../visible-block.ts';
 import { UserError } from '../user-error.ts';
 import { COLD_START_LIST, type ColdStartAnswer } from '../insight-contract.ts';
 import { coldErrors, movedFit } from './cold-fit.ts';
@@ -56,7 +56,7 @@ export interface Loaded {
   sets: TrainValid;
   report: SplitReport;
   view: WindowRequest;
-  window: SheetWindow;
+  visible: SheetWindow;
   config: TrainConfig;
   trainer: Trainer;
 }
@@ -146,7 +146,7 @@ export class TrainingSession {
   }
 
   /**
-   * Puts a dataset on the sheet: split, trainer, window. The sheet before it stays in place until
+   * Puts a dataset on the sheet: split, trainer, visible block. The sheet before it stays in place until
    * all of this succeeded, so a failed or cancelled import costs the user nothing.
    */
   async install(req: InstallRequest): Promise<LoadResult> {
@@ -170,7 +170,7 @@ export class TrainingSession {
     const counts = ratingCounts(sheet.dataset);
     const view = { ...req.view, pinUsers: [...req.view.pinUsers], pinItems: [...req.view.pinItems] };
     await this.loaded?.trainer.dispose();
-    this.loaded = { sheet, table, counts, split, sets, report: report(split.method, sets), view, window: chooseWindow(counts, view), config, trainer };
+    this.loaded = { sheet, table, counts, split, sets, report: report(split.method, sets), view, visible: chooseWindow(counts, view), config, trainer };
     this.epochsSinceReset = 0;
     this.lastFit = null;
     this.dataVersion++;
@@ -189,21 +189,21 @@ export class TrainingSession {
     const s = this.current();
     s.view = view;
     s.counts = countsFor(s.counts, s.table);
-    s.window = chooseWindow(s.counts, view);
+    s.visible = chooseWindow(s.counts, view);
     return this.viewResult(false);
   }
 
   /** The visible block; `evaluate` false reuses the last RMSE/MAE (only the window moved). */
   viewResult(evaluate = true): ViewResult {
     const s = this.current();
-    const { sheet, window } = s;
-    const cells = windowCells(s.sets.train, s.sets.valid, window);
+    const { sheet, visible } = s;
+    const cells = windowCells(s.sets.train, s.sets.valid, visible);
     return {
-      users: window.userRows.map((u) => sheet.users[u]),
-      movies: window.itemRows.map((i) => sheet.movies[i]),
-      window: { userRows: [...window.userRows], itemRows: [...window.itemRows] },
+      users: visible.userRows.map((u) => sheet.users[u]),
+      movies: visible.itemRows.map((i) => sheet.movies[i]),
+      visible: { userRows: [...visible.userRows], itemRows: [...visible.itemRows] },
       ratings: cells.ratings,
-      planted: plantedInWindow(sheet, window),
+      planted: plantedInWindow(sheet, visible),
       data: this.dataInfo(),
       split: { heldOut: cells.heldOut, totals: this.totals(), report: s.report, numbers: this.numbers(evaluate) },
     };
@@ -231,8 +231,8 @@ export class TrainingSession {
       split: s.report,
       crosstab: s.view.size,
       pinned: {
-        users: s.view.pinUsers.filter((u) => s.window.userRows.includes(u)).map((u) => s.sheet.users[u].id),
-        items: s.view.pinItems.filter((i) => s.window.itemRows.includes(i)).map((i) => s.sheet.movies[i].id),
+        users: s.view.pinUsers.filter((u) => s.visible.userRows.includes(u)).map((u) => s.sheet.users[u].id),
+        items: s.view.pinItems.filter((i) => s.visible.itemRows.includes(i)).map((i) => s.sheet.movies[i].id),
       },
     };
   }
@@ -330,10 +330,10 @@ export class TrainingSession {
     const code = s.table.addRow(side, id, label);
     if (side === 'user') {
       s.sheet.users.push({ id, label });
-      s.window.userRows.push(code);
+      s.visible.userRows.push(code);
     } else {
       s.sheet.movies.push({ id, title: label });
-      s.window.itemRows.push(code);
+      s.visible.itemRows.push(code);
     }
     this.refreshData();
     return {
@@ -443,7 +443,7 @@ export class TrainingSession {
 
   numbers(evaluate = true): SheetNumbers {
     const s = this.current();
-    return { snapshot: s.trainer.snapshot(s.window.userRows, s.window.itemRows), fit: evaluate || !this.lastFit ? this.fit() : this.lastFit };
+    return { snapshot: s.trainer.snapshot(s.visible.userRows, s.visible.itemRows), fit: evaluate || !this.lastFit ? this.fit() : this.lastFit };
   }
 
   private fit(): Fit {
@@ -487,12 +487,12 @@ function report(method: SplitState['method'], sets: TrainValid): SplitReport {
 }
 
 /** The planted tastes of the visible users and movies: a sheet file's own, or a generator's truth. */
-function plantedInWindow(sheet: PreparedSheet, window: SheetWindow): PlantedTastes | null {
+function plantedInWindow(sheet: PreparedSheet, visible: SheetWindow): PlantedTastes | null {
   if (sheet.planted) {
     return {
       tastes: sheet.planted.tastes,
-      userWeights: window.userRows.map((u) => sheet.planted!.userWeights[u]),
-      movieWeights: window.itemRows.map((i) => sheet.planted!.movieWeights[i]),
+      userWeights: visible.userRows.map((u) => sheet.planted!.userWeights[u]),
+      movieWeights: visible.itemRows.map((i) => sheet.planted!.movieWeights[i]),
     };
   }
   const truth = sheet.truth;
@@ -500,8 +500,8 @@ function plantedInWindow(sheet: PreparedSheet, window: SheetWindow): PlantedTast
   const rows = (table: Float32Array, codes: number[]) => codes.map((c) => Array.from(table.subarray(c * truth.rank, (c + 1) * truth.rank)));
   return {
     tastes: Array.from({ length: truth.rank }, (_, t) => `taste ${t + 1}`),
-    userWeights: rows(truth.userFactors, window.userRows),
-    movieWeights: rows(truth.itemFactors, window.itemRows),
+    userWeights: rows(truth.userFactors, visible.userRows),
+    movieWeights: rows(truth.itemFactors, visible.itemRows),
   };
 }
 

@@ -5,7 +5,7 @@
  */
 import { sheetRmse, writeCollabWorkbook, type SheetExport } from '../../io/xlsx.ts';
 import type { XlsxExport } from '../data-contract.ts';
-import { windowCells } from '../sheet-window.ts';
+import { windowCells } from '../visible-block.ts';
 import { UserError } from '../user-error.ts';
 import type { Loaded } from './training-session.ts';
 
@@ -14,9 +14,9 @@ export async function exportWindowXlsx(s: Loaded, path: string): Promise<XlsxExp
   if (model.kind !== 'dot' && model.kind !== 'dotbias') {
     throw new UserError('Export .xlsx lays out a dot-product model (as the dotprod and bias sheets): switch the model to "dot product" or "dot product + biases"');
   }
-  const { userRows, itemRows } = s.window;
+  const { userRows, itemRows } = s.visible;
   const snap = s.trainer.snapshot(userRows, itemRows);
-  const cells = windowCells(s.sets.train, s.sets.valid, s.window);
+  const cells = windowCells(s.sets.train, s.sets.valid, s.visible);
   const sheet: SheetExport = {
     userIds: userRows.map((u) => s.sheet.users[u].id),
     itemIds: itemRows.map((i) => s.sheet.movies[i].id),
@@ -42,7 +42,7 @@ function differences(s: Loaded, heldOutShown: boolean): string | null {
   const y = s.config.model.yRange;
   if (y) reasons.push(`the app squashes predictions with sigmoid_range(x, ${y[0]}, ${y[1]}); the workbook's formulas use the plain dot product, as Excel's sheet does`);
   if (heldOutShown) reasons.push('the workbook counts the held-out (validation) ratings in its RMSE');
-  const shown = s.window.userRows.length * s.window.itemRows.length;
-  if (shown < s.table.userCount * s.table.itemCount) reasons.push(`the workbook holds the ${s.window.userRows.length} × ${s.window.itemRows.length} block shown; the app's RMSE covers all ${s.sets.train.ratings.length} training ratings`);
+  const shown = s.visible.userRows.length * s.visible.itemRows.length;
+  if (shown < s.table.userCount * s.table.itemCount) reasons.push(`the workbook holds the ${s.visible.userRows.length} × ${s.visible.itemRows.length} block shown; the app's RMSE covers all ${s.sets.train.ratings.length} training ratings`);
   return reasons.length ? `Excel's RMSE will differ from the app's: ${reasons.join('; ')}.` : null;
 }

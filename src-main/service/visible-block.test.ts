@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ratingCounts } from '../data/crosstab.ts';
 import type { RatingsDataset } from '../data/dataset.ts';
-import { chooseWindow, windowCells } from './sheet-window.ts';
+import { chooseWindow, windowCells } from './visible-block.ts';
 
 /** 4 users × 4 items; user 2 and item 3 are the most active; ties go to the smaller code. */
 const d: RatingsDataset = {
