@@ -23,7 +23,7 @@ export interface KernelExports {
   set_hypers(keep: number, l2: number, lr: number, mom: number, damp1: number, sqrMom: number, damp2: number,
     stepSize: number, invDebias2: number, eps: number): void;
   step_dense(kind: number, p: number, g: number, m: number, v: number, n: number): void;
-  step_rows(kind: number, p: number, m: number, v: number, sums: number, rows: number, count: number, rowSize: number): void;
+  step_rows(kind: number, p: number, m: number, v: number, sums: number, rows: number, count: number, rowSize: number, slotOf: number, nRows: number): void;
   accumulate_rows(rows: number, values: number, count: number, rowSize: number, nRows: number,
     slotOf: number, unique: number, sums: number): number;
   scatter_rows(rows: number, values: number, count: number, rowSize: number, nRows: number, dense: number): number;

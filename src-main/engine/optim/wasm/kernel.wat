@@ -119,20 +119,23 @@
         (local.set $v (i32.add (local.get $v) (i32.const 16)))
         (br $chunks))))
 
-  ;; Updates n contiguous elements: whole chunks of 4 in place, the last 1-3 through the scratch
-  ;; (copied in zero-padded, updated as one chunk, copied back). Gradient at g, moments at m and v.
+;; Updates n contiguous elements: whole chunks of 4 in place, and a last 1-3 through the
+  ;; scratch (p at 0, g at 16, m at 32, v at 48), so each update formula is written once.
+  ;; Rows of 4 or more (k = 50 factors: 12 chunks and 2 over) finish with the row's last 4
+  ;; elements, loaded into the scratch before the in-place pass and stored back after it: the
+  ;; update is elementwise, so the lanes the two passes share get bit-identical values, and the
+  ;; tail costs four vector loads and stores instead of a word-by-word copy (a third of the lazy
+  ;; step's time at k = 50 before). Shorter rows (a bias: one element) are zero-padded.
   (func $span (param $kind i32) (param $p i32) (param $g i32) (param $m i32) (param $v i32) (param $n i32)
-    (local $whole i32) (local $tail i32)
+    (local $whole i32) (local $tail i32) (local $last i32)
     (local.set $whole (i32.shl (i32.and (local.get $n) (i32.const -4)) (i32.const 2)))
     (local.set $tail (i32.shl (i32.and (local.get $n) (i32.const 3)) (i32.const 2)))
-    (call_indirect (type $chunks) (local.get $p) (local.get $g) (local.get $m) (local.get $v) (local.get $whole) (local.get $kind))
-    (if (local.get $tail)
+    (if (i32.eqz (local.get $tail))
       (then
-        (local.set $p (i32.add (local.get $p) (local.get $whole)))
-        (local.set $g (i32.add (local.get $g) (local.get $whole)))
-        (local.set $m (call $at (local.get $m) (local.get $whole)))
-        (local.set $v (call $at (local.get $v) (local.get $whole)))
-        ;; scratch: p at 0, g at 16, m at 32, v at 48
+        (call_indirect (type $chunks) (local.get $p) (local.get $g) (local.get $m) (local.get $v) (local.get $whole) (local.get $kind))
+        (return)))
+    (if (i32.eqz (local.get $whole))
+      (then
         (v128.store (i32.const 0) (v128.const i32x4 0 0 0 0))
         (v128.store (i32.const 16) (v128.const i32x4 0 0 0 0))
         (v128.store (i32.const 32) (v128.const i32x4 0 0 0 0))
@@ -144,7 +147,19 @@
         (call_indirect (type $chunks) (i32.const 0) (i32.const 16) (i32.const 32) (i32.const 48) (i32.const 16) (local.get $kind))
         (call $copyWords (local.get $p) (i32.const 0) (local.get $tail))
         (call $copyWords (local.get $m) (i32.const 32) (local.get $tail))
-        (call $copyWords (local.get $v) (i32.const 48) (local.get $tail)))))
+        (call $copyWords (local.get $v) (i32.const 48) (local.get $tail))
+        (return)))
+    (local.set $last (i32.sub (i32.add (local.get $whole) (local.get $tail)) (i32.const 16)))
+    (v128.store (i32.const 0) (v128.load (i32.add (local.get $p) (local.get $last))))
+    (v128.store (i32.const 16) (v128.load (i32.add (local.get $g) (local.get $last))))
+    (v128.store (i32.const 32) (v128.load (call $at (local.get $m) (local.get $last))))
+    (v128.store (i32.const 48) (v128.load (call $at (local.get $v) (local.get $last))))
+    (call_indirect (type $chunks) (i32.const 0) (i32.const 16) (i32.const 32) (i32.const 48) (i32.const 16) (local.get $kind))
+    (call_indirect (type $chunks) (local.get $p) (local.get $g) (local.get $m) (local.get $v) (local.get $whole) (local.get $kind))
+    ;; p first: a missing moment's pointer is 0, so its store lands on the scratch's p slot.
+    (v128.store (i32.add (local.get $p) (local.get $last)) (v128.load (i32.const 0)))
+    (v128.store (call $at (local.get $m) (local.get $last)) (v128.load (i32.const 32)))
+    (v128.store (call $at (local.get $v) (local.get $last)) (v128.load (i32.const 48))))
 
   ;; Copies `bytes` (a multiple of 4) word by word: for the few words of a tail, where V8's
   ;; memory.copy (a call out of the generated code) measured slower.
@@ -167,25 +182,56 @@
   (func (export "step_dense") (param $kind i32) (param $p i32) (param $g i32) (param $m i32) (param $v i32) (param $n i32)
     (call $span (local.get $kind) (local.get $p) (local.get $g) (local.get $m) (local.get $v) (local.get $n)))
 
-  ;; A lazy step: the `count` rows listed at `rows` (i32 row numbers) move, their gradient rows
+;; A lazy step: the `count` rows listed at `rows` (i32 row numbers) move, their gradient rows
   ;; packed at `sums` (row k of the list at sums + k*rowSize*4). Untouched rows stay as they are.
+  ;; `slotOf` (nRows i32, -1 everywhere on entry and on return) is scratch for the order: when
+  ;; the list names at least one row in 8 of the table, as blocked big-data batches do, the rows
+  ;; are visited in table order (marked in slotOf, then found by one scan) so parameters and
+  ;; moments stream through memory instead of being fetched row by row in the list's order
+  ;; (measured on 5M ratings, k 50: the step ~25% faster). Each row's update is independent of the
+  ;; others, so the order does not change the result.
   (func (export "step_rows")
     (param $kind i32) (param $p i32) (param $m i32) (param $v i32) (param $sums i32) (param $rows i32)
-    (param $count i32) (param $rowSize i32)
-    (local $rowBytes i32) (local $off i32) (local $end i32)
+    (param $count i32) (param $rowSize i32) (param $slotOf i32) (param $nRows i32)
+    (local $rowBytes i32) (local $off i32) (local $end i32) (local $k i32) (local $r i32) (local $slot i32)
     (local.set $rowBytes (i32.shl (local.get $rowSize) (i32.const 2)))
-    (local.set $end (i32.add (local.get $rows) (i32.shl (local.get $count) (i32.const 2))))
-    (block $done
-      (loop $each
-        (br_if $done (i32.ge_u (local.get $rows) (local.get $end)))
-        (local.set $off (i32.mul (i32.load (local.get $rows)) (local.get $rowBytes)))
-        (call $span (local.get $kind)
-          (i32.add (local.get $p) (local.get $off)) (local.get $sums)
-          (call $at (local.get $m) (local.get $off)) (call $at (local.get $v) (local.get $off))
-          (local.get $rowSize))
-        (local.set $sums (i32.add (local.get $sums) (local.get $rowBytes)))
-        (local.set $rows (i32.add (local.get $rows) (i32.const 4)))
-        (br $each))))
+    (if (i32.lt_u (i32.shl (local.get $count) (i32.const 3)) (local.get $nRows))
+      (then
+        (local.set $end (i32.add (local.get $rows) (i32.shl (local.get $count) (i32.const 2))))
+        (block $done
+          (loop $each
+            (br_if $done (i32.ge_u (local.get $rows) (local.get $end)))
+            (local.set $off (i32.mul (i32.load (local.get $rows)) (local.get $rowBytes)))
+            (call $span (local.get $kind)
+              (i32.add (local.get $p) (local.get $off)) (local.get $sums)
+              (call $at (local.get $m) (local.get $off)) (call $at (local.get $v) (local.get $off))
+              (local.get $rowSize))
+            (local.set $sums (i32.add (local.get $sums) (local.get $rowBytes)))
+            (local.set $rows (i32.add (local.get $rows) (i32.const 4)))
+            (br $each)))
+        (return)))
+    (block $marked
+      (loop $mark
+        (br_if $marked (i32.ge_u (local.get $k) (local.get $count)))
+        (i32.store
+          (i32.add (local.get $slotOf) (i32.shl (i32.load (i32.add (local.get $rows) (i32.shl (local.get $k) (i32.const 2)))) (i32.const 2)))
+          (local.get $k))
+        (local.set $k (i32.add (local.get $k) (i32.const 1)))
+        (br $mark)))
+    (block $scanned
+      (loop $scan
+        (br_if $scanned (i32.ge_u (local.get $r) (local.get $nRows)))
+        (local.set $slot (i32.load (i32.add (local.get $slotOf) (i32.shl (local.get $r) (i32.const 2)))))
+        (if (i32.ge_s (local.get $slot) (i32.const 0))
+          (then
+            (i32.store (i32.add (local.get $slotOf) (i32.shl (local.get $r) (i32.const 2))) (i32.const -1))
+            (local.set $off (i32.mul (local.get $r) (local.get $rowBytes)))
+            (call $span (local.get $kind)
+              (i32.add (local.get $p) (local.get $off)) (i32.add (local.get $sums) (i32.mul (local.get $slot) (local.get $rowBytes)))
+              (call $at (local.get $m) (local.get $off)) (call $at (local.get $v) (local.get $off))
+              (local.get $rowSize))))
+        (local.set $r (i32.add (local.get $r) (i32.const 1)))
+        (br $scan))))
 
   ;; dst[0..n) = src[0..n) (f32), four at a time.
   (func $copyRow (param $dst i32) (param $src i32) (param $n i32)

@@ -78,9 +78,10 @@ export class WasmBackend implements StepBackend {
   }
 
   rows(param: Param, rows: RowSums, state: Readonly<Record<string, Float32Array>>): void {
+    if (!(rows instanceof WasmRowSums)) throw new Error(`${param.name}: the wasm step needs row sums from its own rowSums()`);
     const [m, v] = this.statePointers(state);
     const a = this.arena;
-    a.kernel.step_rows(this.kind, a.ptr(param.data), m, v, a.ptr(rows.sums), a.ptr(rows.uniqueRows), rows.size, param.rowSize);
+    a.kernel.step_rows(this.kind, a.ptr(param.data), m, v, a.ptr(rows.sums), a.ptr(rows.uniqueRows), rows.size, param.rowSize, a.ptr(rows.slotOf), rows.nRows);
   }
 
   scatter(param: Param, grad: SparseGrad, into: Float32Array): void {
@@ -121,13 +122,14 @@ export class WasmRowSums implements RowSums {
   readonly uniqueRows: Int32Array;
   readonly sums: Float32Array;
   size = 0;
-  private readonly slotOf: Int32Array;
+  /** Per table row: its slot in this step's sums, or -1 (kept -1 between kernel calls). */
+  readonly slotOf: Int32Array;
 
   static plan(nRows: number, rowSize: number, capacity: number): number[] {
     return [nRows, capacity, capacity * rowSize];
   }
 
-  constructor(private readonly arena: WasmArena, private readonly nRows: number, private readonly rowSize: number, private readonly capacity: number) {
+  constructor(private readonly arena: WasmArena, readonly nRows: number, private readonly rowSize: number, private readonly capacity: number) {
     this.slotOf = arena.i32(nRows).fill(-1);
     this.uniqueRows = arena.i32(capacity);
     this.sums = arena.f32(capacity * rowSize);
