@@ -8,26 +8,23 @@
  * stream derived from config.seed, and ONNX Runtime with a fixed thread count is deterministic
  * for these graphs, so the same seed and threads give bit-identical runs.
  */
-import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { type RatingsDataset, itemCount, userCount } from '../../data/dataset.ts';
 import { mulberry32 } from '../../data/random.ts';
 import { type MaskSpec, type ParamSpec, buildModelGraph, defineModel, modelBytes } from '../models/index.ts';
 import {
-  type Grad, type HyperSchedules, Lbfgs, type Optimizer, applySchedules, createOptimizer, flatLength, packGrads, packParams,
+  type Grad, type HyperSchedules, Lbfgs, type Optimizer, createOptimizer, flatLength, packGrads, packParams,
   schedulesFor, unpackParams,
 } from '../optim/index.ts';
 import { type Session, createSession } from '../runtime/session.ts';
 import { Batches, type ErrorSums } from './batches.ts';
+import { type EpochHooks, runPass } from './batch-pass.ts';
 import { type EpochOrder, epochOrder } from './epoch-order.ts';
 import { type TrainingMemory, trainingMemory } from './memory.ts';
 import { Checkpoint, ParamStore, type TableRows } from './params.ts';
 import { Predictor } from './predictor.ts';
-import type { EpochMetrics, ModelParams, ParamTensor, Snapshot, StopReason, TrainConfig, TrainProgress } from './types.ts';
+import type { EpochMetrics, ModelParams, ParamTensor, Snapshot, StopReason, TrainConfig } from './types.ts';
 
-export interface EpochHooks {
-  onProgress?(p: TrainProgress): void;
-  shouldStop?(): boolean;
-}
+export type { EpochHooks } from './batch-pass.ts';
 
 export interface EpochResult {
   metrics: EpochMetrics | null;
@@ -79,11 +76,6 @@ export interface Trainer {
 export async function createTrainer(train: RatingsDataset, valid: RatingsDataset | null, config: TrainConfig): Promise<Trainer> {
   return new CollabTrainer(train, valid, config);
 }
-
-/** onProgress at most this often. */
-const PROGRESS_MS = 100;
-/** The loop hands the event loop a turn this often, so a stop request arrives well within 100 ms. */
-const YIELD_MS = 20;
 
 /** Independent, reproducible random streams from one seed. */
 const streams = (seed: number) => ({
@@ -170,44 +162,21 @@ class CollabTrainer implements Trainer {
     return { metrics, stopped: this.earlyStop(fit.validRmse) };
   }
 
-  /** One pass over the shuffled training set in mini-batches. */
+  /** One pass over the training set in mini-batches, in the epoch order. */
   private async epochOfBatches(hooks: EpochHooks, started: number): Promise<Outcome> {
     const { optimizer, schedules } = this.stepper!;
-    const n = this.train.ratings.length;
-    const bs = this.batches.capacity;
-    const nBatches = Math.ceil(n / bs);
-    const totalSteps = this.config.epochs * nBatches;
-    const hasMasks = this.batches.hasMasks;
+    const nBatches = Math.ceil(this.train.ratings.length / this.batches.capacity);
     this.order.startEpoch(this.rand.shuffle);
     const sums = this.errorSums;
     sums.squared = sums.absolute = sums.count = 0;
-    let lastProgress = started;
-    let lastYield = started;
-    for (let b = 0; b < nBatches; b++) {
-      if (b > 0 && hooks.shouldStop?.()) return { lr: optimizer.hypers.lr, stopped: { kind: 'cancelled' }, running: null };
-      const count = this.order.next(this.batches, bs);
-      if (hasMasks) this.batches.drawMasks(count, this.rand.dropout);
-      const loss = this.batches.run(this.trainSession, count);
-      this.batches.addErrors(count, sums);
-      applySchedules(optimizer, schedules, Math.min(1, (this.epochsDone * nBatches + b) / totalSteps));
-      if (!Number.isFinite(loss)) {
-        const lr = optimizer.hypers.lr.toPrecision(3);
-        return { lr: optimizer.hypers.lr, stopped: this.diverge(`the loss became ${loss} at epoch ${this.epochsDone + 1}, batch ${b + 1} of ${nBatches} (lr ${lr})`), running: null };
-      }
-      optimizer.step(this.batches.grads);
-
-      const now = performance.now();
-      if (hooks.onProgress && now - lastProgress >= PROGRESS_MS) {
-        lastProgress = now;
-        hooks.onProgress({ epoch: this.epochsDone + 1, fraction: (b + 1) / nBatches, lr: optimizer.hypers.lr, elapsedSeconds: (now - started) / 1000 });
-      }
-      if (now - lastYield >= YIELD_MS) {
-        await yieldToEventLoop();
-        lastYield = performance.now();
-      }
-    }
+    const parts = { order: this.order, batches: this.batches, session: this.trainSession, optimizer, schedules, dropout: this.rand.dropout };
+    const plan = { epochsDone: this.epochsDone, epochs: this.config.epochs, first: 0, count: nBatches, batchesPerEpoch: nBatches, started };
+    const end = await runPass(parts, plan, sums, hooks);
+    const lr = optimizer.hypers.lr;
+    if (end.kind === 'cancelled') return { lr, stopped: { kind: 'cancelled' }, running: null };
+    if (end.kind === 'diverged') return { lr, stopped: this.diverge(end.what), running: null };
     // One batch per epoch: the exact evaluation after the step is cheap and more telling.
-    return { lr: optimizer.hypers.lr, stopped: null, running: nBatches > 1 ? sums : null };
+    return { lr, stopped: null, running: nBatches > 1 ? sums : null };
   }
 
   /** Full batch, L-BFGS: one iteration (a direction and a line search) is one "epoch". */
