@@ -51,6 +51,21 @@ export class Optimizer {
   }
 
   /**
+   * Continues the step count of another optimizer over the same tables (the workers of a
+   * two-core epoch): Adam's bias correction depends on it.
+   */
+  set steps(n: number) {
+    this.stepCount = n;
+  }
+
+  /** A param's per-element state (views laid out like its data), for moving rows between optimizers. */
+  stateOf(name: string): Readonly<Record<string, Float32Array>> {
+    const slot = this.slots.find((s) => s.param.name === name);
+    if (!slot) throw new Error(`the optimizer has no param ${name}`);
+    return slot.state;
+  }
+
+  /**
    * (Re)bind the parameter tables, e.g. after new users were added. State of a param with the
    * same name is kept for the elements both versions have; new elements start at zero. A new
    * backend (the tables moved to another wasm arena) allocates the state from then on.

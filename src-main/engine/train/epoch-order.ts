@@ -20,6 +20,9 @@ import type { RatingsDataset } from '../../data/dataset.ts';
 import { shuffleInPlace } from '../../data/random.ts';
 import type { TableRows } from './params.ts';
 
+/** The columns of ratings an order visits (a dataset, or a block of one). */
+export type RatingArrays = Pick<RatingsDataset, 'users' | 'items' | 'ratings'>;
+
 export interface BatchBuffers {
   readonly users: Int32Array;
   readonly items: Int32Array;
@@ -42,7 +45,7 @@ export const BLOCKED_FROM = 1 << 19;
  */
 export const CELLS_PER_BATCH = 16;
 
-export function epochOrder(data: RatingsDataset, rows: TableRows, batchSize: number, rand: () => number): EpochOrder {
+export function epochOrder(data: RatingArrays, rows: TableRows, batchSize: number, rand: () => number): EpochOrder {
   const n = data.ratings.length;
   return n >= BLOCKED_FROM && batchSize < n ? new BlockedOrder(data, rows, batchSize, rand) : new ShuffledOrder(data);
 }
@@ -52,7 +55,7 @@ export class ShuffledOrder implements EpochOrder {
   private readonly order: Int32Array;
   private cursor = 0;
 
-  constructor(private readonly data: RatingsDataset) {
+  constructor(private readonly data: RatingArrays) {
     this.order = new Int32Array(data.ratings.length);
     for (let i = 0; i < this.order.length; i++) this.order[i] = i;
   }
@@ -87,7 +90,7 @@ export class BlockedOrder implements EpochOrder {
   private cursorCell = 0;
   private cursorRow = 0;
 
-  constructor(data: RatingsDataset, rows: TableRows, batchSize: number, rand: () => number) {
+  constructor(data: RatingArrays, rows: TableRows, batchSize: number, rand: () => number) {
     const n = data.ratings.length;
     // About CELLS_PER_BATCH cells per batch (each a 1/side slice of the users and of the items).
     const side = Math.max(1, Math.round(Math.sqrt((n / batchSize) * CELLS_PER_BATCH)));

@@ -8,6 +8,7 @@
  * stream derived from config.seed, and ONNX Runtime with a fixed thread count is deterministic
  * for these graphs, so the same seed and threads give bit-identical runs.
  */
+import { availableParallelism } from 'node:os';
 import { type RatingsDataset, itemCount, userCount } from '../../data/dataset.ts';
 import { mulberry32 } from '../../data/random.ts';
 import { type MaskSpec, type ParamSpec, buildModelGraph, defineModel, modelBytes } from '../models/index.ts';
@@ -18,9 +19,10 @@ import {
 import { type Session, createSession } from '../runtime/session.ts';
 import { Batches, type ErrorSums } from './batches.ts';
 import { type EpochHooks, runPass } from './batch-pass.ts';
-import { type EpochOrder, epochOrder } from './epoch-order.ts';
+import { BLOCKED_FROM, type EpochOrder, epochOrder } from './epoch-order.ts';
 import { type TrainingMemory, trainingMemory } from './memory.ts';
 import { Checkpoint, ParamStore, type TableRows } from './params.ts';
+import { type BlockWorkerStarter, TwoCoreEpochs } from './parallel/two-cores.ts';
 import { Predictor } from './predictor.ts';
 import type { EpochMetrics, ModelParams, ParamTensor, Snapshot, StopReason, TrainConfig } from './types.ts';
 
@@ -73,8 +75,22 @@ export interface Trainer {
   dispose(): Promise<void>;
 }
 
-export async function createTrainer(train: RatingsDataset, valid: RatingsDataset | null, config: TrainConfig): Promise<Trainer> {
-  return new CollabTrainer(train, valid, config);
+export interface TrainerOptions {
+  /**
+   * Train big data on two cores (parallel/two-cores.ts): how to start a block worker thread, and
+   * from how many training ratings (default TWO_CORES_FROM). Without it, training uses one thread
+   * (plus ONNX Runtime's intra-op threads).
+   */
+  twoCores?: { start: BlockWorkerStarter; from?: number };
+}
+
+/** From this many ratings an epoch takes long enough (~0.5 s) for two cores to pay for moving rows. */
+export const TWO_CORES_FROM = BLOCKED_FROM;
+
+export async function createTrainer(
+  train: RatingsDataset, valid: RatingsDataset | null, config: TrainConfig, options: TrainerOptions = {},
+): Promise<Trainer> {
+  return new CollabTrainer(train, valid, config, options);
 }
 
 /** Independent, reproducible random streams from one seed. */
@@ -99,7 +115,9 @@ class CollabTrainer implements Trainer {
   private readonly maskSpecs: readonly MaskSpec[];
   /** How sparse gradients update the tables (fixed at creation; see defaultUpdates). */
   private readonly updates: 'lazy' | 'dense';
-  private order: EpochOrder;
+  /** Built at the first single-thread epoch (two-core epochs keep their orders in the workers). */
+  private order: EpochOrder | null = null;
+  private twoCores: TwoCoreEpochs | null = null;
   private rand: ReturnType<typeof streams>;
   private readonly stepper: SteppedOptimizer | null;
   private readonly solver: FullBatchSolver | null;
@@ -109,7 +127,7 @@ class CollabTrainer implements Trainer {
   private bestValid = Infinity;
   private readonly errorSums: ErrorSums = { squared: 0, absolute: 0, count: 0 };
 
-  constructor(train: RatingsDataset, valid: RatingsDataset | null, readonly config: TrainConfig) {
+  constructor(train: RatingsDataset, valid: RatingsDataset | null, readonly config: TrainConfig, private readonly options: TrainerOptions) {
     validateConfig(config);
     checkData(train);
     this.train = train;
@@ -134,7 +152,6 @@ class CollabTrainer implements Trainer {
     this.store = new ParamStore(this.specs, rows, config.model.init, this.rand.init, memory.alloc);
     this.batches = new Batches(capacity, this.specs, this.maskSpecs, memory.alloc);
     this.predictor = new Predictor(this.predictSession, this.specs);
-    this.order = epochOrder(train, rows, capacity, this.rand.shuffle);
     if (config.optim.optimizer === 'lbfgs') {
       this.stepper = null;
       this.solver = new FullBatchSolver(this.store, config.optim.wd, () => this.fullBatch());
@@ -150,7 +167,9 @@ class CollabTrainer implements Trainer {
     if (hooks.shouldStop?.()) return { metrics: null, stopped: { kind: 'cancelled' } };
     const started = performance.now();
     this.lastGood.capture(this.store.params, this.epochsDone);
-    const outcome = this.solver ? await this.solverIteration() : await this.epochOfBatches(hooks, started);
+    const outcome = this.solver
+      ? await this.solverIteration()
+      : this.onTwoCores() ? await this.twoCoreEpoch(hooks, started) : await this.epochOfBatches(hooks, started);
     if (outcome.stopped) return { metrics: null, stopped: outcome.stopped };
 
     const fit = outcome.running ? this.runningFit(outcome.running) : this.evaluate();
@@ -166,6 +185,7 @@ class CollabTrainer implements Trainer {
   private async epochOfBatches(hooks: EpochHooks, started: number): Promise<Outcome> {
     const { optimizer, schedules } = this.stepper!;
     const nBatches = Math.ceil(this.train.ratings.length / this.batches.capacity);
+    this.order ??= epochOrder(this.train, this.store.tableRows, this.batches.capacity, this.rand.shuffle);
     this.order.startEpoch(this.rand.shuffle);
     const sums = this.errorSums;
     sums.squared = sums.absolute = sums.count = 0;
@@ -177,6 +197,35 @@ class CollabTrainer implements Trainer {
     if (end.kind === 'diverged') return { lr, stopped: this.diverge(end.what), running: null };
     // One batch per epoch: the exact evaluation after the step is cheap and more telling.
     return { lr, stopped: null, running: nBatches > 1 ? sums : null };
+  }
+
+  /**
+   * Two cores, for big data: when a starter was given, the data is big enough, there is a second
+   * core, and the model is tables looked up by user and item stepped lazily (each worker then
+   * moves only its own rows; dense weights or dense updates would touch every row every step).
+   */
+  private onTwoCores(): boolean {
+    const start = this.options.twoCores;
+    return start !== undefined && this.train.ratings.length >= (start.from ?? TWO_CORES_FROM) && availableParallelism() >= 2 &&
+      this.updates === 'lazy' && this.maskSpecs.length === 0 && this.specs.every((s) => s.lookup !== null) &&
+      this.batches.capacity < this.train.ratings.length;
+  }
+
+  private async twoCoreEpoch(hooks: EpochHooks, started: number): Promise<Outcome> {
+    const { optimizer } = this.stepper!;
+    this.twoCores ??= new TwoCoreEpochs(this.options.twoCores!.start, this.train, this.store.tableRows, this.config);
+    const home = { params: this.store.params, lookups: this.specs.map((s) => s.lookup as 'user' | 'item'), optimizer };
+    const { end, sums, lr } = await this.twoCores.epoch(home, this.epochsDone, hooks, started);
+    if (end.kind === 'cancelled') return { lr, stopped: { kind: 'cancelled' }, running: null };
+    if (end.kind === 'diverged') return { lr, stopped: this.diverge(end.what), running: null };
+    Object.assign(this.errorSums, sums);
+    return { lr, stopped: null, running: this.errorSums };
+  }
+
+  /** The workers hold the data and orders of the current setup; a new one starts them afresh. */
+  private dropTwoCores(): void {
+    void this.twoCores?.dispose();
+    this.twoCores = null;
   }
 
   /** Full batch, L-BFGS: one iteration (a direction and a line search) is one "epoch". */
@@ -277,7 +326,8 @@ class CollabTrainer implements Trainer {
     this.bestValid = Infinity;
     const capacity = batchCapacity(this.config, train);
     const rows = this.store.grownRows(tableRows(train, valid));
-    this.order = epochOrder(train, rows, capacity, this.rand.shuffle);
+    this.order = null;
+    this.dropTwoCores();
     const now = this.store.tableRows;
     if (rows.users !== now.users || rows.items !== now.items || capacity !== this.batches.capacity) {
       // The arena is planned for the tables and batch buffers: a new layout gets a new one.
@@ -295,7 +345,8 @@ class CollabTrainer implements Trainer {
     this.store.reinit(this.rand.init);
     this.stepper?.optimizer.reset();
     this.solver?.restart();
-    this.order = epochOrder(this.train, this.store.tableRows, this.batches.capacity, this.rand.shuffle);
+    this.order = null;
+    this.dropTwoCores();
     this.epochsDone = 0;
     this.best.clear();
     this.bestValid = Infinity;
@@ -337,6 +388,8 @@ class CollabTrainer implements Trainer {
   }
 
   async dispose(): Promise<void> {
+    await this.twoCores?.dispose();
+    this.twoCores = null;
     this.trainSession.dispose();
     this.predictSession.dispose();
   }

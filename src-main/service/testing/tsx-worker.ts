@@ -2,10 +2,9 @@
  * The training worker for tests: the same worker/training-worker.ts, run from source through
  * tsx (the app's build bundles it instead, via electron-vite's `?nodeWorker`).
  */
-import { Worker } from 'node:worker_threads';
+import { sourceWorker } from '../../engine/train/parallel/from-source.ts';
 import type { WorkerFactory } from '../worker-client.ts';
 
-const bootstrap = new URL('./tsx-bootstrap.mjs', import.meta.url);
-const entry = new URL('../worker/training-worker.ts', import.meta.url).href;
+const entry = new URL('../worker/training-worker.ts', import.meta.url);
 
-export const tsxWorkerFactory: WorkerFactory = (options) => new Worker(bootstrap, { ...options, argv: [entry] });
+export const tsxWorkerFactory: WorkerFactory = (options) => sourceWorker(entry, options);
