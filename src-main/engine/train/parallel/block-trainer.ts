@@ -6,7 +6,7 @@
  */
 import { mulberry32 } from '../../../data/random.ts';
 import { buildModelGraph, defineModel, modelBytes } from '../../models/index.ts';
-import { type HyperSchedules, type Optimizer, createOptimizer, schedulesFor } from '../../optim/index.ts';
+import { type HyperSchedules, type Optimizer, type Param, createOptimizer, schedulesFor } from '../../optim/index.ts';
 import { type Session, createSession } from '../../runtime/session.ts';
 import { Batches, type ErrorSums } from '../batches.ts';
 import { type PassEnd, runPass } from '../batch-pass.ts';
@@ -14,6 +14,7 @@ import { type EpochOrder, type RatingArrays, epochOrder } from '../epoch-order.t
 import { trainingMemory } from '../memory.ts';
 import { ParamStore, type TableRows } from '../params.ts';
 import type { TrainConfig } from '../types.ts';
+import { type RowSet, gatherRows, scatterRows } from './quarters.ts';
 
 export interface BlockSetup {
   /** 0 or 1: seeds this worker's shuffling apart from the other's. */
@@ -25,18 +26,17 @@ export interface BlockSetup {
   rounds: [RatingArrays, RatingArrays];
 }
 
-/** Rows [start, start + n) of a table, with its optimizer moments (values and state copied). */
+/** Some rows of a table with their optimizer moments, copied (gatherRows' layout). */
 export interface RowBlock {
   param: string;
-  start: number;
+  rows: RowSet;
   values: Float32Array;
   state: Record<string, Float32Array>;
 }
 
 export interface RowRequest {
   param: string;
-  start: number;
-  end: number;
+  rows: RowSet;
 }
 
 export interface RoundPlan {
@@ -94,21 +94,11 @@ export class BlockTrainer {
   }
 
   put(blocks: readonly RowBlock[]): void {
-    for (const b of blocks) {
-      const p = this.param(b.param);
-      p.data.set(b.values, b.start * p.rowSize);
-      const state = this.optimizer.stateOf(b.param);
-      for (const [name, values] of Object.entries(b.state)) state[name].set(values, b.start * p.rowSize);
-    }
+    for (const b of blocks) putRows(this.param(b.param), this.optimizer, b);
   }
 
   take(requests: readonly RowRequest[]): RowBlock[] {
-    return requests.map(({ param, start, end }) => {
-      const p = this.param(param);
-      const [from, to] = [start * p.rowSize, end * p.rowSize];
-      const state = Object.fromEntries(Object.entries(this.optimizer.stateOf(param)).map(([name, s]) => [name, s.slice(from, to)]));
-      return { param, start, values: p.data.slice(from, to), state };
-    });
+    return requests.map(({ param, rows }) => takeRows(this.param(param), this.optimizer, rows));
   }
 
   async round(plan: RoundPlan, hooks: { shouldStop(): boolean; onBatches(done: number): void }): Promise<RoundResult> {
@@ -134,9 +124,22 @@ export class BlockTrainer {
     this.session.dispose();
   }
 
-  private param(name: string) {
+  private param(name: string): Param {
     const p = this.store.params.find((q) => q.name === name);
     if (!p) throw new Error(`no table ${name}`);
     return p;
   }
+}
+
+/** Rows of a table and its optimizer moments, copied out. */
+export function takeRows(param: Param, optimizer: Optimizer, rows: RowSet): RowBlock {
+  const state = Object.fromEntries(Object.entries(optimizer.stateOf(param.name)).map(([name, s]) => [name, gatherRows(s, param.rowSize, rows)]));
+  return { param: param.name, rows, values: gatherRows(param.data, param.rowSize, rows), state };
+}
+
+/** Writes a block's rows and moments into a table at `at` (default: the rows it came from). */
+export function putRows(param: Param, optimizer: Optimizer, block: RowBlock, at: RowSet = block.rows): void {
+  scatterRows(param.data, param.rowSize, at, block.values);
+  const state = optimizer.stateOf(param.name);
+  for (const [name, values] of Object.entries(block.state)) scatterRows(state[name], param.rowSize, at, values);
 }

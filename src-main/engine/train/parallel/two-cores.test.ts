@@ -6,36 +6,30 @@ import { scaleRecipe } from '../recipes.ts';
 import { type Trainer, createTrainer } from '../trainer.ts';
 import type { TrainConfig } from '../types.ts';
 import { blockWorkerFromSource } from './from-source.ts';
-import { halfCut, quarters } from './quarters.ts';
+import { firstRows, gatherRows, halfOf, quarters, scatterRows } from './quarters.ts';
 
 const { data, truth } = generatePlanted({ users: 1000, items: 800, ratings: 60_000, rank: 5, noise: 0.3, seed: 1 });
 const { train, valid } = randomSplit(data, 0.1, 42);
 const rows = { users: 1000, items: 800 };
 
 describe('quarters: the four blocks two workers train', () => {
-  it('cut users and items at half the ratings, every rating in exactly one block', () => {
-    const cut = halfCut(train.users, rows.users);
-    const below = train.users.filter((u) => u < cut).length;
-    expect(Math.abs(below - train.ratings.length / 2)).toBeLessThan(train.ratings.length * 0.01);
-
+  it('split users and items into even and odd codes, every rating in exactly one block', () => {
     const q = quarters(train, rows);
-    const [s0, s1] = q.shares;
-    expect(s0.users).toEqual({ start: 0, end: s1.users.start });
-    expect(s1.users.end).toBe(rows.users);
     const seen = new Map<string, number>();
     for (const [w, share] of q.shares.entries()) {
+      expect(share.users).toEqual({ start: w, step: 2, count: 500 });
       share.rounds.forEach((block, r) => {
         const items = share.itemHalves[r];
         for (let j = 0; j < block.ratings.length; j++) {
-          const user = block.users[j] + share.users.start;
-          expect(user).toBeGreaterThanOrEqual(share.users.start);
-          expect(user).toBeLessThan(share.users.end);
-          expect(block.items[j]).toBeGreaterThanOrEqual(items.start);
-          expect(block.items[j]).toBeLessThan(items.end);
+          const user = share.users.start + block.users[j] * share.users.step;
+          expect(block.users[j]).toBeLessThan(share.users.count);
+          expect(block.items[j] % 2).toBe(items.start);
           const key = `${user} ${block.items[j]} ${block.ratings[j]}`;
           seen.set(key, (seen.get(key) ?? 0) + 1);
         }
         expect(q.counts[r][w]).toBe(block.ratings.length);
+        // Interleaved halves are balanced here: each block holds about a quarter of the ratings.
+        expect(Math.abs(block.ratings.length / train.ratings.length - 0.25)).toBeLessThan(0.02);
       });
       // The blocks trained at the same time share no item (their users differ by construction).
       expect(share.itemHalves[0]).toEqual(q.shares[1 - w].itemHalves[1]);
@@ -46,6 +40,18 @@ describe('quarters: the four blocks two workers train', () => {
       expected.set(key, (expected.get(key) ?? 0) + 1);
     }
     expect(seen).toEqual(expected);
+  });
+
+  it('gather and scatter rows by set: odd rows of 7 out and back, in order', () => {
+    const table = Float32Array.from({ length: 7 * 3 }, (_, i) => i);
+    const odd = halfOf(7, 1);
+    expect(odd.count).toBe(3);
+    const rowsOut = gatherRows(table, 3, odd);
+    expect(Array.from(rowsOut)).toEqual([3, 4, 5, 9, 10, 11, 15, 16, 17]);
+    const into = new Float32Array(7 * 3);
+    scatterRows(into, 3, odd, rowsOut);
+    expect(Array.from(into).map((v, i) => (Math.floor(i / 3) % 2 === 1 ? v === i : v === 0)).every(Boolean)).toBe(true);
+    expect(Array.from(gatherRows(table, 3, firstRows(2)))).toEqual([0, 1, 2, 3, 4, 5]);
   });
 });
 

@@ -20,9 +20,9 @@ import type { ErrorSums } from '../batches.ts';
 import type { EpochHooks, PassEnd } from '../batch-pass.ts';
 import type { TableRows } from '../params.ts';
 import type { TrainConfig } from '../types.ts';
-import type { RoundResult, RowBlock, RowRequest } from './block-trainer.ts';
+import { type RoundResult, type RowBlock, type RowRequest, putRows, takeRows } from './block-trainer.ts';
 import { type BlockCallName, type BlockCalls, type BlockReply, type BlockWorkerData, CONTROL, buffersOf } from './protocol.ts';
-import { type Quarters, type RowRange, quarters } from './quarters.ts';
+import { type Quarters, type RowSet, firstRows, quarters } from './quarters.ts';
 
 /** Starts a thread running block-worker.ts (from source under tsx, or the app's bundled file). */
 export type BlockWorkerStarter = (data: BlockWorkerData) => Worker;
@@ -59,7 +59,7 @@ export class TwoCoreEpochs {
       const share = this.quarters.shares[w];
       const rounds = share.rounds;
       const batches = await worker.call('setup', {
-        worker: w, config, rows: { users: share.users.end - share.users.start, items: rows.items }, rounds,
+        worker: w, config, rows: { users: share.users.count, items: rows.items }, rounds,
       }, rounds.flatMap((r) => [r.users.buffer, r.items.buffer, r.ratings.buffer] as ArrayBuffer[]));
       return [...before, batches];
     }, Promise.resolve([]));
@@ -73,8 +73,8 @@ export class TwoCoreEpochs {
     const shares = this.quarters.shares;
     for (const worker of this.workers) worker.resetControl();
     await Promise.all(this.workers.map((worker, w) => worker.put([
-      ...this.blocksOf(home, 'user', shares[w].users),
-      ...this.blocksOf(home, 'item', shares[w].itemHalves[0]),
+      ...this.outOfHome(home, 'user', shares[w].users, firstRows(shares[w].users.count)),
+      ...this.outOfHome(home, 'item', shares[w].itemHalves[0], shares[w].itemHalves[0]),
     ])));
     const sums: ErrorSums = { squared: 0, absolute: 0, count: 0 };
     let steps = home.optimizer.steps;
@@ -93,7 +93,7 @@ export class TwoCoreEpochs {
         return { end: early?.end ?? { kind: 'done' }, sums, lr: results[0].lr };
       }
       // Between the rounds each worker hands its item half to the other.
-      const taken = await Promise.all(this.workers.map((worker, w) => worker.take(this.requestsFor(home, 'item', shares[w].itemHalves[0]))));
+      const taken = await Promise.all(this.workers.map((worker, w) => worker.take(this.requests(home, 'item', shares[w].itemHalves[0]))));
       await Promise.all(this.workers.map((worker, w) => worker.put(taken[1 - w])));
     }
     throw new Error('unreachable');
@@ -107,32 +107,22 @@ export class TwoCoreEpochs {
   private async bringBack(home: HomeTables, round: 0 | 1): Promise<void> {
     const shares = this.quarters.shares;
     const taken = await Promise.all(this.workers.map((worker, w) => worker.take([
-      ...this.requestsFor(home, 'user', { start: 0, end: shares[w].users.end - shares[w].users.start }),
-      ...this.requestsFor(home, 'item', shares[w].itemHalves[round]),
+      ...this.requests(home, 'user', firstRows(shares[w].users.count)),
+      ...this.requests(home, 'item', shares[w].itemHalves[round]),
     ])));
     taken.forEach((blocks, w) => blocks.forEach((b) => {
       const i = home.params.findIndex((p) => p.name === b.param);
-      const shift = home.lookups[i] === 'user' ? shares[w].users.start : 0;
-      const p = home.params[i];
-      p.data.set(b.values, (b.start + shift) * p.rowSize);
-      const state = home.optimizer.stateOf(b.param);
-      for (const [name, values] of Object.entries(b.state)) state[name].set(values, (b.start + shift) * p.rowSize);
+      putRows(home.params[i], home.optimizer, b, home.lookups[i] === 'user' ? shares[w].users : b.rows);
     }));
   }
 
-  /** Copies of home rows `range` of every `lookup` table, placed at `range.start - shift` in the worker. */
-  private blocksOf(home: HomeTables, lookup: 'user' | 'item', range: RowRange): RowBlock[] {
-    const shift = lookup === 'user' ? range.start : 0;
-    return home.params.flatMap((p, i) => {
-      if (home.lookups[i] !== lookup) return [];
-      const [from, to] = [range.start * p.rowSize, range.end * p.rowSize];
-      const state = Object.fromEntries(Object.entries(home.optimizer.stateOf(p.name)).map(([name, s]) => [name, s.slice(from, to)]));
-      return [{ param: p.name, start: range.start - shift, values: p.data.slice(from, to), state }];
-    });
+  /** Rows `from` of every `lookup` table of the home, addressed to rows `to` of a worker's. */
+  private outOfHome(home: HomeTables, lookup: 'user' | 'item', from: RowSet, to: RowSet): RowBlock[] {
+    return home.params.flatMap((p, i) => (home.lookups[i] === lookup ? [{ ...takeRows(p, home.optimizer, from), rows: to }] : []));
   }
 
-  private requestsFor(home: HomeTables, lookup: 'user' | 'item', range: RowRange): RowRequest[] {
-    return home.params.flatMap((p, i) => (home.lookups[i] === lookup ? [{ param: p.name, start: range.start, end: range.end }] : []));
+  private requests(home: HomeTables, lookup: 'user' | 'item', rows: RowSet): RowRequest[] {
+    return home.params.flatMap((p, i) => (home.lookups[i] === lookup ? [{ param: p.name, rows }] : []));
   }
 
   /** Waits for a round, polling the stop request and reporting progress meanwhile. */
