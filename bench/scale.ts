@@ -2,15 +2,18 @@
  * `npm run bench -- --scale`: issue 6's figures. Trains on synthetic data of MovieLens-25M shape
  * (bench/scale-data.ts; 1M, 5M and 25M ratings by default) with our engine (dotbias k = 50,
  * 10 epochs, see SCALE_CONFIG) and, in the same run, with the plain TS per-rating SGD reference
- * (bench/funk-svd.ts, k = 50, 10 epochs). Prints seconds per epoch, valid RMSE per epoch and
- * peak resident memory. Each (size, engine) runs in a fresh child process, so peak memory is
- * that run's own (it includes generating the data in memory: the ratings a real import holds).
+ * (bench/funk-svd.ts, k = 50, 10 epochs). Ours runs twice: on two cores (the default for big
+ * data: two block workers, engine/train/parallel/) and on one thread. Prints seconds per epoch,
+ * valid RMSE per epoch and peak resident memory. Each (size, engine) runs in a fresh child
+ * process, so peak memory is that run's own (it includes generating the data in memory: the
+ * ratings a real import holds).
  *
- *   npm run bench -- --scale [--sizes 1000000,5000000,25000000] [--threads 1] [--skip-funk] [--json]
+ *   npm run bench -- --scale [--sizes 1000000,5000000,25000000] [--threads 1] [--skip-funk] [--skip-one] [--json]
  */
 import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import { blockWorkerFromSource } from '../src-main/engine/train/parallel/from-source.ts';
 import { createTrainer } from '../src-main/engine/train/trainer.ts';
 import { funkSvd, SURPRISE_SVD } from './funk-svd.ts';
 import { EPOCHS, scaleConfig, scaleData } from './scale-data.ts';
@@ -27,7 +30,9 @@ const emit = (line: ChildLine) => process.stdout.write(`${JSON.stringify(line)}\
 const rssMB = () => process.memoryUsage().rss / 2 ** 20;
 const peakMB = () => process.resourceUsage().maxRSS / 1024;
 
-async function child(engine: 'ours' | 'funk', rows: number, threads: number): Promise<void> {
+type Engine = 'two' | 'one' | 'funk';
+
+async function child(engine: Engine, rows: number, threads: number): Promise<void> {
   const d = scaleData(rows);
   emit({ kind: 'data', rows, users: d.users, items: d.items, plantedValidRmse: d.plantedValidRmse, generateSeconds: d.generateSeconds, rssMB: rssMB() });
   if (engine === 'funk') {
@@ -37,7 +42,7 @@ async function child(engine: 'ours' | 'funk', rows: number, threads: number): Pr
   }
   const config = scaleConfig(threads);
   const t0 = performance.now();
-  const trainer = await createTrainer(d.train, d.valid, config);
+  const trainer = await createTrainer(d.train, d.valid, config, engine === 'two' ? { twoCores: { start: blockWorkerFromSource } } : {});
   const setupSeconds = (performance.now() - t0) / 1000;
   while (trainer.epochsDone < config.epochs) {
     const r = await trainer.runEpoch();
@@ -60,9 +65,9 @@ interface EngineRun {
   error?: string;
 }
 
-function runChild(engine: 'ours' | 'funk', rows: number, threads: number, log: (s: string) => void): Promise<EngineRun> {
+function runChild(engine: Engine, rows: number, threads: number, log: (s: string) => void): Promise<EngineRun> {
   const run: EngineRun = { engine, rows, epochs: [] };
-  const name = engine === 'ours' ? `ours (${threads} ORT thread${threads > 1 ? 's' : ''})` : 'TS per-rating SGD';
+  const name = engine === 'funk' ? 'TS per-rating SGD' : engine === 'two' ? 'ours (two cores)' : `ours (1 thread${threads > 1 ? `, ${threads} ORT` : ''})`;
   run.engine = name;
   const proc = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), '--child', engine, String(rows), String(threads)], {
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -98,22 +103,25 @@ export async function runScale(args: string[]): Promise<boolean> {
   const runs: EngineRun[] = [];
   for (const rows of sizes) {
     log(`scale: ${rows} ratings`);
-    runs.push(await runChild('ours', rows, threads, log));
+    runs.push(await runChild('two', rows, threads, log));
+    if (!args.includes('--skip-one')) runs.push(await runChild('one', rows, threads, log));
     if (!args.includes('--skip-funk')) runs.push(await runChild('funk', rows, threads, log));
   }
   if (json) {
     process.stdout.write(`${JSON.stringify({ bench: 'scale', runs })}\n`);
   } else {
-    console.log('\nscale (k = 50, 10 epochs; s/epoch: ours includes its per-epoch valid RMSE, the SGD reference excludes it):');
-    console.log(['engine'.padEnd(24), 'ratings'.padStart(10), 's/epoch'.padStart(8), 'valid@1'.padStart(8), 'valid@10'.padStart(9), 'planted'.padStart(8), 'peak RSS'.padStart(9)].join(' '));
+    console.log('\nscale (k = 50, 10 epochs; s/epoch: ours includes its per-epoch valid RMSE, the SGD reference excludes it;');
+    console.log('  mean over the epochs, the first of which starts the two-core workers; median: the steady epoch):');
+    console.log(['engine'.padEnd(24), 'ratings'.padStart(10), 's/epoch'.padStart(8), 'median'.padStart(7), 'valid@1'.padStart(8), 'valid@10'.padStart(9), 'planted'.padStart(8), 'peak RSS'.padStart(9)].join(' '));
     for (const r of runs) {
       if (r.error) {
         console.log(`${r.engine.padEnd(24)} ${String(r.rows).padStart(10)} failed: ${r.error}`);
         continue;
       }
       const perEpoch = r.epochs.reduce((s, e) => s + e.seconds, 0) / r.epochs.length;
+      const sorted = r.epochs.map((e) => e.seconds).sort((a, b) => a - b);
       console.log([
-        r.engine.padEnd(24), String(r.rows).padStart(10), perEpoch.toFixed(2).padStart(8),
+        r.engine.padEnd(24), String(r.rows).padStart(10), perEpoch.toFixed(2).padStart(8), sorted[sorted.length >> 1].toFixed(2).padStart(7),
         r.epochs[0].validRmse.toFixed(4).padStart(8), r.epochs.at(-1)!.validRmse.toFixed(4).padStart(9),
         r.data!.plantedValidRmse.toFixed(4).padStart(8), `${r.done!.peakRssMB.toFixed(0)} MB`.padStart(9),
       ].join(' '));
@@ -127,6 +135,6 @@ export async function runScale(args: string[]): Promise<boolean> {
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const args = process.argv.slice(2);
-  if (args[0] === '--child') await child(args[1] as 'ours' | 'funk', Number(args[2]), Number(args[3]));
+  if (args[0] === '--child') await child(args[1] as Engine, Number(args[2]), Number(args[3]));
   else if (!(await runScale(args))) process.exitCode = 1;
 }

@@ -20,6 +20,8 @@ export interface TrainCommand {
   /** Share of `ratings` held out for validation when no --valid file is given (0 = none). */
   validPct: number;
   config: TrainConfig;
+  /** 2: big data (dot/dotbias, lazy updates, ≥ 2^19 ratings) trains on two worker threads; 1: one. */
+  cores: 1 | 2;
   json: boolean;
   out: string | null;
   /** `export`: the formats to write into `out` (train --out writes CSV). */
@@ -31,10 +33,12 @@ export const TRAIN_USAGE = `usage: collabsheet train <ratings> [--valid <file> |
   [--optimizer adam|sgd|momentum|lbfgs] [--lr 5e-3] [--wd 0.1] [--wd-mode decoupled|l2]
   [--schedule one-cycle|constant] [--updates lazy|dense] [--epochs 5] [--bs 64|full] [--threads 1]
   [--device cpu|cuda|webgpu] [--init trunc-normal|uniform] [--layers 100] [--dropout 0]
-  [--patience 0] [--json] [--out <dir>]
+  [--patience 0] [--cores 2] [--json] [--out <dir>]
 
 <ratings>: CSV/TSV with a header naming user, item and rating columns (userId/movieId/rating
-accepted), MovieLens u.data or ratings.dat. Defaults are fastbook ch. 8's recipe.`;
+accepted), MovieLens u.data or ratings.dat. Defaults are fastbook ch. 8's recipe.
+--cores 2 (the default) trains big data (from 524,288 ratings; dot/dotbias models with lazy
+updates) on two worker threads, each half the batch; --cores 1 keeps one thread.`;
 
 export const EXPORT_USAGE = `usage: collabsheet export <ratings> --format csv|tsv|json|npy|projector|onnx|all --out <dir>
   [any option of collabsheet train]
@@ -64,6 +68,7 @@ const OPTIONS = {
   threads: { type: 'string' },
   device: { type: 'string' },
   patience: { type: 'string' },
+  cores: { type: 'string' },
   json: { type: 'boolean' },
   out: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
@@ -203,6 +208,7 @@ function trainCommand(parsed: Parsed): TrainCommand {
     valid: v.valid ?? null,
     validPct: v.valid !== undefined ? 0 : num('valid-pct', v['valid-pct'], 0.1, { min: 0, max: 0.9 }),
     config,
+    cores: num('cores', v.cores, 2, { integer: true, min: 1, max: 2 }) as 1 | 2,
     json: v.json ?? false,
     out: v.out ?? null,
   };

@@ -4,6 +4,7 @@
  * or JSON lines for machines — then write the parameters (train --out: CSV; export: the chosen
  * formats).
  */
+import { blockWorkerFromSource } from '../engine/train/parallel/from-source.ts';
 import { createTrainer } from '../engine/train/trainer.ts';
 import type { EpochMetrics, StopReason } from '../engine/train/types.ts';
 import { configWarnings, type TrainCommand } from './args.ts';
@@ -54,7 +55,7 @@ export async function runTrain(cmd: TrainCommand, io: Output, signal?: AbortSign
   for (const w of configWarnings(cmd.config)) io.err(`warning: ${w}`);
   if (!cmd.json) for (const n of notes) io.out(n);
 
-  const trainer = await createTrainer(train, valid, cmd.config);
+  const trainer = await createTrainer(train, valid, cmd.config, cmd.cores === 2 ? { twoCores: { start: blockWorkerFromSource } } : {});
   let stopped: StopReason | null = null;
   try {
     if (!cmd.json) io.out(formatHeader(COLUMNS));
