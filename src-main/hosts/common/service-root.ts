@@ -4,10 +4,12 @@
  * host wires to its transport. Only the electron-vite build can import this file (`?nodeWorker`);
  * tests build the service with their own worker factory.
  */
+import blockWorkerPath from '../../engine/train/parallel/block-worker.ts?modulePath';
 import createTrainingWorker from '../../service/worker/training-worker.ts?nodeWorker';
 import { createEndpoint, type ServiceEndpoint } from '../../service/endpoint.ts';
 import { createService, type ServiceOptions } from '../../service/service.ts';
 import type { WorkerFactory } from '../../service/worker-client.ts';
+import type { WorkerData } from '../../service/worker/protocol.ts';
 import { demoSheetPath } from './resources.ts';
 
 export interface ServiceRootOptions {
@@ -23,9 +25,13 @@ export interface ServiceRoot {
 }
 
 export async function createServiceRoot(options: ServiceRootOptions = {}): Promise<ServiceRoot> {
-  const service = await createService(options.createWorker ?? createTrainingWorker, {
+  const service = await createService(options.createWorker ?? bundledTrainingWorker, {
     source: { kind: 'sheet-file', path: demoSheetPath() },
     ...options.service,
   });
   return { endpoint: createEndpoint(service), dispose: () => service.dispose() };
 }
+
+/** The bundled training worker, told where the bundled two-core block worker is. */
+const bundledTrainingWorker: WorkerFactory = (options) =>
+  createTrainingWorker({ ...options, workerData: { ...(options.workerData as WorkerData), blockWorker: { entry: blockWorkerPath } } });

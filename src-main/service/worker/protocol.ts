@@ -4,6 +4,7 @@
  * request runs, the worker only streams events, and Stop arrives through the shared flag because
  * a worker busy in an epoch does not read its message queue.
  */
+import type { WorkerEntry } from '../../engine/train/parallel/worker-entry.ts';
 import type { PlantedSpec } from '../../data/synthetic.ts';
 import type { InitKind, StopReason, TrainConfig, TrainProgress, EpochMetrics } from '../../engine/train/types.ts';
 import type { Fit, PlantedTastes, RatingScale, SheetMovie, SheetNumbers, SheetUser } from '../contract.ts';
@@ -108,4 +109,6 @@ export type WorkerMessage =
 /** Passed as workerData: index 0 of the Int32Array is 1 while a stop is requested. */
 export interface WorkerData {
   stopFlag: SharedArrayBuffer;
+  /** Where the two-core block workers' code is (engine/train/parallel/); absent: one thread. */
+  blockWorker?: WorkerEntry;
 }

@@ -6,7 +6,7 @@
 import { ratingCounts, type RatingCounts } from '../../data/crosstab.ts';
 import type { RatingsDataset } from '../../data/dataset.ts';
 import { randomValidMask, splitSummary, timeValidMask } from '../../data/split.ts';
-import { createTrainer, type Trainer } from '../../engine/train/trainer.ts';
+import { createTrainer, type Trainer, type TrainerOptions } from '../../engine/train/trainer.ts';
 import type { EpochMetrics, ModelParams, StopReason, TrainConfig } from '../../engine/train/types.ts';
 import type { Fit, PlantedTastes, SheetNumbers } from '../contract.ts';
 import type { SheetDataInfo, SplitReport } from '../data-contract.ts';
@@ -104,6 +104,8 @@ export class TrainingSession {
   constructor(
     private readonly send: (m: WorkerMessage) => void,
     readonly stopRequested: () => boolean,
+    /** How trainers may use a second core (big data); none: one thread. */
+    private readonly trainerOptions: TrainerOptions = {},
   ) {
     this.data = new DataCalls(this, send);
   }
@@ -159,7 +161,7 @@ export class TrainingSession {
     const sets = table.split(split.plan);
     req.checkpoint?.('building the model');
     const config = req.config ?? sheet.start?.config ?? defaultConfig(sheet.dataset.ratings.length, sheet.scale);
-    const trainer = await trainerFor(sets.train, sets.valid, config);
+    const trainer = await trainerFor(sets.train, sets.valid, config, this.trainerOptions);
     try {
       if (sheet.start && !req.config) trainer.importParams({ params: sheet.start.params, optimizer: null });
       req.checkpoint?.('measuring the starting RMSE');
@@ -427,7 +429,7 @@ export class TrainingSession {
 
   private async replaceTrainer(config: TrainConfig): Promise<void> {
     const s = this.current();
-    const next = await trainerFor(s.sets.train, s.sets.valid, config);
+    const next = await trainerFor(s.sets.train, s.sets.valid, config, this.trainerOptions);
     await s.trainer.dispose();
     s.trainer = next;
     s.config = config;
@@ -517,9 +519,9 @@ function countsFor(counts: RatingCounts, table: RatingsTable): RatingCounts {
 }
 
 /** The trainer refuses settings it cannot use (L-BFGS with mini-batches, no ratings left…) in words meant for the user. */
-async function trainerFor(train: TrainValid['train'], valid: TrainValid['valid'], config: TrainConfig): Promise<Trainer> {
+async function trainerFor(train: TrainValid['train'], valid: TrainValid['valid'], config: TrainConfig, options: TrainerOptions): Promise<Trainer> {
   try {
-    return await createTrainer(train, valid, config);
+    return await createTrainer(train, valid, config, options);
   } catch (error) {
     throw new UserError(`Cannot train with these settings: ${(error as Error).message}`);
   }

@@ -4,15 +4,18 @@
  * the order they arrive.
  */
 import { parentPort, workerData } from 'node:worker_threads';
+import { blockWorkerStarter } from '../../engine/train/parallel/worker-entry.ts';
 import { UserError } from '../user-error.ts';
 import type { WorkerData, WorkerMessage, WorkerRequest } from './protocol.ts';
 import { TrainingSession } from './training-session.ts';
 
 if (!parentPort) throw new Error('training-worker.ts must run in a worker thread');
 const port = parentPort;
-const stopFlag = new Int32Array((workerData as WorkerData).stopFlag);
+const data = workerData as WorkerData;
+const stopFlag = new Int32Array(data.stopFlag);
 const send = (m: WorkerMessage) => port.postMessage(m);
-const session = new TrainingSession(send, () => Atomics.load(stopFlag, 0) === 1);
+const twoCores = data.blockWorker ? { start: blockWorkerStarter(data.blockWorker) } : undefined;
+const session = new TrainingSession(send, () => Atomics.load(stopFlag, 0) === 1, { twoCores });
 
 let queue: Promise<void> = Promise.resolve();
 port.on('message', (request: WorkerRequest) => {

@@ -1,0 +1,20 @@
+/**
+ * Where a block worker's code is: the bundled file in the app's build, or the TypeScript source
+ * with the tsx bootstrap that loads it (CLI, benchmarks, tests). Plain data, so the app's
+ * training worker can be told it in its workerData.
+ */
+import { Worker } from 'node:worker_threads';
+import type { BlockWorkerStarter } from './two-cores.ts';
+
+export interface WorkerEntry {
+  /** Path or file URL of the entry module. */
+  entry: string;
+  /** File URL of a bootstrap that registers tsx and imports `entry` (source entries only). */
+  bootstrap?: string;
+}
+
+export function blockWorkerStarter(where: WorkerEntry): BlockWorkerStarter {
+  return (data) => where.bootstrap
+    ? new Worker(new URL(where.bootstrap), { argv: [where.entry], workerData: data })
+    : new Worker(where.entry, { workerData: data });
+}
