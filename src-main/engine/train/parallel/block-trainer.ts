@@ -37,6 +37,8 @@ export interface RowBlock {
 export interface RowRequest {
   param: string;
   rows: RowSet;
+  /** Whether to copy the optimizer moments too (else the block's state is empty). */
+  moments: boolean;
 }
 
 export interface RoundPlan {
@@ -98,7 +100,7 @@ export class BlockTrainer {
   }
 
   take(requests: readonly RowRequest[]): RowBlock[] {
-    return requests.map(({ param, rows }) => takeRows(this.param(param), this.optimizer, rows));
+    return requests.map(({ param, rows, moments }) => takeRows(this.param(param), moments ? this.optimizer : null, rows));
   }
 
   async round(plan: RoundPlan, hooks: { shouldStop(): boolean; onBatches(done: number): void }): Promise<RoundResult> {
@@ -131,9 +133,10 @@ export class BlockTrainer {
   }
 }
 
-/** Rows of a table and its optimizer moments, copied out. */
-export function takeRows(param: Param, optimizer: Optimizer, rows: RowSet): RowBlock {
-  const state = Object.fromEntries(Object.entries(optimizer.stateOf(param.name)).map(([name, s]) => [name, gatherRows(s, param.rowSize, rows)]));
+/** Rows of a table and, given its optimizer, their moments, copied out. */
+export function takeRows(param: Param, optimizer: Optimizer | null, rows: RowSet): RowBlock {
+  const moments = optimizer ? Object.entries(optimizer.stateOf(param.name)) : [];
+  const state = Object.fromEntries(moments.map(([name, s]) => [name, gatherRows(s, param.rowSize, rows)]));
   return { param: param.name, rows, values: gatherRows(param.data, param.rowSize, rows), state };
 }
 
