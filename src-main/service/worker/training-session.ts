@@ -6,6 +6,7 @@
 import { ratingCounts, type RatingCounts } from '../../data/crosstab.ts';
 import type { RatingsDataset } from '../../data/dataset.ts';
 import { randomValidMask, splitSummary, timeValidMask } from '../../data/split.ts';
+import { BLOCKED_FROM } from '../../engine/train/epoch-order.ts';
 import { createTrainer, type Trainer, type TrainerOptions } from '../../engine/train/trainer.ts';
 import type { EpochMetrics, ModelParams, StopReason, TrainConfig } from '../../engine/train/types.ts';
 import type { Fit, PlantedTastes, SheetNumbers } from '../contract.ts';
@@ -397,6 +398,9 @@ export class TrainingSession {
     };
     let epochs = 0;
     let stopped: StopReason | null = null;
+    // Big data shows each epoch's own metrics as the fit (train RMSE over its batches, the exact
+    // valid RMSE): an exact pass over every training rating costs ~5 s per epoch at 25M ratings.
+    const big = s.sets.train.ratings.length >= BLOCKED_FROM;
     while (epochs < req.maxEpochs && s.trainer.epochsDone < s.config.epochs) {
       const started = performance.now();
       const base = this.epochsSinceReset;
@@ -408,13 +412,14 @@ export class TrainingSession {
         this.epochsSinceReset++;
         epochs++;
         pending.push({ ...result.metrics, epoch: this.epochsSinceReset });
+        if (big) this.lastFit = fitOf(result.metrics);
       }
       stopped = result.stopped;
       if (stopped) break;
       const wait = minEpochMs - (performance.now() - started);
       if (wait > 0) await this.sleepUnlessStopped(wait);
       // Checked after the pause, so a paced run (30 epochs/s) sends every epoch, not every other.
-      if (performance.now() - lastSent >= SNAPSHOT_INTERVAL_MS) flush();
+      if (performance.now() - lastSent >= SNAPSHOT_INTERVAL_MS) flush(!big);
       if (this.stopRequested()) {
         stopped = { kind: 'cancelled' };
         break;
@@ -422,9 +427,9 @@ export class TrainingSession {
     }
     // Stop answers at once: an exact fit of 25M ratings takes seconds (issue 6: Stop within
     // 200 ms), so a stopped run keeps showing the fit last evaluated.
-    const cancelled = stopped?.kind === 'cancelled';
-    flush(!cancelled);
-    return { epochs, stopped, fit: cancelled && this.lastFit ? this.lastFit : this.fit() };
+    const exact = stopped?.kind !== 'cancelled' && !big;
+    flush(exact);
+    return { epochs, stopped, fit: !exact && this.lastFit ? this.lastFit : this.fit() };
   }
 
   private async replaceTrainer(config: TrainConfig): Promise<void> {
@@ -460,6 +465,8 @@ export class TrainingSession {
     }
   }
 }
+
+const fitOf = (m: EpochMetrics): Fit => ({ trainRmse: m.trainRmse, trainMae: m.trainMae, validRmse: m.validRmse, validMae: m.validMae });
 
 /** A split that holds nothing out: every current rating. */
 const EVERY_RATING: SplitPlan = { rowMask: null, cellPct: 0, seed: 0 };
