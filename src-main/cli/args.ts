@@ -20,7 +20,7 @@ export interface TrainCommand {
   /** Share of `ratings` held out for validation when no --valid file is given (0 = none). */
   validPct: number;
   config: TrainConfig;
-  /** 2: big data (dot/dotbias, lazy updates, ≥ 2^19 ratings) trains on two worker threads; 1: one. */
+  /** 2: big data (dot/dotbias, lazy updates, ≥ 2M ratings) trains on two worker threads; 1: one. */
   cores: 1 | 2;
   json: boolean;
   out: string | null;
@@ -37,7 +37,7 @@ export const TRAIN_USAGE = `usage: collabsheet train <ratings> [--valid <file> |
 
 <ratings>: CSV/TSV with a header naming user, item and rating columns (userId/movieId/rating
 accepted), MovieLens u.data or ratings.dat. Defaults are fastbook ch. 8's recipe.
---cores 2 (the default) trains big data (from 524,288 ratings; dot/dotbias models with lazy
+--cores 2 (the default) trains big data (from 2,000,000 ratings; dot/dotbias models with lazy
 updates) on two worker threads, each half the batch; --cores 1 keeps one thread.`;
 
 export const EXPORT_USAGE = `usage: collabsheet export <ratings> --format csv|tsv|json|npy|projector|onnx|all --out <dir>

@@ -171,7 +171,7 @@ describe('service on the demo sheet', () => {
   });
 });
 
-describe('service on big data (≥ 2^19 ratings: two cores, blocked order)', () => {
+describe('service on big data (≥ 2^19 ratings: blocked order, the scale of an exact fit)', () => {
   let svc: DisposableService;
   let dir: string;
 
