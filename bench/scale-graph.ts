@@ -7,7 +7,10 @@
  * CELLS_PER_BATCH random user ranges × item ranges of the size the trainer's BlockedOrder cuts
  * at 25M ratings (train/epoch-order.ts), which is what training batches look like.
  *
- *   npx tsx bench/scale-graph.ts [--rows random|blocked] [--batch 32768] [--factors 50] [--batches 60] [--threads 1] [--print]
+ * `--model dot` times the smallest training graph there is (dot product, no biases, no sigmoid):
+ * ONNX Runtime's floor per rating for this kind of model (docs/scale.md).
+ *
+ *   npx tsx bench/scale-graph.ts [--rows random|blocked] [--model dotbias|dot] [--batch 32768] [--factors 50] [--batches 60] [--threads 1] [--print]
  */
 import onnxProto from 'onnx-proto';
 import { mulberry32 } from '../src-main/data/random.ts';
@@ -30,7 +33,9 @@ const rowsArg = args.indexOf('--rows');
 const blocked = rowsArg >= 0 && args[rowsArg + 1] === 'blocked';
 
 const config = scaleConfig(threads);
-const model = { ...config.model, factors };
+const modelArg = args.indexOf('--model');
+const plainDot = modelArg >= 0 && args[modelArg + 1] === 'dot';
+const model = { ...config.model, factors, ...(plainDot ? { kind: 'dot' as const, yRange: null } : {}) };
 const { definition } = defineModel(model, { users: ML25M.users, items: ML25M.items, ratings: new Float32Array([1, 5]) });
 const graph = buildModelGraph(definition, 'float32', 'train');
 const bytes = modelBytes(graph);
@@ -90,5 +95,5 @@ session.dispose();
 times.sort((a, b) => a - b);
 const median = times[times.length >> 1];
 if (args.includes('--print')) console.log(describe());
-console.log(`graph fwd+bwd: ${blocked ? 'blocked' : 'random'} rows, batch ${batch}, k ${factors}, ${threads} thread(s): median ${median.toFixed(2)} ms/batch, ` +
+console.log(`graph fwd+bwd (${plainDot ? 'dot' : 'dotbias, sigmoid_range'}): ${blocked ? 'blocked' : 'random'} rows, batch ${batch}, k ${factors}, ${threads} thread(s): median ${median.toFixed(2)} ms/batch, ` +
   `${(median * 1000 / batch).toFixed(3)} µs/rating (min ${(times[0] * 1000 / batch).toFixed(3)})`);
