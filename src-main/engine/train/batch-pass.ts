@@ -42,7 +42,7 @@ export interface PassPlan {
 export type PassEnd = { kind: 'done' } | { kind: 'cancelled' } | { kind: 'diverged'; what: string };
 
 /** onProgress at most this often. */
-const PROGRESS_MS = 100;
+export const PROGRESS_MS = 100;
 /** The loop hands the event loop a turn this often, so a stop request arrives well within 100 ms. */
 const YIELD_MS = 20;
 

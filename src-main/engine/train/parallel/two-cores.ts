@@ -21,7 +21,7 @@ import type { Worker } from 'node:worker_threads';
 import type { RatingsDataset } from '../../../data/dataset.ts';
 import type { Optimizer, Param } from '../../optim/index.ts';
 import type { ErrorSums } from '../batches.ts';
-import type { EpochHooks, PassEnd } from '../batch-pass.ts';
+import { type EpochHooks, PROGRESS_MS, type PassEnd } from '../batch-pass.ts';
 import type { TableRows } from '../params.ts';
 import type { TrainConfig } from '../types.ts';
 import { type RoundResult, type RowBlock, type RowRequest, putRows, takeRows } from './block-trainer.ts';
@@ -44,9 +44,8 @@ export interface TwoCoreEnd {
   lr: number;
 }
 
-/** How often a running round is checked for a stop request and reported. */
+/** How often a running round is checked for a stop request. */
 const POLL_MS = 20;
-const PROGRESS_MS = 100;
 
 export class TwoCoreEpochs {
   private readonly workers: BlockWorker[];
