@@ -172,7 +172,7 @@ class CollabTrainer implements Trainer {
     this.lastGood.capture(this.store.params, this.epochsDone);
     const outcome = this.solver
       ? await this.solverIteration()
-      : this.onTwoCores() ? await this.twoCoreEpoch(hooks, started) : await this.epochOfBatches(hooks, started);
+      : this.onTwoCores() ? await this.twoCoreEpoch(hooks) : await this.epochOfBatches(hooks, started);
     if (outcome.stopped) return { metrics: null, stopped: outcome.stopped };
 
     const fit = outcome.running ? this.runningFit(outcome.running) : this.evaluate();
@@ -214,11 +214,11 @@ class CollabTrainer implements Trainer {
       this.batches.capacity < this.train.ratings.length;
   }
 
-  private async twoCoreEpoch(hooks: EpochHooks, started: number): Promise<Outcome> {
+  private async twoCoreEpoch(hooks: EpochHooks): Promise<Outcome> {
     const { optimizer } = this.stepper!;
     this.twoCores ??= new TwoCoreEpochs(this.options.twoCores!.start, this.train, this.store.tableRows, this.config);
     const home = { params: this.store.params, lookups: this.specs.map((s) => s.lookup as 'user' | 'item'), optimizer };
-    const { end, sums, lr } = await this.twoCores.epoch(home, this.epochsDone, hooks, started);
+    const { end, sums, lr } = await this.twoCores.epoch(home, this.epochsDone, hooks);
     if (end.kind === 'cancelled') return { lr, stopped: { kind: 'cancelled' }, running: null };
     if (end.kind === 'diverged') return { lr, stopped: this.diverge(end.what), running: null };
     Object.assign(this.errorSums, sums);
