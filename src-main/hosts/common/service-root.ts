@@ -32,6 +32,9 @@ export async function createServiceRoot(options: ServiceRootOptions = {}): Promi
   return { endpoint: createEndpoint(service), dispose: () => service.dispose() };
 }
 
-/** The bundled training worker, told where the bundled two-core block worker is. */
+/**
+ * The bundled training worker, told where the bundled two-core block worker is, and to run those
+ * below the window that shares the cores (nice 10: docs/scale.md).
+ */
 const bundledTrainingWorker: WorkerFactory = (options) =>
-  createTrainingWorker({ ...options, workerData: { ...(options.workerData as WorkerData), blockWorker: { entry: blockWorkerPath } } });
+  createTrainingWorker({ ...options, workerData: { ...(options.workerData as WorkerData), blockWorker: { entry: blockWorkerPath, nice: 10 } } });

@@ -10,8 +10,9 @@ import { type BlockReply, type BlockRequest, CONTROL, type BlockWorkerData, buff
 
 if (!parentPort) throw new Error('block-worker.ts must run in a worker thread');
 const port = parentPort;
-yieldToTheUi();
-const control = new Int32Array((workerData as BlockWorkerData).control);
+const data = workerData as BlockWorkerData;
+if (data.nice !== undefined) runBelowTheUi(data.nice);
+const control = new Int32Array(data.control);
 let trainer: BlockTrainer | null = null;
 
 function handle(request: BlockRequest): Promise<unknown> | unknown {
@@ -35,16 +36,17 @@ function handle(request: BlockRequest): Promise<unknown> | unknown {
 }
 
 /**
- * Two block workers keep both cores busy, and the window (the renderer, the main thread) must
- * still get one when it needs it: the workers run at nice 10. On Linux the nice value belongs to
- * a thread, so this lowers this worker only (25M ratings in the app: the longest frame gap while
- * scrolling 250 ms → see docs/scale.md); elsewhere setpriority would lower the whole app, so
- * there it is left alone.
+ * In the app, two block workers keep both cores busy and the window (the renderer, the main
+ * thread) must still get one when it needs it: the app starts them at nice 10 (25M ratings: the
+ * longest frame gap while scrolling during Solve 250 → 100 ms). It costs training time even with
+ * no window to share with (25M: ~2 s an epoch), so the CLI and the benchmarks leave it out. On
+ * Linux the nice value belongs to a thread, so this lowers this worker only; elsewhere
+ * setpriority would lower the whole app, so there it is left alone.
  */
-function yieldToTheUi(): void {
+function runBelowTheUi(nice: number): void {
   if (process.platform !== 'linux') return;
   try {
-    setPriority(0, 10);
+    setPriority(0, nice);
   } catch {
     // Not permitted (a sandbox): run at the normal priority.
   }

@@ -4,6 +4,8 @@ import type { BlockSetup, RoundPlan, RowBlock, RowRequest } from './block-traine
 export interface BlockWorkerData {
   /** Int32Array over it: [STOP] 1 asks the running round to stop; [DONE] batches of the epoch done. */
   control: SharedArrayBuffer;
+  /** Run below the UI: this nice value for the worker's thread (Linux only; see block-worker.ts). */
+  nice?: number;
 }
 
 export const CONTROL = { STOP: 0, DONE: 1, LENGTH: 2 } as const;

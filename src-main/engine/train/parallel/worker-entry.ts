@@ -11,10 +11,15 @@ export interface WorkerEntry {
   entry: string;
   /** File URL of a bootstrap that registers tsx and imports `entry` (source entries only). */
   bootstrap?: string;
+  /** The nice value block workers run at, below a UI sharing the cores (see block-worker.ts). */
+  nice?: number;
 }
 
 export function blockWorkerStarter(where: WorkerEntry): BlockWorkerStarter {
-  return (data) => where.bootstrap
-    ? new Worker(new URL(where.bootstrap), { argv: [where.entry], workerData: data })
-    : new Worker(where.entry, { workerData: data });
+  return (data) => {
+    const workerData = { ...data, nice: where.nice };
+    return where.bootstrap
+      ? new Worker(new URL(where.bootstrap), { argv: [where.entry], workerData })
+      : new Worker(where.entry, { workerData });
+  };
 }
