@@ -67,7 +67,6 @@ export class BlockTrainer {
   private readonly shuffle: () => number;
   private readonly epochs: number;
 
-  /** Keeps no reference to `setup`: its ratings are copied into the epoch orders and can go. */
   constructor(setup: BlockSetup) {
     const { config, rows, rounds } = setup;
     const { definition } = defineModel(config.model, { ...rows, ratings: rounds[0].ratings });
@@ -89,7 +88,8 @@ export class BlockTrainer {
     this.optimizer = createOptimizer(this.store.params, config.optim, { mode: 'lazy', backend: memory.backend! });
     this.schedules = schedulesFor(config.optim.schedule, config.optim.lr, this.optimizer.hypers.mom);
     this.shuffle = mulberry32(config.seed ^ (0x68e31da4 + setup.worker));
-    this.orders = [0, 1].map((r) => epochOrder(rounds[r], rows, capacity, this.shuffle)) as [EpochOrder, EpochOrder];
+    // The rounds' arrays were transferred to this worker: the orders sort them in place.
+    this.orders = [0, 1].map((r) => epochOrder(rounds[r], rows, capacity, this.shuffle, true)) as [EpochOrder, EpochOrder];
     this.roundBatches = [0, 1].map((r) => Math.ceil(rounds[r].ratings.length / capacity)) as [number, number];
     this.batchesPerEpoch = this.roundBatches[0] + this.roundBatches[1];
     this.epochs = config.epochs;
