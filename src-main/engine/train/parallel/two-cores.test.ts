@@ -55,8 +55,9 @@ describe('quarters: the four blocks two workers train', () => {
   });
 });
 
-// Two block workers need a second core; a 1-core machine would run them, but not test what they are for.
+// The trainer uses two block workers only with a second core; on one core there is nothing to test.
 const cores = availableParallelism();
+if (cores < 2) console.warn(`two-core epochs: not tested — this machine has ${cores} core`);
 describe.runIf(cores >= 2)(`two-core epochs (this machine: ${cores} cores)`, () => {
   const config: TrainConfig = { ...scaleRecipe(1024), epochs: 5, threads: 1 };
   const twoCores = { twoCores: { start: blockWorkerFromSource, from: 0 } };
