@@ -122,16 +122,7 @@ export class BlockedOrder implements EpochOrder {
             cursor[c]++;
             continue;
           }
-          const to = cursor[d]++;
-          const u = users[r];
-          users[r] = users[to];
-          users[to] = u;
-          const it = items[r];
-          items[r] = items[to];
-          items[to] = it;
-          const y = ratings[r];
-          ratings[r] = ratings[to];
-          ratings[to] = y;
+          swapRatings(users, items, ratings, r, cursor[d]++);
         }
       }
     } else {
@@ -178,19 +169,21 @@ export class BlockedOrder implements EpochOrder {
   /** Fisher–Yates over rows [start, end) of the three arrays together. */
   private shuffleCell(start: number, end: number, rand: () => number): void {
     const { users, items, ratings } = this;
-    for (let i = end - 1; i > start; i--) {
-      const j = start + Math.floor(rand() * (i - start + 1));
-      const u = users[i];
-      users[i] = users[j];
-      users[j] = u;
-      const it = items[i];
-      items[i] = items[j];
-      items[j] = it;
-      const y = ratings[i];
-      ratings[i] = ratings[j];
-      ratings[j] = y;
-    }
+    for (let i = end - 1; i > start; i--) swapRatings(users, items, ratings, i, start + Math.floor(rand() * (i - start + 1)));
   }
+}
+
+/** Swaps ratings i and j (user, item and rating together). */
+function swapRatings(users: Int32Array, items: Int32Array, ratings: Float32Array, i: number, j: number): void {
+  const u = users[i];
+  users[i] = users[j];
+  users[j] = u;
+  const it = items[i];
+  items[i] = items[j];
+  items[j] = it;
+  const y = ratings[i];
+  ratings[i] = ratings[j];
+  ratings[j] = y;
 }
 
 /**
