@@ -37,27 +37,42 @@ export function contentSecurityPolicy(origin: string): string {
   ].join('; ');
 }
 
-export async function serveStatic(root: string, urlPath: string, res: ServerResponse, csp: string): Promise<void> {
-  const relative = decodeURIComponent(urlPath === '/' ? '/index.html' : urlPath);
-  const file = normalize(join(root, relative));
-  if (!file.startsWith(root + sep) || relative.includes('\0')) return plain(res, 403, 'Forbidden');
-  let body: Buffer;
-  try {
-    body = await readFile(file);
-  } catch {
-    return plain(res, 404, 'Not found');
-  }
-  res.writeHead(200, {
-    'Content-Type': CONTENT_TYPES[extname(file)] ?? 'application/octet-stream',
+/** Sent with every answer, errors included: nothing this host says may be sniffed or framed. */
+function securityHeaders(csp: string): Record<string, string> {
+  return {
     'Content-Security-Policy': csp,
     'X-Content-Type-Options': 'nosniff',
     'Referrer-Policy': 'no-referrer',
     'Cache-Control': 'no-store',
-  });
-  res.end(body);
+  };
+}
+
+/** A plain-text answer needs no scripts, styles or frames at all. */
+const PLAIN_TEXT_POLICY = "default-src 'none'; frame-ancestors 'none'";
+
+/**
+ * `path` is the decoded request path. Never rejects: a failed read becomes a 404, and a failure
+ * after the headers went out ends the response instead of reaching an unhandled rejection.
+ */
+export async function serveStatic(root: string, path: string, res: ServerResponse, csp: string): Promise<void> {
+  try {
+    const file = normalize(join(root, path === '/' ? '/index.html' : path));
+    if (!file.startsWith(root + sep)) return plain(res, 403, 'Forbidden');
+    let body: Buffer;
+    try {
+      body = await readFile(file);
+    } catch {
+      return plain(res, 404, 'Not found');
+    }
+    res.writeHead(200, { 'Content-Type': CONTENT_TYPES[extname(file)] ?? 'application/octet-stream', ...securityHeaders(csp) });
+    res.end(body);
+  } catch {
+    if (!res.headersSent) plain(res, 500, 'The page could not be read');
+    else res.destroy();
+  }
 }
 
 export function plain(res: ServerResponse, status: number, text: string): void {
-  res.writeHead(status, { 'Content-Type': 'text/plain; charset=utf-8' });
+  res.writeHead(status, { 'Content-Type': 'text/plain; charset=utf-8', ...securityHeaders(PLAIN_TEXT_POLICY) });
   res.end(text);
 }

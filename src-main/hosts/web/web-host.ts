@@ -10,12 +10,16 @@ import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { ServiceEndpoint } from '../../service/endpoint.ts';
+import { jsonNestingExceeds } from './json-depth.ts';
+import { decodePath, readTarget } from './request-target.ts';
 import { contentSecurityPolicy, plain, serveStatic } from './static-files.ts';
 
 export const SOCKET_PATH = '/socket';
 const COOKIE = 'collabsheet_token';
 /** One message is a command with its arguments; a pasted block is the largest we expect. */
 const MAX_MESSAGE_BYTES = 4 * 1024 * 1024;
+/** The contract's deepest message (a pasted block: args → rows → cells) is 4 levels. */
+const MAX_MESSAGE_DEPTH = 32;
 
 export interface WebHostOptions {
   endpoint: ServiceEndpoint;
@@ -44,37 +48,72 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     return a.length === b.length && timingSafeEqual(a, b);
   };
   let origin = '';
-  const authorised = (req: IncomingMessage, url: URL) =>
-    tokenMatches(url.searchParams.get('token')) || tokenMatches(cookieValue(req.headers.cookie, COOKIE));
+  let allowedHosts = new Set<string>();
+  // DNS rebinding: a page served as http://evil.example:PORT that resolves to 127.0.0.1 would be
+  // same-origin with us in the browser's eyes. The token already stops it; the Host check too.
+  const hostAllowed = (req: IncomingMessage) => allowedHosts.has(req.headers.host ?? '');
+  // The cookie is sent to every port of 127.0.0.1 (same site), so a page on another local port
+  // could make the browser send it with <img src>. A cookie counts only on requests the browser
+  // marks as our own origin or the user's own navigation; the token in the URL counts always.
+  const cookieAllowed = (req: IncomingMessage) => {
+    const site = req.headers['sec-fetch-site'];
+    return site === undefined || site === 'same-origin' || site === 'none';
+  };
+  const authorised = (req: IncomingMessage, query: URLSearchParams) =>
+    tokenMatches(query.get('token')) || (cookieAllowed(req) && tokenMatches(cookieValue(req.headers.cookie, COOKIE)));
 
   const server = createServer((req, res) => {
-    const url = new URL(req.url ?? '/', origin);
-    if (req.method !== 'GET' && req.method !== 'HEAD') return plain(res, 405, 'Method not allowed');
-    if (!authorised(req, url)) return plain(res, 401, 'This CollabSheet address needs its token: open the address the host printed.');
-    if (tokenMatches(url.searchParams.get('token'))) {
-      res.setHeader('Set-Cookie', `${COOKIE}=${token}; HttpOnly; SameSite=Strict; Path=/`);
+    try {
+      if (!hostAllowed(req)) return plain(res, 421, 'This CollabSheet host answers only to its own address.');
+      const target = readTarget(req.url);
+      if (!target) return plain(res, 400, 'Bad request target');
+      if (req.method !== 'GET' && req.method !== 'HEAD') return plain(res, 405, 'Method not allowed');
+      if (!authorised(req, target.query)) return plain(res, 401, 'This CollabSheet address needs its token: open the address the host printed.');
+      const path = decodePath(target.rawPath);
+      if (path === null) return plain(res, 400, 'Bad request path');
+      if (tokenMatches(target.query.get('token'))) {
+        res.setHeader('Set-Cookie', `${COOKIE}=${token}; HttpOnly; SameSite=Strict; Path=/`);
+      }
+      void serveStatic(options.rendererDir, path, res, contentSecurityPolicy(origin));
+    } catch (error) {
+      log('request', error);
+      if (!res.headersSent) plain(res, 500, 'Internal error');
+      else res.destroy();
     }
-    void serveStatic(options.rendererDir, url.pathname, res, contentSecurityPolicy(origin));
+  });
+  // A malformed request line or headers: answer 400 and drop the connection, never throw.
+  server.on('clientError', (_error, socket) => {
+    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
+    else socket.destroy();
   });
 
   const sockets = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE_BYTES });
+  sockets.on('error', (error) => log('socket server', error));
   server.on('upgrade', (req, socket, head) => {
-    const url = new URL(req.url ?? '/', origin);
-    // A page from another origin cannot read our token, but refuse it by name as well.
-    const sameOrigin = req.headers.origin === undefined || req.headers.origin === origin;
-    if (url.pathname !== SOCKET_PATH || !tokenMatches(url.searchParams.get('token')) || !sameOrigin) {
-      socket.end('HTTP/1.1 401 Unauthorized\r\nConnection: close\r\n\r\n');
-      return;
+    socket.on('error', (error) => log('upgrade', error));
+    try {
+      const target = readTarget(req.url);
+      // A page from another origin cannot read our token, but refuse it by name as well.
+      const sameOrigin = req.headers.origin === undefined || req.headers.origin === origin;
+      if (!hostAllowed(req) || !target || target.rawPath !== SOCKET_PATH || !tokenMatches(target.query.get('token')) || !sameOrigin) {
+        socket.end('HTTP/1.1 401 Unauthorized\r\nConnection: close\r\n\r\n');
+        return;
+      }
+      sockets.handleUpgrade(req, socket, head, (ws) => serveSocket(ws, options.endpoint));
+    } catch (error) {
+      log('upgrade', error);
+      socket.destroy();
     }
-    sockets.handleUpgrade(req, socket, head, (ws) => serveSocket(ws, options.endpoint));
   });
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port, '127.0.0.1', () => resolve());
   });
+  server.on('error', (error) => log('server', error));
   const { port } = server.address() as AddressInfo;
   origin = `http://127.0.0.1:${port}`;
+  allowedHosts = new Set([`127.0.0.1:${port}`, `localhost:${port}`]);
 
   return {
     url: `${origin}/?token=${token}`,
@@ -88,24 +127,44 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
   };
 }
 
-/** One client: each text message is a request answered by its reply; every event is pushed. */
+/**
+ * One client: each text message is a request answered by its reply; every event is pushed. A
+ * protocol error (oversized, invalid UTF-8, bad opcode, unmasked, RSV bits) closes this socket
+ * with its close code (ws does that); the 'error' listener keeps it from reaching the process.
+ */
 function serveSocket(ws: WebSocket, endpoint: ServiceEndpoint): void {
-  const unsubscribe = endpoint.subscribe((event) => {
-    if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(event));
-  });
-  ws.on('message', async (data, isBinary) => {
-    let message: unknown;
-    try {
-      if (isBinary) throw new Error('binary frame');
-      message = JSON.parse(data.toString());
-    } catch {
-      ws.send(JSON.stringify({ id: -1, ok: false, error: 'Malformed request: not a JSON text message' }));
-      return;
-    }
-    const reply = await endpoint.handle(message);
-    if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(reply));
+  const send = (message: unknown) => {
+    if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(message));
+  };
+  const unsubscribe = endpoint.subscribe(send);
+  ws.on('error', (error) => log('socket', error));
+  ws.on('message', (data, isBinary) => {
+    void (async () => {
+      try {
+        const text = isBinary ? null : data.toString();
+        if (text === null || jsonNestingExceeds(text, MAX_MESSAGE_DEPTH)) {
+          send({ id: -1, ok: false, error: `Malformed request: not a JSON text message of at most ${MAX_MESSAGE_DEPTH} levels` });
+          return;
+        }
+        let message: unknown;
+        try {
+          message = JSON.parse(text);
+        } catch {
+          send({ id: -1, ok: false, error: 'Malformed request: not a JSON text message' });
+          return;
+        }
+        send(await endpoint.handle(message));
+      } catch (error) {
+        log('message', error);
+        send({ id: -1, ok: false, error: 'The request could not be handled' });
+      }
+    })();
   });
   ws.on('close', unsubscribe);
+}
+
+function log(where: string, error: unknown): void {
+  console.error(`web host (${where}):`, error instanceof Error ? error.message : error);
 }
 
 function cookieValue(header: string | undefined, name: string): string | null {
