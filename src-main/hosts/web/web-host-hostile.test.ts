@@ -94,7 +94,7 @@ describe('web host under hostile input', () => {
   it.each(['//[', 'http://[', 'http://a:99999/', 'http://%zz/', '*', '/%E0%A4%A'])(
     'answers a request for %s with a 4xx, token or not (finding 1)',
     async (target) => {
-      const answer = await raw(host.port, `GET ${target} HTTP/1.1\r\nHost: 127.0.0.1:${host.port}\r\n\r\n`);
+      const answer = await raw(host.port, `GET ${target} HTTP/1.1\r\nHost: 127.0.0.1:${host.port}\r\nConnection: close\r\n\r\n`);
       expect(answer).toMatch(/^HTTP\/1\.1 4\d\d /);
       const upgrade = await raw(host.port, upgradeRequest(host.port, host.token).replace(`${SOCKET_PATH}?token=${host.token}`, target));
       expect(upgrade).toMatch(/^HTTP\/1\.1 4\d\d /);
@@ -122,7 +122,7 @@ describe('web host under hostile input', () => {
   });
 
   it('refuses a foreign Host header (DNS rebinding) on pages and sockets (finding 11)', async () => {
-    const answer = await raw(host.port, `GET /?token=${host.token} HTTP/1.1\r\nHost: evil.example:${host.port}\r\n\r\n`);
+    const answer = await raw(host.port, `GET /?token=${host.token} HTTP/1.1\r\nHost: evil.example:${host.port}\r\nConnection: close\r\n\r\n`);
     expect(answer).toMatch(/^HTTP\/1\.1 421 /);
     const upgrade = await raw(host.port, upgradeRequest(host.port, host.token).replace(`127.0.0.1:${host.port}`, 'evil.example'));
     expect(upgrade).toMatch(/^HTTP\/1\.1 401 /);
@@ -172,7 +172,7 @@ describe('web host under hostile input', () => {
       fc.asyncProperty(request, async ({ method, target, withToken, header }) => {
         cases++;
         const t = withToken ? `${target}${target.includes('?') ? '&' : '?'}token=${host.token}` : target;
-        const text = `${method} ${t.replace(/[\r\n ]/g, '')} HTTP/1.1\r\nHost: 127.0.0.1:${host.port}\r\n${header[0]}: ${header[1]}\r\n\r\n`;
+        const text = `${method} ${t.replace(/[\r\n ]/g, '')} HTTP/1.1\r\nHost: 127.0.0.1:${host.port}\r\nConnection: close\r\n${header[0]}: ${header[1]}\r\n\r\n`;
         await raw(host.port, Buffer.from(text, 'latin1'), 500);
       }),
       { numRuns: 150, seed: 13 },
