@@ -1,3 +1,5 @@
+import { biasedDot } from '../engine/analysis/factor-model.ts';
+import { addError, noErrors, rmseOf } from '../engine/metrics.ts';
 import type { RatingsDataset } from './dataset.ts';
 import { mulberry32, normalSampler } from './random.ts';
 
@@ -178,13 +180,11 @@ function popularityPicker(n: number, skew: number, rand: () => number): () => nu
  */
 export function plantedRmse(d: RatingsDataset, t: PlantedTruth): number {
   const rank = t.userFactors.length / t.userBias.length;
-  let se = 0;
+  const sums = noErrors();
   for (let n = 0; n < d.ratings.length; n++) {
     const u = d.users[n];
     const i = d.items[n];
-    let y = t.mean + t.userBias[u] + t.itemBias[i];
-    for (let f = 0; f < rank; f++) y += t.userFactors[u * rank + f] * t.itemFactors[i * rank + f];
-    se += (y - d.ratings[n]) ** 2;
+    addError(sums, biasedDot(t.userFactors, u * rank, t.itemFactors, i * rank, rank, t.mean + t.userBias[u] + t.itemBias[i]), d.ratings[n]);
   }
-  return Math.sqrt(se / d.ratings.length);
+  return rmseOf(sums);
 }

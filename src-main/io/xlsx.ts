@@ -15,6 +15,8 @@
 import ExcelJS from 'exceljs';
 import type { RatingsDataset } from '../data/dataset.ts';
 import { DataImportError } from '../data/import/errors.ts';
+import { biasedDot } from '../engine/analysis/factor-model.ts';
+import { addError, noErrors, rmseOf } from '../engine/metrics.ts';
 
 export type SheetKind = 'dotprod' | 'bias';
 
@@ -187,19 +189,22 @@ export function sheetRmse(
   userBias?: ArrayLike<number>,
   itemBias?: ArrayLike<number>,
 ): number {
-  let sum = 0;
-  let count = 0;
+  const sums = noErrors();
   for (let u = 0; u < users; u++) {
     for (let i = 0; i < items; i++) {
       const r = ratings[u * items + i];
-      if (Number.isNaN(r)) continue;
-      let p = (userBias?.[u] ?? 0) + (itemBias?.[i] ?? 0);
-      for (let f = 0; f < k; f++) p += userFactors[u * k + f] * itemFactors[i * k + f];
-      sum += (r - p) ** 2;
-      count++;
+      if (!Number.isNaN(r)) addError(sums, sheetPrediction(k, userFactors, itemFactors, userBias, itemBias, u, i), r);
     }
   }
-  return Math.sqrt(sum / count);
+  return rmseOf(sums);
+}
+
+/** A prediction cell's formula, evaluated: the dot product, plus both biases on the bias sheet. */
+function sheetPrediction(
+  k: number, userFactors: ArrayLike<number>, itemFactors: ArrayLike<number>,
+  userBias: ArrayLike<number> | undefined, itemBias: ArrayLike<number> | undefined, u: number, i: number,
+): number {
+  return biasedDot(userFactors, u * k, itemFactors, i * k, k, (userBias?.[u] ?? 0) + (itemBias?.[i] ?? 0));
 }
 
 export async function writeCollabWorkbook(path: string, sheet: SheetExport): Promise<void> {
@@ -265,11 +270,10 @@ export async function writeCollabWorkbook(path: string, sheet: SheetExport): Pro
   await wb.xlsx.writeFile(path);
 }
 
+/** A prediction cell's cached result: 0 where the rating is blank, as its IF(…) says. */
 function prediction(s: SheetExport, u: number, i: number): number {
   if (Number.isNaN(s.ratings[u * s.itemIds.length + i])) return 0;
-  let p = (s.userBias?.[u] ?? 0) + (s.itemBias?.[i] ?? 0);
-  for (let f = 0; f < s.factors; f++) p += s.userFactors[u * s.factors + f] * s.itemFactors[i * s.factors + f];
-  return p;
+  return sheetPrediction(s.factors, s.userFactors, s.itemFactors, s.userBias, s.itemBias, u, i);
 }
 
 /** A cell's number: a literal, or a formula's cached result. */

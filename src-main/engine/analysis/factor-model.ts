@@ -95,26 +95,53 @@ export function rowTaste(m: FactorModel, side: Side, row: number): Taste {
   return { factors: sideFactors(m, side).subarray(row * k, row * k + k), bias: sideBias(m, side)?.[row] ?? 0 };
 }
 
+/*
+ * The prediction, in one place: rating = sigmoid_range(dot(user, item) + user bias + item bias)
+ * — what the training graph builds (models/dot-bias.ts), here in TypeScript and float64. The
+ * serving model is built by that graph code, and dot-bias.test.ts checks the two agree.
+ */
+
+/**
+ * The raw score: bias + Σ_f a[ao + f]·b[bo + f] (bias = the user's plus the item's, 0 for the
+ * plain dot model), accumulated in float64, biases first. The rows are offsets into their
+ * tables, so loops over every item or every rating call it with no views or closures.
+ */
+export function biasedDot(a: ArrayLike<number>, ao: number, b: ArrayLike<number>, bo: number, k: number, bias: number): number {
+  let s = bias;
+  for (let f = 0; f < k; f++) s += a[ao + f] * b[bo + f];
+  return s;
+}
+
+/** fastai's sigmoid_range on a number: lo + (hi − lo)·sigmoid(x), into (lo, hi). */
+export const sigmoidRange = (x: number, lo: number, hi: number): number => (hi - lo) / (1 + Math.exp(-x)) + lo;
+
 /** Maps the raw score (dot + biases) to the model's rating scale. */
 export function toRating(m: FactorModel, raw: number): number {
-  if (!m.yRange) return raw;
-  const [lo, hi] = m.yRange;
-  return (hi - lo) / (1 + Math.exp(-raw)) + lo;
+  return m.yRange ? sigmoidRange(raw, m.yRange[0], m.yRange[1]) : raw;
 }
 
 /**
- * Raw score (dot + biases, float64 accumulation) of a taste against row `row` of `rowSide`: a
- * user's taste against an item row by default, or a new item's profile against a user row.
+ * Raw score (dot + biases) of a taste against row `row` of `rowSide`: a user's taste against an
+ * item row by default, or a new item's profile against a user row.
  */
 export function rawScore(m: FactorModel, taste: Taste, row: number, rowSide: Side = 'item'): number {
-  const k = m.k;
-  const v = sideFactors(m, rowSide);
-  let s = taste.bias + (sideBias(m, rowSide)?.[row] ?? 0);
-  for (let f = 0, o = row * k; f < k; f++) s += taste.factors[f] * v[o + f];
-  return s;
+  return biasedDot(taste.factors, 0, sideFactors(m, rowSide), row * m.k, m.k, taste.bias + (sideBias(m, rowSide)?.[row] ?? 0));
 }
 
 /** The model's predicted rating for (user row, item row). */
 export function predictRating(m: FactorModel, user: number, item: number): number {
   return toRating(m, rawScore(m, rowTaste(m, 'user', user), item));
+}
+
+/** Raw scores (dot + biases) of a taste against every item: one pass over the item table. */
+export function scoreAllItems(m: FactorModel, taste: Taste): Float32Array {
+  const { k, itemFactors, itemBias } = m;
+  const out = new Float32Array(itemRowCount(m));
+  for (let i = 0; i < out.length; i++) out[i] = biasedDot(taste.factors, 0, itemFactors, i * k, k, taste.bias + (itemBias ? itemBias[i] : 0));
+  return out;
+}
+
+/** Predicted ratings of a taste for every item, on the model's scale (a new row of the grid). */
+export function predictAllItems(m: FactorModel, taste: Taste): Float32Array {
+  return scoreAllItems(m, taste).map((raw) => toRating(m, raw));
 }

@@ -1,7 +1,8 @@
 import type { RatingsDataset } from '../../data/dataset.ts';
+import { addError, meanSquared, noErrors } from '../metrics.ts';
 import {
-  type FactorModel, type Side, type Taste, hasBias, otherSide, rawScore, rowTaste, sideBias, sideFactors,
-  sideRowCount, toRating,
+  type FactorModel, type Side, type Taste, biasedDot, hasBias, otherSide, predictRating, sideBias, sideFactors,
+  sideRowCount, sigmoidRange,
 } from './factor-model.ts';
 import { cholesky, choleskySolveInPlace, inverseSpd } from './linalg.ts';
 
@@ -110,14 +111,9 @@ function meanSquaredResidual(model: FactorModel, data: RatingsDataset, maxRows: 
   const total = data.ratings.length;
   if (total === 0) throw new Error('fold-in prior: the dataset has no ratings to measure the noise on');
   const stride = Math.max(1, Math.ceil(total / maxRows));
-  let sum = 0;
-  let count = 0;
-  for (let r = 0; r < total; r += stride) {
-    const e = data.ratings[r] - toRating(model, rawScore(model, rowTaste(model, 'user', data.users[r]), data.items[r]));
-    sum += e * e;
-    count++;
-  }
-  return sum / count;
+  const sums = noErrors();
+  for (let r = 0; r < total; r += stride) addError(sums, predictRating(model, data.users[r], data.items[r]), data.ratings[r]);
+  return meanSquared(sums);
 }
 
 export interface FoldInOptions {
@@ -174,10 +170,9 @@ class RatedFeatures {
       this.otherBias[j] = b ? b[r] : 0;
     }
   }
+  /** The raw score of rated row j for the new row's parameters x. */
   raw(j: number, x: Float64Array): number {
-    let s = this.otherBias[j];
-    for (let c = 0; c < this.dims; c++) s += this.a[j * this.dims + c] * x[c];
-    return s;
+    return biasedDot(this.a, j * this.dims, x, 0, this.dims, this.otherBias[j]);
   }
 }
 
@@ -223,7 +218,7 @@ function solveSigmoid(
   const objective = (x: Float64Array): number => {
     let s = 0;
     for (let j = 0; j < feat.n; j++) {
-      const e = ratings[j] - (lo + span / (1 + Math.exp(-feat.raw(j, x))));
+      const e = ratings[j] - sigmoidRange(feat.raw(j, x), lo, hi);
       s += e * e;
     }
     const d = x.map((v, i) => v - prior.mean[i]);

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { mulberry32, normalSampler } from '../../data/random.ts';
 import { rankByBias } from './biases.ts';
-import { type FactorModel, predictRating, rowTaste, toRating } from './factor-model.ts';
+import { type FactorModel, predictAllItems, predictRating, rowTaste, toRating } from './factor-model.ts';
 import { oneHotView } from './one-hot.ts';
 import { itemFactorPca, pca } from './pca.ts';
 import { groupRows, ratedItems, rowStats } from './rating-stats.ts';
-import { predictAllItems, recommendForUser } from './recommend.ts';
+import { recommendForUser } from './recommend.ts';
 import { similarItems, similarityScores } from './similar.ts';
 import { plantedModel, withAwkwardTitles } from './testing/planted-model.ts';
 

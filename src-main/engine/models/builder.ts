@@ -2,9 +2,10 @@
  * What every model is built on: the batch inputs (user and item codes, ratings), parameters
  * declared by name as graph inputs (so ONNX Runtime reads our Float32Arrays without copying
  * them), seeded dropout masks fed from TypeScript, and the compile step that differentiates the
- * loss with the graph's autodiff.
+ * loss with the graph's autodiff. The serving model (io/export/serving-model.ts) builds the same
+ * forward pass into its own graph, over its own codes and trained parameters (BuiltInto).
  */
-import { type FloatType, Graph, type Value, gradients, ops, serialize } from '../graph/index.ts';
+import { type FloatType, Graph, type Shape, type Value, gradients, ops, serialize } from '../graph/index.ts';
 import type { ParamInit } from './init.ts';
 
 export interface ParamSpec {
@@ -44,25 +45,51 @@ export interface ModelDefinition {
 
 export interface GraphParam {
   spec: ParamSpec;
-  /** The graph input holding the table or weight. */
+  /** The graph input holding the table or weight (or the value BuiltInto gave for it). */
   input: Value;
   /** What the loss is differentiated with respect to: the looked-up rows, or the weight itself. */
   differentiated: Value;
+}
+
+/**
+ * Another graph to build a prediction into: the user and item codes to look up, and the
+ * parameters by name (e.g. trained tables baked in as initializers) in place of graph inputs.
+ */
+export interface BuiltInto {
+  graph: Graph;
+  users: Value;
+  items: Value;
+  params: Readonly<Record<string, Value>>;
 }
 
 export class ModelBuilder {
   readonly graph: Graph;
   readonly users: Value;
   readonly items: Value;
-  readonly ratings: Value;
   readonly params: GraphParam[] = [];
   readonly masks: { spec: MaskSpec; input: Value }[] = [];
+  private readonly ratingsInput: Value | null;
 
-  constructor(dtype: FloatType, readonly training: boolean) {
-    this.graph = new Graph(dtype);
-    this.users = this.graph.input('users', 'int32', ['B']);
-    this.items = this.graph.input('items', 'int32', ['B']);
-    this.ratings = this.graph.input('ratings', dtype, ['B']);
+  constructor(dtype: FloatType, readonly training: boolean, private readonly into: BuiltInto | null = null) {
+    if (into) {
+      if (training) throw new Error('a model is built into another graph for prediction only');
+      if (into.graph.float !== dtype) throw new Error(`a ${dtype} model cannot be built into a ${into.graph.float} graph`);
+      this.graph = into.graph;
+      this.users = into.users;
+      this.items = into.items;
+      this.ratingsInput = null;
+    } else {
+      this.graph = new Graph(dtype);
+      this.users = this.graph.input('users', 'int32', ['B']);
+      this.items = this.graph.input('items', 'int32', ['B']);
+      this.ratingsInput = this.graph.input('ratings', dtype, ['B']);
+    }
+  }
+
+  /** The rated values [B]: what the loss compares the prediction with. */
+  get ratings(): Value {
+    if (!this.ratingsInput) throw new Error('a model built into another graph has no ratings input (prediction only)');
+    return this.ratingsInput;
   }
 
   /**
@@ -73,16 +100,25 @@ export class ModelBuilder {
    */
   embedding(name: string, by: 'user' | 'item', width: number | null): Value {
     const rows = by === 'user' ? 'n_users' : 'n_items';
-    const table = this.graph.input(name, this.graph.float, width === null ? [rows] : [rows, width]);
+    const table = this.param(name, width === null ? [rows] : [rows, width]);
     const looked = ops.gather(table, by === 'user' ? this.users : this.items);
     this.params.push({ spec: { name, lookup: by, shape: width === null ? [] : [width], init: { kind: 'embedding' } }, input: table, differentiated: looked });
     return looked;
   }
 
   dense(name: string, shape: number[], init: ParamInit): Value {
-    const input = this.graph.input(name, this.graph.float, shape);
+    const input = this.param(name, shape);
     this.params.push({ spec: { name, lookup: null, shape, init }, input, differentiated: input });
     return input;
+  }
+
+  /** A parameter: a graph input of this shape, or the value given for it by name (BuiltInto). */
+  private param(name: string, shape: Shape): Value {
+    if (!this.into) return this.graph.input(name, this.graph.float, shape);
+    const v = this.into.params[name];
+    const fits = v && v.dtype === this.graph.float && v.rank === shape.length && shape.every((d, i) => typeof d !== 'number' || v.shape[i] === d);
+    if (!fits) throw new Error(`model parameter ${name}: expected ${this.graph.float}[${shape.join(', ')}], got ${v ?? 'none'}`);
+    return v;
   }
 
   /** Inverted dropout by a fed mask; the identity when building a prediction graph or p = 0. */
@@ -112,6 +148,11 @@ export function buildModelGraph(def: ModelDefinition, dtype: FloatType, mode: 't
   if (mode === 'predict') return { builder, prediction, loss: null, grads: null };
   const loss = lossOf();
   return { builder, prediction, loss, grads: gradients(loss, builder.params.map((p) => p.differentiated)) };
+}
+
+/** The model's prediction [B] for the codes of `into`, built into its graph (the serving model). */
+export function buildPredictionInto(def: ModelDefinition, into: BuiltInto): Value {
+  return def.forward(new ModelBuilder(into.graph.float, false, into)).prediction;
 }
 
 export const gradOutputName = (param: string) => `grad_${param}`;

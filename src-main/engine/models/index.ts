@@ -11,9 +11,10 @@ import { dotProductModel } from './dot-bias.ts';
 import { type NNOptions, embeddingNNModel, embeddingSize } from './embedding-nn.ts';
 
 export {
-  type ModelDefinition, type ModelGraph, type ParamSpec, type MaskSpec, type GraphParam,
-  buildModelGraph, modelBytes, gradOutputName, rowSize,
+  type BuiltInto, type ModelDefinition, type ModelGraph, type ParamSpec, type MaskSpec, type GraphParam,
+  buildModelGraph, buildPredictionInto, modelBytes, gradOutputName, rowSize,
 } from './builder.ts';
+export { dotBiasPrediction, dotProductModel } from './dot-bias.ts';
 export { initParam, type ParamInit } from './init.ts';
 export { embeddingSize } from './embedding-nn.ts';
 export { ratingClasses } from './classes.ts';

@@ -5,9 +5,10 @@
  * two-core epoch (parallel/) runs one per block of its ratings.
  */
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
+import { type ErrorSums, addErrors } from '../metrics.ts';
 import { type HyperSchedules, type Optimizer, applySchedules } from '../optim/index.ts';
 import type { Session } from '../runtime/session.ts';
-import type { Batches, ErrorSums } from './batches.ts';
+import type { Batches } from './batches.ts';
 import type { EpochOrder } from './epoch-order.ts';
 import type { TrainProgress } from './types.ts';
 
@@ -61,7 +62,7 @@ export async function runPass(parts: PassParts, plan: PassPlan, sums: ErrorSums,
     const count = order.next(batches, bs);
     if (batches.hasMasks) batches.drawMasks(count, parts.dropout);
     const loss = batches.run(session, count);
-    batches.addErrors(count, sums);
+    addErrors(sums, batches.predictions, batches.ratings, count);
     // fastai's pct_train: the schedules span every batch of every epoch.
     applySchedules(optimizer, schedules, Math.min(1, (plan.epochsDone + b / plan.batchesPerEpoch) / plan.epochs));
     if (!Number.isFinite(loss)) {

@@ -11,12 +11,6 @@ import type { Grad, Param, SparseGrad } from '../optim/index.ts';
 import type { Allocator } from '../optim/wasm/index.ts';
 import { type Session, type TensorHandle, tensor } from '../runtime/session.ts';
 
-export interface ErrorSums {
-  squared: number;
-  absolute: number;
-  count: number;
-}
-
 interface BoundRun {
   feeds: Record<string, TensorHandle>;
   fetches: Record<string, TensorHandle>;
@@ -85,20 +79,6 @@ export class Batches {
     this.items.set(data.items.subarray(start, end));
     this.ratings.set(data.ratings.subarray(start, end));
     return n;
-  }
-
-  /** Adds the first n rows' squared and absolute errors to `sums`. */
-  addErrors(n: number, sums: ErrorSums): void {
-    let se = 0;
-    let ae = 0;
-    for (let j = 0; j < n; j++) {
-      const e = this.predictions[j] - this.ratings[j];
-      se += e * e;
-      ae += Math.abs(e);
-    }
-    sums.squared += se;
-    sums.absolute += ae;
-    sums.count += n;
   }
 
   /** Inverted dropout masks for the first n rows: 0 with probability p, else 1/(1−p). */

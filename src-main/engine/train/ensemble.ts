@@ -4,6 +4,7 @@
  * plus the running sums of predictions.
  */
 import type { RatingsDataset } from '../../data/dataset.ts';
+import { rmse } from '../metrics.ts';
 import type { EnsembleRecipe } from './recipes.ts';
 import { type Fit, createTrainer } from './trainer.ts';
 
@@ -51,10 +52,10 @@ function accumulate(sum: Float64Array, predictions: Float32Array): void {
   for (let i = 0; i < sum.length; i++) sum[i] += predictions[i];
 }
 
+/** RMSE of the members' mean prediction; turns the sums into the means. */
 function rmseOfMean(sum: Float64Array, members: number, ratings: Float32Array): number {
-  let se = 0;
-  for (let i = 0; i < ratings.length; i++) se += (sum[i] / members - ratings[i]) ** 2;
-  return Math.sqrt(se / ratings.length);
+  for (let i = 0; i < sum.length; i++) sum[i] /= members;
+  return rmse(sum, ratings);
 }
 
 function describe(stopped: { kind: string; message?: string }): string {

@@ -3,17 +3,13 @@
  * run in large chunks so an evaluation costs a handful of ONNX Runtime calls.
  */
 import type { RatingsDataset } from '../../data/dataset.ts';
+import { type Errors, addErrors, errorsOf, noErrors } from '../metrics.ts';
 import type { ParamSpec } from '../models/index.ts';
 import type { Param } from '../optim/index.ts';
 import { type Session, type TensorHandle, tensor } from '../runtime/session.ts';
 
 /** Pairs per run: big enough to amortise the call, small enough to keep buffers in cache. */
 const CHUNK = 16384;
-
-export interface Errors {
-  rmse: number;
-  mae: number;
-}
 
 export class Predictor {
   private readonly out = new Float32Array(CHUNK);
@@ -35,17 +31,9 @@ export class Predictor {
 
   /** RMSE and MAE over a dataset (float64 sums); NaN for an empty one. */
   errors(data: RatingsDataset): Errors {
-    let se = 0;
-    let ae = 0;
-    this.forEachChunk(data.users, data.items, (start, pred) => {
-      for (let j = 0; j < pred.length; j++) {
-        const e = pred[j] - data.ratings[start + j];
-        se += e * e;
-        ae += Math.abs(e);
-      }
-    });
-    const n = data.ratings.length;
-    return { rmse: Math.sqrt(se / n), mae: ae / n };
+    const sums = noErrors();
+    this.forEachChunk(data.users, data.items, (start, pred) => addErrors(sums, pred, data.ratings, pred.length, start));
+    return errorsOf(sums);
   }
 
   private forEachChunk(users: Int32Array, items: Int32Array, use: (start: number, pred: Float32Array) => void): void {

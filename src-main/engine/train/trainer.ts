@@ -11,13 +11,14 @@
 import { availableParallelism } from 'node:os';
 import { type RatingsDataset, itemCount, userCount } from '../../data/dataset.ts';
 import { mulberry32 } from '../../data/random.ts';
+import { type ErrorSums, maeOf, noErrors, rmseOf } from '../metrics.ts';
 import { type MaskSpec, type ParamSpec, buildModelGraph, defineModel, modelBytes } from '../models/index.ts';
 import {
   type Grad, type HyperSchedules, Lbfgs, type Optimizer, createOptimizer, flatLength, packGrads, packParams,
   schedulesFor, unpackParams,
 } from '../optim/index.ts';
 import { type Session, createSession } from '../runtime/session.ts';
-import { Batches, type ErrorSums } from './batches.ts';
+import { Batches } from './batches.ts';
 import { type EpochHooks, runPass } from './batch-pass.ts';
 import { type EpochOrder, epochOrder } from './epoch-order.ts';
 import { type TrainingMemory, trainingMemory } from './memory.ts';
@@ -128,7 +129,7 @@ class CollabTrainer implements Trainer {
   private readonly lastGood = new Checkpoint();
   private readonly best = new Checkpoint();
   private bestValid = Infinity;
-  private readonly errorSums: ErrorSums = { squared: 0, absolute: 0, count: 0 };
+  private readonly errorSums: ErrorSums = noErrors();
 
   constructor(train: RatingsDataset, valid: RatingsDataset | null, readonly config: TrainConfig, private readonly options: TrainerOptions) {
     validateConfig(config);
@@ -242,7 +243,7 @@ class CollabTrainer implements Trainer {
 
   private runningFit(sums: ErrorSums): Fit {
     const v = this.validErrors();
-    return { trainRmse: Math.sqrt(sums.squared / sums.count), trainMae: sums.absolute / sums.count, validRmse: v?.rmse ?? null, validMae: v?.mae ?? null };
+    return { trainRmse: rmseOf(sums), trainMae: maeOf(sums), validRmse: v?.rmse ?? null, validMae: v?.mae ?? null };
   }
 
   private validErrors() {

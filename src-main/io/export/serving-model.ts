@@ -11,8 +11,9 @@
  * the half not wanted. top_k ranks all items — leaving out what a user rated needs their history,
  * which the app has and the model does not.
  */
-import type { FactorModel } from '../../engine/analysis/factor-model.ts';
-import { Graph, type Value, ops, rowDot, serialize, sigmoidRange } from '../../engine/graph/index.ts';
+import { type FactorModel, hasBias } from '../../engine/analysis/factor-model.ts';
+import { Graph, type Value, ops, serialize } from '../../engine/graph/index.ts';
+import { buildPredictionInto, dotBiasPrediction, dotProductModel } from '../../engine/models/index.ts';
 import { argMax, gatherElements } from './serving-ops.ts';
 
 export interface ServingOptions {
@@ -27,30 +28,34 @@ export function buildServingModel(model: FactorModel, options: ServingOptions = 
   const topK = Math.min(options.topK ?? 10, nItems);
   if (!Number.isInteger(topK) || topK < 1) throw new Error(`top_k must be a positive integer, got ${options.topK}`);
   const g = new Graph('float32');
-  // Initializers named like the trainer's parameters, so a model viewer shows what they are.
-  const userFactors = g.namedConstant('user_factors', 'float32', [nUsers, k], model.userFactors);
-  const itemFactors = g.namedConstant('item_factors', 'float32', [nItems, k], model.itemFactors);
-  const userBias = model.userBias && g.namedConstant('user_bias', 'float32', [nUsers], model.userBias);
-  const itemBias = model.itemBias && g.namedConstant('item_bias', 'float32', [nItems], model.itemBias);
-  const toRating = (raw: Value) => (model.yRange ? sigmoidRange(raw, model.yRange[0], model.yRange[1]) : raw);
+  // The trained parameters as initializers, under the trainer's names (a model viewer shows
+  // what they are, and the model definition below finds them by name).
+  const params: Record<string, Value> = {
+    user_factors: g.namedConstant('user_factors', 'float32', [nUsers, k], model.userFactors),
+    item_factors: g.namedConstant('item_factors', 'float32', [nItems, k], model.itemFactors),
+  };
+  if (model.userBias && model.itemBias) {
+    params.user_bias = g.namedConstant('user_bias', 'float32', [nUsers], model.userBias);
+    params.item_bias = g.namedConstant('item_bias', 'float32', [nItems], model.itemBias);
+  }
 
-  // Every item for each user: one [N, k] × [k, n_items] product, biases broadcast on.
-  const userIds = g.input('user_ids', 'int64', ['N']);
-  let raw = ops.matmul(ops.gather(userFactors, userIds), ops.transpose(itemFactors));
-  if (userBias && itemBias) raw = ops.add(ops.add(raw, ops.unsqueeze(ops.gather(userBias, userIds), [1])), itemBias);
-  const scores = toRating(raw);
-
-  // The same arithmetic as the training graph's prediction (models/dot-bias.ts), pair by pair.
+  // Pair by pair: the training graph's prediction, built by the same model definition.
   const pairUsers = g.input('pair_users', 'int64', ['P']);
   const pairItems = g.input('pair_items', 'int64', ['P']);
-  let pairRaw = rowDot(ops.gather(userFactors, pairUsers), ops.gather(itemFactors, pairItems));
-  if (userBias && itemBias) pairRaw = ops.add(ops.add(pairRaw, ops.gather(userBias, pairUsers)), ops.gather(itemBias, pairItems));
+  const definition = dotProductModel({ factors: k, bias: hasBias(model), yRange: model.yRange });
+  const predictions = buildPredictionInto(definition, { graph: g, users: pairUsers, items: pairItems, params });
+
+  // Every item for each user: the same formula over one [N, k] × [k, n_items] product.
+  const userIds = g.input('user_ids', 'int64', ['N']);
+  const dots = ops.matmul(ops.gather(params.user_factors, userIds), ops.transpose(params.item_factors));
+  const biases = hasBias(model) ? { user: ops.unsqueeze(ops.gather(params.user_bias, userIds), [1]), item: params.item_bias } : null;
+  const scores = dotBiasPrediction(dots, biases, model.yRange);
 
   const top = topKOf(g, scores, nItems, topK);
   return serialize(g, {
     name: 'collabsheet_serving',
     inputs: [userIds, pairUsers, pairItems],
-    outputs: { scores, top_k_indices: top.indices, top_k_scores: top.scores, predictions: toRating(pairRaw) },
+    outputs: { scores, top_k_indices: top.indices, top_k_scores: top.scores, predictions },
   });
 }
 

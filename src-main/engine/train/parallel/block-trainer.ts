@@ -5,10 +5,11 @@
  * between rounds, and go back out (take) at the end, with their optimizer moments.
  */
 import { mulberry32 } from '../../../data/random.ts';
+import { type ErrorSums, noErrors } from '../../metrics.ts';
 import { buildModelGraph, defineModel, modelBytes } from '../../models/index.ts';
 import { type HyperSchedules, type Optimizer, type Param, createOptimizer, schedulesFor } from '../../optim/index.ts';
 import { type Session, createSession } from '../../runtime/session.ts';
-import { Batches, type ErrorSums } from '../batches.ts';
+import { Batches } from '../batches.ts';
 import { type PassEnd, runPass } from '../batch-pass.ts';
 import { type EpochOrder, type RatingArrays, epochOrder } from '../epoch-order.ts';
 import { trainingMemory } from '../memory.ts';
@@ -108,7 +109,7 @@ export class BlockTrainer {
     this.optimizer.steps = plan.steps;
     const order = this.orders[round];
     order.startEpoch(this.shuffle);
-    const sums: ErrorSums = { squared: 0, absolute: 0, count: 0 };
+    const sums = noErrors();
     const first = round === 0 ? 0 : this.roundBatches[0];
     const end = await runPass(
       { order, batches: this.batches, session: this.session, optimizer: this.optimizer, schedules: this.schedules, dropout: this.shuffle },

@@ -20,7 +20,7 @@
 import type { Worker } from 'node:worker_threads';
 import type { RatingsDataset } from '../../../data/dataset.ts';
 import type { Optimizer, Param } from '../../optim/index.ts';
-import type { ErrorSums } from '../batches.ts';
+import { type ErrorSums, addSums, noErrors } from '../../metrics.ts';
 import { type EpochHooks, PROGRESS_MS, type PassEnd } from '../batch-pass.ts';
 import type { TableRows } from '../params.ts';
 import type { TrainConfig } from '../types.ts';
@@ -82,14 +82,14 @@ export class TwoCoreEpochs {
     // Timed from here, not from `started`: the workers' start-up in the first epoch would
     // otherwise inflate the time-left estimate the status shows (25M: "58 s left" at 15%).
     const progress = { epoch: epochsDone + 1, total: batchesPerEpoch[0] + batchesPerEpoch[1], started: performance.now(), lr: home.optimizer.hypers.lr };
-    const sums: ErrorSums = { squared: 0, absolute: 0, count: 0 };
+    const sums = noErrors();
     let steps = home.optimizer.steps;
     let round: 0 | 1 = 0;
     let results: RoundResult[];
     for (;;) {
       const plan = { round, epochsDone, steps };
       results = await this.watch(Promise.all(this.workers.map((worker) => worker.call('round', plan))), hooks, progress);
-      addSums(sums, results);
+      for (const r of results) addSums(sums, r.sums);
       steps = Math.max(...results.map((r) => r.steps));
       if (round === 1 || results.some((r) => r.end.kind !== 'done')) break;
       await this.swapItemHalves(home);
@@ -151,14 +151,6 @@ export class TwoCoreEpochs {
       }
     }
     return running;
-  }
-}
-
-function addSums(sums: ErrorSums, results: readonly RoundResult[]): void {
-  for (const r of results) {
-    sums.squared += r.sums.squared;
-    sums.absolute += r.sums.absolute;
-    sums.count += r.sums.count;
   }
 }
 
