@@ -63,7 +63,7 @@ const found = await timed(`find movie id "${query}"`, () => svc.findInSheet({ qu
 const rare = found.find((m) => m.kind === 'item');
 if (!rare) throw new Error(`no movie ${query}`);
 const pinned = await timed(`pin movie ${rare.id} (${rare.ratings} ratings) first`, () => svc.pinInSheet({ item: rare.id }));
-if (pinned.sheet.movies[0].id !== rare.id) throw new Error('the pinned movie is not first');
+if (pinned.sheet?.movies[0].id !== rare.id) throw new Error('the pinned movie is not first');
 await timed('unpin', () => svc.pinInSheet({ item: null }));
 clearInterval(sampler);
 console.log(`peak resident memory of the process (main + worker): ${(peakRss / 2 ** 20).toFixed(0)} MB`);

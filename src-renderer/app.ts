@@ -1,9 +1,10 @@
 /**
- * The renderer's controller: it owns the latest AppState, sends commands for what the user does,
+ * The renderer's controller: it owns the latest AppState (patched by `changed` events), sends commands for what the user does,
  * and routes the service's events to the views. Views never call the service themselves.
  */
 import type { AppState, CommandArgs, CommandName, CommandResults, EventMessage, SessionSettings, TrainConfig } from '../src-main/service/contract.ts';
 import { CommandError, type ApiClient } from './api/client.ts';
+import { applyPatch } from './api/state-patch.ts';
 import { DataUi } from './data/data-ui.ts';
 import { FormulaView } from './panels/formula-view.ts';
 import { InsightArea } from './panels/insight/insight-area.ts';
@@ -78,6 +79,8 @@ export class App {
     switch (e.event) {
       case 'state':
         return this.render(e.payload);
+      case 'changed':
+        return this.render(applyPatch(this.state, e.payload));
       case 'epoch': {
         this.state = { ...this.state, numbers: e.payload.numbers, history: [...this.state.history, ...e.payload.metrics] };
         this.progressText = '';

@@ -19,7 +19,7 @@ import type {
   TrainConfig,
   TrainProgress,
 } from '../engine/train/types.ts';
-import { dataCommandArgs, type DataCommandResults, type DataEventPayloads, type ProjectStatus, type SheetDataInfo } from './data-contract.ts';
+import { dataCommandArgs, type DataCommandResults, type DataEventPayloads, type ProjectStatus, type SheetDataInfo, type SplitReport } from './data-contract.ts';
 import { insightCommandArgs, type InsightCommandResults, type InsightEventPayloads } from './insight-contract.ts';
 
 export type { EpochMetrics, Snapshot, StopReason, TrainConfig, TrainProgress };
@@ -124,20 +124,30 @@ export type CommandArgs<C extends CommandName> = z.input<(typeof commandArgs)[C]
 /** What the service receives (after validation). */
 export type ValidArgs<C extends CommandName> = z.output<(typeof commandArgs)[C]>;
 
+/**
+ * Commands a busy worker must see at once: the main side raises the shared stop flag as it
+ * forwards them (an epoch or an import polls it between batches, not the message queue).
+ */
+export const interruptCommands = ['stop', 'cancelImport'] as const satisfies readonly CommandName[];
+
+/**
+ * What a command answers: the whole state where a sheet opens (or is asked for), what changed
+ * where one changes (the same patch the `changed` event carries).
+ */
 export interface CommandResults extends DataCommandResults, InsightCommandResults {
   getState: AppState;
-  setRating: AppState;
-  clearRating: AppState;
-  paste: AppState;
-  undo: AppState;
-  redo: AppState;
-  setConfig: AppState;
-  setSettings: AppState;
+  setRating: StatePatch;
+  clearRating: StatePatch;
+  paste: StatePatch;
+  undo: StatePatch;
+  redo: StatePatch;
+  setConfig: StatePatch;
+  setSettings: StatePatch;
   solve: RunOutcome;
   step: RunOutcome;
   stop: null;
   openRatings: AppState;
-  reset: AppState;
+  reset: StatePatch;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -218,6 +228,34 @@ export interface AppState {
   project: ProjectStatus;
 }
 
+/** A cell the user changed, as the sheet now shows it. */
+export interface CellUpdate {
+  row: number;
+  col: number;
+  rating: number | null;
+  heldOut: boolean;
+}
+
+/**
+ * What changed in the state: a command's reply and the `changed` event. The renderer folds it
+ * into the state it holds (src-renderer/api/state-patch.ts); absent fields did not change.
+ */
+export interface StatePatch {
+  /** The visible block as a whole: another crosstab or pin, a new row, a new split. */
+  sheet?: SheetLayout;
+  /** Edited cells (an edit, a paste, undo/redo), with the dataset's totals and split after them. */
+  cells?: { updates: CellUpdate[]; totals: SheetLayout['totals']; split: SplitReport };
+  numbers?: SheetNumbers;
+  config?: TrainConfig;
+  settings?: SessionSettings;
+  /** The chart starts over: the parameters were reset or the model changed shape. */
+  historyCleared?: true;
+  status?: RunStatus;
+  canUndo?: boolean;
+  canRedo?: boolean;
+  project?: ProjectStatus;
+}
+
 export interface RunOutcome {
   epochs: number;
   stopped: StopReason | null;
@@ -239,8 +277,10 @@ export interface UserMessage {
 }
 
 export interface EventPayloads extends DataEventPayloads, InsightEventPayloads {
-  /** The whole state, after any change that is not a training epoch. */
+  /** The whole state, history included: a sheet was opened, imported or restored. */
   state: AppState;
+  /** Anything else changed (not a training epoch): what changed, as the command's reply. */
+  changed: StatePatch;
   /** Training moved: the chart's new points and the sheet's new numbers (throttled ~30/s). */
   epoch: EpochEvent;
   /** Within an epoch (large datasets only see this between epochs). */

@@ -154,7 +154,8 @@ describe('data commands', () => {
   it('shows the N most active users × most rated movies; Find pins a movie first, its cells from the full model', async () => {
     const o = imported(await svc.importRatings({ path: file('ratings.csv'), badRows: 'fail', split: { method: 'random', validPct: 0.1, seed: 42 } }));
     expect(o.state.sheet.users).toHaveLength(15);
-    const five = await svc.setCrosstab({ size: 5 });
+    expect((await svc.setCrosstab({ size: 5 })).sheet?.users).toHaveLength(5);
+    const five = await svc.getState({});
     expect(five.sheet.users).toHaveLength(5);
     expect(five.sheet.movies).toHaveLength(5);
     expect(five.numbers.snapshot.predictions).toHaveLength(25);
@@ -163,7 +164,8 @@ describe('data commands', () => {
     expect(matches.length).toBeGreaterThan(5);
     const rare = matches.filter((m) => m.kind === 'item').at(-1)!;
     expect(five.sheet.movies.map((m) => m.id)).not.toContain(rare.id);
-    const pinned = await svc.pinInSheet({ item: rare.id });
+    await svc.pinInSheet({ item: rare.id });
+    const pinned = await svc.getState({});
     expect(pinned.sheet.movies[0].id).toBe(rare.id);
     expect(pinned.sheet.data.pinned.items).toEqual([rare.id]);
     expect(pinned.sheet.movies).toHaveLength(5);
@@ -175,7 +177,7 @@ describe('data commands', () => {
     expect(user[0]).toMatchObject({ kind: 'user', id: after.sheet.users[4].id });
     await expect(svc.pinInSheet({ item: 'no-such-movie' })).rejects.toThrow('There is no movie "no-such-movie"');
     const unpinned = await svc.pinInSheet({ item: null });
-    expect(unpinned.sheet.data.pinned.items).toEqual([]);
+    expect(unpinned.sheet?.data.pinned.items).toEqual([]);
   });
 
   it('generates a synthetic dataset with its planted tastes', async () => {
@@ -194,8 +196,8 @@ describe('data commands', () => {
     await svc.setRating({ row: 0, col: 1, rating: 1 });
     await svc.step({});
     await svc.step({});
-    // A copy: the service's state shares its history array with later epochs (the wire copies it anyway).
-    const saved = structuredClone(await svc.saveProject({ path: file('demo') }));
+    expect((await svc.saveProject({ path: file('demo') })).project).toEqual({ path: file('demo.collabsheet'), unsaved: false });
+    const saved = await svc.getState({});
     expect(saved.project).toEqual({ path: file('demo.collabsheet'), unsaved: false });
     await svc.setRating({ row: 0, col: 1, rating: 5 });
     await svc.step({});
@@ -221,7 +223,8 @@ describe('data commands', () => {
 
   it('keeps a big ratings file as a reference in the project, and says so when the file is gone', async () => {
     await svc.importRatings({ path: file('big.csv'), badRows: 'fail', split: { method: 'random', validPct: 0.1, seed: 42 } });
-    const s = await svc.saveProject({ path: file('big.collabsheet') });
+    await svc.saveProject({ path: file('big.collabsheet') });
+    const s = await svc.getState({});
     expect(readFileSync(file('big.collabsheet')).length).toBeLessThan(EMBED_LIMIT * 12);
     const reopened = await svc.openProject({ path: file('big.collabsheet') });
     expect(reopened.sheet.totals).toEqual(s.sheet.totals);

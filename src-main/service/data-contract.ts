@@ -5,7 +5,7 @@
  * it, the renderer may only `import type` from here.
  */
 import { z } from 'zod';
-import type { AppState } from './contract.ts';
+import type { AppState, StatePatch } from './contract.ts';
 import type { SplitSummary } from '../data/split.ts';
 
 const path = z.string().min(1).max(4096);
@@ -213,11 +213,11 @@ export interface DataCommandResults {
   importRatings: ImportOutcome;
   cancelImport: null;
   newSynthetic: ImportOutcome;
-  setCrosstab: AppState;
+  setCrosstab: StatePatch;
   findInSheet: FindMatch[];
-  pinInSheet: AppState;
+  pinInSheet: StatePatch;
   openProject: AppState;
-  saveProject: AppState;
+  saveProject: StatePatch;
   exportXlsx: XlsxExport;
   listRecoverable: RecoveryOffer[];
   restoreRecoverable: AppState;

@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generatePlanted } from '../data/synthetic.ts';
 import { demoSheetPath } from '../hosts/common/resources.ts';
 import type { AppState, CommandArgs, CommandName, CommandResults, EventMessage } from './contract.ts';
-import { COLD_START_LIST } from './insight-contract.ts';
+import { COLD_START_LIST } from './worker/cold-start.ts';
 import { createEndpoint, type ServiceEndpoint } from './endpoint.ts';
 import { createService, type DisposableService } from './service.ts';
 import { tsxWorkerFactory } from './testing/tsx-worker.ts';
@@ -113,8 +113,9 @@ describe('reading the trained factors', () => {
 describe('cold start: a new user and a new movie, folded in without retraining', () => {
   it('a new user starts from the average taste; three ratings move their whole row at once', async () => {
     const before = await call('getState', {});
-    const epochs = before.history.length; // in-process, the state shares the service's history array
-    const s = await call('addUser', {});
+    const epochs = before.history.length;
+    expect((await call('addUser', {})).sheet?.users).toHaveLength(before.sheet.users.length + 1);
+    const s = await call('getState', {});
     const row = before.sheet.users.length;
     expect(s.sheet.users[row]).toEqual({ id: 'new-user-1', label: 'New user 1' });
     expect(s.sheet.ratings[row].every((x) => x === null)).toBe(true);
@@ -128,9 +129,9 @@ describe('cold start: a new user and a new movie, folded in without retraining',
     const col = (title: string) => s.sheet.movies.findIndex((m) => m.title === title);
     const loved = ['Die Hard (1988)', 'Mad Max: Fury Road (2015)', 'Raiders of the Lost Ark (1981)'].map(col);
     const hated = ['Notting Hill (1999)', 'Pride & Prejudice (2005)', 'When Harry Met Sally... (1989)'].map(col);
-    let t = s;
-    for (const c of loved) t = await call('setRating', { row, col: c, rating: 5 });
-    for (const c of hated) t = await call('setRating', { row, col: c, rating: 0.5 });
+    for (const c of loved) await call('setRating', { row, col: c, rating: 5 });
+    for (const c of hated) await call('setRating', { row, col: c, rating: 0.5 });
+    const t = await call('getState', {});
     const folded = predictionRow(t, row);
     expect(t.history).toHaveLength(epochs);
     expect(folded).not.toEqual(avg);
@@ -144,12 +145,13 @@ describe('cold start: a new user and a new movie, folded in without retraining',
     expect(rec.items.map((i) => i.score)).toEqual(sorted(rec.items.map((i) => i.score), -1));
 
     // Undo re-solves from the remaining ratings.
-    const undone = await call('undo', {});
+    await call('undo', {});
+    const undone = await call('getState', {});
     expect(predictionRow(undone, row)[hated[2]]).toBeGreaterThan(folded[hated[2]]);
     await call('redo', {});
   });
 
-  it("a rating typed into the new row brings the row's list with it (one round trip), before the edit's state", async () => {
+  it("a rating typed into the new row brings the row's list with it (one round trip), before the edit's patch", async () => {
     const s = await call('getState', {});
     const row = s.sheet.users.findIndex((u) => u.id === 'new-user-1');
     const col = s.sheet.ratings[row].indexOf(null);
@@ -164,8 +166,8 @@ describe('cold start: a new user and a new movie, folded in without retraining',
     } finally {
       unsubscribe();
     }
-    const kinds = events.filter((e) => e.event === 'coldStart' || e.event === 'state').map((e) => e.event);
-    expect(kinds).toEqual(['coldStart', 'state', 'coldStart', 'state', 'state', 'state']);
+    const kinds = events.filter((e) => e.event === 'coldStart' || e.event === 'changed').map((e) => e.event);
+    expect(kinds).toEqual(['coldStart', 'changed', 'coldStart', 'changed', 'changed', 'changed']);
     const [typed, undone] = events.filter((e) => e.event === 'coldStart').map((e) => e.payload);
     expect(typed).toMatchObject({ side: 'user', id: 'new-user-1' });
     if (typed.side !== 'user' || undone.side !== 'user') throw new Error('a user row was edited');
@@ -175,20 +177,22 @@ describe('cold start: a new user and a new movie, folded in without retraining',
     // The undo's list is the one a query gives now.
     const { n, minRatings } = COLD_START_LIST;
     expect(undone.recommendations).toEqual(await call('recommendations', { userId: 'new-user-1', n, minRatings }));
+    expect(await call('coldStartList', { side: 'user', id: 'new-user-1' })).toEqual(undone);
   });
 
   it('a new movie column: ratings typed into it place it among the movies they resemble', async () => {
-    const s = await call('addMovie', { title: 'Speed (1994)' });
+    await call('addMovie', { title: 'Speed (1994)' });
+    const s = await call('getState', {});
     const col = s.sheet.movies.length - 1;
     expect(s.sheet.movies[col]).toEqual({ id: 'new-movie-1', title: 'Speed (1994)' });
     expect(s.sheet.ratings.every((r) => r.length === s.sheet.movies.length)).toBe(true);
     // Rated like Die Hard by everyone who rated Die Hard.
     const dieHard = s.sheet.movies.findIndex((m) => m.title === 'Die Hard (1988)');
-    let t = s;
     for (let row = 0; row < 15; row++) {
       const r = s.sheet.ratings[row][dieHard];
-      if (r !== null) t = await call('setRating', { row, col, rating: r });
+      if (r !== null) await call('setRating', { row, col, rating: r });
     }
+    const t = await call('getState', {});
     const similar = await call('similarItems', { id: 'new-movie-1', n: 3 });
     expect(similar.query.label).toBe('Speed (1994)');
     expect(similar.items.map((i) => i.label)).toContain('Die Hard (1988)');
@@ -264,7 +268,7 @@ describe('what the insights cannot show, explained', () => {
       await call('setConfig', { config: { ...s.config, model: { ...s.config.model, kind: 'nn' } } });
       await expect(call('biases', { side: 'item' })).rejects.toThrow(/choose the dot or dot\+bias model \(this one is nn\)/);
       const added = await call('addUser', { label: 'Zoe' });
-      expect(added.sheet.users.at(-1)).toEqual({ id: 'new-user-1', label: 'Zoe' });
+      expect(added.sheet?.users.at(-1)).toEqual({ id: 'new-user-1', label: 'Zoe' });
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -6,7 +6,7 @@
  * mean is null), because the web host sends them as JSON.
  */
 import { z } from 'zod';
-import type { AppState } from './contract.ts';
+import type { StatePatch } from './contract.ts';
 
 const side = z.enum(['user', 'item']);
 const count = (max: number, fallback: number) => z.number().int().min(1).max(max).default(fallback);
@@ -41,6 +41,8 @@ export const insightCommandArgs = {
    */
   addUser: z.strictObject({ label: z.string().trim().min(1).max(200).optional() }),
   addMovie: z.strictObject({ title: z.string().trim().min(1).max(500).optional() }),
+  /** What the cold-start card shows for a row: a user's top 10, a movie's 10 nearest (the worker's settings). */
+  coldStartList: z.strictObject({ side, id: rowId }),
   /** Factors and biases with original ids and titles, in each format, into the folder `path` (created if missing). */
   exportEmbeddings: z.strictObject({
     path: z.string().min(1).max(4096),
@@ -133,18 +135,16 @@ export interface InsightCommandResults {
   recommendations: RecommendationResult;
   findRows: RowRef[];
   oneHot: OneHotResult;
-  addUser: AppState;
-  addMovie: AppState;
+  addUser: StatePatch;
+  addMovie: StatePatch;
+  coldStartList: ColdStartAnswer;
   exportEmbeddings: ExportResult;
 }
 
-/** What the cold-start card shows for a row added on the sheet: the top 10, whatever was rated. */
-export const COLD_START_LIST = { n: 10, minRatings: 0, metric: 'cosine' } as const;
-
 /**
- * A cold row's new list, sent with the edit that moved it (before that edit's `state` event), so
- * the card shows it without a second round trip: a new user's recommendations, a new movie's
- * nearest movies (COLD_START_LIST's settings).
+ * A cold row's new list, sent with the edit that moved it (before that edit's `changed` event),
+ * so the card shows it without a second round trip: a new user's recommendations, a new movie's
+ * nearest movies (the same list `coldStartList` answers).
  */
 export type ColdStartAnswer =
   | { side: 'user'; id: string; recommendations: RecommendationResult }

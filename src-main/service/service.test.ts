@@ -60,8 +60,10 @@ describe('service on the demo sheet', () => {
     expect(epochEvents.length).toBeGreaterThan(0);
     expect(epochEvents.flatMap((e) => e.payload.metrics)).toHaveLength(outcome.epochs);
     expect(after.numbers.snapshot.userFactors).not.toEqual(before.numbers.snapshot.userFactors);
-    const states = events.filter((e) => e.event === 'state').map((e) => e.payload.status);
-    expect(states).toEqual(['training', 'idle']);
+    // Events carry what changed: the run's status twice, the epochs once each, never the whole state.
+    expect(events.some((e) => e.event === 'state')).toBe(false);
+    const statuses = events.flatMap((e) => (e.event === 'changed' && e.payload.status ? [e.payload.status] : []));
+    expect(statuses).toEqual(['training', 'idle']);
   });
 
   it('moves the prediction of an edited cell towards the new rating after a Step', async () => {
@@ -69,13 +71,20 @@ describe('service on the demo sheet', () => {
     const cell = missing(s);
     const before = predictionAt(s, cell.row, cell.col);
     const target = before > 2.75 ? 0.5 : 5;
-    const edited = await svc.setRating({ ...cell, rating: target });
+    events.length = 0;
+    const patch = await svc.setRating({ ...cell, rating: target });
+    // The reply and the event carry the one cell, not the sheet.
+    expect(patch.sheet).toBeUndefined();
+    expect(patch.cells?.updates).toEqual([{ ...cell, rating: target, heldOut: false }]);
+    expect(events.filter((e) => e.event === 'changed').map((e) => e.payload)).toEqual([patch]);
+    const edited = await svc.getState({});
     expect(edited.sheet.ratings[cell.row][cell.col]).toBe(target);
     expect(edited.canUndo).toBe(true);
     await svc.step({});
     const after = predictionAt(await svc.getState({}), cell.row, cell.col);
     expect(Math.abs(after - target)).toBeLessThan(Math.abs(before - target));
-    const undone = await svc.undo({});
+    expect((await svc.undo({})).canRedo).toBe(true);
+    const undone = await svc.getState({});
     expect(undone.sheet.ratings[cell.row][cell.col]).toBeNull();
     expect(undone.canRedo).toBe(true);
   });
@@ -89,11 +98,15 @@ describe('service on the demo sheet', () => {
 
   it('pastes a block as one undo step, and refuses one that does not fit', async () => {
     const s = await svc.getState({});
-    const pasted = await svc.paste({ row: 13, col: 12, text: '1\t\t2\n3\t4\t5\n' });
+    const block = [[1, null, 2], [3, 4, 5]];
+    const differing = block.flatMap((values, r) => values.filter((v, c) => s.sheet.ratings[13 + r][12 + c] !== v));
+    // One update per cell the paste changed (the blank in the block clears a rated cell).
+    expect((await svc.paste({ row: 13, col: 12, text: '1\t\t2\n3\t4\t5\n' })).cells?.updates).toHaveLength(differing.length);
+    const pasted = await svc.getState({});
     expect(pasted.sheet.ratings[13].slice(12)).toEqual([1, null, 2]);
     expect(pasted.sheet.ratings[14].slice(12)).toEqual([3, 4, 5]);
-    const undone = await svc.undo({});
-    expect(undone.sheet.ratings).toEqual(s.sheet.ratings);
+    await svc.undo({});
+    expect((await svc.getState({})).sheet.ratings).toEqual(s.sheet.ratings);
     await expect(svc.paste({ row: 14, col: 14, text: '1\t2' })).rejects.toThrow('does not fit the 15 × 15 sheet');
   });
 
@@ -116,7 +129,8 @@ describe('service on the demo sheet', () => {
 
   it('holds out a validation split and reports valid RMSE', async () => {
     const s = await svc.getState({});
-    const split = await svc.setSettings({ settings: { ...s.settings, validPct: 0.2 } });
+    await svc.setSettings({ settings: { ...s.settings, validPct: 0.2 } });
+    const split = await svc.getState({});
     expect(split.numbers.fit.validRmse).not.toBeNull();
     expect(split.sheet.totals.validRatings).toBeGreaterThan(20);
     expect(split.sheet.heldOut.flat().filter(Boolean).length).toBeGreaterThan(20);
@@ -126,12 +140,14 @@ describe('service on the demo sheet', () => {
   });
 
   it('resets to fresh factors with a seed, clearing the history', async () => {
-    const a = await svc.reset({ seed: 1, init: 'uniform' });
+    expect((await svc.reset({ seed: 1, init: 'uniform' })).historyCleared).toBe(true);
+    const a = await svc.getState({});
     expect(a.history).toEqual([]);
     expect(a.config.model.init).toBe('uniform');
     expect(a.config.seed).toBe(1);
     expect(Math.min(...a.numbers.snapshot.userFactors)).toBeGreaterThanOrEqual(0);
-    const b = await svc.reset({ seed: 1, init: 'uniform' });
+    await svc.reset({ seed: 1, init: 'uniform' });
+    const b = await svc.getState({});
     expect(b.numbers.snapshot.userFactors).toEqual(a.numbers.snapshot.userFactors);
   });
 
@@ -159,13 +175,15 @@ describe('service on the demo sheet', () => {
   it('keeps learned parameters across a setConfig that keeps the shape, and explains a refused one', async () => {
     await svc.solve({});
     const s = await svc.getState({});
-    const changed = await svc.setConfig({ config: { ...s.config, optim: { ...s.config.optim, lr: 0.05 } } });
+    expect((await svc.setConfig({ config: { ...s.config, optim: { ...s.config.optim, lr: 0.05 } } })).historyCleared).toBeUndefined();
+    const changed = await svc.getState({});
     expect(changed.numbers.snapshot.userFactors).toEqual(s.numbers.snapshot.userFactors);
     expect(changed.history).toHaveLength(s.history.length);
     await expect(
       svc.setConfig({ config: { ...s.config, batchSize: 64, optim: { ...s.config.optim, optimizer: 'lbfgs' } } }),
     ).rejects.toThrow(/Cannot train with these settings: .*L-BFGS/);
-    const k3 = await svc.setConfig({ config: { ...s.config, model: { ...s.config.model, factors: 3 } } });
+    await svc.setConfig({ config: { ...s.config, model: { ...s.config.model, factors: 3 } } });
+    const k3 = await svc.getState({});
     expect(k3.numbers.snapshot.userFactors).toHaveLength(45);
     expect(k3.history).toEqual([]);
   });

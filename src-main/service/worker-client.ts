@@ -1,11 +1,12 @@
 /**
- * The main thread's handle on the training worker: numbered requests with promised replies, the
- * worker's events forwarded, and Stop through a shared flag (the worker polls it between batches,
- * so a stop lands within one batch even while the worker never reads its message queue).
+ * The main thread's handle on the training worker: the contract's requests posted as they are,
+ * replies matched to them by id, the contract's events handed on, and the worker's start and
+ * shutdown (worker/channel.ts). It knows no command by name.
  */
 import type { Worker, WorkerOptions } from 'node:worker_threads';
+import type { CommandName, EventMessage, RequestMessage } from './contract.ts';
 import { UserError } from './user-error.ts';
-import type { WorkerCallName, WorkerCalls, WorkerData, WorkerMessage, WorkerRequest } from './worker/protocol.ts';
+import type { FromWorker, ToWorker, WorkerData } from './worker/channel.ts';
 
 /**
  * Creates the worker thread running worker/training-worker.ts. Injected because the way to find
@@ -13,63 +14,82 @@ import type { WorkerCallName, WorkerCalls, WorkerData, WorkerMessage, WorkerRequ
  */
 export type WorkerFactory = (options: WorkerOptions) => Worker;
 
-export type WorkerEvent = Exclude<WorkerMessage, { type: 'reply' }>;
-
 interface Pending {
   resolve(value: unknown): void;
   reject(error: Error): void;
 }
 
-export class TrainingClient {
-  private readonly stopFlag = new Int32Array(new SharedArrayBuffer(4));
+/** How long shutdown waits for the worker's last autosave before it terminates the thread. */
+const SHUTDOWN_GRACE_MS = 10_000;
+
+export class WorkerClient {
+  /** Resolves once the worker has opened its first sheet; rejects with why it could not. */
+  readonly ready: Promise<void>;
   private readonly worker: Worker;
   private readonly pending = new Map<number, Pending>();
   private nextId = 1;
   private failure: Error | null = null;
+  private onClosed: (() => void) | null = null;
 
-  constructor(createWorker: WorkerFactory, onEvent: (e: WorkerEvent) => void, onFailure: (message: string) => void) {
-    const data: WorkerData = { stopFlag: this.stopFlag.buffer as SharedArrayBuffer };
+  constructor(createWorker: WorkerFactory, data: WorkerData, onEvent: (e: EventMessage) => void) {
+    let started: { resolve(): void; reject(e: Error): void } | null = null;
+    this.ready = new Promise((resolve, reject) => (started = { resolve, reject }));
     this.worker = createWorker({ workerData: data });
-    this.worker.on('message', (m: WorkerMessage) => {
-      if (m.type !== 'reply') return onEvent(m);
-      const p = this.pending.get(m.id);
-      this.pending.delete(m.id);
-      if (!p) return;
-      if (m.ok) p.resolve(m.value);
-      else p.reject(m.userFacing ? new UserError(m.error) : new Error(m.error));
+    this.worker.on('message', (m: FromWorker) => {
+      if ('ready' in m) {
+        if (m.ready) started?.resolve();
+        else started?.reject(new UserError(m.error));
+        started = null;
+      } else if ('closed' in m) {
+        this.onClosed?.();
+      } else if ('event' in m) {
+        onEvent(m);
+      } else {
+        const p = this.pending.get(m.id);
+        this.pending.delete(m.id);
+        // The worker logged anything unexpected where its stack was; here it is the user's message.
+        if (m.ok) p?.resolve(m.value);
+        else p?.reject(new UserError(m.error));
+      }
     });
     const fail = (why: string) => {
+      if (this.failure) return;
       this.failure = new Error(`The training worker stopped: ${why}`);
+      started?.reject(this.failure);
       for (const p of this.pending.values()) p.reject(this.failure);
       this.pending.clear();
-      onFailure(this.failure.message);
+      this.onClosed?.();
+      onEvent({ event: 'message', payload: { level: 'error', text: this.failure.message } });
     };
     this.worker.on('error', (e) => fail(e.message));
-    this.worker.on('exit', (code) => {
-      if (!this.failure) fail(`exit code ${code}`);
-    });
+    this.worker.on('exit', (code) => fail(`exit code ${code}`));
   }
 
-  call<C extends WorkerCallName>(call: C, arg: WorkerCalls[C][0]): Promise<WorkerCalls[C][1]> {
+  /** Forwards one command, arguments as validated; resolves with the worker's answer. */
+  request(command: CommandName, args: unknown): Promise<unknown> {
     if (this.failure) return Promise.reject(this.failure);
     const id = this.nextId++;
-    const request: WorkerRequest<C> = { id, call, arg };
     return new Promise((resolve, reject) => {
-      this.pending.set(id, { resolve: resolve as (v: unknown) => void, reject });
-      this.worker.postMessage(request);
+      this.pending.set(id, { resolve, reject });
+      this.post({ id, command, args } satisfies RequestMessage);
     });
   }
 
-  requestStop(): void {
-    Atomics.store(this.stopFlag, 0, 1);
-  }
-
-  clearStop(): void {
-    Atomics.store(this.stopFlag, 0, 0);
-  }
-
-  async dispose(): Promise<void> {
+  /** Lets the worker write or discard its autosave, then ends the thread. */
+  async shutdown(): Promise<void> {
+    if (!this.failure) {
+      const closed = new Promise<void>((resolve) => {
+        this.onClosed = resolve;
+        setTimeout(resolve, SHUTDOWN_GRACE_MS).unref();
+      });
+      this.post({ shutdown: true });
+      await closed;
+    }
     this.failure ??= new Error('The training worker was shut down');
     await this.worker.terminate();
+  }
+
+  private post(m: ToWorker): void {
+    this.worker.postMessage(m);
   }
 }

@@ -227,7 +227,7 @@ export class SheetGrid {
       },
       valueSetter: (p: ValueSetterParams<SheetRow>) => {
         if (p.data.kind === 'user') this.events.onEdit({ row: p.data.row, col: m }, String(p.newValue ?? '').trim());
-        // The sheet changes when the service says so (the state event), not here.
+        // The sheet changes when the service says so (a `changed` event), not here.
         return false;
       },
       ...view((p) => {

@@ -9,7 +9,7 @@ import createTrainingWorker from '../../service/worker/training-worker.ts?nodeWo
 import { createEndpoint, type ServiceEndpoint } from '../../service/endpoint.ts';
 import { createService, type ServiceOptions } from '../../service/service.ts';
 import type { WorkerFactory } from '../../service/worker-client.ts';
-import type { WorkerData } from '../../service/worker/protocol.ts';
+import type { WorkerData } from '../../service/worker/channel.ts';
 import { demoSheetPath } from './resources.ts';
 
 export interface ServiceRootOptions {

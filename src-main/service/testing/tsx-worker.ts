@@ -5,7 +5,7 @@
  */
 import { BLOCK_WORKER_SOURCE, sourceWorker } from '../../engine/train/parallel/from-source.ts';
 import type { WorkerFactory } from '../worker-client.ts';
-import type { WorkerData } from '../worker/protocol.ts';
+import type { WorkerData } from '../worker/channel.ts';
 
 const entry = new URL('../worker/training-worker.ts', import.meta.url);
 

@@ -16,17 +16,17 @@ const expectSameFit = (a: Fit, b: Fit) => {
 const triples = (d: { users: Int32Array; items: Int32Array; ratings: Float32Array }) => Array.from(d.ratings, (r, n) => `${d.users[n]},${d.items[n]},${r}`);
 
 beforeAll(async () => {
-  session = new TrainingSession(() => {}, () => false);
-  await session.dispatch('load', { source: { kind: 'planted', name: 'cold', spec, scale: spec.scale }, split: { validPct: 0.2, splitSeed: 3 }, config: null, crosstab: 15 });
-  await session.dispatch('train', { maxEpochs: 5, epochsPerSecond: 0 });
+  session = new TrainingSession({ epochs: () => {}, progress: () => {} }, () => false);
+  await session.load({ source: { kind: 'planted', name: 'cold', spec, scale: spec.scale }, split: { validPct: 0.2, splitSeed: 3 }, config: null, crosstab: 15 });
+  await session.train({ maxEpochs: 5, epochsPerSecond: 0 });
 });
 
 afterAll(() => session.dispose());
 
 describe('edits in cold rows', () => {
   it('give the fit a full evaluation gives, the sets a full split gives, and the row lists in the reply', async () => {
-    const user = (await session.dispatch('addRow', { side: 'user' })).code;
-    const item = (await session.dispatch('addRow', { side: 'item', label: 'Speed' })).code;
+    const user = (await session.addRow('user', undefined)).code;
+    const item = (await session.addRow('item', 'Speed')).code;
     const edits: RatingChange[][] = [
       ...Array.from({ length: 12 }, (_, j) => [{ user, item: j * 5, rating: 1 + (j % 5) }]),
       [{ user, item: 5, rating: 2 }], // changed
@@ -35,7 +35,7 @@ describe('edits in cold rows', () => {
       [{ user, item: 10, rating: 3 }], // typed again
     ];
     for (const changes of edits) {
-      const reply = await session.dispatch('edit', changes);
+      const reply = await session.edit(changes);
       const s = session.current();
       expectSameFit(reply.numbers.fit, s.trainer.evaluate());
       const full = s.table.split(s.split.plan);
@@ -47,21 +47,21 @@ describe('edits in cold rows', () => {
         ...(changes.some((c) => c.item === item) ? ['item new-movie-1'] : []),
       ]);
     }
-    const last = (await session.dispatch('edit', [{ user, item: 0, rating: 5 }])).cold[0];
+    const last = (await session.edit([{ user, item: 0, rating: 5 }])).cold[0];
     if (last.side !== 'user') throw new Error('expected the new user');
-    expect(last.recommendations).toEqual(await session.dispatch('recommendations', { userId: 'new-user-1', n: 10, minRatings: 0 }));
+    expect(last.recommendations).toEqual(session.insights.recommendations({ userId: 'new-user-1', n: 10, minRatings: 0 }));
     expect(last.recommendations.coldStart).toBe(true);
   });
 
   it('an edit of a trained row takes the full path: no lists, a full evaluation', async () => {
-    const reply = await session.dispatch('edit', [{ user: 0, item: 0, rating: 3 }]);
+    const reply = await session.edit([{ user: 0, item: 0, rating: 3 }]);
     expect(reply.cold).toEqual([]);
     expectSameFit(reply.numbers.fit, session.current().trainer.evaluate());
   });
 
   it('once trained the added rows are warm: their edits bring no lists and a full evaluation', async () => {
-    await session.dispatch('train', { maxEpochs: 1, epochsPerSecond: 0 });
-    const reply = await session.dispatch('edit', [{ user: 120, item: 1, rating: 2 }]);
+    await session.train({ maxEpochs: 1, epochsPerSecond: 0 });
+    const reply = await session.edit([{ user: 120, item: 1, rating: 2 }]);
     expect(reply.cold).toEqual([]);
     expectSameFit(reply.numbers.fit, session.current().trainer.evaluate());
   });

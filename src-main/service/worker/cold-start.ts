@@ -11,7 +11,10 @@ import { type FactorModel, type FoldInPrior, type Side, empiricalPrior, foldIn }
 import type { Trainer } from '../../engine/train/trainer.ts';
 import { isHeldOut, type RatingsTable } from '../ratings-table.ts';
 import type { Cells, ColdCells } from './cold-fit.ts';
-import type { SplitSettings } from './protocol.ts';
+import type { SplitSettings } from './split-state.ts';
+
+/** What the cold-start card shows for a row added on the sheet: the top 10, whatever was rated. */
+export const COLD_START_LIST = { n: 10, minRatings: 0, metric: 'cosine' } as const;
 
 export class ColdStart {
   private readonly rows: Record<Side, Set<number>> = { user: new Set(), item: new Set() };

@@ -8,14 +8,28 @@ import { findItems, findUsers } from '../../data/crosstab.ts';
 import { DataImportError, type ImportProgress } from '../../data/import/index.ts';
 import { plantedSpecFor } from '../../data/synthetic-spec.ts';
 import type { StoredImportOptions } from '../../io/project.ts';
-import type { BadRowStop, FindMatch, SplitChoice } from '../data-contract.ts';
+import type { ValidArgs } from '../contract.ts';
+import type { BadRowStop, FindMatch, ImportProgressEvent, ImportReport, SplitChoice, XlsxExport } from '../data-contract.ts';
 import { UserError } from '../user-error.ts';
-import type { DataWorkerCalls, ImportReply, ImportRequest, SynthesizeRequest, ViewRequest } from './data-protocol.ts';
-import { openProjectFile, saveProjectFile } from './project-io.ts';
-import type { WorkerMessage } from './protocol.ts';
-import { generate, isWorkbook, readRatings, readWorkbook, type PreparedSheet } from './sheet-sources.ts';
-import type { TrainingSession } from './training-session.ts';
+import { openProjectFile, saveProjectFile, type ProjectReply, type SaveRequest } from './project-io.ts';
+import { generate, isWorkbook, readRatings, readWorkbook, userFacing, type PreparedSheet } from './sheet-sources.ts';
+import type { ViewResult } from './loaded-sheet.ts';
+import type { LoadResult, TrainingSession } from './training-session.ts';
 import { exportWindowXlsx } from './xlsx-export.ts';
+
+export type ImportRequest = ValidArgs<'importRatings'> & { crosstab: number };
+
+export type SynthesizeRequest = ValidArgs<'newSynthetic'> & { crosstab: number };
+
+/** What an import left: the new sheet, or why there is none (the current sheet stays). */
+export type ImportReply = { kind: 'loaded'; load: LoadResult; report: ImportReport } | BadRowStop | { kind: 'cancelled' };
+
+export interface ViewRequest {
+  size: number;
+  /** A user (movie) id to pin first; null clears the pins; absent keeps them. */
+  user?: string | null;
+  item?: string | null;
+}
 
 /** Thrown at a checkpoint after Cancel; the import answers { kind: 'cancelled' }. */
 export class ImportCancelled extends Error {
@@ -28,32 +42,22 @@ const SYNTHETIC_TIMESPAN = { start: 1_600_000_000, end: 1_600_000_000 + 365 * 86
 export class DataCalls {
   constructor(
     private readonly session: TrainingSession,
-    private readonly send: (m: WorkerMessage) => void,
+    private readonly events: { importProgress(progress: ImportProgressEvent): void },
   ) {}
 
-  handlers(): { [K in keyof DataWorkerCalls]: (a: DataWorkerCalls[K][0]) => Promise<DataWorkerCalls[K][1]> } {
-    return {
-      importRatings: (a) => this.importRatings(a),
-      synthesize: (a) => this.synthesize(a),
-      view: async (a) => this.view(a),
-      find: async (q) => this.find(q),
-      saveProject: (a) => this.guard(() => saveProjectFile(this.session, a)),
-      openProject: (path) => this.guard(() => openProjectFile(this.session, path, this.progress(basename(path)))),
-      exportXlsx: (path) => this.guard(() => exportWindowXlsx(this.session.current(), path)),
-    };
+  saveProject(req: SaveRequest): Promise<string> {
+    return userFacing(() => saveProjectFile(this.session, req));
   }
 
-  /** Import failures become messages meant for the user (file, line, problem). */
-  async guard<T>(task: () => Promise<T>): Promise<T> {
-    try {
-      return await task();
-    } catch (error) {
-      if (error instanceof DataImportError) throw new UserError(error.message);
-      throw error;
-    }
+  openProject(path: string): Promise<ProjectReply> {
+    return userFacing(() => openProjectFile(this.session, path, this.progress(basename(path))));
   }
 
-  private async importRatings(req: ImportRequest): Promise<ImportReply> {
+  exportXlsx(path: string): Promise<XlsxExport> {
+    return userFacing(() => exportWindowXlsx(this.session.current(), path));
+  }
+
+  async importRatings(req: ImportRequest): Promise<ImportReply> {
     const file = req.split.method === 'files' ? `${basename(req.path)} + ${basename(req.split.validPath)}` : basename(req.path);
     return this.loading(file, (hooks) =>
       isWorkbook(req.path)
@@ -64,7 +68,7 @@ export class DataCalls {
     );
   }
 
-  private async synthesize(req: SynthesizeRequest): Promise<ImportReply> {
+  async synthesize(req: SynthesizeRequest): Promise<ImportReply> {
     const spec = { ...plantedSpecFor(req.spec), timestamps: SYNTHETIC_TIMESPAN };
     return this.loading('synthetic dataset', async () => generate(null, spec), req.split, req.crosstab);
   }
@@ -115,10 +119,10 @@ export class DataCalls {
   private progress(file: string) {
     const started = performance.now();
     return (stage: 'reading' | 'preparing', p: ImportProgress, step: string | null = null) =>
-      this.send({ type: 'import-progress', progress: { stage, step, file, ...p, elapsedSeconds: (performance.now() - started) / 1000 } });
+      this.events.importProgress({ stage, step, file, ...p, elapsedSeconds: (performance.now() - started) / 1000 });
   }
 
-  private view(req: ViewRequest) {
+  view(req: ViewRequest): ViewResult {
     const s = this.session.current();
     const pin = (id: string | null | undefined, ids: string[], pinned: number[], what: string): number[] => {
       if (id === undefined) return pinned;
@@ -134,7 +138,7 @@ export class DataCalls {
     });
   }
 
-  private find(query: string): FindMatch[] {
+  find(query: string): FindMatch[] {
     const s = this.session.current();
     // The table's ids include rows added on the sheet since the load.
     const d = s.table.loaded;

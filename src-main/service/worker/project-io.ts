@@ -8,14 +8,36 @@
 import { mkdir, stat } from 'node:fs/promises';
 import { z } from 'zod';
 import type { ImportProgress } from '../../data/import/index.ts';
-import type { TrainConfig } from '../../engine/train/types.ts';
+import type { EpochMetrics, TrainConfig } from '../../engine/train/types.ts';
 import { autosave, type CollabProject, openProject, ProjectFileError, type ProjectSource, saveProject } from '../../io/project.ts';
-import { sessionSettingsSchema, trainConfigSchema } from '../contract.ts';
+import { sessionSettingsSchema, trainConfigSchema, type SessionSettings } from '../contract.ts';
 import type { RatingChange, RatingsTable } from '../ratings-table.ts';
 import { UserError } from '../user-error.ts';
-import type { ProjectReply, SaveRequest } from './data-protocol.ts';
 import { generate, type DataOrigin, type PreparedSheet, readRatings } from './sheet-sources.ts';
-import type { TrainingSession } from './training-session.ts';
+import type { LoadResult, TrainingSession } from './training-session.ts';
+
+/** What the app keeps beside the session: its part of a project. */
+export interface ProjectMeta {
+  history: EpochMetrics[];
+  settings: SessionSettings;
+}
+
+export type SaveTarget =
+  | { kind: 'file'; path: string }
+  /** The recovery copy of `projectPath` (null: an untitled project of this session). */
+  | { kind: 'autosave'; recoveryDir: string; projectPath: string | null; sessionId: string };
+
+export interface SaveRequest {
+  target: SaveTarget;
+  meta: ProjectMeta;
+}
+
+export interface ProjectReply {
+  load: LoadResult;
+  meta: ProjectMeta;
+  /** Things the user should know (the ratings file changed since the save…). */
+  notices: string[];
+}
 
 /** Up to this many ratings the data is stored in the project (12 bytes a rating); beyond, a reference. */
 export const EMBED_LIMIT = 1_000_000;

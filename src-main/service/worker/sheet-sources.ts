@@ -8,7 +8,7 @@
 import { stat } from 'node:fs/promises';
 import { basename, extname } from 'node:path';
 import { ratingStats, type RatingsDataset } from '../../data/dataset.ts';
-import { type ImportOptions, type ImportSummary, readRatingsFile, readTrainValidFiles } from '../../data/import/index.ts';
+import { DataImportError, type ImportOptions, type ImportSummary, readRatingsFile, readTrainValidFiles } from '../../data/import/index.ts';
 import { syntheticName } from '../../data/synthetic-spec.ts';
 import { generatePlanted, type PlantedSpec } from '../../data/synthetic.ts';
 import { excelSolve } from '../../engine/train/recipes.ts';
@@ -17,7 +17,15 @@ import type { StoredImportOptions } from '../../io/project.ts';
 import { readCollabWorkbook, type SheetKind } from '../../io/xlsx.ts';
 import type { ImportReport, RatingScale } from '../contract.ts';
 import { readSheetFile, type LoadedSheet } from '../sheet-file.ts';
-import type { SheetSource } from './protocol.ts';
+import { UserError } from '../user-error.ts';
+
+/** Where the ratings come from. */
+export type SheetSource =
+  | { kind: 'sheet-file'; path: string }
+  /** Any ratings file the importer reads (MovieLens u.data, ratings.csv, a CSV/TSV). */
+  | { kind: 'ratings-file'; path: string }
+  /** A synthetic dataset ("New synthetic dataset", benchmarks, the responsiveness measurement). */
+  | { kind: 'planted'; name: string; spec: PlantedSpec; scale: RatingScale };
 
 export type DataOrigin =
   | { kind: 'sheet-file'; path: string }
@@ -55,6 +63,16 @@ export interface ReadHooks {
 }
 
 export const isWorkbook = (path: string) => /\.xlsx$/i.test(path);
+
+/** Runs a read whose failures (DataImportError: file, line, problem) are messages meant for the user. */
+export async function userFacing<T>(read: () => Promise<T>): Promise<T> {
+  try {
+    return await read();
+  } catch (error) {
+    if (error instanceof DataImportError) throw new UserError(error.message);
+    throw error;
+  }
+}
 
 /** The sources the `load` call names (the demo sheet, openRatings, the web host's --ratings). */
 export async function readSource(source: SheetSource, hooks: ReadHooks = {}): Promise<PreparedSheet> {

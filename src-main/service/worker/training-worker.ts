@@ -1,31 +1,47 @@
 /**
- * The training worker's entry: one long-lived thread that owns the trainer (ONNX Runtime's
- * synchronous session.run would otherwise block the main loop). Requests run one at a time, in
- * the order they arrive.
+ * The training worker's entry: one long-lived thread that holds the app (worker/app.ts) with its
+ * data and trainer, so ONNX Runtime's synchronous work never blocks the main loop. Requests are
+ * answered as they come: the app queues those that change the state and refuses them while
+ * training runs (the epoch loop hands the event loop a turn between batches, so even then a
+ * request is answered within a batch).
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { blockWorkerStarter } from '../../engine/train/parallel/worker-entry.ts';
+import type { CommandHandlers, ReplyMessage, RequestMessage } from '../contract.ts';
 import { UserError } from '../user-error.ts';
-import type { WorkerData, WorkerMessage, WorkerRequest } from './protocol.ts';
-import { TrainingSession } from './training-session.ts';
+import { App } from './app.ts';
+import type { FromWorker, ToWorker, WorkerData } from './channel.ts';
+import { StopFlag } from './stop-flag.ts';
 
 if (!parentPort) throw new Error('training-worker.ts must run in a worker thread');
 const port = parentPort;
 const data = workerData as WorkerData;
-const stopFlag = new Int32Array(data.stopFlag);
-const send = (m: WorkerMessage) => port.postMessage(m);
+const post = (m: FromWorker) => port.postMessage(m);
 const twoCores = data.blockWorker ? { start: blockWorkerStarter(data.blockWorker) } : undefined;
-const session = new TrainingSession(send, () => Atomics.load(stopFlag, 0) === 1, { twoCores });
+const app = new App(post, new StopFlag(data.stopFlag), data.options, { twoCores });
 
-let queue: Promise<void> = Promise.resolve();
-port.on('message', (request: WorkerRequest) => {
-  queue = queue.then(async () => {
-    try {
-      send({ type: 'reply', id: request.id, ok: true, value: await session.dispatch(request.call, request.arg) });
-    } catch (error) {
-      const message = error instanceof Error ? error.message : String(error);
-      if (!(error instanceof UserError)) console.error(error);
-      send({ type: 'reply', id: request.id, ok: false, error: message, userFacing: error instanceof UserError });
-    }
-  });
+app.start().then(
+  () => post({ ready: true }),
+  (error: unknown) => post({ ready: false, error: messageOf(error) }),
+);
+
+port.on('message', (m: ToWorker) => {
+  if ('shutdown' in m) void app.dispose().finally(() => post({ closed: true }));
+  else void answer(app.commands, m).then(post);
 });
+
+async function answer(commands: CommandHandlers, { id, command, args }: RequestMessage): Promise<ReplyMessage> {
+  if (!Object.hasOwn(commands, command)) return { id, ok: false, error: `Unknown command "${command}"` };
+  try {
+    const run = commands[command as keyof CommandHandlers] as (a: unknown) => Promise<unknown>;
+    return { id, ok: true, value: await run(args) };
+  } catch (error) {
+    return { id, ok: false, error: messageOf(error) };
+  }
+}
+
+/** A refusal's message is for the user; anything else is a bug of ours, logged here where its stack is. */
+function messageOf(error: unknown): string {
+  if (!(error instanceof UserError)) console.error(error);
+  return error instanceof Error ? error.message : String(error);
+}

@@ -7,7 +7,7 @@ import { sheetRmse, writeCollabWorkbook, type SheetExport } from '../../io/xlsx.
 import type { XlsxExport } from '../data-contract.ts';
 import { windowCells } from '../visible-block.ts';
 import { UserError } from '../user-error.ts';
-import type { Loaded } from './training-session.ts';
+import type { Loaded } from './loaded-sheet.ts';
 
 export async function exportWindowXlsx(s: Loaded, path: string): Promise<XlsxExport> {
   const { model } = s.config;

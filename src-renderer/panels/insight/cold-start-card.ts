@@ -6,7 +6,6 @@
  * model) re-query it. `data-rendered-at` holds when the list was last drawn (performance.now()).
  */
 import type { AppState, ColdStartAnswer } from '../../../src-main/service/contract.ts';
-import { COLD_START_LIST } from '../../../src-main/service/insight-contract.ts';
 import { CommandError, type ApiClient } from '../../api/client.ts';
 import { el } from './dom.ts';
 import { recommendationCard } from './recommend-panel.ts';
@@ -70,13 +69,10 @@ export class ColdStartCard {
   private async refreshNow(): Promise<void> {
     const row = this.tracked;
     if (!row || this.state?.status !== 'idle') return;
-    const { n, minRatings, metric } = COLD_START_LIST;
     const rendersBefore = this.renders;
     let list: ColdStartAnswer | { error: string };
     try {
-      list = row.side === 'user'
-        ? { side: 'user', id: row.id, recommendations: await this.api.call('recommendations', { userId: row.id, n, minRatings }) }
-        : { side: 'item', id: row.id, similar: await this.api.call('similarItems', { id: row.id, metric, n, minRatings }) };
+      list = await this.api.call('coldStartList', { side: row.side, id: row.id });
     } catch (error) {
       if (!(error instanceof CommandError)) throw error;
       list = { error: error.message };

@@ -91,17 +91,17 @@ export class InsightArea {
   }
 
   private async addUser(): Promise<void> {
-    const s = await this.host.send('addUser', {});
+    const s = (await this.host.send('addUser', {}))?.sheet;
     if (!s) return;
-    const row = s.sheet.users.length - 1;
-    this.afterAdd({ side: 'user', id: s.sheet.users[row].id }, { row, col: 0 });
+    const row = s.users.length - 1;
+    this.afterAdd({ side: 'user', id: s.users[row].id }, { row, col: 0 });
   }
 
   private async addMovie(title: string): Promise<void> {
-    const s = await this.host.send('addMovie', title ? { title } : {});
+    const s = (await this.host.send('addMovie', title ? { title } : {}))?.sheet;
     if (!s) return;
-    const col = s.sheet.movies.length - 1;
-    this.afterAdd({ side: 'item', id: s.sheet.movies[col].id }, { row: 0, col });
+    const col = s.movies.length - 1;
+    this.afterAdd({ side: 'item', id: s.movies[col].id }, { row: 0, col });
   }
 
   private afterAdd(row: TrackedRow, cell: { row: number; col: number }): void {

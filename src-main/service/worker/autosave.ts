@@ -7,12 +7,10 @@
  */
 import { randomUUID } from 'node:crypto';
 import { resolve, sep } from 'node:path';
-import { discardAutosave, findRecoverable, PROJECT_EXTENSION } from '../io/project.ts';
-import type { EventMessage } from './contract.ts';
-import type { RecoveryOffer } from './data-contract.ts';
-import type { App, ServiceOptions } from './service.ts';
-import { UserError } from './user-error.ts';
-import type { TrainingClient } from './worker-client.ts';
+import { discardAutosave, findRecoverable, PROJECT_EXTENSION } from '../../io/project.ts';
+import type { RecoveryOffer } from '../data-contract.ts';
+import { UserError } from '../user-error.ts';
+import type { ServiceOptions, SheetHost } from './open-sheet.ts';
 
 const DEFAULT_AUTOSAVE_MS = 60_000;
 
@@ -24,49 +22,31 @@ export class Autosaver {
   private timer: NodeJS.Timeout | null = null;
   /** Autosave files this session wrote: ours, never offered back to us. */
   private readonly written = new Set<string>();
-  private wasTraining = false;
 
   constructor(
-    private readonly client: TrainingClient,
-    private readonly current: () => App,
+    private readonly app: SheetHost,
     options: Pick<ServiceOptions, 'recoveryDir' | 'autosaveMs'>,
   ) {
     this.dir = options.recoveryDir ? resolve(options.recoveryDir) : null;
     this.delayMs = options.autosaveMs ?? DEFAULT_AUTOSAVE_MS;
   }
 
-  /** Watches the service's own events: a finished Solve saves now, any other change soon. */
-  onEvent(e: EventMessage): void {
-    if (!this.dir) return;
-    if (e.event === 'state') {
-      const training = e.payload.status === 'training';
-      if (this.wasTraining && !training) void this.saveNow();
-      else if (e.payload.project.unsaved) this.schedule();
-      this.wasTraining = training;
-    } else if (e.event === 'epoch') {
-      this.schedule();
-    }
+  /** Writes the open sheet if it has unsaved changes, in the command queue (so never half an edit). */
+  async saveNow(): Promise<void> {
+    if (!this.dir || !this.app.openSheet.unsaved || this.app.isTraining) return;
+    await this.app.exclusive(() => this.write()).catch(() => undefined); // Training started meanwhile: its end saves again.
   }
 
-  /**
-   * Writes the current state if it has unsaved changes. Runs in the sheet's command queue, so it
-   * never sees half an edit; a sheet replaced meanwhile (an import) is left for its own autosave.
-   */
-  async saveNow(): Promise<void> {
-    const app = this.current();
-    if (!this.dir || !app.unsaved || app.isTraining) return;
-    const recoveryDir = this.dir;
-    await app
-      .exclusive(async () => {
-        if (this.current() !== app) return;
-        const { history, settings } = app.state();
-        const path = await this.client.call('saveProject', {
-          target: { kind: 'autosave', recoveryDir, projectPath: app.project, sessionId: this.sessionId },
-          meta: { history, settings },
-        });
-        this.written.add(path);
-      })
-      .catch(() => undefined); // Training started meanwhile: its end saves again.
+  /** Writes the open sheet's autosave now; only from within the app's command queue. */
+  async write(): Promise<void> {
+    const { app } = this;
+    const sheet = app.openSheet;
+    if (!this.dir || !sheet.unsaved) return;
+    const path = await app.data.saveProject({
+      target: { kind: 'autosave', recoveryDir: this.dir, projectPath: sheet.path, sessionId: this.sessionId },
+      meta: { history: sheet.history, settings: sheet.settings },
+    });
+    this.written.add(path);
   }
 
   /** The explicit save is the truth now: this session's autosaves are moot. */
@@ -101,12 +81,13 @@ export class Autosaver {
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
     if (!this.dir) return;
-    if (this.current().unsaved) await this.saveNow();
+    if (this.app.openSheet.unsaved) await this.saveNow();
     else await this.discardOwn();
   }
 
-  private schedule(): void {
-    if (this.timer) return;
+  /** Something changed: save it soon (a burst of edits or epochs saves once). */
+  schedule(): void {
+    if (!this.dir || this.timer) return;
     this.timer = setTimeout(() => {
       this.timer = null;
       void this.saveNow();

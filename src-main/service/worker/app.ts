@@ -1,0 +1,366 @@
+/**
+ * The application: the open sheet's state and every command of the contract. It lives in the
+ * training worker beside the data and the model; the main thread validates each command against
+ * the contract and forwards it here unchanged, and the events go back unchanged.
+ *
+ * Commands that change the state run one at a time (an edit's "before" is what undo restores)
+ * and are refused while training runs; each answers with what it changed and announces the same
+ * patch as a `changed` event. Opening a sheet announces the whole state, history included, once.
+ */
+import type {
+  AppState,
+  CellUpdate,
+  ColdStartAnswer,
+  CommandHandlers,
+  EpochMetrics,
+  EventMessage,
+  RunOutcome,
+  SessionSettings,
+  SheetLayout,
+  SheetNumbers,
+  StatePatch,
+  TrainConfig,
+} from '../contract.ts';
+import { EditHistory, type Edit } from '../edit-history.ts';
+import { parsePastedBlock } from '../paste.ts';
+import { checkRating } from '../rating-scale.ts';
+import { UserError } from '../user-error.ts';
+import { Autosaver } from './autosave.ts';
+import { DataCalls } from './data-calls.ts';
+import { dataCommands } from './data-commands.ts';
+import { DEFAULT_CROSSTAB, type OpenSheet, type ServiceOptions, type SheetHost } from './open-sheet.ts';
+import type { StopFlag } from './stop-flag.ts';
+import type { ViewResult } from './loaded-sheet.ts';
+import { TrainingSession, type LoadResult } from './training-session.ts';
+import type { TrainerOptions } from '../../engine/train/trainer.ts';
+
+
+/** Small sheets animate: 30 epochs/s lets a student watch the factors settle (and the sheet repaint at 30 Hz). */
+const SMALL_SHEET_EPOCHS_PER_SECOND = 30;
+const SMALL_SHEET_RATINGS = 10_000;
+
+
+export class App implements SheetHost {
+  readonly session: TrainingSession;
+  /** Imports, projects, Excel: reading and writing files around the session. */
+  readonly data: DataCalls;
+  readonly autosaver: Autosaver;
+  readonly commands: CommandHandlers;
+  private sheet!: OpenSheet;
+  private training = false;
+  private queue: Promise<unknown> = Promise.resolve();
+
+  constructor(
+    private readonly emit: (e: EventMessage) => void,
+    readonly stopFlag: StopFlag,
+    readonly options: ServiceOptions,
+    trainerOptions: TrainerOptions = {},
+  ) {
+    this.session = new TrainingSession(
+      {
+        epochs: (metrics, numbers) => this.onEpochs(metrics, numbers),
+        progress: (payload) => emit({ event: 'progress', payload }),
+      },
+      () => stopFlag.raised,
+      trainerOptions,
+    );
+    this.data = new DataCalls(this.session, { importProgress: (payload) => emit({ event: 'importProgress', payload }) });
+    this.autosaver = new Autosaver(this, options);
+    this.commands = this.handlers();
+  }
+
+  /** Opens the sheet the options name (the service is ready once it has). */
+  async start(): Promise<void> {
+    const o = this.options;
+    const split = { validPct: o.settings?.validPct ?? 0, splitSeed: o.settings?.splitSeed ?? 42 };
+    const load = await this.session.load({ source: o.source, split, config: o.config ?? null, crosstab: o.crosstab ?? DEFAULT_CROSSTAB });
+    this.opened(load, { ...split, epochsPerSecond: o.settings?.epochsPerSecond });
+  }
+
+  async dispose(): Promise<void> {
+    if (this.sheet) await this.autosaver.dispose();
+    await this.session.dispose();
+  }
+
+  private handlers(): CommandHandlers {
+    const insights = this.session.insights;
+    const query = <A, R>(run: (a: A) => R | Promise<R>) => (a: A) => this.exclusive(async () => run(a));
+    return {
+      getState: async () => this.state(),
+      setRating: (a) => this.setRating(a.row, a.col, a.rating),
+      clearRating: (a) => this.setCells([{ row: a.row, col: a.col, rating: null }]),
+      paste: (a) => this.paste(a.row, a.col, a.text),
+      undo: () => this.undoRedo('undo'),
+      redo: () => this.undoRedo('redo'),
+      setConfig: (a) => this.setConfig(a.config),
+      setSettings: (a) => this.setSettings(a.settings),
+      solve: () => this.run(Number.MAX_SAFE_INTEGER),
+      step: () => this.run(1),
+      stop: async () => {
+        this.stopFlag.raise();
+        return null;
+      },
+      reset: (a) => this.reset(a.seed, a.init),
+      biases: query((a) => insights.biases(a)),
+      itemPca: query((a) => insights.itemPca(a)),
+      similarItems: query((a) => insights.similarItems(a)),
+      recommendations: query((a) => insights.recommendations(a)),
+      findRows: query((a) => insights.findRows(a)),
+      oneHot: query((a) => insights.oneHot(a)),
+      exportEmbeddings: query((a) => insights.exportEmbeddings(a)),
+      addUser: (a) => this.addRow('user', a.label),
+      addMovie: (a) => this.addRow('item', a.title),
+      coldStartList: query((a) => this.session.coldList(a.side, a.id)),
+      ...dataCommands(this, this.autosaver),
+    };
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // The state
+
+  state(): AppState {
+    const view = this.session.viewResult(false);
+    return {
+      sheet: this.layout(view),
+      numbers: view.split.numbers,
+      config: this.session.current().config,
+      settings: this.sheet.settings,
+      history: this.sheet.history,
+      status: this.training ? 'training' : 'idle',
+      canUndo: this.sheet.edits.canUndo,
+      canRedo: this.sheet.edits.canRedo,
+      project: { path: this.sheet.path, unsaved: this.sheet.unsaved },
+    };
+  }
+
+  get openSheet(): OpenSheet {
+    return this.sheet;
+  }
+
+  get isTraining(): boolean {
+    return this.training;
+  }
+
+  /**
+   * A sheet the session has just loaded replaces the open one: new history, undo stack and
+   * settings (those not given get the defaults for its size). Announces the whole state.
+   */
+  opened(
+    load: LoadResult,
+    settings: Omit<SessionSettings, 'epochsPerSecond'> & { epochsPerSecond?: number },
+    saved: { history: EpochMetrics[]; path: string | null; unsaved: boolean } = { history: [], path: null, unsaved: false },
+  ): AppState {
+    const small = load.split.totals.ratings <= SMALL_SHEET_RATINGS;
+    const epochsPerSecond = settings.epochsPerSecond ?? (small ? SMALL_SHEET_EPOCHS_PER_SECOND : 0);
+    this.sheet = { edits: new EditHistory(), history: saved.history, settings: { ...settings, epochsPerSecond }, path: saved.path, unsaved: saved.unsaved };
+    const state = this.state();
+    this.emit({ event: 'state', payload: state });
+    return state;
+  }
+
+  /** The crosstab moved (another N, a pinned user or movie) or grew a row: the sheet shows another block. */
+  viewChanged(view: ViewResult): StatePatch {
+    return this.changed({ sheet: this.layout(view), numbers: view.split.numbers });
+  }
+
+  /** Saved to `path`: nothing is unsaved now. */
+  saved(path: string): StatePatch {
+    this.sheet.path = path;
+    this.sheet.unsaved = false;
+    return this.announce({ project: this.project() });
+  }
+
+  notify(level: 'info' | 'warning' | 'error', text: string): void {
+    this.emit({ event: 'message', payload: { level, text } });
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Editing
+
+  private async setRating(row: number, col: number, rating: number): Promise<StatePatch> {
+    const sheet = this.layout(this.session.viewResult(false));
+    this.checkCell(sheet, row, col);
+    checkRating(rating, sheet.scale, `${sheet.users[row].label} × ${sheet.movies[col].title}`);
+    return this.setCells([{ row, col, rating }]);
+  }
+
+  private setCells(cells: { row: number; col: number; rating: number | null }[]): Promise<StatePatch> {
+    return this.exclusive(async () => {
+      const view = this.session.viewResult(false);
+      for (const { row, col } of cells) this.checkCell(this.layout(view), row, col);
+      const edit = cells
+        .map(({ row, col, rating }) => ({ user: view.visible.userRows[row], item: view.visible.itemRows[col], before: view.ratings[row][col], after: rating }))
+        .filter((c) => c.before !== c.after);
+      if (edit.length === 0) return {};
+      const patch = await this.apply(edit);
+      this.sheet.edits.record(edit);
+      return this.changed({ ...patch, ...this.undoState() });
+    });
+  }
+
+  private async paste(row: number, col: number, text: string): Promise<StatePatch> {
+    const sheet = this.layout(this.session.viewResult(false));
+    this.checkCell(sheet, row, col);
+    const block = parsePastedBlock(text, sheet.scale);
+    const rows = block.length;
+    const cols = block.reduce((most, r) => Math.max(most, r.length), 0);
+    if (row + rows > sheet.users.length || col + cols > sheet.movies.length) {
+      throw new UserError(
+        `Paste: a ${rows} × ${cols} block at ${sheet.users[row].label} × ${sheet.movies[col].title} does not fit the ` +
+          `${sheet.users.length} × ${sheet.movies.length} sheet`,
+      );
+    }
+    return this.setCells(block.flatMap((values, r) => values.map((rating, c) => ({ row: row + r, col: col + c, rating }))));
+  }
+
+  private undoRedo(which: 'undo' | 'redo'): Promise<StatePatch> {
+    return this.exclusive(async () => {
+      const edit = which === 'undo' ? this.sheet.edits.undo() : this.sheet.edits.redo();
+      if (!edit) throw new UserError(which === 'undo' ? 'Nothing to undo' : 'Nothing to redo');
+      return this.changed({ ...(await this.apply(edit)), ...this.undoState() });
+    });
+  }
+
+  /**
+   * Sends the changes to the session; answers the visible cells among them as the sheet now
+   * shows them. Cold rows' new lists go out first, so the cold-start card has its answer when
+   * the patch arrives and need not ask.
+   */
+  private async apply(edit: Edit): Promise<StatePatch> {
+    const { cold, ...split } = await this.session.edit(edit.map((c) => ({ user: c.user, item: c.item, rating: c.after })));
+    this.announceCold(cold);
+    const { visible } = this.session.current();
+    const rowOf = new Map(visible.userRows.map((u, r) => [u, r]));
+    const colOf = new Map(visible.itemRows.map((i, c) => [i, c]));
+    const updates: CellUpdate[] = [];
+    for (const c of edit) {
+      const row = rowOf.get(c.user);
+      const col = colOf.get(c.item);
+      if (row !== undefined && col !== undefined) updates.push({ row, col, rating: c.after, heldOut: split.heldOut[row][col] });
+    }
+    return { cells: { updates, totals: split.totals, split: split.report }, numbers: split.numbers };
+  }
+
+  private announceCold(cold: readonly ColdStartAnswer[]): void {
+    for (const answer of cold) this.emit({ event: 'coldStart', payload: answer });
+  }
+
+  private addRow(side: 'user' | 'item', label: string | undefined): Promise<StatePatch> {
+    return this.exclusive(async () => {
+      const added = await this.session.addRow(side, label);
+      if (added.noFoldIn) this.notify('info', `The new ${side === 'user' ? 'user' : 'movie'} learns at the next Solve: ${added.noFoldIn}`);
+      return this.viewChanged(this.session.viewResult());
+    });
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // The model and training
+
+  private setConfig(config: TrainConfig): Promise<StatePatch> {
+    return this.exclusive(async () => {
+      const before = this.session.current().config.model;
+      const reshaped = config.model.kind !== before.kind || config.model.factors !== before.factors;
+      const numbers = await this.session.configure(config);
+      if (reshaped) this.sheet.history = [];
+      return this.changed({ config, numbers, ...(reshaped ? { historyCleared: true } : {}) });
+    });
+  }
+
+  private setSettings(settings: SessionSettings): Promise<StatePatch> {
+    return this.exclusive(async () => {
+      const now = this.sheet.settings;
+      this.sheet.settings = settings;
+      if (settings.validPct === now.validPct && settings.splitSeed === now.splitSeed) return this.changed({ settings });
+      await this.session.resplit({ validPct: settings.validPct, splitSeed: settings.splitSeed });
+      const view = this.session.viewResult(false);
+      return this.changed({ settings, sheet: this.layout(view), numbers: view.split.numbers });
+    });
+  }
+
+  private reset(seed: number, init: TrainConfig['model']['init']): Promise<StatePatch> {
+    return this.exclusive(async () => {
+      const numbers = await this.session.reset(seed, init);
+      this.sheet.history = [];
+      return this.changed({ config: this.session.current().config, numbers, historyCleared: true });
+    });
+  }
+
+  private async run(maxEpochs: number): Promise<RunOutcome> {
+    if (this.training) throw new UserError('Training is already running');
+    const run = this.exclusive(async () => {
+      this.stopFlag.clear();
+      this.training = true;
+      this.announce({ status: 'training' });
+      try {
+        const outcome = await this.session.train({ maxEpochs, epochsPerSecond: this.sheet.settings.epochsPerSecond });
+        if (outcome.stopped?.kind === 'diverged') this.notify('error', `Training diverged: ${outcome.stopped.message}`);
+        return outcome;
+      } finally {
+        this.training = false;
+        this.announce({ status: 'idle', project: this.project() });
+        void this.autosaver.saveNow();
+      }
+    });
+    // Refuse edits from the moment Solve is accepted, not only once it reaches the queue.
+    this.training = true;
+    return run;
+  }
+
+  private onEpochs(metrics: EpochMetrics[], numbers: SheetNumbers): void {
+    this.sheet.unsaved = true;
+    this.sheet.history.push(...metrics);
+    this.emit({ event: 'epoch', payload: { metrics, numbers } });
+    this.autosaver.schedule();
+  }
+
+  // -------------------------------------------------------------------------------------------
+
+  /** Runs a state-changing task after the ones before it; refused while training. */
+  exclusive<T>(task: () => Promise<T>): Promise<T> {
+    if (this.training) return Promise.reject(new UserError('Training is running — press Stop first'));
+    const result = this.queue.then(task);
+    this.queue = result.catch(() => undefined);
+    return result;
+  }
+
+  /** A change the user made: unsaved until the next save, announced, and autosaved soon. */
+  private changed(patch: StatePatch): StatePatch {
+    this.sheet.unsaved = true;
+    this.autosaver.schedule();
+    return this.announce({ ...patch, project: this.project() });
+  }
+
+  private announce(patch: StatePatch): StatePatch {
+    this.emit({ event: 'changed', payload: patch });
+    return patch;
+  }
+
+  private project() {
+    return { path: this.sheet.path, unsaved: this.sheet.unsaved };
+  }
+
+  private undoState() {
+    return { canUndo: this.sheet.edits.canUndo, canRedo: this.sheet.edits.canRedo };
+  }
+
+  private layout(view: ViewResult): SheetLayout {
+    const { sheet } = this.session.current();
+    return {
+      name: sheet.name,
+      scale: sheet.scale,
+      users: view.users,
+      movies: view.movies,
+      ratings: view.ratings,
+      heldOut: view.split.heldOut,
+      totals: view.split.totals,
+      planted: view.planted,
+      data: view.data,
+    };
+  }
+
+  private checkCell(sheet: SheetLayout, row: number, col: number): void {
+    if (row >= sheet.users.length || col >= sheet.movies.length) {
+      throw new UserError(`There is no cell at row ${row + 1}, column ${col + 1} on this sheet`);
+    }
+  }
+}

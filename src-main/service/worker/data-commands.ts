@@ -1,0 +1,126 @@
+/**
+ * The data commands (data-contract.ts): the import preview, imports and synthetic data, the
+ * crosstab and Find, projects with autosave and recovery, Excel. A new sheet replaces the open
+ * one only when it has fully loaded.
+ */
+import { existsSync } from 'node:fs';
+import { basename, dirname, extname, join } from 'node:path';
+import { previewFile } from '../../data/import/index.ts';
+import { readCollabWorkbook } from '../../io/xlsx.ts';
+import type { CommandHandlers, SessionSettings } from '../contract.ts';
+import type { DataCommandResults, FormatChoice, ImportOutcome, ImportPreview, SplitChoice } from '../data-contract.ts';
+import { UserError } from '../user-error.ts';
+import type { Autosaver } from './autosave.ts';
+import { DEFAULT_CROSSTAB, REAL_DATA_SPLIT, type SheetHost } from './open-sheet.ts';
+import type { ImportReply, ViewRequest } from './data-calls.ts';
+import { userFacing } from './sheet-sources.ts';
+import type { LoadResult } from './training-session.ts';
+
+export function dataCommands(app: SheetHost, autosaver: Autosaver): Pick<CommandHandlers, keyof DataCommandResults | 'openRatings'> {
+  const { session } = app;
+  const calls = app.data;
+  const crosstabNow = () => session.current().view.size ?? DEFAULT_CROSSTAB;
+
+  /** Runs an import-like call in the sheet's queue; Cancel (the stop flag) ends it. */
+  const loadInto = (split: SplitChoice, call: () => Promise<ImportReply>): Promise<ImportOutcome> =>
+    app.exclusive(async () => {
+      app.stopFlag.clear();
+      const reply = await call();
+      if (reply.kind !== 'loaded') return reply;
+      return { kind: 'imported', state: app.opened(reply.load, settingsFor(split, reply.load)), report: reply.report };
+    });
+
+  const viewChange = (view: ViewRequest) => app.exclusive(async () => app.viewChanged(calls.view(view)));
+
+  /** Opens a project file (or an autosave) in place of the open sheet. */
+  const openProjectAt = async (path: string, as: { projectPath: string | null; unsaved: boolean }) => {
+    const reply = await calls.openProject(path);
+    const state = app.opened(reply.load, reply.meta.settings, { history: reply.meta.history, path: as.projectPath, unsaved: as.unsaved });
+    reply.notices.forEach((text) => app.notify('warning', text));
+    return state;
+  };
+
+  return {
+    openRatings: (a) =>
+      app.exclusive(async () => {
+        const sheetFile = /\.json$/i.test(a.path);
+        // A new sheet gets the defaults for its size, not the old sheet's config or pacing; a
+        // ratings file gets the benchmarks' validation split, a workbook none (Excel has none).
+        const split = sheetFile || /\.xlsx$/i.test(a.path) ? { validPct: 0, splitSeed: 42 } : REAL_DATA_SPLIT;
+        const source = sheetFile ? ({ kind: 'sheet-file', path: a.path } as const) : ({ kind: 'ratings-file', path: a.path } as const);
+        return app.opened(await session.load({ source, split, config: null, crosstab: crosstabNow() }), split);
+      }),
+    previewImport: (a) => preview(a.path, a.format ?? {}),
+    importRatings: (a) => loadInto(a.split, () => calls.importRatings({ ...a, crosstab: a.crosstab ?? crosstabNow() })),
+    cancelImport: async () => {
+      app.stopFlag.raise();
+      return null;
+    },
+    newSynthetic: (a) => loadInto(a.split, () => calls.synthesize({ ...a, crosstab: a.crosstab ?? crosstabNow() })),
+    setCrosstab: (a) => viewChange({ size: a.size }),
+    pinInSheet: (a) => viewChange({ size: crosstabNow(), user: a.user, item: a.item }),
+    findInSheet: (a) => app.exclusive(async () => calls.find(a.query)),
+    openProject: (a) => app.exclusive(() => openProjectAt(a.path, { projectPath: a.path, unsaved: false })),
+    saveProject: (a) =>
+      app.exclusive(async () => {
+        const path = extname(a.path) ? a.path : `${a.path}.collabsheet`;
+        const { history, settings } = app.openSheet;
+        await calls.saveProject({ target: { kind: 'file', path }, meta: { history, settings } });
+        await autosaver.discardOwn();
+        return app.saved(path);
+      }),
+    exportXlsx: (a) => app.exclusive(() => calls.exportXlsx(extname(a.path) ? a.path : `${a.path}.xlsx`)),
+    listRecoverable: () => autosaver.offers(),
+    restoreRecoverable: (a) =>
+      app.exclusive(async () => {
+        const offer = (await autosaver.offers()).find((o) => o.path === autosaver.checkOffered(a.path));
+        if (!offer) throw new UserError(`${a.path} is no longer there to restore`);
+        // Restored work is still unsaved: it becomes this session's autosave before the old copy goes.
+        const state = await openProjectAt(offer.path, { projectPath: offer.projectPath, unsaved: true });
+        await autosaver.write();
+        await autosaver.discard(offer.path);
+        return state;
+      }),
+    discardRecoverable: async (a) => {
+      await autosaver.discard(a.path);
+      return null;
+    },
+  };
+}
+
+/** The settings a freshly imported sheet starts with: its split as the settings panel shows it. */
+function settingsFor(split: SplitChoice, load: LoadResult): Omit<SessionSettings, 'epochsPerSecond'> {
+  if (split.method === 'random') return { validPct: split.validPct, splitSeed: split.seed };
+  if (split.method === 'time') return { validPct: split.validPct, splitSeed: 42 };
+  // A file split holds out what the second file has: shown as its share (the panel's field is in %).
+  const { trainRows, validRows } = load.data.split;
+  return { validPct: Math.min(0.5, Math.round((100 * validRows) / Math.max(1, trainRows + validRows)) / 100), splitSeed: 42 };
+}
+
+function preview(path: string, format: FormatChoice): Promise<ImportPreview> {
+  return userFacing(async () => {
+    if (/\.xlsx$/i.test(path)) {
+      const wb = await readCollabWorkbook(path);
+      return {
+        kind: 'workbook',
+        file: path,
+        users: wb.data.userIds.length,
+        items: wb.data.itemIds.length,
+        ratings: wb.data.ratings.length,
+        factors: wb.factors,
+        sheets: [wb.dotprod, wb.bias].flatMap((s) => (s ? [{ kind: s.kind, rmse: s.rmse }] : [])),
+      };
+    }
+    const p = await previewFile(path, format);
+    return { kind: 'ratings', ...p, delimiter: p.delimiter, folds: movielensFolds(path) };
+  });
+}
+
+/** MovieLens 100k ships five train/test splits beside u.data: u1.base + u1.test … u5. */
+function movielensFolds(path: string): { name: string; base: string; test: string }[] {
+  const dir = dirname(path);
+  if (!/^u(\d|a|b)?\.(data|base|test)$/.test(basename(path))) return [];
+  return ['u1', 'u2', 'u3', 'u4', 'u5', 'ua', 'ub']
+    .map((name) => ({ name, base: join(dir, `${name}.base`), test: join(dir, `${name}.test`) }))
+    .filter((f) => existsSync(f.base) && existsSync(f.test));
+}

@@ -1,0 +1,131 @@
+/**
+ * The dataset on the sheet as the session holds it (ratings table, split, sets, trainer, the
+ * crosstab window), and what the sheet shows of it: the window's users, movies and cells, the
+ * totals, the planted tastes.
+ */
+import type { RatingCounts } from '../../data/crosstab.ts';
+import type { Trainer } from '../../engine/train/trainer.ts';
+import type { TrainConfig } from '../../engine/train/types.ts';
+import type { PlantedTastes, SheetMovie, SheetNumbers, SheetUser } from '../contract.ts';
+import type { SheetDataInfo, SplitReport } from '../data-contract.ts';
+import type { RatingsTable, TrainValid } from '../ratings-table.ts';
+import { windowCells, type SheetWindow, type WindowCells, type WindowRequest } from '../visible-block.ts';
+import type { PreparedSheet } from './sheet-sources.ts';
+import type { SplitState } from './split-state.ts';
+
+export interface Loaded {
+  sheet: PreparedSheet;
+  table: RatingsTable;
+  /** Ratings per user and item of the loaded data: the crosstab's ranking (edits do not re-rank). */
+  counts: RatingCounts;
+  split: SplitState;
+  /** The current train and valid sets (the trainer's data). */
+  sets: TrainValid;
+  report: SplitReport;
+  view: WindowRequest;
+  visible: SheetWindow;
+  config: TrainConfig;
+  trainer: Trainer;
+}
+
+export interface SplitResult {
+  heldOut: boolean[][];
+  totals: { users: number; movies: number; ratings: number; validRatings: number };
+  report: SplitReport;
+  numbers: SheetNumbers;
+}
+
+/** What the sheet shows of the dataset: the crosstab window, its cells and their numbers. */
+export interface ViewResult {
+  users: SheetUser[];
+  movies: SheetMovie[];
+  /** The dense codes behind the sheet's rows and columns (edits are sent as codes). */
+  visible: SheetWindow;
+  ratings: (number | null)[][];
+  planted: PlantedTastes | null;
+  data: SheetDataInfo;
+  split: SplitResult;
+}
+
+export function viewOf(s: Loaded, cells: WindowCells, numbers: SheetNumbers): ViewResult {
+  const { sheet, visible } = s;
+  return {
+    users: visible.userRows.map((u) => sheet.users[u]),
+    movies: visible.itemRows.map((i) => sheet.movies[i]),
+    visible: { userRows: [...visible.userRows], itemRows: [...visible.itemRows] },
+    ratings: cells.ratings,
+    planted: plantedInWindow(sheet, visible),
+    data: dataInfo(s),
+    split: { heldOut: cells.heldOut, totals: totalsOf(s), report: s.report, numbers },
+  };
+}
+
+/**
+ * The window's cells, computed again only when the sets or the window changed: every command
+ * reads them (an edit's "before", the state), and at 25M ratings a pass costs tens of ms.
+ * Shared, so never mutated.
+ */
+export class WindowCellsCache {
+  private cached: { key: readonly unknown[]; cells: WindowCells } | null = null;
+
+  of(s: Loaded): WindowCells {
+    const key = [s.sets.train, s.sets.valid, s.visible, s.visible.userRows.length, s.visible.itemRows.length];
+    const cached = this.cached;
+    if (cached && key.every((k, i) => k === cached.key[i])) return cached.cells;
+    const cells = windowCells(s.sets.train, s.sets.valid, s.visible);
+    this.cached = { key, cells };
+    return cells;
+  }
+}
+
+function totalsOf(s: Loaded): SplitResult['totals'] {
+  const validCount = s.sets.valid?.ratings.length ?? 0;
+  return { users: s.table.userCount, movies: s.table.itemCount, ratings: s.sets.train.ratings.length + validCount, validRatings: validCount };
+}
+
+function dataInfo(s: Loaded): SheetDataInfo {
+  const origin = s.sheet.origin;
+  const source = origin.kind === 'sheet-file' ? 'sheet' : origin.kind === 'generated' ? 'synthetic' : origin.kind;
+  return {
+    source,
+    path: 'path' in origin ? origin.path : null,
+    hasTimestamps: s.sheet.dataset.timestamps !== undefined,
+    validPath: origin.kind === 'ratings-file' ? origin.validPath : null,
+    split: s.report,
+    crosstab: s.view.size,
+    pinned: {
+      users: s.view.pinUsers.filter((u) => s.visible.userRows.includes(u)).map((u) => s.sheet.users[u].id),
+      items: s.view.pinItems.filter((i) => s.visible.itemRows.includes(i)).map((i) => s.sheet.movies[i].id),
+    },
+  };
+}
+
+/** The planted tastes of the visible users and movies: a sheet file's own, or a generator's truth. */
+function plantedInWindow(sheet: PreparedSheet, visible: SheetWindow): PlantedTastes | null {
+  if (sheet.planted) {
+    return {
+      tastes: sheet.planted.tastes,
+      userWeights: visible.userRows.map((u) => sheet.planted!.userWeights[u]),
+      movieWeights: visible.itemRows.map((i) => sheet.planted!.movieWeights[i]),
+    };
+  }
+  const truth = sheet.truth;
+  if (!truth) return null;
+  const rows = (table: Float32Array, codes: number[]) => codes.map((c) => Array.from(table.subarray(c * truth.rank, (c + 1) * truth.rank)));
+  return {
+    tastes: Array.from({ length: truth.rank }, (_, t) => `taste ${t + 1}`),
+    userWeights: rows(truth.userFactors, visible.userRows),
+    movieWeights: rows(truth.itemFactors, visible.itemRows),
+  };
+}
+
+/** Rating counts covering every row the table has (rows added since the load have none). */
+export function countsFor(counts: RatingCounts, table: RatingsTable): RatingCounts {
+  const grow = (a: Int32Array, n: number) => {
+    if (a.length >= n) return a;
+    const b = new Int32Array(n);
+    b.set(a);
+    return b;
+  };
+  return { user: grow(counts.user, table.userCount), item: grow(counts.item, table.itemCount) };
+}
