@@ -13,7 +13,7 @@
  * Bigger batches amortise that; keeping tables on the GPU would need the step there too.
  */
 import { createTrainer } from '../src-main/engine/train/trainer.ts';
-import type { Device } from '../src-main/engine/train/types.ts';
+import type { Device } from '../src-main/engine/types.ts';
 import { scaleConfig, scaleData } from './scale-data.ts';
 
 function option(args: string[], name: string, fallback: string): string {

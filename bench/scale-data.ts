@@ -10,7 +10,7 @@
  * benchmarks' random split.
  */
 import type { RatingsDataset } from '../src-main/data/dataset.ts';
-import type { Device, TrainConfig } from '../src-main/engine/train/types.ts';
+import type { Device, TrainConfig } from '../src-main/engine/types.ts';
 import { randomSplit } from '../src-main/data/split.ts';
 import { type PlantedSpec, generatePlanted, plantedRmse } from '../src-main/data/synthetic.ts';
 import { ML25M } from './ml25m-shape.ts';

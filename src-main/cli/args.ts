@@ -5,7 +5,7 @@
 import { parseArgs } from 'node:util';
 import type {
   Device, ModelKind, OptimizerKind, ScheduleKind, TrainConfig, WeightDecayMode,
-} from '../engine/train/types.ts';
+} from '../engine/types.ts';
 import { EMBEDDING_FORMATS, type EmbeddingFormat } from '../io/export/export-embeddings.ts';
 
 /** A mistake in how the command was called: reported as one line, exit code 2. */

@@ -9,7 +9,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { RatingsDataset } from '../data/dataset.ts';
 import { factorModelFromParams } from '../engine/analysis/index.ts';
-import type { ParamTensor, TrainConfig } from '../engine/train/types.ts';
+import type { ParamTensor, TrainConfig } from '../engine/types.ts';
 import { exportEmbeddings, type EmbeddingFormat } from '../io/export/export-embeddings.ts';
 import { csvField, formatFloat32, joinLines } from '../io/export/text-format.ts';
 

@@ -6,7 +6,7 @@
  */
 import { blockWorkerFromSource } from '../engine/train/parallel/from-source.ts';
 import { createTrainer } from '../engine/train/trainer.ts';
-import type { EpochMetrics, StopReason } from '../engine/train/types.ts';
+import type { EpochMetrics, StopReason } from '../engine/types.ts';
 import { configWarnings, type TrainCommand } from './args.ts';
 import { loadDatasets } from './datasets.ts';
 import { writeParams } from './export-params.ts';

@@ -3,7 +3,7 @@ import { mkdtempSync, readdirSync, readFileSync, utimesSync, writeFileSync } fro
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { TrainConfig } from '../engine/train/types.ts';
+import type { TrainConfig } from '../engine/types.ts';
 import { autosave, autosavePathFor, type CollabProject, discardAutosave, findRecoverable, openProject, PROJECT_FORMAT_VERSION, ProjectFileError, saveProject } from './project.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'collabsheet-project-'));

@@ -24,7 +24,7 @@ import { z } from 'zod';
 import type { RatingsDataset } from '../data/dataset.ts';
 import type { ImportOptions } from '../data/import/index.ts';
 import type { PlantedSpec } from '../data/synthetic.ts';
-import type { EpochMetrics, ModelParams, TrainConfig } from '../engine/train/types.ts';
+import type { EpochMetrics, ModelParams, TrainConfig } from '../engine/types.ts';
 import { writeFileAtomic } from './atomic-write.ts';
 import { type AnyTypedArray, type BlobRef, liftBlobs, lowerBlobs, typedView } from './blob-json.ts';
 

@@ -18,7 +18,7 @@ import type {
   StopReason,
   TrainConfig,
   TrainProgress,
-} from '../engine/train/types.ts';
+} from '../engine/types.ts';
 import { dataCommandArgs, type DataCommandResults, type DataEventPayloads, type ProjectStatus, type SheetDataInfo, type SplitReport } from './data-contract.ts';
 import { insightCommandArgs, type InsightCommandResults, type InsightEventPayloads } from './insight-contract.ts';
 
@@ -173,7 +173,8 @@ export interface RatingScale {
 
 /**
  * The planted taste model a synthetic sheet was generated from, for "reveal after Solve".
- * tastes[t] names dimension t; the weights are users × tastes and movies × tastes.
+ * tastes[t] names dimension t; the weights are users × tastes and movies × tastes, for the
+ * window's leading rows that have a planted taste (rows added on the sheet, at its end, have none).
  */
 export interface PlantedTastes {
   tastes: string[];

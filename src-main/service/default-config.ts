@@ -8,7 +8,7 @@
  * Adam, lr 0.01), which trains a 25M-rating epoch in ~22 s where batch 1024 takes ~50 s.
  */
 import { scaleRecipe } from '../engine/train/recipes.ts';
-import type { TrainConfig } from '../engine/train/types.ts';
+import type { TrainConfig } from '../engine/types.ts';
 
 /** Below this many ratings the whole sheet is one batch (the Excel Solver's view). */
 export const FULL_BATCH_LIMIT = 10_000;

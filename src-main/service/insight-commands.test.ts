@@ -186,6 +186,9 @@ describe('cold start: a new user and a new movie, folded in without retraining',
     const col = s.sheet.movies.length - 1;
     expect(s.sheet.movies[col]).toEqual({ id: 'new-movie-1', title: 'Speed (1994)' });
     expect(s.sheet.ratings.every((r) => r.length === s.sheet.movies.length)).toBe(true);
+    // The new column has no planted taste: the weights cover the planted movies, in their places.
+    expect(s.sheet.planted?.movieWeights).toHaveLength(col);
+    expect(s.sheet.planted?.movieWeights.every((w) => Array.isArray(w))).toBe(true);
     // Rated like Die Hard by everyone who rated Die Hard.
     const dieHard = s.sheet.movies.findIndex((m) => m.title === 'Die Hard (1988)');
     for (let row = 0; row < 15; row++) {

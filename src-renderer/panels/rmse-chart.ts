@@ -15,7 +15,7 @@ import {
   type ChartDataset,
 } from 'chart.js';
 import type { EpochMetrics } from '../../src-main/service/contract.ts';
-import type { OptimizerKind } from '../../src-main/engine/train/types.ts';
+import type { OptimizerKind } from '../../src-main/engine/types.ts';
 
 Chart.register(LineController, LineElement, PointElement, LinearScale, CategoryScale, Legend, Tooltip);
 

@@ -1,4 +1,4 @@
-import type { ParamTensor } from '../train/types.ts';
+import type { ParamTensor } from '../types.ts';
 
 /**
  * The learned parameters of a dot / dot+bias model as plain data: what interpretation,

@@ -4,7 +4,7 @@
  * dot product and biases → dot-bias.ts; sigmoid_range → graph/compose.ts;
  * initialisation → init.ts; weight decay and one-cycle → ../optim.
  */
-import type { ModelConfig } from '../train/types.ts';
+import type { ModelConfig } from '../types.ts';
 import type { ModelDefinition } from './builder.ts';
 import { ratingClasses, ratingClassesModel } from './classes.ts';
 import { dotProductModel } from './dot-bias.ts';

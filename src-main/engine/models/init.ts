@@ -3,7 +3,7 @@
  * [0, 1) for embedding tables, PyTorch's nn.Linear defaults for dense layers.
  */
 import { normalSampler } from '../../data/random.ts';
-import type { InitKind } from '../train/types.ts';
+import type { InitKind } from '../types.ts';
 
 export type ParamInit =
   /** An embedding table (factors or biases): per the model config's InitKind. */

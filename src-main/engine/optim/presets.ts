@@ -4,7 +4,7 @@
  * form is `adamSteppers`, the reference the fused one is tested against. Given a WasmArena, the
  * same updates run in the WebAssembly SIMD kernel instead (wasm/wasm-backend.ts).
  */
-import type { OptimConfig } from '../train/types.ts';
+import type { OptimConfig } from '../types.ts';
 import { JsBackend, type StepBackend } from './backend.ts';
 import { Optimizer } from './optimizer.ts';
 import type { WasmArena } from './wasm/arena.ts';

@@ -3,7 +3,7 @@
  * fraction of all steps done before the current one, so the first step sees pos = 0).
  * Piecewise schedules are combined exactly like fastai's combine_scheds.
  */
-import type { ScheduleKind } from '../train/types.ts';
+import type { ScheduleKind } from '../types.ts';
 import type { Hypers } from './types.ts';
 
 export type Schedule = (pos: number) => number;

@@ -13,7 +13,7 @@
  */
 import ort from 'onnxruntime-node';
 import { binding, initOrt } from 'onnxruntime-node/dist/binding.js';
-import type { Device } from '../train/types.ts';
+import type { Device } from '../types.ts';
 
 /** A tensor fed to or returned by a session. Wraps a typed array without copying. */
 export type TensorHandle = ort.Tensor;

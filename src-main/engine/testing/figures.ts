@@ -8,7 +8,7 @@ import { readRatingsFile, readTrainValidFiles } from '../../data/import/index.ts
 import { fitEnsemble } from '../train/ensemble.ts';
 import { fitToEnd } from '../train/fit.ts';
 import { bestDotBias, bestRecipe, excelSolve, fastbookNN, fastbookRecipe, nnRecipe } from '../train/recipes.ts';
-import type { TrainConfig } from '../train/types.ts';
+import type { TrainConfig } from '../types.ts';
 
 const dataDir = process.argv[2] ?? '../shared/data';
 const only = process.argv[3] ?? 'all';

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { mulberry32 } from '../../data/random.ts';
-import type { ModelConfig } from '../train/types.ts';
+import type { ModelConfig } from '../types.ts';
 import { buildModelGraph, defineModel, rowSize } from '../models/index.ts';
 import type { TensorArray } from '../runtime/session.ts';
 import type { Value } from '../graph/index.ts';

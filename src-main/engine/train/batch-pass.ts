@@ -10,7 +10,7 @@ import { type HyperSchedules, type Optimizer, applySchedules } from '../optim/in
 import type { Session } from '../runtime/session.ts';
 import type { Batches } from './batches.ts';
 import type { EpochOrder } from './epoch-order.ts';
-import type { TrainProgress } from './types.ts';
+import type { TrainProgress } from '../types.ts';
 
 export interface EpochHooks {
   onProgress?(p: TrainProgress): void;

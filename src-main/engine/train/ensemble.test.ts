@@ -3,7 +3,7 @@ import { randomSplit } from '../../data/split.ts';
 import { generatePlanted } from '../../data/synthetic.ts';
 import { fitEnsemble } from './ensemble.ts';
 import { fastbookRecipe } from './recipes.ts';
-import type { TrainConfig } from './types.ts';
+import type { TrainConfig } from '../types.ts';
 
 describe('fitEnsemble', () => {
   const { data } = generatePlanted({ users: 150, items: 120, ratings: 5000, rank: 3, noise: 0.3, seed: 4 });

@@ -1,7 +1,7 @@
 /** Train a fresh model to the end of its epoch budget: what benchmarks and scripts need. */
 import type { RatingsDataset } from '../../data/dataset.ts';
 import { type Fit, createTrainer } from './trainer.ts';
-import type { EpochMetrics, StopReason, TrainConfig } from './types.ts';
+import type { EpochMetrics, StopReason, TrainConfig } from '../types.ts';
 
 export interface FitResult {
   epochs: EpochMetrics[];

@@ -5,7 +5,7 @@ import { Batches } from './batches.ts';
 import { trainingMemory } from './memory.ts';
 import { ParamStore } from './params.ts';
 import { fastbookRecipe } from './recipes.ts';
-import type { ModelConfig, OptimConfig } from './types.ts';
+import type { ModelConfig, OptimConfig } from '../types.ts';
 
 const rows = { users: 40, items: 30 };
 const capacity = 64;

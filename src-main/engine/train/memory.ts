@@ -13,7 +13,7 @@ import {
 } from '../optim/wasm/index.ts';
 import { Batches } from './batches.ts';
 import { ParamStore, type TableRows } from './params.ts';
-import type { OptimConfig } from './types.ts';
+import type { OptimConfig } from '../types.ts';
 
 export interface MemoryNeeds {
   specs: readonly ParamSpec[];

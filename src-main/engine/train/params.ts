@@ -8,7 +8,7 @@
 import { type ParamSpec, initParam, rowSize } from '../models/index.ts';
 import type { Param } from '../optim/index.ts';
 import type { Allocator } from '../optim/wasm/index.ts';
-import type { InitKind, ParamTensor } from './types.ts';
+import type { InitKind, ParamTensor } from '../types.ts';
 
 export interface TableRows {
   users: number;

@@ -2,7 +2,7 @@
  * Named training settings that reproduce the references our figures are compared with, so the
  * CLI, the benchmarks, the tests and the app mean the same thing by "the fastbook recipe".
  */
-import type { TrainConfig } from './types.ts';
+import type { TrainConfig } from '../types.ts';
 
 const base: Omit<TrainConfig, 'model' | 'optim'> = {
   epochs: 5, batchSize: 64, seed: 42, threads: 1, device: 'cpu', earlyStopPatience: 0,

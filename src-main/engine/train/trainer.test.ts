@@ -4,7 +4,7 @@ import { randomSplit } from '../../data/split.ts';
 import { generatePlanted, plantedRmse } from '../../data/synthetic.ts';
 import { fastbookRecipe, excelSolve } from './recipes.ts';
 import { createTrainer, defaultUpdates } from './trainer.ts';
-import type { TrainConfig } from './types.ts';
+import type { TrainConfig } from '../types.ts';
 
 const fastbook = fastbookRecipe(1024);
 

@@ -25,7 +25,7 @@ import { type TrainingMemory, trainingMemory } from './memory.ts';
 import { Checkpoint, ParamStore, type TableRows } from './params.ts';
 import { type BlockWorkerStarter, TwoCoreEpochs } from './parallel/two-cores.ts';
 import { Predictor } from './predictor.ts';
-import type { EpochMetrics, ModelParams, ParamTensor, Snapshot, StopReason, TrainConfig } from './types.ts';
+import type { EpochMetrics, ModelParams, ParamTensor, Snapshot, StopReason, TrainConfig } from '../types.ts';
 
 export type { EpochHooks } from './batch-pass.ts';
 

@@ -21,7 +21,7 @@ import {
   similarItems,
 } from '../../engine/analysis/index.ts';
 import type { Trainer } from '../../engine/train/trainer.ts';
-import type { TrainConfig } from '../../engine/train/types.ts';
+import type { TrainConfig } from '../../engine/types.ts';
 import { exportEmbeddings, type EmbeddingFormat } from '../../io/export/export-embeddings.ts';
 import type { ValidArgs } from '../contract.ts';
 import type {

@@ -5,7 +5,7 @@
  */
 import type { RatingCounts } from '../../data/crosstab.ts';
 import type { Trainer } from '../../engine/train/trainer.ts';
-import type { TrainConfig } from '../../engine/train/types.ts';
+import type { TrainConfig } from '../../engine/types.ts';
 import type { PlantedTastes, SheetMovie, SheetNumbers, SheetUser } from '../contract.ts';
 import type { SheetDataInfo, SplitReport } from '../data-contract.ts';
 import type { RatingsTable, TrainValid } from '../ratings-table.ts';
@@ -100,23 +100,36 @@ function dataInfo(s: Loaded): SheetDataInfo {
   };
 }
 
-/** The planted tastes of the visible users and movies: a sheet file's own, or a generator's truth. */
+/**
+ * The planted tastes of the visible users and movies: a sheet file's own, or a generator's truth.
+ * Rows added on the sheet have none: the weights cover the window's leading rows that do, so
+ * weights[r] stays row r's (added rows come last, so that is every planted row on show).
+ */
 function plantedInWindow(sheet: PreparedSheet, visible: SheetWindow): PlantedTastes | null {
+  const leading = (codes: number[], planted: number) => codes.slice(0, firstMissing(codes, planted));
   if (sheet.planted) {
+    const { tastes, userWeights, movieWeights } = sheet.planted;
     return {
-      tastes: sheet.planted.tastes,
-      userWeights: visible.userRows.map((u) => sheet.planted!.userWeights[u]),
-      movieWeights: visible.itemRows.map((i) => sheet.planted!.movieWeights[i]),
+      tastes,
+      userWeights: leading(visible.userRows, userWeights.length).map((u) => userWeights[u]),
+      movieWeights: leading(visible.itemRows, movieWeights.length).map((i) => movieWeights[i]),
     };
   }
   const truth = sheet.truth;
   if (!truth) return null;
-  const rows = (table: Float32Array, codes: number[]) => codes.map((c) => Array.from(table.subarray(c * truth.rank, (c + 1) * truth.rank)));
+  const rows = (table: Float32Array, codes: number[]) =>
+    leading(codes, table.length / truth.rank).map((c) => Array.from(table.subarray(c * truth.rank, (c + 1) * truth.rank)));
   return {
     tastes: Array.from({ length: truth.rank }, (_, t) => `taste ${t + 1}`),
     userWeights: rows(truth.userFactors, visible.userRows),
     movieWeights: rows(truth.itemFactors, visible.itemRows),
   };
+}
+
+/** Index of the first code without a planted row (codes ≥ `planted`), or the length. */
+function firstMissing(codes: number[], planted: number): number {
+  const at = codes.findIndex((c) => c >= planted);
+  return at < 0 ? codes.length : at;
 }
 
 /** Rating counts covering every row the table has (rows added since the load have none). */

@@ -8,7 +8,7 @@
 import { mkdir, stat } from 'node:fs/promises';
 import { z } from 'zod';
 import type { ImportProgress } from '../../data/import/index.ts';
-import type { EpochMetrics, TrainConfig } from '../../engine/train/types.ts';
+import type { EpochMetrics, TrainConfig } from '../../engine/types.ts';
 import { autosave, type CollabProject, openProject, ProjectFileError, type ProjectSource, saveProject } from '../../io/project.ts';
 import { sessionSettingsSchema, trainConfigSchema, type SessionSettings } from '../contract.ts';
 import type { RatingChange, RatingsTable } from '../ratings-table.ts';

@@ -12,7 +12,7 @@ import { DataImportError, type ImportOptions, type ImportSummary, readRatingsFil
 import { syntheticName } from '../../data/synthetic-spec.ts';
 import { generatePlanted, type PlantedSpec } from '../../data/synthetic.ts';
 import { excelSolve } from '../../engine/train/recipes.ts';
-import type { ParamTensor, TrainConfig } from '../../engine/train/types.ts';
+import type { ParamTensor, TrainConfig } from '../../engine/types.ts';
 import type { StoredImportOptions } from '../../io/project.ts';
 import { readCollabWorkbook, type SheetKind } from '../../io/xlsx.ts';
 import type { ImportReport, RatingScale } from '../contract.ts';

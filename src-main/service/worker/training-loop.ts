@@ -4,7 +4,7 @@
  * trainer itself, built for a config (the model's lifecycle is the session's).
  */
 import { createTrainer, type Trainer, type TrainerOptions } from '../../engine/train/trainer.ts';
-import type { EpochMetrics, StopReason, TrainConfig, TrainProgress } from '../../engine/train/types.ts';
+import type { EpochMetrics, StopReason, TrainConfig, TrainProgress } from '../../engine/types.ts';
 import type { Fit } from '../contract.ts';
 import type { TrainValid } from '../ratings-table.ts';
 import { UserError } from '../user-error.ts';

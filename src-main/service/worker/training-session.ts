@@ -9,7 +9,7 @@ import { ratingCounts } from '../../data/crosstab.ts';
 import type { RatingsDataset } from '../../data/dataset.ts';
 import { BLOCKED_FROM } from '../../engine/train/epoch-order.ts';
 import type { TrainerOptions } from '../../engine/train/trainer.ts';
-import type { EpochMetrics, ModelParams, TrainConfig, TrainProgress } from '../../engine/train/types.ts';
+import type { EpochMetrics, ModelParams, TrainConfig, TrainProgress } from '../../engine/types.ts';
 import type { Fit, SheetNumbers, RatingScale } from '../contract.ts';
 import { defaultConfig } from '../default-config.ts';
 import type { ColdStartAnswer } from '../insight-contract.ts';

@@ -14,7 +14,7 @@ import { type PassEnd, runPass } from '../batch-pass.ts';
 import { type EpochOrder, type RatingArrays, epochOrder } from '../epoch-order.ts';
 import { trainingMemory } from '../memory.ts';
 import { ParamStore, type TableRows } from '../params.ts';
-import type { TrainConfig } from '../types.ts';
+import type { TrainConfig } from '../../types.ts';
 import { type RowSet, gatherRows, scatterRows } from './quarters.ts';
 
 export interface BlockSetup {

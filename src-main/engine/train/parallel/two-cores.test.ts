@@ -4,7 +4,7 @@ import { randomSplit } from '../../../data/split.ts';
 import { generatePlanted, plantedRmse } from '../../../data/synthetic.ts';
 import { scaleRecipe } from '../recipes.ts';
 import { type Trainer, createTrainer } from '../trainer.ts';
-import type { TrainConfig } from '../types.ts';
+import type { TrainConfig } from '../../types.ts';
 import { blockWorkerFromSource } from './from-source.ts';
 import { firstRows, gatherRows, halfOf, quarters, scatterRows } from './quarters.ts';
 

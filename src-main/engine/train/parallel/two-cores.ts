@@ -23,7 +23,7 @@ import type { Optimizer, Param } from '../../optim/index.ts';
 import { type ErrorSums, addSums, noErrors } from '../../metrics.ts';
 import { type EpochHooks, PROGRESS_MS, type PassEnd } from '../batch-pass.ts';
 import type { TableRows } from '../params.ts';
-import type { TrainConfig } from '../types.ts';
+import type { TrainConfig } from '../../types.ts';
 import { type RoundResult, type RowBlock, type RowRequest, putRows, takeRows } from './block-trainer.ts';
 import { type BlockCallName, type BlockCalls, type BlockReply, type BlockWorkerData, CONTROL, buffersOf } from './protocol.ts';
 import { type Quarters, type RowSet, firstRows, quarters } from './quarters.ts';

@@ -1,9 +1,11 @@
 /**
- * The trainer's public contract: what the CLI, the benchmarks and the app's training worker rely
- * on. Everything is plain data (structured-clone and JSON safe) so it crosses worker and IPC
- * boundaries unchanged.
+ * The engine's vocabulary: the training config (model, optimizer, schedule), and what training
+ * reports (epoch metrics, snapshots, parameters). At the engine's root, below models/, optim/,
+ * runtime/ and train/, so each of them imports it without climbing; and the trainer's public
+ * contract that the CLI, the benchmarks and the app's worker rely on. Everything is plain data
+ * (structured-clone and JSON safe) so it crosses worker and IPC boundaries unchanged.
  */
-import type { OptimizerState } from '../optim/types.ts';
+import type { OptimizerState } from './optim/types.ts';
 
 export type ModelKind = 'dot' | 'dotbias' | 'nn' | 'classes';
 export type InitKind = 'trunc-normal' | 'uniform';
