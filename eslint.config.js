@@ -118,25 +118,6 @@ const RESTRICTIONS = [
   },
 ];
 
-/**
- * Known violations, each lifted for the named files only and only for the one import named, so
- * that `npm run lint` passes today; remove an entry once its files are fixed.
- */
-const BASELINE = [
-  {
-    // Service tests locate resources/demo-sheet.json with the hosts' resource finder. The fix
-    // belongs to src-main/service (or moving resourcePath below the service).
-    restriction: 'service-downward',
-    files: [
-      'src-main/service/data-commands.test.ts',
-      'src-main/service/default-config.test.ts',
-      'src-main/service/insight-commands.test.ts',
-      'src-main/service/service.test.ts',
-      'src-main/service/sheet-file.test.ts',
-    ],
-    allowSource: '../hosts/common/resources.ts',
-  },
-];
 
 for (const r of RESTRICTIONS) {
   for (const folder of [...(r.in ?? []), ...(r.except ?? [])]) {
@@ -168,17 +149,6 @@ const zoneBlocks = ZONES.map((folder) => ({
   rules: { 'no-restricted-imports': ruleFor(RESTRICTIONS.filter(zoneOf(folder))) },
 }));
 
-const baselineBlocks = BASELINE.map((b) => {
-  const folder = ZONES.filter((z) => b.files.every((f) => f.startsWith(z))).sort((a, c) => c.length - a.length)[0];
-  const restrictions = RESTRICTIONS.filter(zoneOf(folder)).map((r) =>
-    r.name === b.restriction ? { ...r, regex: `^(?!${escapeRegex(b.allowSource)}$)(?:${r.regex})` } : r,
-  );
-  return {
-    name: `layering/baseline/${b.restriction}`,
-    files: b.files,
-    rules: { 'no-restricted-imports': ruleFor(restrictions) },
-  };
-});
 
 /** Babel's TypeScript syntax only: no transform, no babel.config lookup. */
 const typescriptSyntax = ({ dts }) => ({
@@ -224,5 +194,4 @@ export default [
     linterOptions: { reportUnusedDisableDirectives: 'off' },
   },
   ...zoneBlocks,
-  ...baselineBlocks,
 ];

@@ -11,7 +11,7 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import type { EventMessage } from '../src-main/service/contract.ts';
 import { createService } from '../src-main/service/service.ts';
 import { tsxWorkerFactory } from '../src-main/service/testing/tsx-worker.ts';
-import { demoSheetPath } from '../src-main/hosts/common/resources.ts';
+import { demoSheetPath } from '../src-main/io/resources.ts';
 import { ensureMovieLensShapedCsv } from './ml25m-shape.ts';
 
 const args = process.argv.slice(2);

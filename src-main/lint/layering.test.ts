@@ -171,14 +171,6 @@ describe('rule 6: imports go downward only', () => {
       [2],
     );
   });
-
-  it('lifts the known service-test violation for its one import only', async () => {
-    const messages = await lint('src-main/service/service.test.ts', [
-      "import { demoSheetPath } from '../hosts/common/resources.ts';",
-      "import { startWebHost } from '../hosts/web/web-host.ts';",
-    ]);
-    expectRestricted(messages, [2]);
-  });
 });
 
 describe('the repository', () => {

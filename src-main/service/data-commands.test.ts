@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RatingsDataset } from '../data/dataset.ts';
 import { generatePlanted } from '../data/synthetic.ts';
-import { demoSheetPath } from '../hosts/common/resources.ts';
+import { demoSheetPath } from '../io/resources.ts';
 import { writeRatingsCsv } from '../io/ratings-csv.ts';
 import { readCollabWorkbook, sheetRmse, writeCollabWorkbook } from '../io/xlsx.ts';
 import type { EventMessage, ImportOutcome } from './contract.ts';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { fastbookRecipe, scaleRecipe } from '../engine/train/recipes.ts';
 import { createTrainer } from '../engine/train/trainer.ts';
-import { demoSheetPath } from '../hosts/common/resources.ts';
+import { demoSheetPath } from '../io/resources.ts';
 import { defaultConfig, FULL_BATCH_LIMIT, SCALE_RECIPE_FROM } from './default-config.ts';
 import { RatingsTable } from './ratings-table.ts';
 import { readSheetFile } from './sheet-file.ts';

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generatePlanted } from '../data/synthetic.ts';
-import { demoSheetPath } from '../hosts/common/resources.ts';
+import { demoSheetPath } from '../io/resources.ts';
 import type { AppState, CommandArgs, CommandName, CommandResults, EventMessage } from './contract.ts';
 import { COLD_START_LIST } from './worker/cold-start.ts';
 import { createEndpoint, type ServiceEndpoint } from './endpoint.ts';

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generatePlanted } from '../data/synthetic.ts';
-import { demoSheetPath } from '../hosts/common/resources.ts';
+import { demoSheetPath } from '../io/resources.ts';
 import type { AppState, EventMessage } from './contract.ts';
 import { createService, type DisposableService } from './service.ts';
 import { tsxWorkerFactory } from './testing/tsx-worker.ts';

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { demoSheetPath } from '../hosts/common/resources.ts';
+import { demoSheetPath } from '../io/resources.ts';
 import { parseSheetFile } from './sheet-file.ts';
 
 const demoText = readFileSync(demoSheetPath(), 'utf8');

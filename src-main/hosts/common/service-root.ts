@@ -10,7 +10,7 @@ import { createEndpoint, type ServiceEndpoint } from '../../service/endpoint.ts'
 import { createService, type ServiceOptions } from '../../service/service.ts';
 import type { WorkerFactory } from '../../service/worker-client.ts';
 import type { WorkerData } from '../../service/worker/channel.ts';
-import { demoSheetPath } from './resources.ts';
+import { demoSheetPath } from '../../io/resources.ts';
 
 export interface ServiceRootOptions {
   /** What to open instead of the demo sheet, and how (see ServiceOptions). */
