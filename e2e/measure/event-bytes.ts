@@ -37,8 +37,10 @@ report(`solve ${solved.epochs}`);
 for (let i = 0; i < 3; i++) await service.step({});
 report('3 steps');
 const shown = await service.getState({});
-const row = shown.sheet.ratings.findIndex((r) => r.includes(null));
-await service.setRating({ row, col: shown.sheet.ratings[row].indexOf(null), rating: 4 });
+// A blank cell if the window has one (the most active users of big data may have none), else a rated one changed.
+const blankRow = shown.sheet.ratings.findIndex((r) => r.includes(null));
+const [row, col] = blankRow >= 0 ? [blankRow, shown.sheet.ratings[blankRow].indexOf(null)] : [0, 0];
+await service.setRating({ row, col, rating: shown.sheet.ratings[row][col] === shown.sheet.scale.hi ? shown.sheet.scale.lo : shown.sheet.scale.hi });
 report('1 edit');
 console.log(`data: ${path}, ${shown.sheet.totals.ratings} ratings, window ${shown.sheet.users.length} × ${shown.sheet.movies.length}, k = ${shown.config.model.factors}`);
 await service.dispose();
