@@ -38,7 +38,7 @@ describe('rule 1: the renderer takes only types from src-main', () => {
       "import type { AppState } from '../../src-main/service/contract.ts';",
       "import { type UserMessage, type RowRef } from '../../src-main/service/contract.ts';",
       "import { COLD_START_LIST } from '../../src-main/service/insight-contract.ts';",
-      "import type { OptimizerKind } from '../../src-main/engine/train/types.ts';",
+      "import type { OptimizerKind } from '../../src-main/engine/types.ts';",
     ]);
     expectRestricted(messages, [3]);
     expect(messages[0]!.message).toContain('The renderer takes only types from src-main');
