@@ -187,7 +187,8 @@ export class App implements SheetHost {
   private setCells(cells: { row: number; col: number; rating: number | null }[]): Promise<StatePatch> {
     return this.exclusive(async () => {
       const view = this.session.viewResult(false);
-      for (const { row, col } of cells) this.checkCell(this.layout(view), row, col);
+      const sheet = this.layout(view);
+      for (const { row, col } of cells) this.checkCell(sheet, row, col);
       const edit = cells
         .map(({ row, col, rating }) => ({ user: view.visible.userRows[row], item: view.visible.itemRows[col], before: view.ratings[row][col], after: rating }))
         .filter((c) => c.before !== c.after);
