@@ -7,7 +7,8 @@
 import { commandArgs, interruptCommands, type CommandHandlers, type CommandName, type EventMessage, type Service } from './contract.ts';
 import type { ServiceOptions } from './worker/open-sheet.ts';
 import { StopFlag } from './worker/stop-flag.ts';
-import { WorkerClient, type WorkerFactory } from './worker-client.ts';
+import type { WorkerFactory } from './worker-client.ts';
+import { type SupervisorLimits, WorkerSupervisor } from './worker-supervisor.ts';
 
 export type { ServiceOptions } from './worker/open-sheet.ts';
 
@@ -16,10 +17,10 @@ export interface DisposableService extends Service {
 }
 
 /** Starts the worker on the sheet the options name; resolves once that sheet is open. */
-export async function createService(createWorker: WorkerFactory, options: ServiceOptions): Promise<DisposableService> {
+export async function createService(createWorker: WorkerFactory, options: ServiceOptions, limits?: SupervisorLimits): Promise<DisposableService> {
   const listeners = new Set<(e: EventMessage) => void>();
   const stopFlag = new StopFlag();
-  const client = new WorkerClient(createWorker, { stopFlag: stopFlag.buffer, options }, (e) => listeners.forEach((l) => l(e)));
+  const client = new WorkerSupervisor(createWorker, { stopFlag: stopFlag.buffer, options }, (e) => listeners.forEach((l) => l(e)), limits);
   try {
     await client.ready;
   } catch (error) {

@@ -1,18 +1,27 @@
 /**
- * The main thread's handle on the training worker: the contract's requests posted as they are,
- * replies matched to them by id, the contract's events handed on, and the worker's start and
- * shutdown (worker/channel.ts). It knows no command by name.
+ * The main thread's handle on one training worker: the contract's requests posted as they are,
+ * replies matched to them by id, the contract's events handed on, and the worker's start,
+ * checkpoints and shutdown (worker/channel.ts). It knows no command by name. One client is one
+ * thread's life; restarting a dead one is the supervisor's (worker-supervisor.ts).
  */
 import type { Worker, WorkerOptions } from 'node:worker_threads';
 import type { CommandName, EventMessage, RequestMessage } from './contract.ts';
 import { UserError } from './user-error.ts';
-import type { FromWorker, ToWorker, WorkerData } from './worker/channel.ts';
+import type { Checkpoint, FromWorker, ToWorker, WorkerData } from './worker/channel.ts';
 
 /**
  * Creates the worker thread running worker/training-worker.ts. Injected because the way to find
  * that file differs: the electron-vite build bundles it (`?nodeWorker`), tests run it through tsx.
  */
 export type WorkerFactory = (options: WorkerOptions) => Worker;
+
+/** What the worker tells its owner besides replies. */
+export interface WorkerListener {
+  event(e: EventMessage): void;
+  checkpoint(c: Checkpoint): void;
+  /** The thread is gone or asks to be replaced; every request it had is rejected already. */
+  lost(why: string): void;
+}
 
 interface Pending {
   resolve(value: unknown): void;
@@ -31,10 +40,10 @@ export class WorkerClient {
   private failure: Error | null = null;
   private onClosed: (() => void) | null = null;
 
-  constructor(createWorker: WorkerFactory, data: WorkerData, onEvent: (e: EventMessage) => void) {
+  constructor(createWorker: WorkerFactory, data: WorkerData, listener: WorkerListener, resourceLimits?: WorkerOptions['resourceLimits']) {
     let started: { resolve(): void; reject(e: Error): void } | null = null;
     this.ready = new Promise((resolve, reject) => (started = { resolve, reject }));
-    this.worker = createWorker({ workerData: data });
+    this.worker = createWorker({ workerData: data, resourceLimits });
     this.worker.on('message', (m: FromWorker) => {
       if ('ready' in m) {
         if (m.ready) started?.resolve();
@@ -43,7 +52,11 @@ export class WorkerClient {
       } else if ('closed' in m) {
         this.onClosed?.();
       } else if ('event' in m) {
-        onEvent(m);
+        listener.event(m);
+      } else if ('checkpoint' in m) {
+        listener.checkpoint(m.checkpoint);
+      } else if ('unusable' in m) {
+        fail(`it kept failing (${m.unusable})`);
       } else {
         const p = this.pending.get(m.id);
         this.pending.delete(m.id);
@@ -54,15 +67,19 @@ export class WorkerClient {
     });
     const fail = (why: string) => {
       if (this.failure) return;
-      this.failure = new Error(`The training worker stopped: ${why}`);
+      this.failure = new UserError(`The training worker stopped: ${why}`);
       started?.reject(this.failure);
+      started = null;
       for (const p of this.pending.values()) p.reject(this.failure);
       this.pending.clear();
       this.onClosed?.();
-      onEvent({ event: 'message', payload: { level: 'error', text: this.failure.message } });
+      void this.worker.terminate();
+      listener.lost(why);
     };
-    this.worker.on('error', (e) => fail(e.message));
-    this.worker.on('exit', (code) => fail(`exit code ${code}`));
+    this.worker.on('error', (e: Error & { code?: string }) =>
+      fail(e.code === 'ERR_WORKER_OUT_OF_MEMORY' ? `it ran out of memory (${e.message})` : e.message),
+    );
+    this.worker.on('exit', (code) => fail(`it exited (code ${code})`));
   }
 
   /** Forwards one command, arguments as validated; resolves with the worker's answer. */
@@ -85,7 +102,7 @@ export class WorkerClient {
       this.post({ shutdown: true });
       await closed;
     }
-    this.failure ??= new Error('The training worker was shut down');
+    this.failure ??= new UserError('The training worker was shut down');
     await this.worker.terminate();
   }
 

@@ -27,12 +27,14 @@ import { checkRating } from '../rating-scale.ts';
 import { UserError } from '../user-error.ts';
 import { Autosaver } from './autosave.ts';
 import { DataCalls } from './data-calls.ts';
-import { dataCommands } from './data-commands.ts';
+import type { Checkpoint, FromWorker } from './channel.ts';
+import { dataCommands, openProjectFile } from './data-commands.ts';
 import { DEFAULT_CROSSTAB, type OpenSheet, type ServiceOptions, type SheetHost } from './open-sheet.ts';
 import type { StopFlag } from './stop-flag.ts';
 import type { ViewResult } from './loaded-sheet.ts';
 import { TrainingSession, type LoadResult } from './training-session.ts';
 import type { TrainerOptions } from '../../engine/train/trainer.ts';
+import { basename } from 'node:path';
 
 
 /** Small sheets animate: 30 epochs/s lets a student watch the factors settle (and the sheet repaint at 30 Hz). */
@@ -51,30 +53,41 @@ export class App implements SheetHost {
   private queue: Promise<unknown> = Promise.resolve();
 
   constructor(
-    private readonly emit: (e: EventMessage) => void,
+    private readonly post: (m: FromWorker) => void,
     readonly stopFlag: StopFlag,
     readonly options: ServiceOptions,
     trainerOptions: TrainerOptions = {},
+    /** Kept across a worker restart, so the restarted app writes the same autosave. */
+    sessionId?: string,
   ) {
     this.session = new TrainingSession(
       {
         epochs: (metrics, numbers) => this.onEpochs(metrics, numbers),
-        progress: (payload) => emit({ event: 'progress', payload }),
+        progress: (payload) => this.emit({ event: 'progress', payload }),
       },
       () => stopFlag.raised,
       trainerOptions,
     );
-    this.data = new DataCalls(this.session, { importProgress: (payload) => emit({ event: 'importProgress', payload }) });
-    this.autosaver = new Autosaver(this, options);
+    this.data = new DataCalls(this.session, { importProgress: (payload) => this.emit({ event: 'importProgress', payload }) });
+    this.autosaver = new Autosaver(this, options, sessionId);
     this.commands = this.handlers();
   }
 
-  /** Opens the sheet the options name (the service is ready once it has). */
-  async start(): Promise<void> {
+  /**
+   * Opens the sheet the options name, or, in a worker restarted after a crash, the checkpoint its
+   * predecessor left (the service is ready once it has).
+   */
+  async start(resume?: Checkpoint): Promise<void> {
+    if (resume?.kind === 'project') {
+      await openProjectFile(this, resume.path, resume);
+      if (resume.unsaved) this.autosaver.adopt(resume.path);
+      return;
+    }
     const o = this.options;
     const split = { validPct: o.settings?.validPct ?? 0, splitSeed: o.settings?.splitSeed ?? 42 };
     const load = await this.session.load({ source: o.source, split, config: o.config ?? null, crosstab: o.crosstab ?? DEFAULT_CROSSTAB });
     this.opened(load, { ...split, epochsPerSecond: o.settings?.epochsPerSecond });
+    if (resume) await (this.commands[resume.command] as (args: unknown) => Promise<unknown>)(resume.args);
   }
 
   async dispose(): Promise<void> {
@@ -167,11 +180,20 @@ export class App implements SheetHost {
   saved(path: string): StatePatch {
     this.sheet.path = path;
     this.sheet.unsaved = false;
+    this.checkpoint({ kind: 'project', path, projectPath: path, unsaved: false, label: basename(path) });
     return this.announce({ project: this.project() });
   }
 
   notify(level: 'info' | 'warning' | 'error', text: string): void {
     this.emit({ event: 'message', payload: { level, text } });
+  }
+
+  checkpoint(c: Checkpoint): void {
+    this.post({ checkpoint: c });
+  }
+
+  private emit(e: EventMessage): void {
+    this.post(e);
   }
 
   // -------------------------------------------------------------------------------------------

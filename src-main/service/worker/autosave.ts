@@ -6,7 +6,7 @@
  * saving): it is offered for restoring.
  */
 import { randomUUID } from 'node:crypto';
-import { resolve, sep } from 'node:path';
+import { basename, resolve, sep } from 'node:path';
 import { discardAutosave, findRecoverable, PROJECT_EXTENSION } from '../../io/project.ts';
 import type { RecoveryOffer } from '../data-contract.ts';
 import { UserError } from '../user-error.ts';
@@ -15,8 +15,8 @@ import type { ServiceOptions, SheetHost } from './open-sheet.ts';
 const DEFAULT_AUTOSAVE_MS = 60_000;
 
 export class Autosaver {
-  /** Names this session's untitled autosave (projects are named by their path). */
-  readonly sessionId = randomUUID().slice(0, 8);
+  /** Names this session's untitled autosave (projects are named by their path); a restarted worker keeps its predecessor's. */
+  readonly sessionId: string;
   private readonly dir: string | null;
   private readonly delayMs: number;
   private timer: NodeJS.Timeout | null = null;
@@ -26,7 +26,9 @@ export class Autosaver {
   constructor(
     private readonly app: SheetHost,
     options: Pick<ServiceOptions, 'recoveryDir' | 'autosaveMs'>,
+    sessionId: string = randomUUID().slice(0, 8),
   ) {
+    this.sessionId = sessionId;
     this.dir = options.recoveryDir ? resolve(options.recoveryDir) : null;
     this.delayMs = options.autosaveMs ?? DEFAULT_AUTOSAVE_MS;
   }
@@ -46,6 +48,13 @@ export class Autosaver {
       target: { kind: 'autosave', recoveryDir: this.dir, projectPath: sheet.path, sessionId: this.sessionId },
       meta: { history: sheet.history, settings: sheet.settings },
     });
+    this.written.add(path);
+    const name = sheet.path ? basename(sheet.path) : app.session.current().sheet.name;
+    app.checkpoint({ kind: 'project', path, projectPath: sheet.path, unsaved: true, label: `the autosave of ${name} (${new Date().toLocaleTimeString()})` });
+  }
+
+  /** A restarted worker opened its predecessor's autosave: it is ours now (discarded on a clean save, never offered back). */
+  adopt(path: string): void {
     this.written.add(path);
   }
 

@@ -16,7 +16,23 @@ export interface WorkerData {
   options: ServiceOptions;
   /** Where the two-core block workers' code is (engine/train/parallel/); absent: one thread. */
   blockWorker?: WorkerEntry;
+  /** Names the autosave; the supervisor keeps it for every worker it starts. */
+  sessionId?: string;
+  /** A restarted worker picks up here instead of opening `options.source` (worker-supervisor.ts). */
+  resume?: Checkpoint;
 }
+
+/**
+ * The latest state a worker could be rebuilt from, should this one die: a project file (the last
+ * save, autosave or opened project), or the command that opened the sheet (an import re-reads
+ * its file). `label` says which, for the user.
+ */
+export type Checkpoint =
+  | { kind: 'project'; path: string; projectPath: string | null; unsaved: boolean; label: string }
+  | { kind: 'replay'; command: ReplayCommand; args: unknown; label: string };
+
+/** Commands that open a sheet from data alone, so running them again rebuilds it. */
+export type ReplayCommand = 'openRatings' | 'importRatings' | 'newSynthetic';
 
 export type ToWorker = RequestMessage | { shutdown: true };
 
@@ -27,4 +43,7 @@ export type FromWorker =
   | { ready: true }
   | { ready: false; error: string }
   /** Shutdown done: the autosave is written or discarded. */
-  | { closed: true };
+  | { closed: true }
+  | { checkpoint: Checkpoint }
+  /** The app cannot go on (commands keep failing with our bugs): restart me from the last checkpoint. */
+  | { unusable: string };

@@ -7,10 +7,11 @@ import { existsSync } from 'node:fs';
 import { basename, dirname, extname, join } from 'node:path';
 import { previewFile } from '../../data/import/index.ts';
 import { readCollabWorkbook } from '../../io/xlsx.ts';
-import type { CommandHandlers, SessionSettings } from '../contract.ts';
+import type { AppState, CommandHandlers, SessionSettings } from '../contract.ts';
 import type { DataCommandResults, FormatChoice, ImportOutcome, ImportPreview, SplitChoice } from '../data-contract.ts';
 import { UserError } from '../user-error.ts';
 import type { Autosaver } from './autosave.ts';
+import type { Checkpoint } from './channel.ts';
 import { DEFAULT_CROSSTAB, REAL_DATA_SPLIT, type SheetHost } from './open-sheet.ts';
 import type { ImportReply, ViewRequest } from './data-calls.ts';
 import { userFacing } from './sheet-sources.ts';
@@ -22,23 +23,19 @@ export function dataCommands(app: SheetHost, autosaver: Autosaver): Pick<Command
   const crosstabNow = () => session.current().view.size ?? DEFAULT_CROSSTAB;
 
   /** Runs an import-like call in the sheet's queue; Cancel (the stop flag) ends it. */
-  const loadInto = (split: SplitChoice, call: () => Promise<ImportReply>): Promise<ImportOutcome> =>
+  const loadInto = (split: SplitChoice, replay: Omit<ReplayCheckpoint, 'kind'>, call: () => Promise<ImportReply>): Promise<ImportOutcome> =>
     app.exclusive(async () => {
       app.stopFlag.clear();
       const reply = await call();
       if (reply.kind !== 'loaded') return reply;
-      return { kind: 'imported', state: app.opened(reply.load, settingsFor(split, reply.load)), report: reply.report };
+      const state = app.opened(reply.load, settingsFor(split, reply.load));
+      app.checkpoint({ kind: 'replay', ...replay });
+      return { kind: 'imported', state, report: reply.report };
     });
 
   const viewChange = (view: ViewRequest) => app.exclusive(async () => app.viewChanged(calls.view(view)));
 
-  /** Opens a project file (or an autosave) in place of the open sheet. */
-  const openProjectAt = async (path: string, as: { projectPath: string | null; unsaved: boolean }) => {
-    const reply = await calls.openProject(path);
-    const state = app.opened(reply.load, reply.meta.settings, { history: reply.meta.history, path: as.projectPath, unsaved: as.unsaved });
-    reply.notices.forEach((text) => app.notify('warning', text));
-    return state;
-  };
+  const openProjectAt = (path: string, as: ProjectAs) => openProjectFile(app, path, as);
 
   return {
     openRatings: (a) =>
@@ -48,15 +45,17 @@ export function dataCommands(app: SheetHost, autosaver: Autosaver): Pick<Command
         // ratings file gets the benchmarks' validation split, a workbook none (Excel has none).
         const split = sheetFile || /\.xlsx$/i.test(a.path) ? { validPct: 0, splitSeed: 42 } : REAL_DATA_SPLIT;
         const source = sheetFile ? ({ kind: 'sheet-file', path: a.path } as const) : ({ kind: 'ratings-file', path: a.path } as const);
-        return app.opened(await session.load({ source, split, config: null, crosstab: crosstabNow() }), split);
+        const state = app.opened(await session.load({ source, split, config: null, crosstab: crosstabNow() }), split);
+        app.checkpoint({ kind: 'replay', command: 'openRatings', args: a, label: basename(a.path) });
+        return state;
       }),
     previewImport: (a) => preview(a.path, a.format ?? {}),
-    importRatings: (a) => loadInto(a.split, () => calls.importRatings({ ...a, crosstab: a.crosstab ?? crosstabNow() })),
+    importRatings: (a) => loadInto(a.split, { command: 'importRatings', args: a, label: basename(a.path) }, () => calls.importRatings({ ...a, crosstab: a.crosstab ?? crosstabNow() })),
     cancelImport: async () => {
       app.stopFlag.raise();
       return null;
     },
-    newSynthetic: (a) => loadInto(a.split, () => calls.synthesize({ ...a, crosstab: a.crosstab ?? crosstabNow() })),
+    newSynthetic: (a) => loadInto(a.split, { command: 'newSynthetic', args: a, label: 'the synthetic dataset' }, () => calls.synthesize({ ...a, crosstab: a.crosstab ?? crosstabNow() })),
     setCrosstab: (a) => viewChange({ size: a.size }),
     pinInSheet: (a) => viewChange({ size: crosstabNow(), user: a.user, item: a.item }),
     findInSheet: (a) => app.exclusive(async () => calls.find(a.query)),
@@ -86,6 +85,21 @@ export function dataCommands(app: SheetHost, autosaver: Autosaver): Pick<Command
       return null;
     },
   };
+}
+
+type ProjectAs = { projectPath: string | null; unsaved: boolean };
+type ReplayCheckpoint = Extract<Checkpoint, { kind: 'replay' }>;
+
+/**
+ * Opens a project file (or an autosave: `as` says which project it stands for) in place of the
+ * open sheet; the sheet can be rebuilt from that file from now on.
+ */
+export async function openProjectFile(app: SheetHost, path: string, as: ProjectAs): Promise<AppState> {
+  const reply = await app.data.openProject(path);
+  const state = app.opened(reply.load, reply.meta.settings, { history: reply.meta.history, path: as.projectPath, unsaved: as.unsaved });
+  reply.notices.forEach((text) => app.notify('warning', text));
+  app.checkpoint({ kind: 'project', path, ...as, label: as.projectPath ? basename(as.projectPath) : basename(path) });
+  return state;
 }
 
 /** The settings a freshly imported sheet starts with: its split as the settings panel shows it. */

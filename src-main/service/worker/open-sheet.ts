@@ -5,6 +5,7 @@
  */
 import type { AppState, EpochMetrics, SessionSettings, StatePatch, TrainConfig } from '../contract.ts';
 import type { EditHistory } from '../edit-history.ts';
+import type { Checkpoint } from './channel.ts';
 import type { DataCalls } from './data-calls.ts';
 import type { ViewResult } from './loaded-sheet.ts';
 import type { SheetSource } from './sheet-sources.ts';
@@ -59,4 +60,6 @@ export interface SheetHost {
   /** Saved to `path`: nothing is unsaved now. */
   saved(path: string): StatePatch;
   notify(level: 'info' | 'warning' | 'error', text: string): void;
+  /** The open sheet can now be rebuilt from `c` (the supervisor restarts a dead worker there). */
+  checkpoint(c: Checkpoint): void;
 }

@@ -18,9 +18,9 @@ const port = parentPort;
 const data = workerData as WorkerData;
 const post = (m: FromWorker) => port.postMessage(m);
 const twoCores = data.blockWorker ? { start: blockWorkerStarter(data.blockWorker) } : undefined;
-const app = new App(post, new StopFlag(data.stopFlag), data.options, { twoCores });
+const app = new App(post, new StopFlag(data.stopFlag), data.options, { twoCores }, data.sessionId);
 
-app.start().then(
+app.start(data.resume).then(
   () => post({ ready: true }),
   (error: unknown) => post({ ready: false, error: messageOf(error) }),
 );
@@ -30,13 +30,26 @@ port.on('message', (m: ToWorker) => {
   else void answer(app.commands, m).then(post);
 });
 
+/**
+ * Our bugs in a row after which the app is taken for broken (a disposed session answers every
+ * command with the same error): the supervisor then restarts the worker from its checkpoint. One
+ * bug alone may be a single command's; the next command failing too means the state is bad.
+ */
+const UNUSABLE_AFTER_BUGS = 2;
+let bugsInARow = 0;
+
 async function answer(commands: CommandHandlers, { id, command, args }: RequestMessage): Promise<ReplyMessage> {
   if (!Object.hasOwn(commands, command)) return { id, ok: false, error: `Unknown command "${command}"` };
   try {
     const run = commands[command as keyof CommandHandlers] as (a: unknown) => Promise<unknown>;
-    return { id, ok: true, value: await run(args) };
+    const value = await run(args);
+    bugsInARow = 0;
+    return { id, ok: true, value };
   } catch (error) {
-    return { id, ok: false, error: messageOf(error) };
+    const text = messageOf(error);
+    bugsInARow = error instanceof UserError ? 0 : bugsInARow + 1;
+    if (bugsInARow === UNUSABLE_AFTER_BUGS) post({ unusable: text });
+    return { id, ok: false, error: text };
   }
 }
 
