@@ -19,3 +19,6 @@ export function resourcePath(name: string, from: string = import.meta.url): stri
 }
 
 export const demoSheetPath = (): string => resourcePath('demo-sheet.json');
+
+/** The app icon (resources/icon.svg drawn at 512 × 512): the window's, and the packages' (electron-builder.yml). */
+export const appIconPath = (): string => resourcePath('icon.png');

@@ -9,15 +9,21 @@ describe('EditHistory', () => {
       { user: 0, item: 1, before: 3, after: null },
     ]);
     expect(h.canUndo).toBe(true);
-    expect(h.undo()).toEqual([
-      { user: 0, item: 0, before: 4, after: null },
-      { user: 0, item: 1, before: null, after: 3 },
-    ]);
+    expect(h.undo()).toEqual({
+      kind: 'cells',
+      changes: [
+        { user: 0, item: 0, before: 4, after: null },
+        { user: 0, item: 1, before: null, after: 3 },
+      ],
+    });
     expect(h.canUndo).toBe(false);
-    expect(h.redo()).toEqual([
-      { user: 0, item: 0, before: null, after: 4 },
-      { user: 0, item: 1, before: 3, after: null },
-    ]);
+    expect(h.redo()).toEqual({
+      kind: 'cells',
+      changes: [
+        { user: 0, item: 0, before: null, after: 4 },
+        { user: 0, item: 1, before: 3, after: null },
+      ],
+    });
     expect(h.redo()).toBeNull();
   });
 
@@ -29,8 +35,25 @@ describe('EditHistory', () => {
     h.undo();
     h.record([{ user: 1, item: 1, before: null, after: 5 }]);
     expect(h.canRedo).toBe(false);
-    expect(h.undo()?.[0].after).toBeNull();
-    expect(h.undo()?.[0].after).toBe(1);
+    const after = () => {
+      const r = h.undo();
+      return r?.kind === 'cells' ? r.changes[0].after : r;
+    };
+    expect(after()).toBeNull();
+    expect(after()).toBe(1);
     expect(h.undo()).toBeNull();
+  });
+
+  // Issue 13 item 8: adding a user or movie row is undoable.
+  it('undoes an added row as its removal after the ratings typed into it, and redoes it as an addition', () => {
+    const h = new EditHistory();
+    const row = { side: 'user' as const, id: 'new-user-1', label: 'New user 1' };
+    h.recordRow(row);
+    h.record([{ user: 15, item: 0, before: null, after: 4 }]);
+    expect(h.undo()).toMatchObject({ kind: 'cells', changes: [{ user: 15, after: null }] });
+    expect(h.undo()).toEqual({ kind: 'remove-row', row });
+    expect(h.canUndo).toBe(false);
+    expect(h.redo()).toEqual({ kind: 'add-row', row });
+    expect(h.redo()).toMatchObject({ kind: 'cells', changes: [{ user: 15, after: 4 }] });
   });
 });

@@ -1,6 +1,7 @@
 /**
  * Undo/redo of sheet edits. An edit is a list of cell changes (one for a typed rating, many for a
- * paste) and undoes as one step; a new edit drops the redo branch, as in every spreadsheet.
+ * paste) and undoes as one step; so does adding a user or movie row. A new step drops the redo
+ * branch, as in every spreadsheet.
  * Cells are named by their dense user and item codes, not their sheet position, so an edit still
  * undoes after the crosstab moved (Find, another N) or when its cell is no longer shown.
  */
@@ -13,9 +14,25 @@ export interface CellChange {
 
 export type Edit = readonly CellChange[];
 
+/** A user (row) or movie (column) added at the end of the sheet, as the session named it. */
+export interface AddedRow {
+  side: 'user' | 'item';
+  id: string;
+  label: string;
+}
+
+type Step = { kind: 'cells'; changes: Edit } | { kind: 'row'; row: AddedRow };
+
+/**
+ * What undo or redo asks of the app. Steps are undone last first, so when a row's addition is
+ * undone the ratings typed into it have been undone already: it is the last row of its side,
+ * and empty.
+ */
+export type Replay = { kind: 'cells'; changes: Edit } | { kind: 'add-row' | 'remove-row'; row: AddedRow };
+
 export class EditHistory {
-  private readonly done: Edit[] = [];
-  private readonly undone: Edit[] = [];
+  private readonly done: Step[] = [];
+  private readonly undone: Step[] = [];
 
   constructor(private readonly limit = 500) {}
 
@@ -28,29 +45,38 @@ export class EditHistory {
   }
 
   record(edit: Edit): void {
-    this.done.push(edit);
-    if (this.done.length > this.limit) this.done.shift();
-    this.undone.length = 0;
+    this.push({ kind: 'cells', changes: edit });
   }
 
-  /** The changes that revert the last edit (after → before), or null when there is none. */
-  undo(): Edit | null {
-    const edit = this.done.pop();
-    if (!edit) return null;
-    this.undone.push(edit);
-    return edit.map((c) => ({ ...c, before: c.after, after: c.before }));
+  recordRow(row: AddedRow): void {
+    this.push({ kind: 'row', row });
   }
 
-  /** The changes that re-apply the last undone edit, or null when there is none. */
-  redo(): Edit | null {
-    const edit = this.undone.pop();
-    if (!edit) return null;
-    this.done.push(edit);
-    return edit;
+  /** What reverts the last step (cells after → before, an added row removed), or null when there is none. */
+  undo(): Replay | null {
+    const step = this.done.pop();
+    if (!step) return null;
+    this.undone.push(step);
+    if (step.kind === 'row') return { kind: 'remove-row', row: step.row };
+    return { kind: 'cells', changes: step.changes.map((c) => ({ ...c, before: c.after, after: c.before })) };
+  }
+
+  /** What re-applies the last undone step, or null when there is none. */
+  redo(): Replay | null {
+    const step = this.undone.pop();
+    if (!step) return null;
+    this.done.push(step);
+    return step.kind === 'row' ? { kind: 'add-row', row: step.row } : step;
   }
 
   clear(): void {
     this.done.length = 0;
+    this.undone.length = 0;
+  }
+
+  private push(step: Step): void {
+    this.done.push(step);
+    if (this.done.length > this.limit) this.done.shift();
     this.undone.length = 0;
   }
 }

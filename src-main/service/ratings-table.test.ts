@@ -104,6 +104,30 @@ describe('RatingsTable.addRow (cold start)', () => {
     t.apply([{ user: u, item: 0, rating: null }]);
     expect(t.editedRatings('user', u)).toEqual({ others: [1], ratings: [4] });
   });
+
+  // Issue 13 item 8: undoing an added row removes it; the edits of every other cell stay put.
+  it('removes the last added item again, re-keying the edits back; refuses any other row', () => {
+    const t = new RatingsTable(base);
+    t.apply([{ user: 1, item: 1, rating: 1 }]);
+    const u = t.addRow('user', 'new');
+    t.apply([{ user: u, item: 0, rating: 2 }]);
+    const i = t.addRow('item', 'm3', 'Z (2000)');
+    t.apply([{ user: u, item: i, rating: 4 }]);
+    expect(() => t.removeLastRow('item', 'm3')).toThrow(/item m3 still has ratings/);
+    expect(() => t.removeLastRow('item', 'y')).toThrow(/the last added item is m3, not y/);
+    t.apply([{ user: u, item: i, rating: null }]);
+    expect(t.removeLastRow('item', 'm3')).toBe(2);
+    const { train } = t.split({ rowMask: null, cellPct: 0, seed: 1 });
+    expect(triples(train)).toEqual(['0,1,4', '1,0,3', '1,1,1', '2,0,2']);
+    expect(train.itemIds).toEqual(['x', 'y']);
+    expect(train.itemTitles).toEqual(['X (1990)', 'Y (1991)']);
+    expect(() => t.removeLastRow('user', 'new')).toThrow(/user new still has ratings/);
+    t.apply([{ user: u, item: 0, rating: null }]);
+    expect(t.removeLastRow('user', 'new')).toBe(2);
+    expect(t.userCount).toBe(2);
+    // A loaded row is not an added one.
+    expect(() => t.removeLastRow('user', 'b')).toThrow(/the last added user is none, not b/);
+  });
 });
 
 describe('RatingsTable.patch', () => {

@@ -60,12 +60,30 @@ export class RatingsTable {
       this.base = { ...this.base, userIds: [...ids, id] };
       return ids.length;
     }
-    // Keys are user * itemCount + item: one more item re-keys the edits.
-    const edits = [...this.overlay].map(([key, rating]) => [Math.floor(key / this.itemCount), key % this.itemCount, rating] as const);
-    const titles = this.base.itemTitles && [...this.base.itemTitles, title ?? id];
-    this.base = { ...this.base, itemIds: [...ids, id], itemTitles: titles };
-    this.overlay = new Map(edits.map(([u, i, rating]) => [this.key(u, i), rating]));
+    this.setItems([...ids, id], this.base.itemTitles && [...this.base.itemTitles, title ?? id]);
     return ids.length;
+  }
+
+  /**
+   * Undoes addRow: removes the last user (or item), which must be the added row `id` and hold
+   * no ratings (undo reverts the ratings typed into it first). Returns its code.
+   */
+  removeLastRow(side: 'user' | 'item', id: string): number {
+    const ids = side === 'user' ? this.base.userIds : this.base.itemIds;
+    const code = ids.length - 1;
+    const loaded = side === 'user' ? this.loadedUsers : this.loadedItems;
+    if (code < loaded || ids[code] !== id) throw new Error(`removeLastRow: the last added ${side} is ${code < loaded ? 'none' : ids[code]}, not ${id}`);
+    if (this.editedRatings(side, code).others.length > 0) throw new Error(`removeLastRow: ${side} ${id} still has ratings`);
+    if (side === 'user') this.base = { ...this.base, userIds: ids.slice(0, code) };
+    else this.setItems(ids.slice(0, code), this.base.itemTitles?.slice(0, code));
+    return code;
+  }
+
+  /** Keys are user * itemCount + item: another item count re-keys the edits. */
+  private setItems(itemIds: string[], itemTitles: RatingsDataset['itemTitles']): void {
+    const edits = [...this.overlay].map(([key, rating]) => [Math.floor(key / this.itemCount), key % this.itemCount, rating] as const);
+    this.base = { ...this.base, itemIds, itemTitles };
+    this.overlay = new Map(edits.map(([u, i, rating]) => [this.key(u, i), rating]));
   }
 
   /**

@@ -29,6 +29,7 @@ import {
   type CellView,
   type ViewMode,
 } from './sheet-model.ts';
+import { cellCount, inRange, rangeBetween, ratingsBlock, toTsv, type CellRange } from './copy-block.ts';
 
 ModuleRegistry.registerModules([AllCommunityModule]);
 
@@ -61,6 +62,17 @@ export class SheetGrid {
   private updates = 0;
   private repaints = 0;
   private repaintMs = 0;
+  /**
+   * The copy selection: the rating cell where it started and the rectangle to the focused cell.
+   * ag-grid community has no range selection, so shift+click / shift+arrow keep the anchor and
+   * plain focus moves reset it; the grid's own focus still moves as usual.
+   */
+  private anchor: SheetCell | null = null;
+  private selection: CellRange | null = null;
+  /** The selection when it is a block (it is then marked 'in-range'); null for one cell. */
+  private highlight: CellRange | null = null;
+  /** Whether the input that is moving the focus holds Shift (seen before ag-grid handles it). */
+  private extending = false;
 
   constructor(private readonly host: HTMLElement, private readonly events: SheetGridEvents) {
     this.api = createGrid<SheetRow>(host, {
@@ -88,9 +100,23 @@ export class SheetGrid {
         const col = typeof e.column === 'string' ? e.column : e.column?.getColId();
         const row = e.rowPinned || e.rowIndex === null || e.rowIndex === undefined ? null : e.rowIndex;
         const m = col ? movieIndexOfCol(col) : null;
-        this.events.onFocus(row !== null && m !== null ? { row, col: m } : null);
+        const cell = row !== null && m !== null ? { row, col: m } : null;
+        this.select(cell);
+        this.events.onFocus(cell);
       },
     });
+    // Capture phase: Shift is read before ag-grid moves the focus on the same key or click.
+    // Shift+Tab and Shift+Enter move the focus too, but they are not selecting.
+    host.addEventListener('keydown', (e) => (this.extending = e.shiftKey && e.key.startsWith('Arrow')), true);
+    host.addEventListener('mousedown', (e) => (this.extending = e.shiftKey), true);
+    // The DOM copy event: Ctrl+C, Cmd+C and the Electron menu's Copy role all end here, and it
+    // needs no clipboard permission (the desktop app denies them all). It goes to the document:
+    // with no text selected the browser aims it at the body, not at the focused cell. Chromium
+    // runs Copy with no text selected only when the page cancels `beforecopy` (that is how a
+    // page says it has something to copy), so the grid does that while it holds the focus.
+    const doc = host.ownerDocument;
+    doc.addEventListener('beforecopy', (e) => this.copyingFromGrid() && e.preventDefault());
+    doc.addEventListener('copy', (e) => this.copyingFromGrid() && this.copy(e));
   }
 
   /** Full state: rebuilds columns and rows when the sheet's shape changed. */
@@ -137,6 +163,7 @@ export class SheetGrid {
   }
 
   focusCell(cell: SheetCell): void {
+    this.extending = false;
     // A row or column just added sits at the far end: bring it into view before focusing it.
     this.api.ensureIndexVisible(cell.row);
     this.api.ensureColumnVisible(movieCol(cell.col));
@@ -156,6 +183,47 @@ export class SheetGrid {
     this.repaintMs += performance.now() - started;
     this.host.dataset['repaints'] = String(++this.repaints);
     this.host.dataset['repaintMs'] = this.repaintMs.toFixed(1);
+  }
+
+  /**
+   * A plain focus move starts a new selection; a shifted one stretches it from the anchor. The
+   * cells repaint only when a block of more than one cell is or was marked: moving a one-cell
+   * selection around is the grid's own focus ring.
+   */
+  private select(cell: SheetCell | null): void {
+    const marked = this.highlight;
+    if (!cell) this.anchor = null;
+    else if (!this.extending || !this.anchor) this.anchor = cell;
+    this.selection = cell && this.anchor ? rangeBetween(this.anchor, cell) : null;
+    this.highlight = this.selection && cellCount(this.selection) > 1 ? this.selection : null;
+    if (marked || this.highlight) this.repaint();
+  }
+
+  /**
+   * Puts the selected ratings on the clipboard as tab-separated text (copy-block.ts says what a
+   * blank copies as); outside the ratings, the focused cell's text. A cell editor's own copy (its
+   * text selection) is left to the browser.
+   */
+  private copy(e: ClipboardEvent): void {
+    if (!e.clipboardData) return;
+    const text = this.selection && this.state ? toTsv(ratingsBlock(this.state.sheet.ratings, this.selection)) : this.focusedText();
+    if (text === null) return;
+    e.clipboardData.setData('text/plain', text);
+    e.preventDefault();
+  }
+
+  /** The focus is on a grid cell, not in a cell editor (whose text selection the browser copies). */
+  private copyingFromGrid(): boolean {
+    const active = this.host.ownerDocument.activeElement;
+    return active !== null && this.host.contains(active) && !(active instanceof HTMLInputElement || active instanceof HTMLTextAreaElement);
+  }
+
+  private focusedText(): string | null {
+    const f = this.api.getFocusedCell();
+    if (!f) return null;
+    const node = f.rowPinned === 'top' ? this.api.getPinnedTopRow(f.rowIndex) : this.api.getDisplayedRowAtIndex(f.rowIndex);
+    if (!node) return null;
+    return toTsv([[String(this.api.getCellValue({ rowNode: node, colKey: f.column }) ?? '')]]);
   }
 
   private ratingCellOf(data: SheetRow | undefined, colId: string): SheetCell | null {
@@ -233,7 +301,10 @@ export class SheetGrid {
       ...view((p) => {
         const d = p.data;
         if (!this.state || !this.numbers || !d) return { text: '', classes: [] };
-        if (d.kind === 'user') return ratingCell(this.state, this.numbers, d.row, m, this.mode);
+        if (d.kind === 'user') {
+          const shown = ratingCell(this.state, this.numbers, d.row, m, this.mode);
+          return inRange(this.highlight, d.row, m) ? { ...shown, classes: [...shown.classes, 'in-range'] } : shown;
+        }
         const snap = this.numbers.snapshot;
         const kk = k(this.numbers);
         return parameterCell(d.kind === 'movie-bias' ? snap.itemBias[m] : snap.itemFactors[m * kk + d.factor]);

@@ -1,4 +1,5 @@
 import type { BrowserWindowConstructorOptions, WebPreferences } from 'electron';
+import { appIconPath } from '../../io/resources.ts';
 import { rendererEntryUrl, type RendererLocation } from './renderer-location.ts';
 
 /**
@@ -23,9 +24,11 @@ export function secureWebPreferences(preloadPath: string): WebPreferences {
   };
 }
 
-export function mainWindowOptions(preloadPath: string): BrowserWindowConstructorOptions {
+export function mainWindowOptions(preloadPath: string, iconPath: string = appIconPath()): BrowserWindowConstructorOptions {
   return {
     title: 'CollabSheet',
+    // Windows and Linux show it in the title bar and task bar; macOS takes the bundle's icon.
+    icon: iconPath,
     width: 1360,
     height: 860,
     minWidth: 800,

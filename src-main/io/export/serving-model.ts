@@ -3,13 +3,23 @@
  * without CollabSheet. Inputs are dense row codes (ids.json beside it maps original ids to rows):
  *
  *   user_ids    int64 [N]            → scores         float32 [N, n_items]  predicted rating of every item
- *                                    → top_k_indices  int64   [N, k]        best items, best first
+ *   rated_rows, rated_items int64 [R] → top_k_indices int64   [N, k]        best unrated items, best first
  *                                    → top_k_scores   float32 [N, k]
  *   pair_users, pair_items int64 [P] → predictions    float32 [P]
  *
+ * (rated_rows[r], rated_items[r]) says the user at position rated_rows[r] of user_ids (0 … N−1)
+ * has rated item rated_items[r]: top_k leaves those items out, in the same pass that ranks
+ * (the mask is applied to the scores before the first pick). A user with fewer than k unrated
+ * items gets index −1 and score −∞ in the places left over. `scores` stays every item's
+ * prediction, rated or not.
+ *
+ * The history is an input, not baked into the file: a serving system has the ratings as they are
+ * now (the file would freeze them at export, and 25M ratings would make it hundreds of MB), and
+ * the same model then answers for a user who rated something since, or for a new user's basket.
+ * Feed empty [0] tensors to rank every item.
+ *
  * Every input must be fed (ONNX Runtime checks all graph inputs); feed an empty [0] tensor for
- * the half not wanted. top_k ranks all items — leaving out what a user rated needs their history,
- * which the app has and the model does not.
+ * the half not wanted.
  */
 import { type FactorModel, hasBias } from '../../engine/analysis/factor-model.ts';
 import { Graph, type Value, ops, serialize } from '../../engine/graph/index.ts';
@@ -51,17 +61,32 @@ export function buildServingModel(model: FactorModel, options: ServingOptions = 
   const biases = hasBias(model) ? { user: ops.unsqueeze(ops.gather(params.user_bias, userIds), [1]), item: params.item_bias } : null;
   const scores = dotBiasPrediction(dots, biases, model.yRange);
 
-  const top = topKOf(g, scores, nItems, topK);
+  const ratedRows = g.input('rated_rows', 'int64', ['R']);
+  const ratedItems = g.input('rated_items', 'int64', ['R']);
+  const top = topKOf(g, withoutRated(scores, ratedRows, ratedItems), nItems, topK);
   return serialize(g, {
     name: 'collabsheet_serving',
-    inputs: [userIds, pairUsers, pairItems],
+    inputs: [userIds, ratedRows, ratedItems, pairUsers, pairItems],
     outputs: { scores, top_k_indices: top.indices, top_k_scores: top.scores, predictions },
   });
 }
 
 /**
+ * The scores with every rated (row, item) at −∞: a count of ratings per cell scattered into zeros
+ * (a pair given twice counts twice, still > 0), then Where. Costs one [N, n_items] pass.
+ */
+function withoutRated(scores: Value, rows: Value, items: Value): Value {
+  const cells = ops.concat([ops.unsqueeze(rows, [1]), ops.unsqueeze(items, [1])], 1);
+  const ones = ops.add(ops.zerosLike(ops.cast(items, 'float32')), 1);
+  const rated = ops.scatterNDAdd(ops.zerosLike(scores), cells, ones);
+  return ops.where(ops.greater(rated, 0), -Infinity, scores);
+}
+
+/**
  * Top-k along axis 1 by k rounds of ArgMax, each masking its pick to −∞. Ties go to the lower
- * index, as in the app's ranking (analysis/top-n.ts) and ONNX TopK.
+ * index, as in the app's ranking (analysis/top-n.ts) and ONNX TopK. A pick of −∞ is no item (the
+ * user rated all the rest): its index becomes −1. Predictions are finite (the export checks the
+ * model is), so −∞ marks only what the mask or an earlier round took.
  */
 function topKOf(g: Graph, scores: Value, nItems: number, k: number): { indices: Value; scores: Value } {
   const column = g.namedConstant('item_rows', 'int64', [nItems], BigInt64Array.from({ length: nItems }, (_, i) => BigInt(i)));
@@ -70,8 +95,9 @@ function topKOf(g: Graph, scores: Value, nItems: number, k: number): { indices: 
   let remaining = scores;
   for (let round = 0; round < k; round++) {
     const best = argMax(remaining, 1);
-    picked.push(best);
-    values.push(gatherElements(scores, best, 1));
+    const value = gatherElements(remaining, best, 1);
+    picked.push(ops.where(ops.equal(value, -Infinity), -1, best));
+    values.push(value);
     if (round < k - 1) remaining = ops.where(ops.equal(column, best), -Infinity, remaining);
   }
   return { indices: ops.concat(picked, 1), scores: ops.concat(values, 1) };

@@ -21,7 +21,7 @@ import type {
   StatePatch,
   TrainConfig,
 } from '../contract.ts';
-import { EditHistory, type Edit } from '../edit-history.ts';
+import { EditHistory, type Edit, type Replay } from '../edit-history.ts';
 import { parsePastedBlock } from '../paste.ts';
 import { checkRating } from '../rating-scale.ts';
 import { UserError } from '../user-error.ts';
@@ -172,8 +172,8 @@ export class App implements SheetHost {
   }
 
   /** The crosstab moved (another N, a pinned user or movie) or grew a row: the sheet shows another block. */
-  viewChanged(view: ViewResult): StatePatch {
-    return this.changed({ sheet: this.layout(view), numbers: view.split.numbers });
+  viewChanged(view: ViewResult, also: StatePatch = {}): StatePatch {
+    return this.changed({ sheet: this.layout(view), numbers: view.split.numbers, ...also });
   }
 
   /** Saved to `path`: nothing is unsaved now. */
@@ -238,10 +238,19 @@ export class App implements SheetHost {
 
   private undoRedo(which: 'undo' | 'redo'): Promise<StatePatch> {
     return this.exclusive(async () => {
-      const edit = which === 'undo' ? this.sheet.edits.undo() : this.sheet.edits.redo();
-      if (!edit) throw new UserError(which === 'undo' ? 'Nothing to undo' : 'Nothing to redo');
-      return this.changed({ ...(await this.apply(edit)), ...this.undoState() });
+      const step = which === 'undo' ? this.sheet.edits.undo() : this.sheet.edits.redo();
+      if (!step) throw new UserError(which === 'undo' ? 'Nothing to undo' : 'Nothing to redo');
+      if (step.kind === 'cells') return this.changed({ ...(await this.apply(step.changes)), ...this.undoState() });
+      await this.replayRow(step);
+      return this.viewChanged(this.session.viewResult(), this.undoState());
     });
+  }
+
+  /** An added row's undo (it leaves the sheet) or redo (it is added again, under the same id). */
+  private async replayRow(step: Replay & { kind: 'add-row' | 'remove-row' }): Promise<void> {
+    if (step.kind === 'remove-row') return this.session.removeRow(step.row.side, step.row.id);
+    const again = await this.session.addRow(step.row.side, step.row.label);
+    if (again.id !== step.row.id) throw new Error(`redo: the row came back as ${again.id}, not ${step.row.id}`);
   }
 
   /**
@@ -272,7 +281,8 @@ export class App implements SheetHost {
     return this.exclusive(async () => {
       const added = await this.session.addRow(side, label);
       if (added.noFoldIn) this.notify('info', `The new ${side === 'user' ? 'user' : 'movie'} learns at the next Solve: ${added.noFoldIn}`);
-      return this.viewChanged(this.session.viewResult());
+      this.sheet.edits.recordRow({ side, id: added.id, label: added.label });
+      return this.viewChanged(this.session.viewResult(), this.undoState());
     });
   }
 

@@ -72,6 +72,11 @@ export class ColdStart {
     return { train: sets.train.cells(), valid: sets.valid.cells() };
   }
 
+  /** A cold row taken off the sheet again (its addition undone). */
+  remove(side: Side, code: number): void {
+    this.rows[side].delete(code);
+  }
+
   /** The rows are trained (or re-initialised) with everyone else from now on. */
   clear(): void {
     this.rows.user.clear();

@@ -132,10 +132,14 @@ function firstMissing(codes: number[], planted: number): number {
   return at < 0 ? codes.length : at;
 }
 
-/** Rating counts covering every row the table has (rows added since the load have none). */
+/**
+ * Rating counts for exactly the rows the table has: rows added since the load have none, and a
+ * row removed again (its addition undone) must not stay a candidate for the window.
+ */
 export function countsFor(counts: RatingCounts, table: RatingsTable): RatingCounts {
   const grow = (a: Int32Array, n: number) => {
-    if (a.length >= n) return a;
+    if (a.length > n) return a.slice(0, n);
+    if (a.length === n) return a;
     const b = new Int32Array(n);
     b.set(a);
     return b;

@@ -9,7 +9,7 @@ import { ratingCounts } from '../../data/crosstab.ts';
 import type { RatingsDataset } from '../../data/dataset.ts';
 import { BLOCKED_FROM } from '../../engine/train/epoch-order.ts';
 import type { TrainerOptions } from '../../engine/train/trainer.ts';
-import type { EpochMetrics, ModelParams, TrainConfig, TrainProgress } from '../../engine/types.ts';
+import type { EpochMetrics, ModelParams, ParamTensor, TrainConfig, TrainProgress } from '../../engine/types.ts';
 import type { Fit, SheetNumbers, RatingScale } from '../contract.ts';
 import { defaultConfig } from '../default-config.ts';
 import type { ColdStartAnswer } from '../insight-contract.ts';
@@ -53,6 +53,9 @@ export interface EditResult extends SplitResult {
 export interface AddRowResult {
   /** Its dense code (edits are sent as codes). */
   code: number;
+  /** Its id and label as the sheet names it (what undo removes, and redo adds again). */
+  id: string;
+  label: string;
   /** Why the new row is not folded in (a model without per-row factors); null when it is. */
   noFoldIn: string | null;
 }
@@ -280,7 +283,40 @@ export class TrainingSession {
       s.visible.itemRows.push(code);
     }
     this.refreshData();
-    return { code, noFoldIn };
+    return { code, id, label, noFoldIn };
+  }
+
+  /**
+   * Undoes addRow: the row `id` (the last of its side, its ratings already undone) leaves the
+   * sheet, the window, the pins, the cold rows and the model. The trainer's tables only grow, so
+   * a trainer sized to the data now takes over the parameters (and optimizer moments) of every
+   * other row; a saved project or an export then has exactly one row per user and movie again.
+   * The new trainer starts its learning-rate schedule afresh at the next Solve.
+   */
+  async removeRow(side: 'user' | 'item', id: string): Promise<void> {
+    const s = this.current();
+    const code = s.table.removeLastRow(side, id);
+    const drop = (codes: number[]) => {
+      const at = codes.indexOf(code);
+      if (at >= 0) codes.splice(at, 1);
+    };
+    if (side === 'user') {
+      s.sheet.users.pop();
+      drop(s.visible.userRows);
+      s.view = { ...s.view, pinUsers: s.view.pinUsers.filter((c) => c !== code) };
+    } else {
+      s.sheet.movies.pop();
+      drop(s.visible.itemRows);
+      s.view = { ...s.view, pinItems: s.view.pinItems.filter((c) => c !== code) };
+    }
+    s.counts = countsFor(s.counts, s.table);
+    this.cold.remove(side, code);
+    this.refreshData();
+    const saved = s.trainer.exportParams();
+    const next = await trainerFor(s.sets.train, s.sets.valid, s.config, this.trainerOptions);
+    next.importParams(withTablesOf(saved, next.paramViews()));
+    await s.trainer.dispose();
+    s.trainer = next;
   }
 
   /** Every current rating, train and held-out: what counts, means and "already rated" are about. */
@@ -357,5 +393,23 @@ export class TrainingSession {
     this.lastFit = this.current().trainer.evaluate();
     return this.lastFit;
   }
+}
 
+/**
+ * `saved` cut to the tables of `model`: a per-user or per-item table (and its optimizer moments,
+ * laid out the same) loses its trailing rows, the rows `model` has no user or movie for.
+ */
+function withTablesOf(saved: ModelParams, model: Readonly<Record<string, ParamTensor>>): ModelParams {
+  const cut = (name: string, data: Float32Array) => {
+    const length = model[name]?.data.length ?? data.length;
+    return data.length > length ? data.slice(0, length) : data;
+  };
+  const params = Object.fromEntries(Object.entries(saved.params).map(([name, p]) => [name, { shape: model[name]?.shape ?? p.shape, data: cut(name, p.data) }]));
+  const optimizer = saved.optimizer && {
+    ...saved.optimizer,
+    params: Object.fromEntries(
+      Object.entries(saved.optimizer.params).map(([name, bufs]) => [name, Object.fromEntries(Object.entries(bufs).map(([k, buf]) => [k, cut(name, buf)]))]),
+    ),
+  };
+  return { params, optimizer };
 }
