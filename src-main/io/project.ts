@@ -17,7 +17,7 @@
  * with a clear message instead of a parse error. Saves are atomic (see atomic-write.ts).
  */
 import { crc32 } from 'node:zlib';
-import { open, readdir, readFile, rm, stat } from 'node:fs/promises';
+import { readdir, rm, stat } from 'node:fs/promises';
 import { createHash } from 'node:crypto';
 import { basename, join } from 'node:path';
 import { z } from 'zod';
@@ -25,7 +25,11 @@ import type { RatingsDataset } from '../data/dataset.ts';
 import type { ImportOptions } from '../data/import/index.ts';
 import type { PlantedSpec } from '../data/synthetic.ts';
 import type { EpochMetrics, ModelParams, TrainConfig } from '../engine/types.ts';
+import { openRegularFile, readRegularFile, UnreadableFileError } from '../data/import/regular-file.ts';
 import { writeFileAtomic } from './atomic-write.ts';
+
+/** Up to 2 GB (a Buffer's practical limit): a 25M-rating project's factors and moments are ~130 MB. */
+const MAX_PROJECT_BYTES = 2 * 2 ** 30;
 import { type AnyTypedArray, type BlobRef, liftBlobs, lowerBlobs, typedView } from './blob-json.ts';
 
 export const PROJECT_EXTENSION = '.collabsheet';
@@ -121,10 +125,10 @@ export async function saveProject(path: string, project: CollabProject): Promise
 export async function openProject(path: string): Promise<CollabProject> {
   let bytes: Buffer;
   try {
-    bytes = await readFile(path);
+    bytes = await readRegularFile(path, MAX_PROJECT_BYTES, 'a project');
   } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    throw new ProjectFileError(path, code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'this is a folder, not a project' : `cannot read the file (${code})`);
+    if (e instanceof UnreadableFileError) throw new ProjectFileError(path, e.problem);
+    throw e;
   }
   return decodeProject(path, bytes).project;
 }
@@ -295,11 +299,13 @@ export async function discardAutosave(path: string): Promise<void> {
 }
 
 async function readHeaderOnly(path: string): Promise<Header> {
-  const fh = await open(path, 'r');
+  const fh = await openRegularFile(path);
   try {
     const prefix = Buffer.alloc(PREFIX_BYTES);
     await fh.read(prefix, 0, PREFIX_BYTES, 0);
     const length = prefix.readUInt32LE(12);
+    // Allocate what the file holds, never what it claims.
+    if (length > (await fh.stat()).size - PREFIX_BYTES) throw new ProjectFileError(path, 'the header is longer than the file: damaged or not a project');
     const all = Buffer.alloc(PREFIX_BYTES + length);
     prefix.copy(all);
     await fh.read(all, PREFIX_BYTES, length, PREFIX_BYTES);

@@ -15,6 +15,15 @@
 import ExcelJS from 'exceljs';
 import type { RatingsDataset } from '../data/dataset.ts';
 import { DataImportError } from '../data/import/errors.ts';
+import { formatBytes, readRegularFile, UnreadableFileError } from '../data/import/regular-file.ts';
+import { declaredUnzippedBytes } from './zip-size.ts';
+
+/**
+ * Workbook bounds: collab_filter.xlsx is 0.1 MB; a sheet of 100k ratings about 2 MB zipped and
+ * 20 MB unpacked. 50 MB on disk and 300 MB unpacked leave room for real ones and refuse bombs.
+ */
+const MAX_WORKBOOK_BYTES = 50 * 2 ** 20;
+const MAX_WORKBOOK_INFLATED_BYTES = 300 * 2 ** 20;
 import { biasedDot } from '../engine/analysis/factor-model.ts';
 import { addError, noErrors, rmseOf } from '../engine/metrics.ts';
 
@@ -84,8 +93,17 @@ export function layoutFor(kind: SheetKind, users: number, items: number, k: numb
 
 export async function readCollabWorkbook(path: string): Promise<CollabWorkbook> {
   const wb = new ExcelJS.Workbook();
+  const zip = await readRegularFile(path, MAX_WORKBOOK_BYTES, 'a workbook').catch((e: unknown) => {
+    if (e instanceof UnreadableFileError) throw new DataImportError(e.code === 'not-found' ? 'not-found' : 'unreadable', path, null, e.problem);
+    throw e;
+  });
+  const inflated = declaredUnzippedBytes(zip);
+  if (inflated !== null && inflated > MAX_WORKBOOK_INFLATED_BYTES) {
+    throw new DataImportError('workbook', path, null, `it unpacks to ${formatBytes(inflated)}, over the ${formatBytes(MAX_WORKBOOK_INFLATED_BYTES)} a workbook may hold: not a ratings workbook (a zip bomb?)`);
+  }
   try {
-    await wb.xlsx.readFile(path);
+    // exceljs types its input as an ArrayBuffer-like `Buffer` of its own; a Node Buffer is what it reads.
+    await wb.xlsx.load(zip as unknown as Parameters<typeof wb.xlsx.load>[0]);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     throw new DataImportError(code === 'ENOENT' ? 'not-found' : 'workbook', path, null, code === 'ENOENT' ? 'no such file' : `not a readable .xlsx workbook (${firstLine(e)})`);

@@ -3,7 +3,13 @@
  * out — named users in rows, titled movies in columns, null for a blank cell — plus, for sheets
  * generated from a planted taste model, the tastes to reveal after solving.
  */
-import { readFile } from 'node:fs/promises';
+import { readRegularFile, UnreadableFileError } from '../data/import/regular-file.ts';
+
+/**
+ * A sheet file is a small hand-made grid (the demo is 3 KB); bigger data is a ratings file. The
+ * cap keeps a 500 MB JSON from holding the worker for minutes (issue 13 finding 6).
+ */
+const MAX_SHEET_FILE_BYTES = 16 * 2 ** 20;
 import { z } from 'zod';
 import type { RatingsDataset } from '../data/dataset.ts';
 import type { PlantedTastes, RatingScale, SheetMovie, SheetUser } from './contract.ts';
@@ -88,8 +94,9 @@ export function parseSheetFile(text: string, fileName: string): LoadedSheet {
 export async function readSheetFile(path: string): Promise<LoadedSheet> {
   let text: string;
   try {
-    text = await readFile(path, 'utf8');
+    text = (await readRegularFile(path, MAX_SHEET_FILE_BYTES, 'a sheet file')).toString('utf8');
   } catch (error) {
+    if (error instanceof UnreadableFileError) throw new UserError(`Cannot read the sheet ${path}: ${error.problem}`);
     throw new UserError(`Cannot read the sheet ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
   }
   return parseSheetFile(text, path);

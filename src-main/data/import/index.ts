@@ -3,10 +3,11 @@
  * screen and the benchmarks share. Formats are recognised from the bytes (see sniff.ts); every
  * failure is a DataImportError whose message is one line naming file, line and problem.
  */
-import { open, type FileHandle } from 'node:fs/promises';
+import type { FileHandle } from 'node:fs/promises';
 import { type RatingsDataset, ratingStats } from '../dataset.ts';
 import { dropDuplicatePairs, type RatingColumns } from './dedupe.ts';
 import { DataImportError } from './errors.ts';
+import { openRegularFile, UnreadableFileError } from './regular-file.ts';
 import { IdCoder } from './id-coder.ts';
 import { scanChunks } from './line-reader.ts';
 import { type BadRowPolicy, RatingsParser } from './ratings-parser.ts';
@@ -269,20 +270,12 @@ async function estimateRows(fh: FileHandle, size: number, bytesPerLineAtStart: n
   return Math.ceil((size / perLine) * 1.03) + 1024;
 }
 
+/** Only a regular file is read (a FIFO would hang the import, /dev/zero never end). */
 async function openForReading(path: string): Promise<FileHandle> {
   try {
-    const fh = await open(path, 'r');
-    if ((await fh.stat()).isDirectory()) {
-      await fh.close();
-      throw new DataImportError('unreadable', path, null, 'this is a folder, not a file');
-    }
-    return fh;
+    return await openRegularFile(path);
   } catch (e) {
-    if (e instanceof DataImportError) throw e;
-    const code = (e as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') throw new DataImportError('not-found', path, null, 'no such file');
-    if (code === 'EISDIR') throw new DataImportError('unreadable', path, null, 'this is a folder, not a file');
-    if (code === 'EACCES' || code === 'EPERM') throw new DataImportError('unreadable', path, null, 'permission denied');
-    throw new DataImportError('unreadable', path, null, `cannot open the file (${code ?? String(e)})`);
+    if (e instanceof UnreadableFileError) throw new DataImportError(e.code === 'not-found' ? 'not-found' : 'unreadable', path, null, e.problem);
+    throw e;
   }
 }

@@ -5,10 +5,10 @@
  * column. Titles files are small (ml-25m's is 3 MB), so they are read whole.
  */
 import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { TextDecoder } from 'node:util';
 import type { RatingsDataset } from '../dataset.ts';
+import { readRegularFile, UnreadableFileError } from './regular-file.ts';
 import { DataImportError, showText } from './errors.ts';
 import { FieldBounds, fieldText, splitFields, UNTERMINATED_QUOTE } from './fields.ts';
 import { refuseNonText } from './sniff.ts';
@@ -42,13 +42,12 @@ export function findTitlesFileBeside(ratingsPath: string): string | null {
 export async function readTitlesFile(path: string): Promise<ItemTitles> {
   let bytes: Buffer;
   try {
-    bytes = await readFile(path);
+    bytes = await readRegularFile(path, MAX_TITLES_BYTES, 'a titles file');
   } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    throw new DataImportError(code === 'ENOENT' ? 'not-found' : 'unreadable', path, null, code === 'ENOENT' ? 'no such file' : `cannot read the titles file (${code})`);
+    if (!(e instanceof UnreadableFileError)) throw e;
+    throw new DataImportError(e.code === 'not-found' ? 'not-found' : 'unreadable', path, null, e.problem);
   }
   if (bytes.length === 0) throw new DataImportError('empty', path, null, 'the titles file is empty');
-  if (bytes.length > MAX_TITLES_BYTES) throw new DataImportError('unreadable', path, null, 'over 256 MB: not a titles file?');
   refuseNonText(path, bytes.subarray(0, 64 << 10));
   const encoding = isUtf8(bytes) ? 'utf-8' : 'latin1';
   const decoder = new TextDecoder(encoding);
