@@ -11,12 +11,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { crc32, deflateRawSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
-import { openProject } from '../../io/project.ts';
-import { readCollabWorkbook } from '../../io/xlsx.ts';
-import { readSheetFile } from '../../service/sheet-file.ts';
-import { previewFile, readRatingsFile } from './index.ts';
-import { readRegularFile } from './regular-file.ts';
-import { readTitlesFile } from './titles.ts';
+import { openProject } from '../io/project.ts';
+import { readCollabWorkbook } from '../io/xlsx.ts';
+import { readSheetFile } from './sheet-file.ts';
+import { previewFile, readRatingsFile } from '../data/import/index.ts';
+import { readRegularFile } from '../data/import/regular-file.ts';
+import { readTitlesFile } from '../data/import/titles.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'collabsheet-file-kinds-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
