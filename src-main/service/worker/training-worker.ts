@@ -10,6 +10,7 @@ import { blockWorkerStarter } from '../../engine/train/parallel/worker-entry.ts'
 import type { CommandHandlers, ReplyMessage, RequestMessage } from '../contract.ts';
 import { UserError } from '../user-error.ts';
 import { App } from './app.ts';
+import { BugStreak } from './bug-streak.ts';
 import type { FromWorker, ToWorker, WorkerData } from './channel.ts';
 import { StopFlag } from './stop-flag.ts';
 
@@ -30,25 +31,18 @@ port.on('message', (m: ToWorker) => {
   else void answer(app.commands, m).then(post);
 });
 
-/**
- * Our bugs in a row after which the app is taken for broken (a disposed session answers every
- * command with the same error): the supervisor then restarts the worker from its checkpoint. One
- * bug alone may be a single command's; the next command failing too means the state is bad.
- */
-const UNUSABLE_AFTER_BUGS = 2;
-let bugsInARow = 0;
+const bugs = new BugStreak();
 
 async function answer(commands: CommandHandlers, { id, command, args }: RequestMessage): Promise<ReplyMessage> {
   if (!Object.hasOwn(commands, command)) return { id, ok: false, error: `Unknown command "${command}"` };
   try {
     const run = commands[command as keyof CommandHandlers] as (a: unknown) => Promise<unknown>;
     const value = await run(args);
-    bugsInARow = 0;
+    bugs.succeeded();
     return { id, ok: true, value };
   } catch (error) {
     const text = messageOf(error);
-    bugsInARow = error instanceof UserError ? 0 : bugsInARow + 1;
-    if (bugsInARow === UNUSABLE_AFTER_BUGS) post({ unusable: text });
+    if (bugs.failed(error)) post({ unusable: text });
     return { id, ok: false, error: text };
   }
 }
