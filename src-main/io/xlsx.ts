@@ -15,6 +15,7 @@
 import ExcelJS from 'exceljs';
 import type { RatingsDataset } from '../data/dataset.ts';
 import { DataImportError } from '../data/import/errors.ts';
+import { ratingValueProblem } from '../data/rating-value.ts';
 import { biasedDot } from '../engine/analysis/factor-model.ts';
 import { addError, noErrors, rmseOf } from '../engine/metrics.ts';
 
@@ -136,6 +137,8 @@ function readGrid(path: string, ws: ExcelJS.Worksheet): Grid {
       if (cell.value === null || cell.value === undefined || cell.text.trim() === '') continue;
       const v = numberIn(cell);
       if (v === null) throw new DataImportError('workbook', where, null, `rating cell ${cell.address} is not a number`, cell.text.slice(0, 40));
+      const tooLarge = ratingValueProblem(v);
+      if (tooLarge) throw new DataImportError('workbook', where, null, `rating cell ${cell.address}: ${v} ${tooLarge}`, cell.text.slice(0, 40));
       values[u * itemIds.length + i] = v;
       users.push(u);
       items.push(i);
