@@ -297,7 +297,7 @@ function checkDataset(path: string, d: RatingsDataset): void {
       throw invalid(`rating ${i} names a user or item that does not exist`);
     }
     const problem = ratingValueProblem(d.ratings[i]);
-    if (problem) throw invalid(`rating ${i}, ${d.ratings[i]}, ${problem}`);
+    if (problem) throw invalid(`its rating number ${i + 1}, ${d.ratings[i]}, ${problem}`);
   }
 }
 
