@@ -3,7 +3,62 @@
  * density, rank, noise, popularity skew, seed — turned into the generator's PlantedSpec. The app's
  * dialog and `collabsheet synth` share it, so the same answers give the same ratings in both.
  */
+import { z } from 'zod';
+import { MAX_RATING_MAGNITUDE } from './rating-value.ts';
 import type { PlantedSpec } from './synthetic.ts';
+
+/**
+ * What the generator is asked for at most, wherever a spec comes from (the dialog, a project's
+ * `generated` source): memory is ~(users + items)·rank·4 bytes of planted factors plus 12–20
+ * bytes a rating, time linear in the ratings. The bounds allow the MovieLens-25M shape the
+ * benchmarks use (162,541 × 59,047, 25,000,095 ratings, rank 8) with room; rank 10⁶ or 10⁹
+ * ratings (memory until death, a worker that never answers) are refused.
+ */
+export const SYNTHETIC_LIMITS = {
+  users: { min: 2, max: 1_000_000 },
+  items: { min: 2, max: 200_000 },
+  ratings: { min: 1, max: 50_000_000 },
+  rank: { min: 1, max: 64 },
+  noise: { min: 0, max: 5 },
+  popularitySkew: { min: 0, max: 3 },
+} as const;
+
+const shown = (n: number) => n.toLocaleString('en-US');
+/** A whole number in `limit`, refused with the bounds in the message. */
+export const wholeIn = (limit: { min: number; max: number }) =>
+  z.number().int(`must be a whole number from ${shown(limit.min)} to ${shown(limit.max)}`).min(limit.min, `must be at least ${shown(limit.min)}`).max(limit.max, `must be at most ${shown(limit.max)}`);
+/** A number in `limit`, refused with the bounds in the message. */
+export const numberIn = (limit: { min: number; max: number }) =>
+  z.number().min(limit.min, `must be at least ${shown(limit.min)}`).max(limit.max, `must be at most ${shown(limit.max)}`);
+
+const STD_LIMIT = { min: 0, max: 10 };
+const RATING_LIMIT = { min: -MAX_RATING_MAGNITUDE, max: MAX_RATING_MAGNITUDE };
+/** Seconds: ±3·10¹¹ is ±10,000 years around 1970. */
+const TIME_LIMIT = { min: -3e11, max: 3e11 };
+
+/** A stored PlantedSpec (a project's `generated` source), every field bounded before the generator allocates. */
+export const plantedSpecSchema = z.strictObject({
+  users: wholeIn(SYNTHETIC_LIMITS.users),
+  items: wholeIn(SYNTHETIC_LIMITS.items),
+  ratings: wholeIn(SYNTHETIC_LIMITS.ratings),
+  rank: wholeIn(SYNTHETIC_LIMITS.rank),
+  noise: numberIn(SYNTHETIC_LIMITS.noise),
+  seed: wholeIn({ min: 0, max: 2 ** 32 - 1 }),
+  mean: numberIn(RATING_LIMIT).optional(),
+  biasStd: numberIn(STD_LIMIT).optional(),
+  factorStd: numberIn(STD_LIMIT).optional(),
+  popularitySkew: numberIn(SYNTHETIC_LIMITS.popularitySkew).optional(),
+  userSkew: numberIn(SYNTHETIC_LIMITS.popularitySkew).optional(),
+  timestamps: z
+    .strictObject({ start: numberIn(TIME_LIMIT), end: numberIn(TIME_LIMIT) })
+    .refine((t) => t.start <= t.end, 'start must not be after end')
+    .optional(),
+  idPrefix: z.strictObject({ user: z.string().max(32), item: z.string().max(32) }).optional(),
+  scale: z
+    .strictObject({ lo: numberIn(RATING_LIMIT), hi: numberIn(RATING_LIMIT), step: z.number().positive().max(MAX_RATING_MAGNITUDE) })
+    .refine((s) => s.lo < s.hi, 'lo must be below hi')
+    .optional(),
+}) satisfies z.ZodType<PlantedSpec>;
 
 export interface SyntheticRequest {
   users: number;

@@ -55,8 +55,12 @@ export function lowerBlobs(json: unknown, blob: (ref: BlobRef) => AnyTypedArray)
 
 function isBlobRef(v: object): v is BlobRef {
   const r = v as Partial<BlobRef>;
-  return typeof r.$blob === 'number' && typeof r.kind === 'string' && r.kind in KINDS && typeof r.length === 'number';
+  // Own keys only: "toString" is `in` every object, and would make no constructor.
+  return typeof r.$blob === 'number' && typeof r.kind === 'string' && Object.hasOwn(KINDS, r.kind) && typeof r.length === 'number';
 }
+
+/** Bytes per value of a blob kind. */
+export const blobElementBytes = (kind: BlobKind): number => KINDS[kind].BYTES_PER_ELEMENT;
 
 /** A typed array of `kind` over `bytes` (copied when the offset is not aligned to its element). */
 export function typedView(kind: BlobKind, bytes: Uint8Array, length: number): AnyTypedArray {

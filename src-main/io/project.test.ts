@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { crc32 } from 'node:zlib';
 import { mkdtempSync, readdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -82,6 +83,32 @@ describe('project files', () => {
         expect(error).toBeInstanceOf(ProjectFileError);
         expect((error as Error).message).toMatch(message);
         expect((error as Error).message.startsWith(path)).toBe(true);
+      });
+    }
+    // Issue 13 finding 5 (and 10's "Ctor is not a constructor"): the header's claims about an
+    // array were trusted; a length of -5 threw "Invalid typed array length", a kind "toString"
+    // reached `new`. The checksums are recomputed, so only the claim is wrong.
+    const lying = async (ref: Record<string, unknown>): Promise<Buffer> => {
+      const { bytes } = await saved();
+      const length = bytes.readUInt32LE(12);
+      const header = JSON.parse(bytes.subarray(24, 24 + length).toString('utf8'));
+      Object.assign(header.body.source.dataset.ratings, ref);
+      let text = JSON.stringify(header);
+      text += ' '.repeat((8 - ((24 + text.length) % 8)) % 8);
+      const prefix = Buffer.from(bytes.subarray(0, 24));
+      prefix.writeUInt32LE(text.length, 12);
+      prefix.writeUInt32LE(crc32(Buffer.from(text)), 16);
+      return Buffer.concat([prefix, Buffer.from(text), bytes.subarray(24 + length)]);
+    };
+    for (const [claim, message] of [
+      [{ length: -5 }, /is damaged \(array \d+ claims -5 values in 12 bytes\)$/],
+      [{ length: 1e6 }, /is damaged \(array \d+ claims 1000000 values in 12 bytes\)$/],
+      [{ kind: 'toString' }, /is not a valid project \(source\.dataset\.ratings: /],
+    ] as const) {
+      it(`an array whose header claims ${JSON.stringify(claim)}`, async () => {
+        const path = join(dir, 'lying.collabsheet');
+        writeFileSync(path, await lying(claim));
+        await expect(openProject(path)).rejects.toThrow(message);
       });
     }
     it('missing file', async () => {

@@ -23,19 +23,20 @@ import { basename, join } from 'node:path';
 import { z } from 'zod';
 import type { RatingsDataset } from '../data/dataset.ts';
 import type { ImportOptions } from '../data/import/index.ts';
+import { ratingValueProblem } from '../data/rating-value.ts';
+import { plantedSpecSchema } from '../data/synthetic-spec.ts';
 import type { PlantedSpec } from '../data/synthetic.ts';
 import type { EpochMetrics, ModelParams, TrainConfig } from '../engine/types.ts';
 import { openRegularFile, readRegularFile, UnreadableFileError } from '../data/import/regular-file.ts';
 import { writeFileAtomic } from './atomic-write.ts';
-
-/** Up to 2 GB (a Buffer's practical limit): a 25M-rating project's factors and moments are ~130 MB. */
-const MAX_PROJECT_BYTES = 2 * 2 ** 30;
-import { type AnyTypedArray, type BlobRef, liftBlobs, lowerBlobs, typedView } from './blob-json.ts';
+import { type AnyTypedArray, blobElementBytes, type BlobRef, liftBlobs, lowerBlobs, typedView } from './blob-json.ts';
 
 export const PROJECT_EXTENSION = '.collabsheet';
 export const PROJECT_FORMAT_VERSION = 1;
 const MAGIC = Buffer.from('CSHEET\x1a\n', 'latin1');
 const PREFIX_BYTES = 24;
+/** Up to 2 GB (a Buffer's practical limit): a 25M-rating project's factors and moments are ~130 MB. */
+const MAX_PROJECT_BYTES = 2 * 2 ** 30;
 
 /** Import options that can be stored (no callbacks, no signal). */
 export type StoredImportOptions = Omit<ImportOptions, 'onProgress' | 'signal'>;
@@ -85,36 +86,87 @@ const headerSchema = z.object({
 });
 
 const typed = <T>(ctor: new (...a: never[]) => T) => z.instanceof(ctor as never) as unknown as z.ZodType<T>;
-const datasetSchema = z.object({
+
+/** Every value finite: NaN or Infinity in saved factors or moments would poison the first step. */
+const finiteValues = <T extends Float32Array | Float64Array>(schema: z.ZodType<T>, what: string) =>
+  schema.refine((a) => a.every(Number.isFinite), `has ${what} that are not finite numbers (NaN or Infinity)`);
+
+/** A project is not a dump of anything: names and ids are text a person reads. */
+const text = z.string().max(10_000);
+const datasetSchema = z.strictObject({
   users: typed(Int32Array),
   items: typed(Int32Array),
   ratings: typed(Float32Array),
-  userIds: z.array(z.string()),
-  itemIds: z.array(z.string()),
-  itemTitles: z.array(z.string().nullable()).optional(),
-  itemGenres: z.array(z.array(z.string()).nullable()).optional(),
-  timestamps: typed(Float64Array).optional(),
+  userIds: z.array(text).min(1),
+  itemIds: z.array(text).min(1),
+  itemTitles: z.array(text.nullable()).optional(),
+  itemGenres: z.array(z.array(text).nullable()).optional(),
+  timestamps: finiteValues(typed(Float64Array), 'timestamps').optional(),
 });
-const bodySchema = z.object({
-  name: z.string(),
+
+const columnRef = z.union([z.string().min(1).max(200), z.number().int().nonnegative().max(255)]);
+/** How the ratings file is read again (ImportOptions without callbacks), as the import dialog gives them. */
+export const storedImportOptionsSchema = z.strictObject({
+  delimiter: z.enum([',', '\t', '::', ';', '|', ' ']).optional(),
+  hasHeader: z.boolean().optional(),
+  columns: z.strictObject({ user: columnRef, item: columnRef, rating: columnRef, timestamp: columnRef.nullable().optional() }).optional(),
+  badRows: z.enum(['fail', 'skip']).optional(),
+  maxBadRowExamples: z.number().int().min(0).max(1000).optional(),
+  scale: z.strictObject({ min: z.number(), max: z.number() }).optional(),
+  timestamps: z.boolean().optional(),
+  titles: z.union([z.string().min(1).max(4096), z.literal(false)]).optional(),
+}) satisfies z.ZodType<StoredImportOptions>;
+
+/** A parameter tensor: whole non-negative dimensions whose product is the number of values. */
+const paramSchema = z
+  .strictObject({ shape: z.array(z.number().int().nonnegative()).max(8), data: finiteValues(typed(Float32Array), 'values') })
+  .refine((p) => p.shape.reduce((a, b) => a * b, 1) === p.data.length, { message: 'holds a number of values its shape does not have', path: ['data'] });
+const optimizerSchema = z.strictObject({
+  step: z.number().int().nonnegative(),
+  hypers: z.strictObject({ lr: z.number(), mom: z.number(), sqrMom: z.number(), eps: z.number(), wd: z.number() }),
+  params: z.record(z.string(), z.record(z.string(), finiteValues(typed(Float32Array), 'moments'))),
+});
+const modelSchema = z
+  .strictObject({ params: z.record(z.string(), paramSchema), optimizer: optimizerSchema.nullable() })
+  .superRefine((m, ctx) => {
+    // Each moment buffer belongs to a saved parameter and has one value per parameter value.
+    for (const [name, buffers] of Object.entries(m.optimizer?.params ?? {})) {
+      const param = m.params[name];
+      for (const [buffer, values] of Object.entries(buffers)) {
+        if (!param || values.length !== param.data.length) {
+          const wanted = param ? `${param.data.length} values, one per value of ${name}` : `a parameter ${name}, and there is none`;
+          ctx.addIssue({ code: 'custom', message: `has ${values.length} values; it needs ${wanted}`, path: ['optimizer', 'params', name, buffer] });
+        }
+      }
+    }
+  });
+const metricsSchema = z.strictObject({
+  epoch: z.number().int().nonnegative(),
+  trainRmse: z.number(),
+  trainMae: z.number(),
+  validRmse: z.number().nullable(),
+  validMae: z.number().nullable(),
+  lr: z.number(),
+  seconds: z.number().nonnegative(),
+});
+
+const bodySchema = z.strictObject({
+  name: text,
   source: z.discriminatedUnion('kind', [
-    z.object({ kind: z.literal('embedded'), dataset: datasetSchema }),
-    z.object({
+    z.strictObject({ kind: z.literal('embedded'), dataset: datasetSchema }),
+    z.strictObject({
       kind: z.literal('file'),
-      path: z.string(),
-      bytes: z.number(),
+      path: z.string().min(1).max(4096),
+      bytes: z.number().nonnegative(),
       mtimeMs: z.number(),
-      importOptions: z.record(z.string(), z.unknown()),
-      validPath: z.string().optional(),
+      importOptions: storedImportOptionsSchema,
+      validPath: z.string().min(1).max(4096).optional(),
     }),
-    z.object({
-      kind: z.literal('generated'),
-      spec: z.looseObject({ users: z.number().int().positive(), items: z.number().int().positive(), ratings: z.number().int().positive(), rank: z.number().int().positive(), noise: z.number().nonnegative(), seed: z.number().int() }),
-    }),
+    z.strictObject({ kind: z.literal('generated'), spec: plantedSpecSchema }),
   ]),
   config: z.record(z.string(), z.unknown()).nullable(),
-  model: z.object({ params: z.record(z.string(), z.object({ shape: z.array(z.number()), data: typed(Float32Array) })), optimizer: z.unknown() }).nullable(),
-  history: z.array(z.record(z.string(), z.unknown())),
+  model: modelSchema.nullable(),
+  history: z.array(metricsSchema),
   state: z.unknown().optional(),
 });
 
@@ -175,6 +227,9 @@ export function decodeProject(path: string, bytes: Buffer): { project: CollabPro
     }
     const slice = bytes.subarray(start, start + entry.byteLength);
     if (crc32(slice) !== entry.crc32) throw new ProjectFileError(path, `is damaged (checksum mismatch in array ${ref.$blob})`);
+    if (!Number.isSafeInteger(ref.length) || ref.length * blobElementBytes(ref.kind) !== entry.byteLength) {
+      throw new ProjectFileError(path, `is damaged (array ${ref.$blob} claims ${ref.length} values in ${entry.byteLength} bytes)`);
+    }
     return typedView(ref.kind, slice, ref.length);
   });
   const parsed = bodySchema.safeParse(body);
@@ -182,7 +237,8 @@ export function decodeProject(path: string, bytes: Buffer): { project: CollabPro
     const issue = parsed.error.issues[0];
     throw new ProjectFileError(path, `is not a valid project (${issue.path.join('.') || 'body'}: ${issue.message})`);
   }
-  const project = body as CollabProject;
+  // The parsed body, not the raw one: the schemas above are the whole of what a project may hold.
+  const project = parsed.data as CollabProject;
   if (project.source.kind === 'embedded') {
     const d = project.source.dataset;
     checkDataset(path, d);
@@ -218,18 +274,33 @@ function readHeader(path: string, bytes: Buffer): Header {
   return parsed.data;
 }
 
-/** Codes in range and arrays of one length: a file that passes its checksums but lies would crash training. */
+/**
+ * What the schema cannot say alone: arrays of one length, codes in range, ids each once, ratings
+ * that are numbers a float32 holds. A file that passes its checksums but lies would crash training.
+ */
 function checkDataset(path: string, d: RatingsDataset): void {
+  const invalid = (problem: string) => new ProjectFileError(path, `is not a valid project (${problem})`);
   const n = d.ratings.length;
   if (d.users.length !== n || d.items.length !== n || (d.timestamps && d.timestamps.length !== n)) {
-    throw new ProjectFileError(path, 'is not a valid project (its rating arrays differ in length)');
+    throw invalid(`its rating arrays differ in length: ${d.users.length} users, ${d.items.length} items, ${n} ratings${d.timestamps ? `, ${d.timestamps.length} timestamps` : ''}`);
   }
   const nu = d.userIds.length;
   const ni = d.itemIds.length;
+  if (d.itemTitles && d.itemTitles.length !== ni) throw invalid(`it has ${d.itemTitles.length} titles for ${ni} items`);
+  if (d.itemGenres && d.itemGenres.length !== ni) throw invalid(`it has ${d.itemGenres.length} genre lists for ${ni} items`);
+  for (const [ids, what] of [[d.userIds, 'user'], [d.itemIds, 'item']] as const) {
+    const seen = new Set<string>();
+    for (const id of ids) {
+      if (seen.has(id)) throw invalid(`${what} id "${id.slice(0, 80)}" appears twice`);
+      seen.add(id);
+    }
+  }
   for (let i = 0; i < n; i++) {
     if (d.users[i] < 0 || d.users[i] >= nu || d.items[i] < 0 || d.items[i] >= ni) {
-      throw new ProjectFileError(path, `is not a valid project (rating ${i} names a user or item that does not exist)`);
+      throw invalid(`rating ${i} names a user or item that does not exist`);
     }
+    const problem = ratingValueProblem(d.ratings[i]);
+    if (problem) throw invalid(`its rating number ${i + 1}, ${d.ratings[i]}, ${problem}`);
   }
 }
 

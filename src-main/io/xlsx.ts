@@ -15,8 +15,11 @@
 import ExcelJS from 'exceljs';
 import type { RatingsDataset } from '../data/dataset.ts';
 import { DataImportError } from '../data/import/errors.ts';
+import { ratingValueProblem } from '../data/rating-value.ts';
 import { formatBytes, readRegularFile, UnreadableFileError } from '../data/import/regular-file.ts';
 import { declaredUnzippedBytes } from './zip-size.ts';
+import { biasedDot } from '../engine/analysis/factor-model.ts';
+import { addError, noErrors, rmseOf } from '../engine/metrics.ts';
 
 /**
  * Workbook bounds: collab_filter.xlsx is 0.1 MB; a sheet of 100k ratings about 2 MB zipped and
@@ -24,8 +27,6 @@ import { declaredUnzippedBytes } from './zip-size.ts';
  */
 const MAX_WORKBOOK_BYTES = 50 * 2 ** 20;
 const MAX_WORKBOOK_INFLATED_BYTES = 300 * 2 ** 20;
-import { biasedDot } from '../engine/analysis/factor-model.ts';
-import { addError, noErrors, rmseOf } from '../engine/metrics.ts';
 
 export type SheetKind = 'dotprod' | 'bias';
 
@@ -154,6 +155,8 @@ function readGrid(path: string, ws: ExcelJS.Worksheet): Grid {
       if (cell.value === null || cell.value === undefined || cell.text.trim() === '') continue;
       const v = numberIn(cell);
       if (v === null) throw new DataImportError('workbook', where, null, `rating cell ${cell.address} is not a number`, cell.text.slice(0, 40));
+      const tooLarge = ratingValueProblem(v);
+      if (tooLarge) throw new DataImportError('workbook', where, null, `rating cell ${cell.address}: ${v} ${tooLarge}`, cell.text.slice(0, 40));
       values[u * itemIds.length + i] = v;
       users.push(u);
       items.push(i);

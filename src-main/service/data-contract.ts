@@ -7,6 +7,7 @@
 import { z } from 'zod';
 import type { AppState, StatePatch } from './contract.ts';
 import type { SplitSummary } from '../data/split.ts';
+import { numberIn, SYNTHETIC_LIMITS, wholeIn } from '../data/synthetic-spec.ts';
 
 const path = z.string().min(1).max(4096);
 const seed = z.number().int().nonnegative().max(2 ** 32 - 1);
@@ -40,14 +41,14 @@ const crosstabSize = z.number().int().min(2).max(MAX_CROSSTAB);
 
 export const syntheticSpecSchema = z
   .strictObject({
-    users: z.number().int().min(2).max(1_000_000),
-    items: z.number().int().min(2).max(200_000),
+    users: wholeIn(SYNTHETIC_LIMITS.users),
+    items: wholeIn(SYNTHETIC_LIMITS.items),
     /** Exactly one of ratings and density. */
-    ratings: z.number().int().min(1).max(50_000_000).optional(),
+    ratings: wholeIn(SYNTHETIC_LIMITS.ratings).optional(),
     density: z.number().positive().max(1).optional(),
-    rank: z.number().int().min(1).max(64),
-    noise: z.number().min(0).max(5),
-    popularitySkew: z.number().min(0).max(3),
+    rank: wholeIn(SYNTHETIC_LIMITS.rank),
+    noise: numberIn(SYNTHETIC_LIMITS.noise),
+    popularitySkew: numberIn(SYNTHETIC_LIMITS.popularitySkew),
     seed,
   })
   .refine((s) => (s.ratings === undefined) !== (s.density === undefined), 'give either a number of ratings or a density');

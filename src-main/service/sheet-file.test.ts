@@ -29,4 +29,25 @@ describe('sheet file', () => {
     expect(() => parseSheetFile('{"format":', 'bad.json')).toThrow(/^bad\.json: not valid JSON/);
     expect(() => parseSheetFile('{"format":"xlsx"}', 'x.json')).toThrow(/^x\.json at format:/);
   });
+
+  // Issue 13 finding 7: a scale of ±1e39 let a rating of 1e39 in, which float32 stores as Infinity.
+  it('refuses ratings and scales too large for float32, written as 1e39, 1e308 or 1e309 (Infinity to JSON.parse)', () => {
+    for (const big of ['1e39', '1e308', '1e309']) {
+      const wide = demoText.replace('"hi":5', `"hi":${big}`);
+      expect(wide).not.toBe(demoText);
+      expect(() => parseSheetFile(wide, 'wide.json')).toThrow(/^wide\.json at scale\.hi: (1e\+(39|308)|Infinity) is too large \(ratings must lie within ±1,000,000\)$/);
+      const cell = JSON.parse(demoText);
+      const text = JSON.stringify(cell).replace(/"ratings":\[\[(null|[\d.]+)/, `"ratings":[[${big}`);
+      expect(() => parseSheetFile(text, 'cell.json')).toThrow(/^cell\.json at ratings\.0\.0: rating (1e\+(39|308)|Infinity) \(user 1, movie 1\) is too large/);
+    }
+    const weights = JSON.parse(demoText);
+    weights.planted.userWeights[2][1] = 1e39;
+    expect(() => parseSheetFile(JSON.stringify(weights), 'w.json')).toThrow(/^w\.json at planted\.userWeights\.2\.1: is too large for a float32 weight$/);
+  });
+
+  it('refuses a user or movie id used twice (the sheet finds rows by id)', () => {
+    const sheet = JSON.parse(demoText);
+    sheet.movies[3].id = sheet.movies[1].id;
+    expect(() => parseSheetFile(JSON.stringify(sheet), 'dup.json')).toThrow(/^dup\.json at movies\.3\.id: id ".+" is used twice: each movie needs its own id$/);
+  });
 });

@@ -12,8 +12,12 @@ import { readRegularFile, UnreadableFileError } from '../data/import/regular-fil
 const MAX_SHEET_FILE_BYTES = 16 * 2 ** 20;
 import { z } from 'zod';
 import type { RatingsDataset } from '../data/dataset.ts';
+import { isFiniteFloat32, ratingValueProblem } from '../data/rating-value.ts';
 import type { PlantedTastes, RatingScale, SheetMovie, SheetUser } from './contract.ts';
 import { UserError } from './user-error.ts';
+
+/** Any number, Infinity included (JSON.parse gives it for 1e309): the refinement says what is wrong with it. */
+const anyNumber = z.custom<number>((v) => typeof v === 'number', 'expected a number');
 
 const sheetFileSchema = z
   .strictObject({
@@ -22,22 +26,37 @@ const sheetFileSchema = z
     name: z.string().min(1),
     description: z.string().optional(),
     scale: z
-      .strictObject({ lo: z.number(), hi: z.number(), step: z.number().positive() })
-      .refine((s) => s.lo < s.hi, 'scale.lo must be below scale.hi'),
+      .strictObject({ lo: anyNumber, hi: anyNumber, step: z.number().positive() })
+      .superRefine((s, ctx) => {
+        for (const end of ['lo', 'hi'] as const) {
+          const problem = ratingValueProblem(s[end]);
+          if (problem) ctx.addIssue({ code: 'custom', message: `${s[end]} ${problem}`, path: [end] });
+        }
+        if (!(s.lo < s.hi)) ctx.addIssue({ code: 'custom', message: 'scale.lo must be below scale.hi', path: [] });
+      }),
     users: z.array(z.strictObject({ id: z.string().min(1), label: z.string().min(1) })).min(1),
     movies: z.array(z.strictObject({ id: z.string().min(1), title: z.string().min(1) })).min(1),
-    ratings: z.array(z.array(z.number().nullable())),
+    ratings: z.array(z.array(anyNumber.nullable())),
     planted: z
       .strictObject({
         tastes: z.array(z.string().min(1)).min(1),
-        userWeights: z.array(z.array(z.number())),
-        movieWeights: z.array(z.array(z.number())),
+        userWeights: z.array(z.array(z.number().refine(isFiniteFloat32, 'is too large for a float32 weight'))),
+        movieWeights: z.array(z.array(z.number().refine(isFiniteFloat32, 'is too large for a float32 weight'))),
       })
       .nullable(),
     generator: z.string().optional(),
   })
   .superRefine((s, ctx) => {
     const issue = (message: string, path: (string | number)[]) => ctx.addIssue({ code: 'custom', message, path });
+    const unique = (ids: string[], what: 'users' | 'movies') => {
+      const seen = new Set<string>();
+      ids.forEach((id, n) => {
+        if (seen.has(id)) issue(`id "${id}" is used twice: each ${what === 'users' ? 'user' : 'movie'} needs its own id`, [what, n, 'id']);
+        seen.add(id);
+      });
+    };
+    unique(s.users.map((u) => u.id), 'users');
+    unique(s.movies.map((m) => m.id), 'movies');
     if (s.ratings.length !== s.users.length) {
       issue(`has ${s.ratings.length} rows but there are ${s.users.length} users`, ['ratings']);
     }
@@ -46,7 +65,9 @@ const sheetFileSchema = z
         issue(`row ${r + 1} has ${row.length} cells but there are ${s.movies.length} movies`, ['ratings', r]);
       }
       row.forEach((v, c) => {
-        if (v !== null && (v < s.scale.lo || v > s.scale.hi)) {
+        const problem = v === null ? null : ratingValueProblem(v);
+        if (problem) issue(`rating ${v} (user ${r + 1}, movie ${c + 1}) ${problem}`, ['ratings', r, c]);
+        else if (v !== null && (v < s.scale.lo || v > s.scale.hi)) {
           issue(`${v} (user ${r + 1}, movie ${c + 1}) is outside the scale ${s.scale.lo}–${s.scale.hi}`, ['ratings', r, c]);
         }
       });

@@ -116,6 +116,20 @@ describe('bad rows', () => {
     expect(summary).toMatchObject({ rows: 1, skipped: 1 });
   });
 
+  // Issue 13 finding 7: 1e39 and 1e308 are finite doubles but Infinity as float32 (1e309 is
+  // Infinity already); they passed and the sheet showed RMSE null. 2e6 takes the fast path.
+  it('a rating too large for float32 (or beyond ±1,000,000) is a bad row, named by its text', async () => {
+    for (const big of ['1e39', '1e308', '1e309', '-1e39', '2000000', '3.5e38']) {
+      const path = file(`big-${big}.csv`, `user,item,rating\n1,2,5\n1,3,${big}\n`);
+      await expect(readRatingsFile(path)).rejects.toThrow(`${path}:3: rating ${big} is too large (ratings must lie within ±1,000,000) (1,3,${big})`);
+      const { data, summary } = await readRatingsFile(path, { badRows: 'skip' });
+      expect(summary).toMatchObject({ rows: 1, skipped: 1 });
+      expect(Array.from(data.ratings)).toEqual([5]);
+    }
+    const { data } = await readRatingsFile(file('edge.csv', 'user,item,rating\n1,2,1000000\n1,3,-1e6\n'));
+    expect(Array.from(data.ratings)).toEqual([1e6, -1e6]);
+  });
+
   it('a file whose every row is bad fails even when skipping', async () => {
     await expect(readRatingsFile(file('allbad.csv', 'user,item,rating\n1,2,x\n'), { badRows: 'skip' })).rejects.toThrow(/all 1 rows are bad/);
   });

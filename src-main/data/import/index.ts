@@ -30,7 +30,7 @@ export interface ImportOptions extends FormatOverrides {
   badRows?: BadRowPolicy;
   /** How many skipped-row messages the summary keeps (default 20). */
   maxBadRowExamples?: number;
-  /** Ratings outside [min, max] are bad rows. Default: any finite number. */
+  /** Ratings outside [min, max] are bad rows. Default: any number within ±1,000,000 (data/rating-value.ts). */
   scale?: { min: number; max: number };
   /** Keep the timestamp column when there is one (default true; the time split needs it). */
   timestamps?: boolean;

@@ -9,6 +9,7 @@ import { FieldBounds, splitFields, UNTERMINATED_QUOTE } from './fields.ts';
 import { RatingColumnsBuilder } from './columns.ts';
 import { IdCoder } from './id-coder.ts';
 import { MAX_LINE_BYTES } from './line-reader.ts';
+import { MAX_RATING_MAGNITUDE, ratingValueProblem } from '../rating-value.ts';
 import type { DetectedFormat } from './sniff.ts';
 
 export type BadRowPolicy = 'fail' | 'skip';
@@ -75,8 +76,9 @@ export class RatingsParser {
     const d0 = this.delim[0];
     const d1 = this.delim.length === 2 ? this.delim[1] : -1;
     const scale = this.rules.scale;
-    const lo = scale ? scale.min : -Infinity;
-    const hi = scale ? scale.max : Infinity;
+    // Too large a rating leaves the fast path too, to be refused with its text by the general one.
+    const lo = Math.max(scale ? scale.min : -Infinity, -MAX_RATING_MAGNITUDE);
+    const hi = Math.min(scale ? scale.max : Infinity, MAX_RATING_MAGNITUDE);
     // The shortest possible row is one byte per field: reserve for that many, then index freely
     // (the general path's pushes then never grow the arrays under us either).
     const out = this.columns;
@@ -140,7 +142,7 @@ export class RatingsParser {
         if (c !== d0 || (d1 >= 0 && buf[i + 1] !== d1)) slow = true;
         i += d1 >= 0 ? 2 : 1;
       }
-      // Out of scale is reported (or skipped) by the general path too.
+      // Out of scale or too large is reported (or skipped) by the general path too.
       if (slow || rating < lo || rating > hi) {
         out.length = n;
         i = this.slowLine(buf, lineStart, end, line);
@@ -186,6 +188,8 @@ export class RatingsParser {
     const re = b.ends[columns.rating];
     const rating = parseDecimal(buf, rs, re);
     if (Number.isNaN(rating)) return this.bad(buf, start, end, line, rs === re ? 'missing rating' : `rating "${showText(buf.toString('latin1', rs, re))}" is not a number`);
+    const tooLarge = ratingValueProblem(rating);
+    if (tooLarge) return this.bad(buf, start, end, line, `rating ${showText(buf.toString('latin1', rs, re))} ${tooLarge}`);
     const scale = this.rules.scale;
     if (scale && (rating < scale.min || rating > scale.max)) return this.bad(buf, start, end, line, `rating ${rating} is outside the scale ${scale.min}–${scale.max}`);
 

@@ -86,9 +86,14 @@ export class ParamStore {
       if (!s) throw new Error(`saved parameters have no ${p.name}`);
       const want = this.shape(i);
       const spec = this.specs[i];
+      const values = s.shape.reduce((a, b) => a * b, 1);
+      // Said apart: "shape [943,50], the model needs [943,50]" (issue 13 finding 10) was a
+      // tensor whose values did not fill its own shape.
+      if (s.data.length !== values) throw new Error(`saved ${p.name} has ${s.data.length} values, but its shape [${s.shape}] needs ${values}`);
       const rowsOk = spec.lookup ? s.shape[0] <= want[0] : s.shape[0] === want[0];
-      if (!rowsOk || s.shape.length !== want.length || s.shape.slice(1).some((d, j) => d !== want[j + 1]) || s.data.length !== s.shape.reduce((a, b) => a * b, 1)) {
-        throw new Error(`saved ${p.name} has shape [${s.shape}], the model needs [${want}]`);
+      if (!rowsOk || s.shape.length !== want.length || s.shape.slice(1).some((d, j) => d !== want[j + 1])) {
+        const rows = spec.lookup ? ` (at most ${want[0]} rows)` : '';
+        throw new Error(`saved ${p.name} has shape [${s.shape}], the model needs [${want}]${rows}`);
       }
       p.data.set(s.data);
     });

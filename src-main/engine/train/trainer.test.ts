@@ -202,6 +202,20 @@ describe('trainer contract', () => {
     await other.dispose();
   });
 
+  // Issue 13 finding 10: a tensor whose values did not fill its shape was reported as "has shape
+  // [943,50], the model needs [943,50]" — two equal shapes, and no word of what was wrong.
+  it('refuses saved parameters with a message that says what differs', async () => {
+    const trainer = await createTrainer(split.train, split.valid, small);
+    const saved = trainer.exportParams();
+    const uf = saved.params.user_factors;
+    const short = { ...saved, params: { ...saved.params, user_factors: { shape: uf.shape, data: uf.data.subarray(1) } } };
+    expect(() => trainer.importParams(short)).toThrow(`saved user_factors has ${uf.data.length - 1} values, but its shape [200,8] needs ${uf.data.length}`);
+    const items = saved.params.item_factors.shape[0];
+    const wider = { ...saved, params: { ...saved.params, item_factors: { shape: [items, 9], data: new Float32Array(items * 9) } } };
+    expect(() => trainer.importParams(wider)).toThrow(`saved item_factors has shape [${items},9], the model needs [${items},8] (at most ${items} rows)`);
+    await trainer.dispose();
+  });
+
   it('takes new data with more users and items, keeping what was learned', async () => {
     // The first 150 users and 100 items only, then the full data (same id coding).
     const rows = Array.from(data.ratings.keys()).filter((n) => data.users[n] < 150 && data.items[n] < 100);

@@ -6,14 +6,14 @@
  * factors and the optimizer's moments as raw float32 blobs.
  */
 import { mkdir, stat } from 'node:fs/promises';
-import { z } from 'zod';
 import type { ImportProgress } from '../../data/import/index.ts';
 import type { EpochMetrics, TrainConfig } from '../../engine/types.ts';
 import { autosave, type CollabProject, openProject, ProjectFileError, type ProjectSource, saveProject } from '../../io/project.ts';
-import { sessionSettingsSchema, trainConfigSchema, type SessionSettings } from '../contract.ts';
+import { trainConfigSchema, type SessionSettings } from '../contract.ts';
 import type { RatingChange, RatingsTable } from '../ratings-table.ts';
 import { UserError } from '../user-error.ts';
-import { generate, type DataOrigin, type PreparedSheet, readRatings } from './sheet-sources.ts';
+import { type AppProjectState, checkStateFitsData, parseAppState } from './project-state.ts';
+import { generate, type PreparedSheet, readRatings } from './sheet-sources.ts';
 import type { LoadResult, TrainingSession } from './training-session.ts';
 
 /** What the app keeps beside the session: its part of a project. */
@@ -41,28 +41,6 @@ export interface ProjectReply {
 
 /** Up to this many ratings the data is stored in the project (12 bytes a rating); beyond, a reference. */
 export const EMBED_LIMIT = 1_000_000;
-
-const labelled = z.array(z.strictObject({ id: z.string(), label: z.string() }));
-const titled = z.array(z.strictObject({ id: z.string(), title: z.string() }));
-
-/** What the app stores beside the data and the model (CollabProject.state). */
-const appStateSchema = z.strictObject({
-  format: z.literal('collabsheet-app'),
-  version: z.literal(1),
-  settings: sessionSettingsSchema,
-  scale: z.strictObject({ lo: z.number(), hi: z.number(), step: z.number().positive() }),
-  origin: z.custom<DataOrigin>((v) => typeof v === 'object' && v !== null && typeof (v as { kind?: unknown }).kind === 'string'),
-  /** Row and column labels of a small sheet (a sheet file's names); null: the ids and titles. */
-  labels: z.strictObject({ users: labelled, movies: titled }).nullable(),
-  planted: z.strictObject({ tastes: z.array(z.string()), userWeights: z.array(z.array(z.number())), movieWeights: z.array(z.array(z.number())) }).nullable(),
-  fileMask: (z.instanceof(Uint8Array) as unknown as z.ZodType<Uint8Array>).nullable(),
-  split: z.strictObject({ method: z.enum(['random', 'time', 'files']), validPct: z.number(), seed: z.number().int() }),
-  view: z.strictObject({ size: z.number().int(), pinUsers: z.array(z.string()), pinItems: z.array(z.string()) }),
-  /** [user id, item id, rating or null (cleared)] per edited cell. */
-  edits: z.array(z.tuple([z.string(), z.string(), z.number().nullable()])),
-  epochs: z.number().int().nonnegative(),
-});
-type AppProjectState = z.infer<typeof appStateSchema>;
 
 export async function saveProjectFile(session: TrainingSession, req: SaveRequest): Promise<string> {
   const project = toProject(session, req);
@@ -124,14 +102,10 @@ export async function openProjectFile(
     if (error instanceof ProjectFileError) throw new UserError(error.message);
     throw error;
   }
-  const parsed = appStateSchema.safeParse(project.state);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new UserError(`${path}: is not a CollabSheet app project (${issue.path.join('.') || 'state'}: ${issue.message})`);
-  }
-  const state = parsed.data;
+  const state = parseAppState(path, project.state);
   const notices: string[] = [];
   const sheet = await sheetOf(project, state, path, notices, progress);
+  checkStateFitsData(path, state, sheet, project.source.kind === 'embedded');
   const d = sheet.dataset;
   const userCode = codes(d.userIds);
   const itemCode = codes(d.itemIds);
@@ -152,15 +126,21 @@ export async function openProjectFile(
     view: { size: state.view.size, pinUsers: pins(state.view.pinUsers, userCode), pinItems: pins(state.view.pinItems, itemCode) },
     edits,
   });
+  let restored = false;
   if (project.model) {
     try {
       session.restoreParams(project.model, state.epochs);
-      load = { ...load, ...session.viewResult() };
+      restored = true;
     } catch (error) {
+      // The import may have written some tables before it stopped: start afresh, as the notice says.
+      const { config: now } = session.current();
+      await session.reset(now.seed, now.model.init);
       notices.push(`The saved factors do not fit this data (${(error as Error).message}); training starts from fresh factors`);
     }
+    load = { ...load, ...session.viewResult() };
   }
-  return { load, meta: { history: project.model ? (project.history as ProjectReply['meta']['history']) : [], settings: state.settings }, notices };
+  // The chart's history belongs to the saved factors: without them it describes another model.
+  return { load, meta: { history: restored ? project.history : [], settings: state.settings }, notices };
 }
 
 async function sheetOf(

@@ -138,17 +138,22 @@ export class TrainingSession {
     req.checkpoint?.('building the model');
     const config = req.config ?? sheet.start?.config ?? defaultConfig(sheet.dataset.ratings.length, sheet.scale);
     const trainer = await trainerFor(sets.train, sets.valid, config, this.trainerOptions);
+    let next: Loaded;
     try {
       if (sheet.start && !req.config) trainer.importParams({ params: sheet.start.params, optimizer: null });
       req.checkpoint?.('measuring the starting RMSE');
+      const counts = ratingCounts(sheet.dataset);
+      const view = { ...req.view, pinUsers: [...req.view.pinUsers], pinItems: [...req.view.pinItems] };
+      next = { sheet, table, counts, split, sets, report: splitReport(split.method, sets), view, visible: chooseWindow(counts, view), config, trainer };
     } catch (error) {
       await trainer.dispose();
       throw error;
     }
-    const counts = ratingCounts(sheet.dataset);
-    const view = { ...req.view, pinUsers: [...req.view.pinUsers], pinItems: [...req.view.pinItems] };
-    await this.loaded?.trainer.dispose();
-    this.loaded = { sheet, table, counts, split, sets, report: splitReport(split.method, sets), view, visible: chooseWindow(counts, view), config, trainer };
+    // Only now, with the new sheet whole, does the old one go (issue 13 finding 5: its trainer
+    // was disposed before chooseWindow threw, and every later command met a disposed session).
+    const old = this.loaded;
+    this.loaded = next;
+    await old?.trainer.dispose();
     this.epochsSinceReset = 0;
     this.lastFit = null;
     this.dataVersion++;
