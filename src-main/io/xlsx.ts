@@ -17,6 +17,7 @@ import type { RatingsDataset } from '../data/dataset.ts';
 import { DataImportError } from '../data/import/errors.ts';
 import { biasedDot } from '../engine/analysis/factor-model.ts';
 import { addError, noErrors, rmseOf } from '../engine/metrics.ts';
+import { type WriteOptions, writeFileAtomic } from './atomic-write.ts';
 
 export type SheetKind = 'dotprod' | 'bias';
 
@@ -207,7 +208,8 @@ function sheetPrediction(
   return biasedDot(userFactors, u * k, itemFactors, i * k, k, (userBias?.[u] ?? 0) + (itemBias?.[i] ?? 0));
 }
 
-export async function writeCollabWorkbook(path: string, sheet: SheetExport): Promise<void> {
+/** Lays out the sheet and writes the workbook atomically; an existing file is replaced only with `overwrite`. */
+export async function writeCollabWorkbook(path: string, sheet: SheetExport, options: WriteOptions = {}): Promise<void> {
   const U = sheet.userIds.length;
   const I = sheet.itemIds.length;
   const k = sheet.factors;
@@ -267,7 +269,8 @@ export async function writeCollabWorkbook(path: string, sheet: SheetExport): Pro
     movies.addRow(['movieId', 'title']);
     sheet.itemIds.forEach((id, i) => movies.addRow([idValue(id), sheet.itemTitles?.[i] ?? '']));
   }
-  await wb.xlsx.writeFile(path);
+  // Built in memory (the visible block: at most 100 × 100 cells), then written the one safe way.
+  await writeFileAtomic(path, [new Uint8Array(await wb.xlsx.writeBuffer())], options);
 }
 
 /** A prediction cell's cached result: 0 where the rating is blank, as its IF(…) says. */

@@ -16,6 +16,7 @@ import { readCollabWorkbook, sheetRmse, writeCollabWorkbook } from '../io/xlsx.t
 import type { EventMessage, ImportOutcome } from './contract.ts';
 import { createService, type DisposableService } from './service.ts';
 import { tsxWorkerFactory } from './testing/tsx-worker.ts';
+import { written } from './testing/written.ts';
 import { EMBED_LIMIT } from './worker/project-io.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'collabsheet-data-'));
@@ -196,7 +197,7 @@ describe('data commands', () => {
     await svc.setRating({ row: 0, col: 1, rating: 1 });
     await svc.step({});
     await svc.step({});
-    expect((await svc.saveProject({ path: file('demo') })).project).toEqual({ path: file('demo.collabsheet'), unsaved: false });
+    expect(written(await svc.saveProject({ path: file('demo') })).project).toEqual({ path: file('demo.collabsheet'), unsaved: false });
     const saved = await svc.getState({});
     expect(saved.project).toEqual({ path: file('demo.collabsheet'), unsaved: false });
     await svc.setRating({ row: 0, col: 1, rating: 5 });
@@ -282,7 +283,7 @@ describe('data commands', () => {
 
     await svc.solve({});
     const trained = await svc.getState({});
-    const out = await svc.exportXlsx({ path: file('export') });
+    const out = written(await svc.exportXlsx({ path: file('export') }));
     expect(out.path).toBe(file('export.xlsx'));
     expect(out.notice).toBeNull();
     expect(out.rmse).toBeCloseTo(trained.numbers.fit.trainRmse, 5);
@@ -293,7 +294,7 @@ describe('data commands', () => {
 
   it('refuses to export a model the sheet layout cannot hold, and says why a sigmoid model differs', async () => {
     const s = await svc.openRatings({ path: demoSheetPath() });
-    const out = await svc.exportXlsx({ path: file('demo.xlsx') });
+    const out = written(await svc.exportXlsx({ path: file('demo.xlsx') }));
     expect(out.notice).toMatch(/sigmoid_range/);
     await svc.setConfig({ config: { ...s.config, model: { ...s.config.model, kind: 'nn' } } });
     await expect(svc.exportXlsx({ path: file('nn.xlsx') })).rejects.toThrow(/dot-product model/);

@@ -14,6 +14,7 @@ import { COLD_START_LIST } from './worker/cold-start.ts';
 import { createEndpoint, type ServiceEndpoint } from './endpoint.ts';
 import { createService, type DisposableService } from './service.ts';
 import { tsxWorkerFactory } from './testing/tsx-worker.ts';
+import { written } from './testing/written.ts';
 
 let svc: DisposableService;
 let endpoint: ServiceEndpoint;
@@ -225,7 +226,7 @@ describe('exportEmbeddings', () => {
 
   it('writes every format by default (the Electron menu sends only { path })', async () => {
     const out = join(dir, 'all');
-    const r = await call('exportEmbeddings', { path: out });
+    const r = written(await call('exportEmbeddings', { path: out }));
     const names = r.files.map((f) => f.slice(out.length + 1)).sort();
     expect(names).toEqual([
       'embeddings.json', 'ids.json', 'item_bias.npy', 'item_factors.npy', 'items.csv', 'items.tsv', 'metadata.tsv', 'model.onnx',
@@ -238,7 +239,7 @@ describe('exportEmbeddings', () => {
   });
 
   it('writes only the chosen formats, and explains a folder it cannot write', async () => {
-    const r = await call('exportEmbeddings', { path: join(dir, 'some'), formats: ['projector'] });
+    const r = written(await call('exportEmbeddings', { path: join(dir, 'some'), formats: ['projector'] }));
     expect(r.files.map((f) => f.split('/').pop())).toEqual(['vectors.tsv', 'metadata.tsv']);
     await expect(call('exportEmbeddings', { path: join(dir, 'all', 'users.csv', 'x') })).rejects.toThrow(/Export to .* failed: (ENOTDIR|EEXIST)/);
   });

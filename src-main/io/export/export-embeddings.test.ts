@@ -182,7 +182,7 @@ describe('exportEmbeddings', () => {
   it('writes every format into its folder, leaving no partial files', async () => {
     for (const format of EMBEDDING_FORMATS) {
       const out = join(dir, format, 'nested');
-      const paths = await exportEmbeddings(model, data, format, out);
+      const paths = await exportEmbeddings(model, data, [format], out);
       expect(paths.length).toBeGreaterThan(0);
       for (const p of paths) expect(existsSync(p)).toBe(true);
       expect(readdirSync(out).sort()).toEqual(paths.map((p) => p.slice(out.length + 1)).sort());
@@ -191,7 +191,7 @@ describe('exportEmbeddings', () => {
   });
 
   it('says what is wrong with a bad request instead of writing garbage', async () => {
-    await expect(exportEmbeddings(model, data, 'xlsx' as never, dir)).rejects.toThrow(/unknown export format "xlsx"; expected one of csv, tsv/);
+    await expect(exportEmbeddings(model, data, ['xlsx' as never], dir)).rejects.toThrow(/unknown export format "xlsx"; expected one of csv, tsv/);
     const diverged = { ...model, itemFactors: model.itemFactors.map((x, i) => (i === 7 ? NaN : x)) };
     expect(() => renderEmbeddings(diverged, data, 'json')).toThrow(/item_factors of row 2 \(id i3\) is NaN — the model diverged/);
     expect(() => renderEmbeddings(model, { ...data, userIds: data.userIds.slice(2) }, 'csv')).toThrow(/12 user rows but the dataset has 10/);

@@ -13,6 +13,7 @@ import { UserError } from '../user-error.ts';
 import type { Autosaver } from './autosave.ts';
 import { DEFAULT_CROSSTAB, REAL_DATA_SPLIT, type SheetHost } from './open-sheet.ts';
 import type { ImportReply, ViewRequest } from './data-calls.ts';
+import { isWriteExists, unlessExists } from './write-outcome.ts';
 import { userFacing } from './sheet-sources.ts';
 import type { LoadResult } from './training-session.ts';
 
@@ -65,11 +66,18 @@ export function dataCommands(app: SheetHost, autosaver: Autosaver): Pick<Command
       app.exclusive(async () => {
         const path = extname(a.path) ? a.path : `${a.path}.collabsheet`;
         const { history, settings } = app.openSheet;
-        await calls.saveProject({ target: { kind: 'file', path }, meta: { history, settings } });
+        // The project's own file was the user's choice already (opened, or saved as): Save replaces it.
+        const overwrite = a.overwrite === true || path === app.openSheet.path;
+        const saved = await unlessExists(path, () => calls.saveProject({ target: { kind: 'file', path, overwrite }, meta: { history, settings } }));
+        if (isWriteExists(saved)) return saved;
         await autosaver.discardOwn();
         return app.saved(path);
       }),
-    exportXlsx: (a) => app.exclusive(() => calls.exportXlsx(extname(a.path) ? a.path : `${a.path}.xlsx`)),
+    exportXlsx: (a) =>
+      app.exclusive(() => {
+        const path = extname(a.path) ? a.path : `${a.path}.xlsx`;
+        return unlessExists(path, () => calls.exportXlsx(path, a.overwrite === true));
+      }),
     listRecoverable: () => autosaver.offers(),
     restoreRecoverable: (a) =>
       app.exclusive(async () => {
