@@ -1,28 +1,28 @@
 /**
- * Paths as commands receive them. A relative path would otherwise resolve against the working
- * directory of whichever process runs the service (the web host's is wherever it was started),
- * so it is taken against the user's documents folder instead — where a desktop app's bare file
- * name goes — and every answer shows the full path that was used. `~/…` is the home folder.
+ * Paths as commands receive them: absolute, or refused. A relative path would resolve against
+ * the working directory of whichever process runs the service — the web host's is wherever it
+ * was started, unknown to the person typing in the page — so a save could land anywhere. Refusing
+ * it (rather than guessing a documents folder, which for a host run by another user or as root
+ * is not the one the user pictures) keeps every file where the user can see it went, and the
+ * same rule for opening and saving keeps the two finding the same file. The native dialogs
+ * always give absolute paths. No Node imports: the renderer type-checks the contract.
  */
-import { existsSync, statSync } from 'node:fs';
-import { homedir } from 'node:os';
-import { isAbsolute, join, resolve } from 'node:path';
 import { z } from 'zod';
 
-/** ~/Documents when there is one, else the home folder. */
-export function documentsFolder(): string {
-  const home = homedir();
-  const documents = join(home, 'Documents');
-  return existsSync(documents) && statSync(documents).isDirectory() ? documents : home;
+/** POSIX /…, Windows C:\… or C:/…, and UNC \\server\share. */
+export function isAbsolutePath(path: string): boolean {
+  return path.startsWith('/') || /^[A-Za-z]:[\\/]/.test(path) || path.startsWith('\\\\');
 }
 
-export function resolveUserPath(path: string): string {
-  if (path === '~' || path.startsWith('~/')) return resolve(homedir(), path.slice(2));
-  return isAbsolute(path) ? resolve(path) : resolve(documentsFolder(), path);
-}
+export const relativePathMessage = (path: string) =>
+  `${path} is not a full path: type the whole path from the root (as /home/you/Documents/${path.replace(/^~[\\/]/, '')} or C:\\Users\\you\\Documents\\…); ~ is not expanded`;
 
-/** A file or folder path in a command's arguments: absolute once parsed. */
-export const filePathSchema = z.string().min(1).max(4096).transform(resolveUserPath);
+/** A file or folder path in a command's arguments. */
+export const filePathSchema = z
+  .string()
+  .min(1)
+  .max(4096)
+  .refine(isAbsolutePath, { error: (issue) => relativePathMessage(String(issue.input)) });
 
 /** The user confirmed replacing what is there; without it an existing target answers WriteExists. */
 export const overwriteSchema = z.boolean().optional();

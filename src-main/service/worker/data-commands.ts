@@ -67,7 +67,7 @@ export function dataCommands(app: SheetHost, autosaver: Autosaver): Pick<Command
         const path = extname(a.path) ? a.path : `${a.path}.collabsheet`;
         const { history, settings } = app.openSheet;
         // The project's own file was the user's choice already (opened, or saved as): Save replaces it.
-        const overwrite = a.overwrite === true || path === app.openSheet.path;
+        const overwrite = confirmed(a, path) || path === app.openSheet.path;
         const saved = await unlessExists(path, () => calls.saveProject({ target: { kind: 'file', path, overwrite }, meta: { history, settings } }));
         if (isWriteExists(saved)) return saved;
         await autosaver.discardOwn();
@@ -76,7 +76,7 @@ export function dataCommands(app: SheetHost, autosaver: Autosaver): Pick<Command
     exportXlsx: (a) =>
       app.exclusive(() => {
         const path = extname(a.path) ? a.path : `${a.path}.xlsx`;
-        return unlessExists(path, () => calls.exportXlsx(path, a.overwrite === true));
+        return unlessExists(path, () => calls.exportXlsx(path, confirmed(a, path)));
       }),
     listRecoverable: () => autosaver.offers(),
     restoreRecoverable: (a) =>
@@ -94,6 +94,14 @@ export function dataCommands(app: SheetHost, autosaver: Autosaver): Pick<Command
       return null;
     },
   };
+}
+
+/**
+ * The user's yes covers the path they saw: not the file the default extension leads to ("sheet"
+ * confirmed in a dialog is no yes to replacing "sheet.collabsheet").
+ */
+function confirmed(args: { path: string; overwrite?: boolean | undefined }, path: string): boolean {
+  return args.overwrite === true && path === args.path;
 }
 
 /** The settings a freshly imported sheet starts with: its split as the settings panel shows it. */

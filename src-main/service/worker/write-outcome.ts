@@ -7,11 +7,12 @@
 import { isAbsolute } from 'node:path';
 import { WriteRefusedError } from '../../io/atomic-write.ts';
 import type { WriteExists } from '../data-contract.ts';
+import { relativePathMessage } from '../file-path.ts';
 import { UserError } from '../user-error.ts';
 
 export async function unlessExists<T>(path: string, write: () => Promise<T>): Promise<T | WriteExists> {
-  // The contract resolves typed paths (file-path.ts); one reaching here relative came around it.
-  if (!isAbsolute(path)) throw new UserError(`${path} is a relative path: give the full path of the file to write`);
+  // The contract refuses relative paths (file-path.ts); this holds for callers that skip it.
+  if (!isAbsolute(path)) throw new UserError(relativePathMessage(path));
   try {
     return await write();
   } catch (error) {
