@@ -31,7 +31,7 @@ export async function ensureMovieLensShapedCsv(rows: number): Promise<string> {
     timestamps: { start: 789_652_009, end: 1_574_327_703 },
     idPrefix: { user: '', item: '' },
   });
-  await writeRatingsCsv(data, `${path}.part`, { columns: { user: 'userId', item: 'movieId', rating: 'rating', timestamp: 'timestamp' } });
+  await writeRatingsCsv(data, `${path}.part`, { columns: { user: 'userId', item: 'movieId', rating: 'rating', timestamp: 'timestamp' }, overwrite: true });
   renameSync(`${path}.part`, path);
   return path;
 }

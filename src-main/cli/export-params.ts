@@ -5,23 +5,26 @@
  * their per-row embeddings and dense weights are written as plain CSV with the same field and
  * number formatting (io/export/text-format.ts).
  */
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { RatingsDataset } from '../data/dataset.ts';
 import { factorModelFromParams } from '../engine/analysis/index.ts';
 import type { ParamTensor, TrainConfig } from '../engine/types.ts';
+import { writeFileAtomic } from '../io/atomic-write.ts';
 import { exportEmbeddings, type EmbeddingFormat } from '../io/export/export-embeddings.ts';
 import { csvField, formatFloat32, joinLines } from '../io/export/text-format.ts';
 
-/** Writes the formats (train --out: ['csv']) into dir; returns the files written. */
+/**
+ * Writes the formats (train --out: ['csv']) into dir; returns the files written. A command line
+ * that names its output replaces the files there, as cp and tar do (links and read-only files
+ * are still refused).
+ */
 export async function writeParams(
   dir: string, params: Record<string, ParamTensor>, config: TrainConfig, data: RatingsDataset, formats: readonly EmbeddingFormat[],
 ): Promise<string[]> {
   if (config.model.kind === 'dot' || config.model.kind === 'dotbias') {
     const model = factorModelFromParams(params, config.model.yRange);
-    const files = new Set<string>();
-    for (const format of formats) for (const f of await exportEmbeddings(model, data, format, dir)) files.add(f);
-    return [...files];
+    return exportEmbeddings(model, data, formats, dir, { overwrite: true });
   }
   return writeNetworkWeights(dir, params, data);
 }
@@ -48,6 +51,6 @@ async function writeNetworkWeights(dir: string, params: Record<string, ParamTens
     };
     files.push([`${name}.csv`, joinLines(rows(), ',')]);
   }
-  for (const [file, text] of files) await writeFile(join(dir, file), text);
+  for (const [file, text] of files) await writeFileAtomic(join(dir, file), [new TextEncoder().encode(text)], { overwrite: true });
   return files.map(([file]) => join(dir, file));
 }

@@ -87,7 +87,8 @@ export async function runSynth(cmd: SynthCommand, io: Output): Promise<number> {
     idPrefix: { user: '', item: '' },
     ...(cmd.timestamps ? { timestamps: { start: 1_600_000_000, end: 1_600_000_000 + 365 * 86_400 } } : {}),
   });
-  await writeRatingsCsv(data, cmd.out, { timestamps: cmd.timestamps });
+  // --out names the file: it is replaced, as a command line's output is (links and read-only files are refused).
+  await writeRatingsCsv(data, cmd.out, { timestamps: cmd.timestamps, overwrite: true });
   const seconds = ((performance.now() - started) / 1000).toFixed(1);
   io.err(`${syntheticName(spec)} → ${cmd.out} (${data.ratings.length} rows, ${seconds} s)`);
   return 0;

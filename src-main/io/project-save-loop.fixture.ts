@@ -16,6 +16,6 @@ for (let generation = 1; ; generation++) {
     history: [],
   };
   process.stdout.write(`saving ${generation}\n`);
-  await saveProject(path, project);
+  await saveProject(path, project, { overwrite: true });
   process.stdout.write(`saved ${generation}\n`);
 }

@@ -55,9 +55,9 @@ describe('project files', () => {
   it('a save replaces the previous version atomically and leaves no temp file', async () => {
     const path = join(dir, 'twice.collabsheet');
     await saveProject(path, sample());
-    await saveProject(path, { ...sample(), name: 'second' });
+    await saveProject(path, { ...sample(), name: 'second' }, { overwrite: true });
     expect((await openProject(path)).name).toBe('second');
-    expect(readdirSync(dir).filter((f) => f.includes('twice') && f.endsWith('.tmp'))).toEqual([]);
+    expect(readdirSync(dir).filter((f) => f.includes('twice') && f.endsWith('.collabsheet-tmp'))).toEqual([]);
   });
 
   describe('refuses bad files with one-line messages', () => {
@@ -129,7 +129,7 @@ describe('project files', () => {
       expect(generation === lastSaved || generation === lastSaved + 1).toBe(true);
       expect(project.model!.params.user_factors.data.every((v) => v === generation)).toBe(true);
       // A temp file left behind proves the kill landed inside a save.
-      if (readdirSync(runDir).some((f) => f.endsWith('.tmp'))) killedMidWrite++;
+      if (readdirSync(runDir).some((f) => f.endsWith('.collabsheet-tmp'))) killedMidWrite++;
     }
     expect(killedMidWrite).toBeGreaterThan(0);
   });

@@ -28,7 +28,7 @@ import { plantedSpecSchema } from '../data/synthetic-spec.ts';
 import type { PlantedSpec } from '../data/synthetic.ts';
 import type { EpochMetrics, ModelParams, TrainConfig } from '../engine/types.ts';
 import { openRegularFile, readRegularFile, UnreadableFileError } from '../data/import/regular-file.ts';
-import { writeFileAtomic } from './atomic-write.ts';
+import { type WriteOptions, writeFileAtomic } from './atomic-write.ts';
 import { type AnyTypedArray, blobElementBytes, type BlobRef, liftBlobs, lowerBlobs, typedView } from './blob-json.ts';
 
 export const PROJECT_EXTENSION = '.collabsheet';
@@ -170,8 +170,9 @@ const bodySchema = z.strictObject({
   state: z.unknown().optional(),
 });
 
-export async function saveProject(path: string, project: CollabProject): Promise<void> {
-  await writeFileAtomic(path, encodeProject(project, null));
+/** Writes the project atomically; an existing file is replaced only with `overwrite` (atomic-write.ts). */
+export async function saveProject(path: string, project: CollabProject, options: WriteOptions = {}): Promise<void> {
+  await writeFileAtomic(path, encodeProject(project, null), options);
 }
 
 export async function openProject(path: string): Promise<CollabProject> {
@@ -331,7 +332,7 @@ export function autosavePathFor(recoveryDir: string, projectPath: string | null,
 /** Writes the autosave (atomically, like a save); returns its path. */
 export async function autosave(recoveryDir: string, projectPath: string | null, sessionId: string, project: CollabProject): Promise<string> {
   const path = autosavePathFor(recoveryDir, projectPath, sessionId);
-  await writeFileAtomic(path, encodeProject(project, projectPath));
+  await writeFileAtomic(path, encodeProject(project, projectPath), { overwrite: true }); // our own copy, replaced at each autosave
   return path;
 }
 

@@ -3,10 +3,10 @@
  * ids): the export the app offers, and how benchmarks make large files. Bytes are assembled in a
  * reused buffer — 25M rows through string concatenation would take ten times longer.
  */
-import { open } from 'node:fs/promises';
 import type { RatingsDataset } from '../data/dataset.ts';
+import { type WriteOptions, writeAtomic } from './atomic-write.ts';
 
-export interface RatingsCsvOptions {
+export interface RatingsCsvOptions extends WriteOptions {
   /** Header names (default user,item,rating[,timestamp]; MovieLens: userId,movieId,…). */
   columns?: { user: string; item: string; rating: string; timestamp?: string };
   /** Write the timestamp column when the dataset has one (default true). */
@@ -25,8 +25,7 @@ export async function writeRatingsCsv(data: RatingsDataset, path: string, option
   const ratingText = new Map<number, Buffer>();
   const longestRow = maxLength(userBytes) + maxLength(itemBytes) + 64;
   const buf = Buffer.allocUnsafe(FLUSH_AT + longestRow);
-  const fh = await open(path, 'w');
-  try {
+  await writeAtomic(path, async (write) => {
     let at = buf.write(`${header}\n`, 0, 'utf8');
     for (let r = 0; r < data.ratings.length; r++) {
       at += userBytes[data.users[r]].copy(buf, at);
@@ -43,14 +42,12 @@ export async function writeRatingsCsv(data: RatingsDataset, path: string, option
       }
       buf[at++] = 0x0a;
       if (at >= FLUSH_AT) {
-        await fh.write(buf, 0, at);
+        await write(buf.subarray(0, at));
         at = 0;
       }
     }
-    await fh.write(buf, 0, at);
-  } finally {
-    await fh.close();
-  }
+    await write(buf.subarray(0, at));
+  }, options);
 }
 
 /** An id as a CSV field: quoted when it holds a delimiter, quote or line break. */

@@ -20,6 +20,7 @@ import { formatBytes, readRegularFile, UnreadableFileError } from '../data/impor
 import { declaredUnzippedBytes } from './zip-size.ts';
 import { biasedDot } from '../engine/analysis/factor-model.ts';
 import { addError, noErrors, rmseOf } from '../engine/metrics.ts';
+import { type WriteOptions, writeFileAtomic } from './atomic-write.ts';
 
 /**
  * Workbook bounds: collab_filter.xlsx is 0.1 MB; a sheet of 100k ratings about 2 MB zipped and
@@ -228,7 +229,8 @@ function sheetPrediction(
   return biasedDot(userFactors, u * k, itemFactors, i * k, k, (userBias?.[u] ?? 0) + (itemBias?.[i] ?? 0));
 }
 
-export async function writeCollabWorkbook(path: string, sheet: SheetExport): Promise<void> {
+/** Lays out the sheet and writes the workbook atomically; an existing file is replaced only with `overwrite`. */
+export async function writeCollabWorkbook(path: string, sheet: SheetExport, options: WriteOptions = {}): Promise<void> {
   const U = sheet.userIds.length;
   const I = sheet.itemIds.length;
   const k = sheet.factors;
@@ -288,7 +290,8 @@ export async function writeCollabWorkbook(path: string, sheet: SheetExport): Pro
     movies.addRow(['movieId', 'title']);
     sheet.itemIds.forEach((id, i) => movies.addRow([idValue(id), sheet.itemTitles?.[i] ?? '']));
   }
-  await wb.xlsx.writeFile(path);
+  // Built in memory (the visible block: at most 100 × 100 cells), then written the one safe way.
+  await writeFileAtomic(path, [new Uint8Array(await wb.xlsx.writeBuffer())], options);
 }
 
 /** A prediction cell's cached result: 0 where the rating is blank, as its IF(…) says. */

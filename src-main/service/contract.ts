@@ -20,6 +20,7 @@ import type {
   TrainProgress,
 } from '../engine/types.ts';
 import { dataCommandArgs, type DataCommandResults, type DataEventPayloads, type ProjectStatus, type SheetDataInfo, type SplitReport } from './data-contract.ts';
+import { filePathSchema } from './file-path.ts';
 import { insightCommandArgs, type InsightCommandResults, type InsightEventPayloads } from './insight-contract.ts';
 
 export type { EpochMetrics, Snapshot, StopReason, TrainConfig, TrainProgress };
@@ -106,7 +107,7 @@ export const commandArgs = {
    * 42). Replaces the sheet, its history and its undo stack; the current one stays if the file
    * cannot be read.
    */
-  openRatings: z.strictObject({ path: z.string().min(1).max(4096) }),
+  openRatings: z.strictObject({ path: filePathSchema }),
   /** Re-initialise the parameters (and clear the history) with this seed and initialisation. */
   reset: z.strictObject({
     seed: z.number().int().nonnegative().max(2 ** 32 - 1),

@@ -4,7 +4,8 @@
  * the crosstab with Find, synthetic data, projects with autosave and recovery, and Excel. Every
  * file is generated here, in a temp folder.
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { chmodSync, lstatSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -16,6 +17,7 @@ import { readCollabWorkbook, sheetRmse, writeCollabWorkbook } from '../io/xlsx.t
 import type { EventMessage, ImportOutcome } from './contract.ts';
 import { createService, type DisposableService } from './service.ts';
 import { tsxWorkerFactory } from './testing/tsx-worker.ts';
+import { written } from './testing/written.ts';
 import { EMBED_LIMIT } from './worker/project-io.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'collabsheet-data-'));
@@ -196,7 +198,7 @@ describe('data commands', () => {
     await svc.setRating({ row: 0, col: 1, rating: 1 });
     await svc.step({});
     await svc.step({});
-    expect((await svc.saveProject({ path: file('demo') })).project).toEqual({ path: file('demo.collabsheet'), unsaved: false });
+    expect(written(await svc.saveProject({ path: file('demo') })).project).toEqual({ path: file('demo.collabsheet'), unsaved: false });
     const saved = await svc.getState({});
     expect(saved.project).toEqual({ path: file('demo.collabsheet'), unsaved: false });
     await svc.setRating({ row: 0, col: 1, rating: 5 });
@@ -282,7 +284,7 @@ describe('data commands', () => {
 
     await svc.solve({});
     const trained = await svc.getState({});
-    const out = await svc.exportXlsx({ path: file('export') });
+    const out = written(await svc.exportXlsx({ path: file('export') }));
     expect(out.path).toBe(file('export.xlsx'));
     expect(out.notice).toBeNull();
     expect(out.rmse).toBeCloseTo(trained.numbers.fit.trainRmse, 5);
@@ -293,9 +295,77 @@ describe('data commands', () => {
 
   it('refuses to export a model the sheet layout cannot hold, and says why a sigmoid model differs', async () => {
     const s = await svc.openRatings({ path: demoSheetPath() });
-    const out = await svc.exportXlsx({ path: file('demo.xlsx') });
+    const out = written(await svc.exportXlsx({ path: file('demo.xlsx') }));
     expect(out.notice).toMatch(/sigmoid_range/);
     await svc.setConfig({ config: { ...s.config, model: { ...s.config.model, kind: 'nn' } } });
     await expect(svc.exportXlsx({ path: file('nn.xlsx') })).rejects.toThrow(/dot-product model/);
   });
+
+  describe('issue 13 finding 8: writes go only where the user chose', () => {
+    const posix = process.platform !== 'win32';
+    let guard: string;
+    let before: Record<string, string>;
+    beforeAll(async () => {
+      guard = mkdtempSync(join(dir, 'guarded-'));
+      writeFileSync(join(guard, 'notes.collabsheet'), 'my notes');
+      writeFileSync(join(guard, 'plain.collabsheet'), 'keep me');
+      writeFileSync(join(guard, 'old.xlsx'), 'an old workbook');
+      writeFileSync(join(guard, 'elsewhere.txt'), 'precious');
+      writeFileSync(join(guard, 'locked.collabsheet'), 'locked');
+      if (posix) {
+        chmodSync(join(guard, 'locked.collabsheet'), 0o444);
+        execFileSync('mkfifo', [join(guard, 'pipe.collabsheet')]);
+        symlinkSync(join(guard, 'elsewhere.txt'), join(guard, 'link.xlsx'));
+      }
+      before = listing(guard);
+      await svc.openRatings({ path: demoSheetPath() });
+    });
+
+    it('an existing file answers "exists" and stays as it was; overwrite: true replaces it', async () => {
+      const notes = join(guard, 'notes.collabsheet');
+      expect(await svc.saveProject({ path: notes })).toEqual({
+        refused: 'exists', path: notes, existing: [notes], message: `${notes} already exists: confirm replacing it, or choose another name`,
+      });
+      const xlsx = join(guard, 'old.xlsx');
+      expect(await svc.exportXlsx({ path: xlsx })).toMatchObject({ refused: 'exists', path: xlsx, existing: [xlsx] });
+      expect((await svc.getState({})).project.path).toBeNull();
+      // Confirming "plain" is no yes to replacing plain.collabsheet, which the default extension leads to.
+      expect(await svc.saveProject({ path: join(guard, 'plain'), overwrite: true })).toMatchObject({ refused: 'exists', path: join(guard, 'plain.collabsheet') });
+      expect(listing(guard)).toEqual(before);
+
+      expect(written(await svc.saveProject({ path: notes, overwrite: true })).project).toEqual({ path: notes, unsaved: false });
+      expect((await svc.openProject({ path: notes })).project.path).toBe(notes);
+      expect(written(await svc.exportXlsx({ path: xlsx, overwrite: true })).path).toBe(xlsx);
+      expect((await readCollabWorkbook(xlsx)).data.userIds.length).toBeGreaterThan(0);
+    });
+
+    it('Save replaces the project\'s own file without asking', async () => {
+      const notes = join(guard, 'notes.collabsheet');
+      await svc.setRating({ row: 0, col: 1, rating: 2 });
+      expect(written(await svc.saveProject({ path: notes })).project).toEqual({ path: notes, unsaved: false });
+    });
+
+    it.skipIf(!posix)('a read-only project, a FIFO and a symlink are refused with what to do, even with overwrite', async () => {
+      const locked = join(guard, 'locked.collabsheet');
+      await expect(svc.saveProject({ path: locked, overwrite: true })).rejects.toThrow(`${locked} is read-only: CollabSheet will not replace it. Choose another name, or make the file writable first`);
+      await expect(svc.saveProject({ path: join(guard, 'pipe.collabsheet'), overwrite: true })).rejects.toThrow(/pipe\.collabsheet is a named pipe \(FIFO\), not a regular file: choose a file name$/);
+      await expect(svc.exportXlsx({ path: join(guard, 'link.xlsx'), overwrite: true })).rejects.toThrow(/link\.xlsx is a symbolic link: CollabSheet does not write through links/);
+      expect(readFileSync(join(guard, 'elsewhere.txt'), 'utf8')).toBe('precious');
+      expect(readFileSync(locked, 'utf8')).toBe('locked');
+    });
+
+    it('no file but the two the user confirmed changed', () => {
+      const after = listing(guard);
+      const changed = Object.keys({ ...before, ...after }).filter((name) => before[name] !== after[name]).sort();
+      expect(changed).toEqual(['notes.collabsheet', 'old.xlsx']);
+    });
+  });
 });
+
+/** Each entry of dir (not following links) with its kind, size, mode and mtime. */
+function listing(dir: string): Record<string, string> {
+  return Object.fromEntries(readdirSync(dir).map((name) => {
+    const st = lstatSync(join(dir, name));
+    return [name, `${st.isSymbolicLink() ? 'link' : st.isFIFO() ? 'fifo' : 'file'} ${st.size} ${st.mode} ${st.mtimeMs}`];
+  }));
+}

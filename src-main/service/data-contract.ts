@@ -8,8 +8,7 @@ import { z } from 'zod';
 import type { AppState, StatePatch } from './contract.ts';
 import type { SplitSummary } from '../data/split.ts';
 import { numberIn, SYNTHETIC_LIMITS, wholeIn } from '../data/synthetic-spec.ts';
-
-const path = z.string().min(1).max(4096);
+import { filePathSchema as path, overwriteSchema as overwrite } from './file-path.ts';
 const seed = z.number().int().nonnegative().max(2 ** 32 - 1);
 const fraction = z.number().min(0).max(0.5);
 const columnRef = z.union([z.string().min(1).max(200), z.number().int().nonnegative().max(255)]);
@@ -87,10 +86,13 @@ export const dataCommandArgs = {
   pinInSheet: z.strictObject({ user: z.string().max(4096).nullable().optional(), item: z.string().max(4096).nullable().optional() }),
   /** Opens a .collabsheet project: data, settings, factors, optimizer state and history. */
   openProject: z.strictObject({ path }),
-  /** Saves the project (atomically) to path; later autosaves shadow this file. */
-  saveProject: z.strictObject({ path }),
+  /**
+   * Saves the project (atomically) to path; later autosaves shadow this file. Another existing
+   * file is replaced only with overwrite (the project's own file always is).
+   */
+  saveProject: z.strictObject({ path, overwrite }),
   /** The visible sheet as fast.ai's collab_filter layout, with live MMULT and RMSE formulas. */
-  exportXlsx: z.strictObject({ path }),
+  exportXlsx: z.strictObject({ path, overwrite }),
   /** Autosaves left behind by a session that did not end cleanly. */
   listRecoverable: z.strictObject({}),
   restoreRecoverable: z.strictObject({ path }),
@@ -201,6 +203,20 @@ export interface XlsxExport {
   notice: string | null;
 }
 
+/**
+ * A write not done because its target exists (a file, or files in the export folder): the
+ * renderer asks "Replace it?" and sends the same command again with this path and overwrite:
+ * true. An answer, not a failure, as an import's bad row is.
+ */
+export interface WriteExists {
+  refused: 'exists';
+  /** The command's target in full (a relative path resolved). */
+  path: string;
+  /** The files that would be replaced. */
+  existing: string[];
+  message: string;
+}
+
 export interface RecoveryOffer {
   path: string;
   /** The project it shadows, or null for work never saved. */
@@ -218,8 +234,8 @@ export interface DataCommandResults {
   findInSheet: FindMatch[];
   pinInSheet: StatePatch;
   openProject: AppState;
-  saveProject: StatePatch;
-  exportXlsx: XlsxExport;
+  saveProject: StatePatch | WriteExists;
+  exportXlsx: XlsxExport | WriteExists;
   listRecoverable: RecoveryOffer[];
   restoreRecoverable: AppState;
   discardRecoverable: null;

@@ -3,7 +3,7 @@
  * apply), with the real training worker, on the demo sheet after a Solve: what the Insights
  * panels, the cold-start rows and the export dialog rely on.
  */
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -14,6 +14,7 @@ import { COLD_START_LIST } from './worker/cold-start.ts';
 import { createEndpoint, type ServiceEndpoint } from './endpoint.ts';
 import { createService, type DisposableService } from './service.ts';
 import { tsxWorkerFactory } from './testing/tsx-worker.ts';
+import { written } from './testing/written.ts';
 
 let svc: DisposableService;
 let endpoint: ServiceEndpoint;
@@ -225,7 +226,7 @@ describe('exportEmbeddings', () => {
 
   it('writes every format by default (the Electron menu sends only { path })', async () => {
     const out = join(dir, 'all');
-    const r = await call('exportEmbeddings', { path: out });
+    const r = written(await call('exportEmbeddings', { path: out }));
     const names = r.files.map((f) => f.slice(out.length + 1)).sort();
     expect(names).toEqual([
       'embeddings.json', 'ids.json', 'item_bias.npy', 'item_factors.npy', 'items.csv', 'items.tsv', 'metadata.tsv', 'model.onnx',
@@ -238,9 +239,30 @@ describe('exportEmbeddings', () => {
   });
 
   it('writes only the chosen formats, and explains a folder it cannot write', async () => {
-    const r = await call('exportEmbeddings', { path: join(dir, 'some'), formats: ['projector'] });
+    const r = written(await call('exportEmbeddings', { path: join(dir, 'some'), formats: ['projector'] }));
     expect(r.files.map((f) => f.split('/').pop())).toEqual(['vectors.tsv', 'metadata.tsv']);
     await expect(call('exportEmbeddings', { path: join(dir, 'all', 'users.csv', 'x') })).rejects.toThrow(/Export to .* failed: (ENOTDIR|EEXIST)/);
+  });
+
+  it('issue 13 finding 8: a folder with some of the files answers "exists", listing them, and writes nothing until overwrite', async () => {
+    const out = join(dir, 'taken');
+    mkdirSync(out);
+    writeFileSync(join(out, 'vectors.tsv'), 'mine');
+    expect(await call('exportEmbeddings', { path: out, formats: ['csv', 'projector'] })).toEqual({
+      refused: 'exists', path: out, existing: [join(out, 'vectors.tsv')], message: `${join(out, 'vectors.tsv')} already exists: confirm replacing it, or choose another name`,
+    });
+    expect(readdirSync(out)).toEqual(['vectors.tsv']);
+    const r = written(await call('exportEmbeddings', { path: out, formats: ['csv', 'projector'], overwrite: true }));
+    expect(readdirSync(out).sort()).toEqual(['items.csv', 'metadata.tsv', 'users.csv', 'vectors.tsv']);
+    expect(r.files).toHaveLength(4);
+    expect(readFileSync(join(out, 'vectors.tsv'), 'utf8')).not.toBe('mine');
+  });
+
+  it('issue 13 finding 8: a relative path is refused at the door (it would land in the host\'s working directory)', async () => {
+    for (const [command, args] of [['exportEmbeddings', { path: 'export' }], ['saveProject', { path: 'sheet.collabsheet' }], ['exportXlsx', { path: '~/sheet.xlsx' }], ['openProject', { path: 'sheet.collabsheet' }]] as const) {
+      await expect(call(command, args)).rejects.toThrow(new RegExp(`Invalid arguments for ${command}: ✖ .* is not a full path: type the whole path from the root`));
+    }
+    expect(existsSync(join(process.cwd(), 'export'))).toBe(false);
   });
 });
 

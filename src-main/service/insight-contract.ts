@@ -7,6 +7,8 @@
  */
 import { z } from 'zod';
 import type { StatePatch } from './contract.ts';
+import type { WriteExists } from './data-contract.ts';
+import { filePathSchema, overwriteSchema } from './file-path.ts';
 
 const side = z.enum(['user', 'item']);
 const count = (max: number, fallback: number) => z.number().int().min(1).max(max).default(fallback);
@@ -43,9 +45,13 @@ export const insightCommandArgs = {
   addMovie: z.strictObject({ title: z.string().trim().min(1).max(500).optional() }),
   /** What the cold-start card shows for a row: a user's top 10, a movie's 10 nearest (the worker's settings). */
   coldStartList: z.strictObject({ side, id: rowId }),
-  /** Factors and biases with original ids and titles, in each format, into the folder `path` (created if missing). */
+  /**
+   * Factors and biases with original ids and titles, in each format, into the folder `path`
+   * (created if missing). Files already there are replaced only with overwrite.
+   */
   exportEmbeddings: z.strictObject({
-    path: z.string().min(1).max(4096),
+    path: filePathSchema,
+    overwrite: overwriteSchema,
     formats: z.array(z.enum(EXPORT_FORMATS)).min(1).default([...EXPORT_FORMATS]),
   }),
 } as const;
@@ -138,7 +144,7 @@ export interface InsightCommandResults {
   addUser: StatePatch;
   addMovie: StatePatch;
   coldStartList: ColdStartAnswer;
-  exportEmbeddings: ExportResult;
+  exportEmbeddings: ExportResult | WriteExists;
 }
 
 /**

@@ -3,11 +3,12 @@
  * synthetic data, projects and the Excel export. Paths come from native dialogs on the desktop
  * and from a path field in the browser; what a command returns or refuses becomes a message.
  */
-import type { AppState, UserMessage, XlsxExport } from '../../src-main/service/contract.ts';
+import type { AppState, StatePatch, UserMessage, WriteExists, XlsxExport } from '../../src-main/service/contract.ts';
 import { unlessRefused, type ApiClient, type FileAction } from '../api/client.ts';
 import { h } from './dom.ts';
 import type { LoadDialog } from './load-dialog.ts';
 import { PathPrompt } from './path-prompt.ts';
+import { replaceDialog, replacingIfConfirmed } from './replace-confirm.ts';
 
 interface Item {
   id: string;
@@ -19,6 +20,7 @@ interface Item {
 export class FileMenu {
   private readonly menu: HTMLDetailsElement;
   private readonly prompt = new PathPrompt();
+  private readonly askReplace = replaceDialog();
   private state: AppState | null = null;
 
   constructor(
@@ -70,7 +72,7 @@ export class FileMenu {
   }
 
   private async openProject(): Promise<void> {
-    await this.withPath('open-project', 'Open a project', 'Project file (.collabsheet) on this computer', this.suggested('collabsheet'), 'Open', (path) =>
+    await this.withPath<AppState>('open-project', 'Open a project', 'Project file (.collabsheet) on this computer', this.suggested('collabsheet'), 'Open', (path) =>
       this.api.call('openProject', { path }),
     );
   }
@@ -78,20 +80,18 @@ export class FileMenu {
   /** Save writes to the project's file when it has one; Save as (or a first save) asks where. */
   private async save(askWhere: boolean): Promise<void> {
     const path = this.state?.project.path;
-    if (path && !askWhere) {
-      if (await this.attempt(() => this.api.call('saveProject', { path }))) this.say({ level: 'info', text: `Saved ${path}` });
-      return;
-    }
-    const saved = await this.withPath('save-project', 'Save the project', 'Save as (a .collabsheet file)', this.suggested('collabsheet'), 'Save', (p) =>
-      this.api.call('saveProject', { path: p }),
-    );
-    if (saved) this.say({ level: 'info', text: `Saved ${(saved as AppState).project.path}` });
+    const saved = path && !askWhere
+      ? await this.attempt(async () => this.replacing(await this.api.call('saveProject', { path }), (p) => this.api.call('saveProject', { path: p, overwrite: true })))
+      : await this.withPath<StatePatch>('save-project', 'Save the project', 'Save as (a .collabsheet file)', this.suggested('collabsheet'), 'Save', (p, overwrite) =>
+          this.api.call('saveProject', { path: p, overwrite }),
+        );
+    if (saved?.project) this.say({ level: 'info', text: `Saved ${saved.project.path}` });
   }
 
   private async exportXlsx(): Promise<void> {
-    const out = (await this.withPath('export-xlsx', 'Export as an Excel workbook', 'Workbook file (.xlsx)', this.suggested('xlsx'), 'Export', (path) =>
-      this.api.call('exportXlsx', { path }),
-    )) as XlsxExport | null;
+    const out = await this.withPath<XlsxExport>('export-xlsx', 'Export as an Excel workbook', 'Workbook file (.xlsx)', this.suggested('xlsx'), 'Export', (path, overwrite) =>
+      this.api.call('exportXlsx', { path, overwrite }),
+    );
     if (!out) return;
     this.say({
       level: out.notice ? 'warning' : 'info',
@@ -99,11 +99,29 @@ export class FileMenu {
     });
   }
 
-  /** A native dialog then the command (desktop), or a path field then the command (browser). */
-  private async withPath<T>(action: FileAction, title: string, label: string, value: string, confirm: string, command: (path: string) => Promise<T>): Promise<T | unknown | null> {
-    if (this.api.fileAction) return this.attempt(() => this.api.fileAction!(action));
-    const path = await this.prompt.ask(title, label, value, confirm);
-    return path === null ? null : this.attempt(() => command(path));
+  /**
+   * A native dialog then the command (desktop: the save dialog asked about replacing the file it
+   * returned), or a path field then the command (browser); either way a file the command found
+   * there (in the browser, or the one a default extension leads to) is replaced only after asking.
+   * Null: cancelled or refused.
+   */
+  private withPath<T>(
+    action: FileAction, title: string, label: string, value: string, confirm: string,
+    command: (path: string, overwrite: boolean) => Promise<T | WriteExists>,
+  ): Promise<T | null> {
+    return this.attempt(async () => {
+      let answer: T | WriteExists | null;
+      if (this.api.fileAction) answer = (await this.api.fileAction(action)) as T | WriteExists | null;
+      else {
+        const path = await this.prompt.ask(title, label, value, confirm);
+        answer = path === null ? null : await command(path, false);
+      }
+      return answer === null ? null : this.replacing(answer, (p) => command(p, true));
+    });
+  }
+
+  private replacing<T>(answer: T | WriteExists, again: (path: string) => Promise<T | WriteExists>): Promise<T | null> {
+    return replacingIfConfirmed(answer, this.askReplace, again);
   }
 
   private attempt<T>(task: () => Promise<T>): Promise<T | null> {

@@ -24,10 +24,13 @@ describe('file actions', () => {
     expect(calls).toEqual([{ command: FILE_ACTIONS['open-ratings'].command, args: { path: '/home/me/ratings.csv' } }]);
   });
 
-  it('uses a save dialog with a default name for saving', async () => {
+  it('uses a save dialog with a default name for saving; the dialog asked about replacing, so overwrite: true', async () => {
+    const calls: unknown[] = [];
     const { fake, asked } = dialogs('/tmp/a.collabsheet');
-    await runFileAction(FILE_ACTIONS['save-project'], fake, async () => ok);
+    await runFileAction(FILE_ACTIONS['save-project'], fake, async (command, args) => (calls.push({ command, args }), ok));
     expect(asked).toEqual([{ kind: 'save', title: FILE_ACTIONS['save-project'].title, defaultPath: 'sheet.collabsheet' }]);
+    // issue 13 finding 8: only a save dialog's answer carries the yes; open and folder dialogs never do.
+    expect(calls).toEqual([{ command: 'saveProject', args: { path: '/tmp/a.collabsheet', overwrite: true } }]);
   });
 
   it('exports into a chosen folder', async () => {
@@ -63,12 +66,13 @@ describe('native dialogs', () => {
     const properties: unknown[] = [];
     const electronDialog = {
       showOpenDialog: async (o: { properties: string[] }) => (properties.push(o.properties), { canceled: false, filePaths: ['/a'] }),
-      showSaveDialog: async () => ({ canceled: true, filePath: '' }),
+      showSaveDialog: async (o: { properties: string[] }) => (properties.push(o.properties), { canceled: true, filePath: '' }),
     } as unknown as Parameters<typeof electronFileDialogs>[0];
     const d = electronFileDialogs(electronDialog, () => null);
     expect(await d.chooseOpenPath({ title: 't', filters: [] })).toBe('/a');
     expect(await d.chooseFolder({ title: 't' })).toBe('/a');
     expect(await d.chooseSavePath({ title: 't', filters: [] })).toBeNull();
-    expect(properties).toEqual([['openFile'], ['openDirectory', 'createDirectory']]);
+    // The save dialog confirms replacing a file on Linux too (macOS and Windows always do).
+    expect(properties).toEqual([['openFile'], ['openDirectory', 'createDirectory'], ['showOverwriteConfirmation', 'createDirectory']]);
   });
 });

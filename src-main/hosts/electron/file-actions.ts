@@ -64,7 +64,9 @@ export type ServiceCaller = (command: string, args: unknown) => Promise<ReplyMes
 
 /**
  * Asks for a path, then runs the action's command with it (and `args`, the renderer's other
- * arguments; the chosen path wins). Null when the user cancelled.
+ * arguments; the chosen path wins). Null when the user cancelled. A save dialog has asked about
+ * replacing the file it returns, so the command gets overwrite: true; a folder dialog has not
+ * (the export answers WriteExists and the renderer asks).
  */
 export async function runFileAction(
   spec: FileActionSpec,
@@ -80,5 +82,5 @@ export async function runFileAction(
         ? await dialogs.chooseSavePath({ title: spec.title, filters, defaultPath: spec.defaultName })
         : await dialogs.chooseFolder({ title: spec.title });
   if (path === null) return null;
-  return callService(spec.command, { ...args, path });
+  return callService(spec.command, spec.dialog === 'save' ? { ...args, path, overwrite: true } : { ...args, path });
 }

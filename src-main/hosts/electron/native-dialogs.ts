@@ -1,4 +1,4 @@
-import type { BaseWindow, Dialog, OpenDialogOptions } from 'electron';
+import type { BaseWindow, Dialog, OpenDialogOptions, SaveDialogOptions } from 'electron';
 import type { FileDialogs } from './file-actions.ts';
 
 /** Electron's dialogs as FileDialogs, attached to the focused window when there is one. */
@@ -16,7 +16,9 @@ export function electronFileDialogs(
     chooseFolder: (options) => open({ ...options, properties: ['openDirectory', 'createDirectory'] }),
     async chooseSavePath(options) {
       const parent = parentWindow();
-      const result = parent ? await dialog.showSaveDialog(parent, options) : await dialog.showSaveDialog(options);
+      // macOS and Windows always ask before a save dialog returns an existing file; Linux (GTK) only with this.
+      const request: SaveDialogOptions = { ...options, properties: ['showOverwriteConfirmation', 'createDirectory'] };
+      const result = parent ? await dialog.showSaveDialog(parent, request) : await dialog.showSaveDialog(request);
       return result.canceled || !result.filePath ? null : result.filePath;
     },
   };

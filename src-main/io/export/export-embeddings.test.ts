@@ -1,8 +1,9 @@
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { FactorModel } from '../../engine/analysis/factor-model.ts';
+import { WriteRefusedError } from '../atomic-write.ts';
 import { plantedModel, withAwkwardTitles } from '../../engine/analysis/testing/planted-model.ts';
 import type { ExportFile } from './embedding-files.ts';
 import { EMBEDDING_FORMATS, exportEmbeddings, renderEmbeddings } from './export-embeddings.ts';
@@ -182,7 +183,7 @@ describe('exportEmbeddings', () => {
   it('writes every format into its folder, leaving no partial files', async () => {
     for (const format of EMBEDDING_FORMATS) {
       const out = join(dir, format, 'nested');
-      const paths = await exportEmbeddings(model, data, format, out);
+      const paths = await exportEmbeddings(model, data, [format], out);
       expect(paths.length).toBeGreaterThan(0);
       for (const p of paths) expect(existsSync(p)).toBe(true);
       expect(readdirSync(out).sort()).toEqual(paths.map((p) => p.slice(out.length + 1)).sort());
@@ -190,8 +191,25 @@ describe('exportEmbeddings', () => {
     expect(readFileSync(join(dir, 'csv', 'nested', 'items.csv'), 'utf8')).toBe(text(file(renderEmbeddings(model, data, 'csv'), 'items.csv')));
   });
 
+  it('finding 8: refuses a folder holding any of the files, listing them, and writes none; overwrite replaces them', async () => {
+    const out = join(dir, 'taken');
+    mkdirSync(out);
+    writeFileSync(join(out, 'users.csv'), 'mine');
+    writeFileSync(join(out, 'ids.json'), 'mine too');
+    const error = await exportEmbeddings(model, data, ['csv', 'npy'], out).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(WriteRefusedError);
+    expect((error as WriteRefusedError).paths).toEqual([join(out, 'users.csv'), join(out, 'ids.json')]);
+    expect((error as Error).message).toBe(`2 files already exist in ${out} (users.csv, ids.json): confirm replacing them, or choose another folder`);
+    expect(readdirSync(out).sort()).toEqual(['ids.json', 'users.csv']);
+    expect(readFileSync(join(out, 'users.csv'), 'utf8')).toBe('mine');
+
+    const paths = await exportEmbeddings(model, data, ['csv', 'npy'], out, { overwrite: true });
+    expect(readdirSync(out).sort()).toEqual(paths.map((p) => p.slice(out.length + 1)).sort());
+    expect(readFileSync(join(out, 'users.csv'), 'utf8')).toBe(text(file(renderEmbeddings(model, data, 'csv'), 'users.csv')));
+  });
+
   it('says what is wrong with a bad request instead of writing garbage', async () => {
-    await expect(exportEmbeddings(model, data, 'xlsx' as never, dir)).rejects.toThrow(/unknown export format "xlsx"; expected one of csv, tsv/);
+    await expect(exportEmbeddings(model, data, ['xlsx' as never], dir)).rejects.toThrow(/unknown export format "xlsx"; expected one of csv, tsv/);
     const diverged = { ...model, itemFactors: model.itemFactors.map((x, i) => (i === 7 ? NaN : x)) };
     expect(() => renderEmbeddings(diverged, data, 'json')).toThrow(/item_factors of row 2 \(id i3\) is NaN — the model diverged/);
     expect(() => renderEmbeddings(model, { ...data, userIds: data.userIds.slice(2) }, 'csv')).toThrow(/12 user rows but the dataset has 10/);

@@ -1,11 +1,12 @@
 /**
- * `exportEmbeddings`: what the export dialog and `collabsheet export` call. Writes one format's
+ * `exportEmbeddings`: what the export dialog and `collabsheet export` call. Writes the formats'
  * files into a folder (created when missing) and returns their paths.
  */
-import { mkdir, rename, writeFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { RatingsDataset } from '../../data/dataset.ts';
 import type { FactorModel } from '../../engine/analysis/factor-model.ts';
+import { checkTargets, type WriteOptions, writeFileAtomic } from '../atomic-write.ts';
 import { type ExportFile, type TableExportOptions, type TableFormat, idsFile, renderTables } from './embedding-files.ts';
 import { sideTables } from './embedding-table.ts';
 import { type ServingOptions, buildServingModel } from './serving-model.ts';
@@ -26,21 +27,19 @@ export function renderEmbeddings(model: FactorModel, data: RatingsDataset, forma
 }
 
 /**
- * Writes the format's files into `outDir`. Each file goes to a temporary name first and is
- * renamed into place, so a reader never sees half a file.
+ * Writes the formats' files into `outDir`, each atomically (atomic-write.ts). All are rendered
+ * and their targets checked before the first is written, so a refusal (files there already,
+ * without `overwrite`) lists every one and leaves the folder as it was. The formats share the
+ * folder; the one name two of them write, ids.json (npy and onnx), has the same content in both.
  */
 export async function exportEmbeddings(
-  model: FactorModel, data: RatingsDataset, format: EmbeddingFormat, outDir: string, options: ExportOptions = {},
+  model: FactorModel, data: RatingsDataset, formats: readonly EmbeddingFormat[], outDir: string, options: ExportOptions & WriteOptions = {},
 ): Promise<string[]> {
-  const files = renderEmbeddings(model, data, format, options);
+  const files = new Map<string, Uint8Array>();
+  for (const format of formats) for (const file of renderEmbeddings(model, data, format, options)) files.set(join(outDir, file.name), file.bytes);
   await mkdir(outDir, { recursive: true });
-  const paths: string[] = [];
-  for (const file of files) {
-    const path = join(outDir, file.name);
-    const partial = `${path}.partial`;
-    await writeFile(partial, file.bytes);
-    await rename(partial, path);
-    paths.push(path);
-  }
+  const paths = [...files.keys()];
+  await checkTargets(paths, options);
+  for (const [path, bytes] of files) await writeFileAtomic(path, [bytes], options);
   return paths;
 }

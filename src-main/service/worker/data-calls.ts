@@ -53,8 +53,8 @@ export class DataCalls {
     return userFacing(() => openProjectFile(this.session, path, this.progress(basename(path))));
   }
 
-  exportXlsx(path: string): Promise<XlsxExport> {
-    return userFacing(() => exportWindowXlsx(this.session.current(), path));
+  exportXlsx(path: string, overwrite: boolean): Promise<XlsxExport> {
+    return userFacing(() => exportWindowXlsx(this.session.current(), path, overwrite));
   }
 
   async importRatings(req: ImportRequest): Promise<ImportReply> {

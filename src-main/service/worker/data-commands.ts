@@ -14,6 +14,7 @@ import type { Autosaver } from './autosave.ts';
 import type { Checkpoint } from './channel.ts';
 import { DEFAULT_CROSSTAB, REAL_DATA_SPLIT, type SheetHost } from './open-sheet.ts';
 import type { ImportReply, ViewRequest } from './data-calls.ts';
+import { isWriteExists, unlessExists } from './write-outcome.ts';
 import { userFacing } from './sheet-sources.ts';
 import type { LoadResult } from './training-session.ts';
 
@@ -64,11 +65,18 @@ export function dataCommands(app: SheetHost, autosaver: Autosaver): Pick<Command
       app.exclusive(async () => {
         const path = extname(a.path) ? a.path : `${a.path}.collabsheet`;
         const { history, settings } = app.openSheet;
-        await calls.saveProject({ target: { kind: 'file', path }, meta: { history, settings } });
+        // The project's own file was the user's choice already (opened, or saved as): Save replaces it.
+        const overwrite = confirmed(a, path) || path === app.openSheet.path;
+        const saved = await unlessExists(path, () => calls.saveProject({ target: { kind: 'file', path, overwrite }, meta: { history, settings } }));
+        if (isWriteExists(saved)) return saved;
         await autosaver.discardOwn();
         return app.saved(path);
       }),
-    exportXlsx: (a) => app.exclusive(() => calls.exportXlsx(extname(a.path) ? a.path : `${a.path}.xlsx`)),
+    exportXlsx: (a) =>
+      app.exclusive(() => {
+        const path = extname(a.path) ? a.path : `${a.path}.xlsx`;
+        return unlessExists(path, () => calls.exportXlsx(path, confirmed(a, path)));
+      }),
     listRecoverable: () => autosaver.offers(),
     restoreRecoverable: (a) =>
       app.exclusive(async () => {
@@ -100,6 +108,14 @@ export async function openProjectFile(app: SheetHost, path: string, as: ProjectA
   reply.notices.forEach((text) => app.notify('warning', text));
   app.checkpoint({ kind: 'project', path, ...as, label: as.projectPath ? basename(as.projectPath) : basename(path) });
   return state;
+}
+
+/**
+ * The user's yes covers the path they saw: not the file the default extension leads to ("sheet"
+ * confirmed in a dialog is no yes to replacing "sheet.collabsheet").
+ */
+function confirmed(args: { path: string; overwrite?: boolean | undefined }, path: string): boolean {
+  return args.overwrite === true && path === args.path;
 }
 
 /** The settings a freshly imported sheet starts with: its split as the settings panel shows it. */

@@ -22,13 +22,16 @@ import {
 } from '../../engine/analysis/index.ts';
 import type { Trainer } from '../../engine/train/trainer.ts';
 import type { TrainConfig } from '../../engine/types.ts';
+import { WriteRefusedError } from '../../io/atomic-write.ts';
 import { exportEmbeddings, type EmbeddingFormat } from '../../io/export/export-embeddings.ts';
 import type { ValidArgs } from '../contract.ts';
+import type { WriteExists } from '../data-contract.ts';
 import type {
   BiasResult, ExportResult, OneHotResult, PcaEntry, PcaResult, RecommendationResult, RowRef, SimilarResult,
 } from '../insight-contract.ts';
 import type { LoadedSheet } from '../sheet-file.ts';
 import { UserError } from '../user-error.ts';
+import { unlessExists } from './write-outcome.ts';
 
 /** What the queries read from the worker's session. */
 export interface InsightSource {
@@ -149,20 +152,18 @@ export class Insights {
     };
   }
 
-  async exportEmbeddings(a: ValidArgs<'exportEmbeddings'>): Promise<ExportResult> {
+  async exportEmbeddings(a: ValidArgs<'exportEmbeddings'>): Promise<ExportResult | WriteExists> {
     const model = this.model();
     const { data } = this.dataCache();
-    const files = new Set<string>();
-    try {
-      // Formats share one folder; the only shared name, ids.json (npy and onnx), has the same content.
-      for (const format of a.formats) {
-        for (const file of await exportEmbeddings(model, data, format as EmbeddingFormat, a.path)) files.add(file);
+    return unlessExists(a.path, async () => {
+      try {
+        return { folder: a.path, files: await exportEmbeddings(model, data, a.formats as EmbeddingFormat[], a.path, { overwrite: a.overwrite === true }) };
+      } catch (error) {
+        if (error instanceof WriteRefusedError) throw error;
+        const e = error as NodeJS.ErrnoException;
+        throw new UserError(`Export to ${a.path} failed: ${e.code ? `${e.code} ${e.path ?? ''}`.trim() : e.message}`);
       }
-    } catch (error) {
-      const e = error as NodeJS.ErrnoException;
-      throw new UserError(`Export to ${a.path} failed: ${e.code ? `${e.code} ${e.path ?? ''}`.trim() : e.message}`);
-    }
-    return { folder: a.path, files: [...files] };
+    });
   }
 
   /** Every current rating and what is derived from it alone; rebuilt after the ratings change. */

@@ -7,6 +7,7 @@
  */
 import { mkdir, stat } from 'node:fs/promises';
 import type { ImportProgress } from '../../data/import/index.ts';
+import { WriteRefusedError } from '../../io/atomic-write.ts';
 import type { EpochMetrics, TrainConfig } from '../../engine/types.ts';
 import { autosave, type CollabProject, openProject, ProjectFileError, type ProjectSource, saveProject } from '../../io/project.ts';
 import { trainConfigSchema, type SessionSettings } from '../contract.ts';
@@ -23,7 +24,8 @@ export interface ProjectMeta {
 }
 
 export type SaveTarget =
-  | { kind: 'file'; path: string }
+  /** overwrite: the user confirmed replacing an existing file (or it is the project's own). */
+  | { kind: 'file'; path: string; overwrite: boolean }
   /** The recovery copy of `projectPath` (null: an untitled project of this session). */
   | { kind: 'autosave'; recoveryDir: string; projectPath: string | null; sessionId: string };
 
@@ -47,12 +49,13 @@ export async function saveProjectFile(session: TrainingSession, req: SaveRequest
   const target = req.target;
   try {
     if (target.kind === 'file') {
-      await saveProject(target.path, project);
+      await saveProject(target.path, project, { overwrite: target.overwrite });
       return target.path;
     }
     await mkdir(target.recoveryDir, { recursive: true });
     return await autosave(target.recoveryDir, target.projectPath, target.sessionId, project);
   } catch (error) {
+    if (error instanceof WriteRefusedError) throw error; // says what it is already; "exists" is asked about
     const where = target.kind === 'file' ? target.path : target.recoveryDir;
     throw new UserError(`Cannot save ${where}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
   }

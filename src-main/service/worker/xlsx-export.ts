@@ -3,13 +3,15 @@
  * predictions, the SQRT(SUMXMY2(…)/COUNT(…)) RMSE), so Excel or LibreOffice recomputes the RMSE
  * from the app's factors. Says when that RMSE cannot be the app's, and why.
  */
+import { WriteRefusedError } from '../../io/atomic-write.ts';
 import { sheetRmse, writeCollabWorkbook, type SheetExport } from '../../io/xlsx.ts';
 import type { XlsxExport } from '../data-contract.ts';
 import { windowCells } from '../visible-block.ts';
 import { UserError } from '../user-error.ts';
 import type { Loaded } from './loaded-sheet.ts';
 
-export async function exportWindowXlsx(s: Loaded, path: string): Promise<XlsxExport> {
+/** Writes the workbook atomically; an existing file is replaced only with `overwrite`. */
+export async function exportWindowXlsx(s: Loaded, path: string, overwrite: boolean): Promise<XlsxExport> {
   const { model } = s.config;
   if (model.kind !== 'dot' && model.kind !== 'dotbias') {
     throw new UserError('Export .xlsx lays out a dot-product model (as the dotprod and bias sheets): switch the model to "dot product" or "dot product + biases"');
@@ -28,8 +30,9 @@ export async function exportWindowXlsx(s: Loaded, path: string): Promise<XlsxExp
     itemTitles: itemRows.map((i) => s.sheet.movies[i].title),
   };
   try {
-    await writeCollabWorkbook(path, sheet);
+    await writeCollabWorkbook(path, sheet, { overwrite });
   } catch (error) {
+    if (error instanceof WriteRefusedError) throw error;
     throw new UserError(`Cannot write ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
   }
   const rmse = sheetRmse(sheet.ratings, userRows.length, itemRows.length, model.factors, sheet.userFactors, sheet.itemFactors, sheet.userBias, sheet.itemBias);

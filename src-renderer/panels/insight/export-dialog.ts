@@ -4,8 +4,9 @@
  * the folder is typed. Either way the service's exportEmbeddings writes the files, and the
  * dialog lists what was written.
  */
-import type { ExportFormat, ExportResult } from '../../../src-main/service/contract.ts';
+import type { ExportFormat, ExportResult, WriteExists } from '../../../src-main/service/contract.ts';
 import { CommandError, type ApiClient } from '../../api/client.ts';
+import { replaceDialog, replacingIfConfirmed } from '../../data/replace-confirm.ts';
 import { el } from './dom.ts';
 
 const FORMATS: readonly [ExportFormat, string, string][] = [
@@ -24,6 +25,7 @@ export class ExportDialog {
   private readonly folder: HTMLInputElement;
   private readonly result = el('div', { className: 'export-result', attrs: { role: 'status' } });
   private readonly go: HTMLButtonElement;
+  private readonly askReplace = replaceDialog();
 
   constructor(private readonly api: ApiClient) {
     const list = el('fieldset', { className: 'export-formats' }, el('legend', { text: 'Formats' }));
@@ -38,7 +40,7 @@ export class ExportDialog {
     this.folder.value = localStorage.getItem(FOLDER_KEY) ?? '';
     const destination = native
       ? el('p', { className: 'muted small', text: 'You choose the folder next.' })
-      : el('label', { className: 'export-folder' }, el('span', { text: 'Folder (created if missing; files with these names are replaced)' }), this.folder);
+      : el('label', { className: 'export-folder' }, el('span', { text: 'Folder (created if missing; you are asked before files there are replaced)' }), this.folder);
     this.go = el('button', { className: 'primary', text: native ? 'Choose folder and export…' : 'Export', attrs: { type: 'submit', id: 'export-go' } });
     const cancel = el('button', { text: 'Close', attrs: { type: 'button' } });
     cancel.addEventListener('click', () => this.element.close());
@@ -64,9 +66,11 @@ export class ExportDialog {
     this.go.disabled = true;
     this.show('info', 'Exporting…');
     try {
-      const r = this.api.fileAction
-        ? ((await this.api.fileAction('export', { formats })) as ExportResult | null)
+      const answer = this.api.fileAction
+        ? ((await this.api.fileAction('export', { formats })) as ExportResult | WriteExists | null)
         : await this.api.call('exportEmbeddings', { path, formats });
+      // Neither a folder dialog nor the typed folder asked about the files already there: ask now.
+      const r = answer && (await replacingIfConfirmed(answer, this.askReplace, (folder) => this.api.call('exportEmbeddings', { path: folder, formats, overwrite: true })));
       if (!r) return this.result.replaceChildren();
       if (!this.api.fileAction) localStorage.setItem(FOLDER_KEY, path);
       const files = el('ul', { className: 'export-files' }, ...r.files.map((f) => el('li', { text: f.slice(r.folder.length).replace(/^[\\/]/, '') })));
