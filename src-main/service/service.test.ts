@@ -219,3 +219,24 @@ describe('service on big data (≥ 2^19 ratings: blocked order, the scale of an 
     expect(outcome.fit.trainRmse).toBeLessThan(before.numbers.fit.trainRmse);
   }, 120_000);
 });
+
+describe('closing the service', () => {
+  // Closing used to release the trainer under a running epoch and terminate the thread while it
+  // could be inside ONNX Runtime, which aborts the whole process (the test runner with it).
+  it('mid-Solve stops the run, lets the batch end, and closes cleanly, whenever it comes', async () => {
+    for (const afterMs of [0, 15, 60, 150]) {
+      const svc = await createService(tsxWorkerFactory, { source: { kind: 'sheet-file', path: demoSheetPath() } });
+      await svc.newSynthetic({
+        spec: { users: 2000, items: 1000, ratings: 200_000, rank: 3, noise: 0.3, popularitySkew: 0.5, seed: 1 },
+        split: { method: 'random', validPct: 0.1, seed: 42 },
+      });
+      const solving = svc.solve({}).then(
+        (outcome) => outcome.stopped?.kind ?? 'finished',
+        (error: Error) => error.message,
+      );
+      await new Promise((r) => setTimeout(r, afterMs));
+      await svc.dispose();
+      expect(await solving).toMatch(/^(cancelled|finished)$/);
+    }
+  }, 120_000);
+});

@@ -39,6 +39,7 @@ export class WorkerClient {
   private nextId = 1;
   private failure: Error | null = null;
   private onClosed: (() => void) | null = null;
+  private closing: Promise<void> | null = null;
 
   constructor(createWorker: WorkerFactory, data: WorkerData, listener: WorkerListener, resourceLimits?: WorkerOptions['resourceLimits']) {
     let started: { resolve(): void; reject(e: Error): void } | null = null;
@@ -56,7 +57,7 @@ export class WorkerClient {
       } else if ('checkpoint' in m) {
         listener.checkpoint(m.checkpoint);
       } else if ('unusable' in m) {
-        fail(`it kept failing (${m.unusable})`);
+        fail(`it kept failing (${m.unusable})`, 'ask it to close');
       } else {
         const p = this.pending.get(m.id);
         this.pending.delete(m.id);
@@ -65,15 +66,19 @@ export class WorkerClient {
         else p?.reject(new UserError(m.error));
       }
     });
-    const fail = (why: string) => {
+    const fail = (why: string, end: 'terminate' | 'ask it to close' = 'terminate') => {
       if (this.failure) return;
       this.failure = new UserError(`The training worker stopped: ${why}`);
       started?.reject(this.failure);
       started = null;
       for (const p of this.pending.values()) p.reject(this.failure);
       this.pending.clear();
-      this.onClosed?.();
-      void this.worker.terminate();
+      // A live thread may be inside ONNX Runtime; terminating it there aborts the process.
+      if (end === 'ask it to close') void this.close();
+      else {
+        this.onClosed?.();
+        void this.worker.terminate();
+      }
       listener.lost(why);
     };
     this.worker.on('error', (e: Error & { code?: string }) =>
@@ -94,16 +99,26 @@ export class WorkerClient {
 
   /** Lets the worker write or discard its autosave, then ends the thread. */
   async shutdown(): Promise<void> {
-    if (!this.failure) {
+    if (this.failure) return this.closing ?? undefined;
+    this.failure = new UserError('The training worker was shut down');
+    await this.close();
+  }
+
+  /**
+   * Asks the worker to stop training, write its autosave and release its sessions, and ends the
+   * thread once it has (or after a grace period, when it does not answer).
+   */
+  private close(): Promise<void> {
+    this.closing ??= (async () => {
       const closed = new Promise<void>((resolve) => {
         this.onClosed = resolve;
         setTimeout(resolve, SHUTDOWN_GRACE_MS).unref();
       });
       this.post({ shutdown: true });
       await closed;
-    }
-    this.failure ??= new UserError('The training worker was shut down');
-    await this.worker.terminate();
+      await this.worker.terminate();
+    })();
+    return this.closing;
   }
 
   private post(m: ToWorker): void {

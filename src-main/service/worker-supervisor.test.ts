@@ -70,7 +70,10 @@ describe('the worker supervisor', () => {
   it('restarts a worker killed mid-Solve on its last autosave: the edit is back, Solve and Save work (finding 6)', async () => {
     const recoveryDir = tmp();
     const { create, created } = factory();
-    svc = await createService(create, { source: { kind: 'sheet-file', path: demoSheetPath() }, recoveryDir, autosaveMs: 20 });
+    // Two epochs a second: the worker sleeps between them, so the kill lands there. A thread
+    // terminated inside an ONNX Runtime call aborts the whole process, test runner included.
+    const settings = { epochsPerSecond: 2 };
+    svc = await createService(create, { source: { kind: 'sheet-file', path: demoSheetPath() }, recoveryDir, autosaveMs: 20, settings });
     const events: EventMessage[] = [];
     svc.subscribe((e) => events.push(e));
     const { row, col } = blankCell(await svc.getState({}));

@@ -50,6 +50,8 @@ export class App implements SheetHost {
   readonly commands: CommandHandlers;
   private sheet!: OpenSheet;
   private training = false;
+  /** Set by dispose: nothing new starts, and a Solve already queued does not. */
+  private closing = false;
   private queue: Promise<unknown> = Promise.resolve();
 
   constructor(
@@ -90,9 +92,20 @@ export class App implements SheetHost {
     if (resume) await (this.commands[resume.command] as (args: unknown) => Promise<unknown>)(resume.args);
   }
 
+  /**
+   * Stops training and lets the queued work end before the sessions are released: an ONNX
+   * Runtime call still running when its session is freed, or its thread is terminated, aborts
+   * the whole process ("terminate called after throwing an instance of 'Napi::Error'").
+   */
   async dispose(): Promise<void> {
-    if (this.sheet) await this.autosaver.dispose();
-    await this.session.dispose();
+    this.closing = true;
+    this.stopFlag.raise();
+    const closed = this.queue.then(async () => {
+      if (this.sheet) await this.autosaver.dispose();
+      await this.session.dispose();
+    });
+    this.queue = closed.catch(() => undefined);
+    await closed;
   }
 
   private handlers(): CommandHandlers {
@@ -321,6 +334,10 @@ export class App implements SheetHost {
   private async run(maxEpochs: number): Promise<RunOutcome> {
     if (this.training) throw new UserError('Training is already running');
     const run = this.exclusive(async () => {
+      if (this.closing) {
+        this.training = false;
+        throw new UserError('CollabSheet is closing');
+      }
       this.stopFlag.clear();
       this.training = true;
       this.announce({ status: 'training' });
@@ -351,6 +368,7 @@ export class App implements SheetHost {
   /** Runs a state-changing task after the ones before it; refused while training. */
   exclusive<T>(task: () => Promise<T>): Promise<T> {
     if (this.training) return Promise.reject(new UserError('Training is running — press Stop first'));
+    if (this.closing) return Promise.reject(new UserError('CollabSheet is closing'));
     const result = this.queue.then(task);
     this.queue = result.catch(() => undefined);
     return result;
