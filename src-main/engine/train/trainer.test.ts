@@ -240,6 +240,11 @@ describe('trainer contract', () => {
   it('rejects settings that cannot work, with a message', async () => {
     await expect(createTrainer(split.train, null, { ...small, optim: { ...small.optim, optimizer: 'lbfgs' } })).rejects.toThrow(/L-BFGS is a full-batch method/);
     await expect(createTrainer(split.train, null, { ...small, batchSize: 0 })).rejects.toThrow(/batch size/);
+    // Issue 13 finding 10: sizes are bounded before they are allocated (was a typed-array error or an OOM).
+    await expect(createTrainer(split.train, null, { ...small, model: { ...small.model, kind: 'nn', layers: [99_999_999] } }))
+      .rejects.toThrow('invalid training settings: each hidden layer has 1 to 4096 units, got 99999999');
+    await expect(createTrainer(split.train, null, { ...small, model: { ...small.model, factors: 1e6 } }))
+      .rejects.toThrow('invalid training settings: factors must be an integer from 1 to 512, got 1000000');
   });
 });
 

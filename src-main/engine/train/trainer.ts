@@ -25,7 +25,7 @@ import { type TrainingMemory, trainingMemory } from './memory.ts';
 import { Checkpoint, ParamStore, type TableRows } from './params.ts';
 import { type BlockWorkerStarter, TwoCoreEpochs } from './parallel/two-cores.ts';
 import { Predictor } from './predictor.ts';
-import type { EpochMetrics, ModelParams, ParamTensor, Snapshot, StopReason, TrainConfig } from '../types.ts';
+import { CONFIG_LIMITS, type EpochMetrics, type ModelParams, type ParamTensor, type Snapshot, type StopReason, type TrainConfig } from '../types.ts';
 
 export type { EpochHooks } from './batch-pass.ts';
 
@@ -483,6 +483,13 @@ function validateConfig(c: TrainConfig): void {
   if (!(Number.isFinite(c.optim.wd) && c.optim.wd >= 0)) bad(`weight decay must be ≥ 0, got ${c.optim.wd}`);
   if (c.optim.optimizer === 'lbfgs' && c.batchSize !== 'full') bad(`L-BFGS is a full-batch method: set the batch size to 'full'`);
   if (!Number.isInteger(c.earlyStopPatience) || c.earlyStopPatience < 0) bad(`early-stop patience must be an integer ≥ 0, got ${c.earlyStopPatience}`);
+  // The sizes that decide what is allocated, bounded before anything is (CONFIG_LIMITS).
+  const { factors, layers, layerSize } = CONFIG_LIMITS;
+  const within = (n: number, l: { min: number; max: number }) => Number.isInteger(n) && n >= l.min && n <= l.max;
+  if (!within(c.model.factors, factors)) bad(`factors must be an integer from ${factors.min} to ${factors.max}, got ${c.model.factors}`);
+  if (c.model.layers.length > layers.max) bad(`at most ${layers.max} hidden layers, got ${c.model.layers.length}`);
+  const big = c.model.layers.find((n) => !within(n, layerSize));
+  if (big !== undefined) bad(`each hidden layer has ${layerSize.min} to ${layerSize.max} units, got ${big}`);
 }
 
 function checkData(train: RatingsDataset): void {
