@@ -105,8 +105,8 @@ describe('reading the trained factors', () => {
   });
 
   it('validates arguments where they enter', async () => {
-    await expect(call('biases', { side: 'movie' } as never)).rejects.toThrow(/Invalid arguments for biases/);
-    await expect(call('exportEmbeddings', { path: '/tmp/x', formats: ['xlsx'] } as never)).rejects.toThrow(/Invalid arguments/);
+    await expect(call('biases', { side: 'movie' } as never)).rejects.toThrow('biases: side must be one of "user", "item", got "movie"');
+    await expect(call('exportEmbeddings', { path: '/tmp/x', formats: ['xlsx'] } as never)).rejects.toThrow(/^exportEmbeddings: formats\.0 must be one of .*got "xlsx"$/);
   });
 });
 
