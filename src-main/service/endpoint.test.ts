@@ -113,4 +113,13 @@ describe('endpoint', () => {
     expect(crashed).toEqual({ id: 2, ok: false, error: 'boom' });
     expect(logged).toHaveLength(1);
   });
+
+  it('says a failed allocation in words (issue 13 finding 10: "Array buffer allocation failed")', async () => {
+    const { service } = recordingService();
+    service.undo = async () => {
+      throw new RangeError('Array buffer allocation failed');
+    };
+    const reply = await createEndpoint(service, () => {}).handle({ id: 3, command: 'undo', args: {} });
+    expect(reply).toEqual({ id: 3, ok: false, error: expect.stringMatching(/^Not enough memory for this \(Array buffer allocation failed\): try fewer factors/) });
+  });
 });

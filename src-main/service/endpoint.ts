@@ -12,7 +12,7 @@ import {
   type Service,
 } from './contract.ts';
 import { plainIssues } from './plain-issues.ts';
-import { UserError } from './user-error.ts';
+import { UserError, userMessage } from './user-error.ts';
 
 export interface ServiceEndpoint {
   /** Never throws: a malformed message or a failing command becomes `{ ok: false, error }`. */
@@ -47,7 +47,7 @@ export function createEndpoint(
         return { id, ok: true, value };
       } catch (error) {
         if (!(error instanceof UserError)) logUnexpected(error);
-        return { id, ok: false, error: error instanceof Error ? error.message : String(error) };
+        return { id, ok: false, error: userMessage(error) };
       }
     },
     subscribe: (listener) => service.subscribe(listener),
