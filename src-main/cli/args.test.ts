@@ -11,3 +11,32 @@ describe('--updates', () => {
     expect(() => parseTrainArgs(['r.csv', '--updates', 'sparse'])).toThrow("--updates: expected lazy|dense, got 'sparse'");
   });
 });
+
+// Issue 13 finding 10: `--wd -1` answered "missing its value", and `--layers 99999999` reached the
+// trainer as a typed-array error. A negative value is a value; every number is range-checked
+// against the same limits the app's settings use (CONFIG_LIMITS in engine/types.ts).
+describe('numbers out of range', () => {
+  it('takes a negative-looking value as the value, then says what range it needs', () => {
+    expect(() => parseTrainArgs(['r.csv', '--wd', '-1'])).toThrow('--wd: must be at least 0, got -1');
+    expect(() => parseTrainArgs(['r.csv', '--lr', '-0.5'])).toThrow('--lr: must be above 0, got -0.5');
+    expect(() => parseTrainArgs(['r.csv', '--seed', '-3'])).toThrow('--seed: must be at least 0, got -3');
+    expect(parseTrainArgs(['r.csv', '--y-range', '-1,1'])!.config.model.yRange).toEqual([-1, 1]);
+    expect(parseTrainArgs(['r.csv', '--y-range=-2,2'])!.config.model.yRange).toEqual([-2, 2]);
+  });
+
+  it('still calls a flag after a flag a missing value', () => {
+    expect(() => parseTrainArgs(['r.csv', '--wd', '--json'])).toThrow('--wd: missing its value');
+    expect(() => parseTrainArgs(['r.csv', '--wd'])).toThrow('--wd: missing its value');
+  });
+
+  it('bounds the layers, their count and the other sizes by the app\'s limits', () => {
+    expect(() => parseTrainArgs(['r.csv', '--model', 'nn', '--layers', '99999999']))
+      .toThrow("--layers: each layer has 1 to 4096 units, got 99999999");
+    expect(() => parseTrainArgs(['r.csv', '--layers', Array(9).fill('10').join(',')]))
+      .toThrow('--layers: at most 8 hidden layers, got 9');
+    expect(() => parseTrainArgs(['r.csv', '--factors', '100000'])).toThrow('--factors: must be at most 512, got 100000');
+    expect(() => parseTrainArgs(['r.csv', '--lr', '1000'])).toThrow('--lr: must be at most 100, got 1000');
+    expect(() => parseTrainArgs(['r.csv', '--threads', '1000'])).toThrow('--threads: must be at most 64, got 1000');
+    expect(parseTrainArgs(['r.csv', '--model', 'nn', '--layers', '4096,8'])!.config.model.layers).toEqual([4096, 8]);
+  });
+});

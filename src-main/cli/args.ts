@@ -3,8 +3,9 @@
  * tokenising; this module turns every bad flag or value into one CliUsageError line.
  */
 import { parseArgs } from 'node:util';
-import type {
-  Device, ModelKind, OptimizerKind, ScheduleKind, TrainConfig, WeightDecayMode,
+import {
+  CONFIG_LIMITS, type Device, type ModelKind, type OptimizerKind, type ScheduleKind, type SettingLimit, type TrainConfig,
+  type WeightDecayMode,
 } from '../engine/types.ts';
 import { EMBEDDING_FORMATS, type EmbeddingFormat } from '../io/export/export-embeddings.ts';
 
@@ -80,13 +81,7 @@ function oneOf<T extends string>(flag: string, value: string | undefined, allowe
   throw new CliUsageError(`--${flag}: expected ${allowed.join('|')}, got '${value}'`);
 }
 
-interface NumberRule {
-  integer?: boolean;
-  min?: number;
-  max?: number;
-  /** min is exclusive (a positive learning rate, say). */
-  above?: boolean;
-}
+type NumberRule = Partial<SettingLimit>;
 
 export function num(flag: string, value: string | undefined, fallback: number, rule: NumberRule = {}): number {
   if (value === undefined) return fallback;
@@ -118,6 +113,10 @@ function layers(value: string | undefined): number[] {
   if (!sizes.every((n) => Number.isInteger(n) && n > 0)) {
     throw new CliUsageError(`--layers: expected comma-separated positive integers (e.g. 100,50), got '${value}'`);
   }
+  const { layers: count, layerSize: size } = CONFIG_LIMITS;
+  if (sizes.length > count.max) throw new CliUsageError(`--layers: at most ${count.max} hidden layers, got ${sizes.length}`);
+  const big = sizes.find((n) => n > size.max);
+  if (big !== undefined) throw new CliUsageError(`--layers: each layer has ${size.min} to ${size.max} units, got ${big}`);
   return sizes;
 }
 
@@ -152,7 +151,7 @@ type Parsed = { values: Record<string, string | boolean | undefined>; positional
 function parseCommand(command: string, argv: string[], options: typeof OPTIONS & Record<string, { type: 'string' | 'boolean' }>): Parsed | null {
   let parsed: Parsed;
   try {
-    parsed = parseArgs({ args: argv, options, allowPositionals: true, strict: true });
+    parsed = parseArgs({ args: negativeValuesJoined(argv, options), options, allowPositionals: true, strict: true });
   } catch (e) {
     throw new CliUsageError(describeParseError(e));
   }
@@ -173,7 +172,7 @@ function trainCommand(parsed: Parsed): TrainCommand {
   const optimizer = oneOf<OptimizerKind>('optimizer', v.optimizer, ['adam', 'sgd', 'momentum', 'lbfgs'], 'adam');
   const batchSize = v.bs === 'full' || (v.bs === undefined && optimizer === 'lbfgs')
     ? 'full' as const
-    : num('bs', v.bs, 64, { integer: true, min: 1 });
+    : num('bs', v.bs, 64, CONFIG_LIMITS.batchSize);
   if (optimizer === 'lbfgs' && batchSize !== 'full') {
     throw new CliUsageError(`--optimizer lbfgs works on the full batch: use --bs full (got --bs ${v.bs})`);
   }
@@ -181,27 +180,27 @@ function trainCommand(parsed: Parsed): TrainCommand {
   const config: TrainConfig = {
     model: {
       kind: oneOf<ModelKind>('model', v.model, ['dot', 'dotbias', 'nn', 'classes'], 'dotbias'),
-      factors: num('factors', v.factors, 50, { integer: true, min: 1, max: 4096 }),
+      factors: num('factors', v.factors, 50, CONFIG_LIMITS.factors),
       yRange: yRange(v['y-range']),
       init: oneOf('init', v.init, ['trunc-normal', 'uniform'] as const, 'trunc-normal'),
       layers: layers(v.layers),
-      dropout: num('dropout', v.dropout, 0, { min: 0, max: 0.99 }),
+      dropout: num('dropout', v.dropout, 0, CONFIG_LIMITS.dropout),
     },
     optim: {
       optimizer,
-      lr: num('lr', v.lr, 5e-3, { min: 0, above: true }),
-      wd: num('wd', v.wd, 0.1, { min: 0 }),
+      lr: num('lr', v.lr, 5e-3, CONFIG_LIMITS.lr),
+      wd: num('wd', v.wd, 0.1, CONFIG_LIMITS.wd),
       wdMode: oneOf<WeightDecayMode>('wd-mode', v['wd-mode'], ['decoupled', 'l2'], 'decoupled'),
       schedule: oneOf<ScheduleKind>('schedule', v.schedule, ['one-cycle', 'constant'], 'one-cycle'),
       // Unset: the trainer picks (defaultUpdates in engine/train/trainer.ts).
       ...(v.updates === undefined ? {} : { updates: oneOf('updates', v.updates, ['lazy', 'dense'] as const, 'lazy') }),
     },
-    epochs: num('epochs', v.epochs, 5, { integer: true, min: 1, max: 100_000 }),
+    epochs: num('epochs', v.epochs, 5, CONFIG_LIMITS.epochs),
     batchSize,
-    seed: num('seed', v.seed, 42, { integer: true, min: 0, max: 2 ** 32 - 1 }),
-    threads: num('threads', v.threads, 1, { integer: true, min: 1, max: 256 }),
+    seed: num('seed', v.seed, 42, CONFIG_LIMITS.seed),
+    threads: num('threads', v.threads, 1, CONFIG_LIMITS.threads),
     device: oneOf<Device>('device', v.device, ['cpu', 'cuda', 'webgpu'], 'cpu'),
-    earlyStopPatience: num('patience', v.patience, 0, { integer: true, min: 0 }),
+    earlyStopPatience: num('patience', v.patience, 0, CONFIG_LIMITS.earlyStopPatience),
   };
   return {
     ratings: parsed.positionals[0],
@@ -228,6 +227,26 @@ export function configWarnings(config: TrainConfig): string[] {
       'use --wd-mode decoupled (fastai\'s default) or a wd around 1e-4');
   }
   return warnings;
+}
+
+/**
+ * `--wd -1` → `--wd=-1`: parseArgs takes a value that starts with a dash for a flag (and calls
+ * the option's value missing); a number is what the user meant. Anything else after a flag that
+ * takes a value (`--wd --json`) is still a missing value.
+ */
+function negativeValuesJoined(argv: string[], options: Record<string, { type: 'string' | 'boolean' }>): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const name = /^--([^=]+)$/.exec(argv[i])?.[1];
+    const next = argv[i + 1];
+    if (name !== undefined && options[name]?.type === 'string' && next !== undefined && /^-\.?\d/.test(next)) {
+      out.push(`${argv[i]}=${next}`);
+      i++;
+    } else {
+      out.push(argv[i]);
+    }
+  }
+  return out;
 }
 
 /** node:util parseArgs errors → our one-line wording. */

@@ -110,6 +110,27 @@ describe('collabsheet train', () => {
   });
 });
 
+// Issue 13 finding 11: a device that cannot be used, and a run that blows up without reaching NaN.
+describe('collabsheet train says what went wrong with the run', () => {
+  it('--device cuda without CUDA: one warning on stderr, trains on the CPU', async () => {
+    // This build ships no CUDA provider library (engine/runtime/session.test.ts).
+    const r = await cli(['train', file('ratings.csv'), '--device', 'cuda', '--epochs', '1', '--factors', '3', '--json']);
+    expect(r.code).toBe(0);
+    expect(r.stderr.trim().split('\n')).toEqual([
+      expect.stringMatching(/^warning: The cuda device is not available here \(.+\): training runs on the CPU instead\. Choose --device cpu to train there without this notice\.$/),
+    ]);
+    expect(JSON.parse(r.stdout.trim().split('\n').at(-1)!)).toMatchObject({ done: true, epochs: 1 });
+  });
+
+  it('SGD at lr 100 without y_range stops on magnitude, naming the learning rate (exit 1)', async () => {
+    const r = await cli(['train', file('ratings.csv'), '--optimizer', 'sgd', '--lr', '100', '--y-range', 'none', '--schedule', 'constant', '--bs', 'full', '--epochs', '20', '--valid-pct', '0']);
+    expect(r.code).toBe(1);
+    expect(r.stderr.trim().split('\n')).toEqual([
+      expect.stringMatching(/^training diverged: train RMSE [\d,.]+ in epoch \d+ is more than 10× .*; parameters restored .* the learning rate 100 is too high: try 10 or lower \(--lr\)$/),
+    ]);
+  });
+});
+
 describe('collabsheet export', () => {
   it('--format all trains, then writes every format; --json lists the files on the done line', async () => {
     const out = file('export-all');

@@ -27,7 +27,8 @@ export function formatHeader(columns: readonly Column[]): string {
 export function formatTable(headers: readonly string[], rows: readonly string[][], rightAligned: readonly number[] = []): string {
   const columns: Column[] = headers.map((header, i) => ({
     header,
-    width: Math.max(header.length, ...rows.map((r) => (r[i] ?? '').length)),
+    // A fold, not Math.max(...rows): a spread of 200k+ rows overflows the call stack.
+    width: rows.reduce((widest, r) => Math.max(widest, (r[i] ?? '').length), header.length),
     align: rightAligned.includes(i) ? 'right' : 'left',
   }));
   return [formatHeader(columns), ...rows.map((r) => formatRow(columns, r))].join('\n');

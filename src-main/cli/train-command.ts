@@ -56,6 +56,7 @@ export async function runTrain(cmd: TrainCommand, io: Output, signal?: AbortSign
   if (!cmd.json) for (const n of notes) io.out(n);
 
   const trainer = await createTrainer(train, valid, cmd.config, cmd.cores === 2 ? { twoCores: { start: blockWorkerFromSource } } : {});
+  if (trainer.deviceNotice) io.err(`warning: ${trainer.deviceNotice.replace('device cpu', '--device cpu')}`);
   let stopped: StopReason | null = null;
   try {
     if (!cmd.json) io.out(formatHeader(COLUMNS));
@@ -82,7 +83,7 @@ export async function runTrain(cmd: TrainCommand, io: Output, signal?: AbortSign
     await trainer.dispose();
   }
   if (stopped?.kind === 'diverged') {
-    io.err(`training diverged: ${stopped.message} (the last good parameters were kept; try a lower --lr)`);
+    io.err(`training diverged: ${stopped.message} (--lr)`);
     return 1;
   }
   return stopped?.kind === 'cancelled' ? 130 : 0;

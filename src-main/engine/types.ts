@@ -59,6 +59,35 @@ export interface TrainConfig {
   earlyStopPatience: number;
 }
 
+/** An allowed range of a numeric setting; `above`: min itself is not allowed (a positive learning rate). */
+export interface SettingLimit {
+  min: number;
+  max: number;
+  integer?: boolean;
+  above?: boolean;
+}
+
+/**
+ * The allowed range of every numeric training setting: the one definition that the app's contract
+ * schema (service/contract.ts), the CLI's flags (cli/args.ts) and the trainer's own check of the
+ * sizes read, so the app and the CLI refuse the same numbers, before anything is allocated.
+ * `layers` is how many hidden layers, `layerSize` the units of each: 8 × 4096 keeps the NN's
+ * weights under 130M floats (0.5 GB), where `--layers 99999999` asked for 480 GB.
+ */
+export const CONFIG_LIMITS = {
+  factors: { min: 1, max: 512, integer: true },
+  layers: { min: 0, max: 8, integer: true },
+  layerSize: { min: 1, max: 4096, integer: true },
+  dropout: { min: 0, max: 0.95 },
+  lr: { min: 0, max: 100, above: true },
+  wd: { min: 0, max: 100 },
+  epochs: { min: 1, max: 100_000, integer: true },
+  batchSize: { min: 1, max: 2 ** 31 - 1, integer: true },
+  seed: { min: 0, max: 2 ** 32 - 1, integer: true },
+  threads: { min: 1, max: 64, integer: true },
+  earlyStopPatience: { min: 0, max: 100_000, integer: true },
+} as const satisfies Record<string, SettingLimit>;
+
 export interface EpochMetrics {
   epoch: number;
   /**

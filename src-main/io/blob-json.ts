@@ -55,7 +55,7 @@ export function lowerBlobs(json: unknown, blob: (ref: BlobRef) => AnyTypedArray)
 
 function isBlobRef(v: object): v is BlobRef {
   const r = v as Partial<BlobRef>;
-  // Own keys only: "toString" is `in` every object, and would make no constructor.
+  // hasOwn, not `in`: a file's "toString" or "constructor" kind is no typed array ("Ctor is not a constructor").
   return typeof r.$blob === 'number' && typeof r.kind === 'string' && Object.hasOwn(KINDS, r.kind) && typeof r.length === 'number';
 }
 
@@ -65,6 +65,10 @@ export const blobElementBytes = (kind: BlobKind): number => KINDS[kind].BYTES_PE
 /** A typed array of `kind` over `bytes` (copied when the offset is not aligned to its element). */
 export function typedView(kind: BlobKind, bytes: Uint8Array, length: number): AnyTypedArray {
   const Ctor = KINDS[kind];
+  // A length the file claims, checked against the bytes it has before a view is made of them.
+  if (!Number.isSafeInteger(length) || length < 0 || length * Ctor.BYTES_PER_ELEMENT !== bytes.byteLength) {
+    throw new RangeError(`an array of ${length} ${kind} values needs ${length * Ctor.BYTES_PER_ELEMENT} bytes, the file has ${bytes.byteLength}`);
+  }
   const aligned = bytes.byteOffset % Ctor.BYTES_PER_ELEMENT === 0;
   const src = aligned ? bytes : bytes.slice();
   return new Ctor(src.buffer as ArrayBuffer, src.byteOffset, length);

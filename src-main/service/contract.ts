@@ -12,12 +12,14 @@
  * The renderer may only `import type` from this file.
  */
 import { z } from 'zod';
-import type {
-  EpochMetrics,
-  Snapshot,
-  StopReason,
-  TrainConfig,
-  TrainProgress,
+import {
+  CONFIG_LIMITS,
+  type EpochMetrics,
+  type SettingLimit,
+  type Snapshot,
+  type StopReason,
+  type TrainConfig,
+  type TrainProgress,
 } from '../engine/types.ts';
 import { dataCommandArgs, type DataCommandResults, type DataEventPayloads, type ProjectStatus, type SheetDataInfo, type SplitReport } from './data-contract.ts';
 import { filePathSchema } from './file-path.ts';
@@ -32,29 +34,35 @@ export type * from './insight-contract.ts';
 
 const finite = z.number().finite();
 const index = z.number().int().nonnegative();
+/** A number in one of the engine's CONFIG_LIMITS (the CLI checks the same ones). */
+const limited = (l: SettingLimit) => {
+  const n = l.integer ? z.number().int() : z.number();
+  return (l.above ? n.gt(l.min) : n.min(l.min)).max(l.max);
+};
+const L = CONFIG_LIMITS;
 
 export const trainConfigSchema = z.strictObject({
   model: z.strictObject({
     kind: z.enum(['dot', 'dotbias', 'nn', 'classes']),
-    factors: z.number().int().min(1).max(512),
+    factors: limited(L.factors),
     yRange: z.tuple([finite, finite]).refine(([lo, hi]) => lo < hi, 'y_range needs lo < hi').nullable(),
     init: z.enum(['trunc-normal', 'uniform']),
-    layers: z.array(z.number().int().min(1).max(4096)).max(8),
-    dropout: z.number().min(0).max(0.95),
+    layers: z.array(limited(L.layerSize)).max(L.layers.max),
+    dropout: limited(L.dropout),
   }),
   optim: z.strictObject({
     optimizer: z.enum(['sgd', 'momentum', 'adam', 'lbfgs']),
-    lr: z.number().positive().max(100),
-    wd: z.number().min(0).max(100),
+    lr: limited(L.lr),
+    wd: limited(L.wd),
     wdMode: z.enum(['decoupled', 'l2']),
     schedule: z.enum(['one-cycle', 'constant']),
   }),
-  epochs: z.number().int().min(1).max(100_000),
-  batchSize: z.union([z.number().int().min(1), z.literal('full')]),
-  seed: z.number().int().nonnegative().max(2 ** 32 - 1),
-  threads: z.number().int().min(1).max(64),
+  epochs: limited(L.epochs),
+  batchSize: z.union([limited(L.batchSize), z.literal('full')]),
+  seed: limited(L.seed),
+  threads: limited(L.threads),
   device: z.enum(['cpu', 'cuda', 'webgpu']),
-  earlyStopPatience: z.number().int().min(0),
+  earlyStopPatience: limited(L.earlyStopPatience),
 }) satisfies z.ZodType<TrainConfig>;
 
 export const sessionSettingsSchema = z.strictObject({

@@ -3,7 +3,6 @@
  * hands every incoming message to `handle` and forwards every event from `subscribe`. No host
  * writes per-command code, and every message is validated here, where it enters the main side.
  */
-import { z } from 'zod';
 import {
   commandArgs,
   requestSchema,
@@ -12,7 +11,8 @@ import {
   type ReplyMessage,
   type Service,
 } from './contract.ts';
-import { UserError } from './user-error.ts';
+import { plainIssues } from './plain-issues.ts';
+import { UserError, userMessage } from './user-error.ts';
 
 export interface ServiceEndpoint {
   /** Never throws: a malformed message or a failing command becomes `{ ok: false, error }`. */
@@ -31,13 +31,13 @@ export function createEndpoint(
       const request = requestSchema.safeParse(message);
       if (!request.success) {
         const id = typeof (message as { id?: unknown })?.id === 'number' ? (message as { id: number }).id : -1;
-        return { id, ok: false, error: `Malformed request: ${z.prettifyError(request.error)}` };
+        return { id, ok: false, error: `Malformed request: ${plainIssues('request', request.error.issues, message)}` };
       }
       const { id, command, args } = request.data;
       if (!isCommand(command)) return { id, ok: false, error: `Unknown command "${command}"` };
       const parsed = commandArgs[command].safeParse(args ?? {});
       if (!parsed.success) {
-        return { id, ok: false, error: `Invalid arguments for ${command}: ${z.prettifyError(parsed.error)}` };
+        return { id, ok: false, error: plainIssues(command, parsed.error.issues, args ?? {}) };
       }
       try {
         // The schema and the handler are looked up by the same key, so their types agree; TS
@@ -47,7 +47,7 @@ export function createEndpoint(
         return { id, ok: true, value };
       } catch (error) {
         if (!(error instanceof UserError)) logUnexpected(error);
-        return { id, ok: false, error: error instanceof Error ? error.message : String(error) };
+        return { id, ok: false, error: userMessage(error) };
       }
     },
     subscribe: (listener) => service.subscribe(listener),

@@ -187,6 +187,43 @@ describe('service on the demo sheet', () => {
     expect(k3.numbers.snapshot.userFactors).toHaveLength(45);
     expect(k3.history).toEqual([]);
   });
+
+  // Issue 13 finding 10: a 500k-line paste answered "Maximum call stack size exceeded" (a
+  // Math.max(...) over the block's rows); it must be the ordinary "does not fit" refusal.
+  it('refuses a 500,000-line paste in words, not with a stack overflow', async () => {
+    await expect(svc.paste({ row: 0, col: 0, text: '3\n'.repeat(500_000) })).rejects.toThrow(
+      'Paste: a 500000 × 1 block at Ana × Die Hard (1988) does not fit the 15 × 15 sheet',
+    );
+  });
+
+  // Issue 13 finding 11: `device: cuda` was accepted silently on a machine without CUDA.
+  it('says once, as a warning, that the device asked for is not used', async () => {
+    const s = await svc.getState({});
+    events.length = 0;
+    await svc.setConfig({ config: { ...s.config, device: 'cuda' } });
+    await svc.setConfig({ config: { ...s.config, device: 'cuda', optim: { ...s.config.optim, lr: 0.5 } } });
+    // This build ships no CUDA provider library (engine/runtime/session.test.ts).
+    const warnings = events.filter((e) => e.event === 'message');
+    expect(warnings).toEqual([{ event: 'message', payload: { level: 'warning', text: expect.stringMatching(/^The cuda device is not available here .*training runs on the CPU instead/) } }]);
+    expect((await svc.step({})).epochs).toBe(1);
+    await svc.setConfig({ config: s.config });
+  });
+
+  // Issue 13 finding 11: SGD at lr 100 on the demo sheet reached RMSE 28,403 without a word.
+  it('stops a Solve whose RMSE climbs far above the start, tells the user, and keeps the last good factors', async () => {
+    await svc.reset({ seed: 42, init: 'trunc-normal' });
+    const s = await svc.getState({});
+    const config = { ...s.config, model: { ...s.config.model, yRange: null }, optim: { ...s.config.optim, optimizer: 'sgd' as const, lr: 100, schedule: 'constant' as const } };
+    await svc.setConfig({ config });
+    const start = (await svc.getState({})).numbers;
+    events.length = 0;
+    const outcome = await svc.solve({});
+    expect(outcome.stopped).toMatchObject({ kind: 'diverged', message: expect.stringMatching(/more than 10× .*learning rate 100 is too high: try 10 or lower/) });
+    expect(outcome.fit.trainRmse).toBeLessThanOrEqual(10 * start.fit.trainRmse);
+    const told = events.filter((e) => e.event === 'message').map((e) => e.payload);
+    expect(told).toEqual([{ level: 'error', text: expect.stringMatching(/^Training diverged: train RMSE [\d,.]+ in epoch \d+ is more than 10×/) }]);
+    await svc.setConfig({ config: s.config });
+  });
 });
 
 describe('service on big data (≥ 2^19 ratings: blocked order, the scale of an exact fit)', () => {

@@ -8,7 +8,23 @@ import { TextDecoder } from 'node:util';
 
 const QUOTE = 0x22;
 const SPACE = 0x20;
+/** U+00A0 NO-BREAK SPACE in UTF-8 (0xC2 is always a lead byte, so the pair is never part of another character). */
+const NBSP_0 = 0xc2;
+const NBSP_1 = 0xa0;
 const MAX_FIELDS = 256;
+
+/** Bytes of a space (or no-break space) starting at i, else 0. */
+const spaceAt = (buf: Uint8Array, i: number, end: number): number =>
+  buf[i] === SPACE ? 1 : buf[i] === NBSP_0 && i + 1 < end && buf[i + 1] === NBSP_1 ? 2 : 0;
+/** Bytes of a space (or no-break space) ending just before `end`, not reaching before `start`, else 0. */
+const spaceBefore = (buf: Uint8Array, start: number, end: number): number =>
+  buf[end - 1] === SPACE ? 1 : buf[end - 1] === NBSP_1 && end - 2 >= start && buf[end - 2] === NBSP_0 ? 2 : 0;
+
+/** Past the spaces from i. */
+function skipSpaces(buf: Uint8Array, i: number, end: number): number {
+  for (let n: number; i < end && (n = spaceAt(buf, i, end)) > 0; ) i += n;
+  return i;
+}
 
 export class FieldBounds {
   readonly starts = new Int32Array(MAX_FIELDS);
@@ -25,7 +41,8 @@ export const TEXT_AFTER_QUOTE = -2;
 /**
  * Splits bytes [start, end) on `delim` (1 or 2 bytes, e.g. "," or "::"). Returns the field count
  * (fields beyond MAX_FIELDS are counted, not stored) or one of the negative codes above. Spaces
- * around unquoted fields are trimmed unless the delimiter itself is a space.
+ * (and no-break spaces, which web pages and spreadsheets put around pasted numbers) around
+ * unquoted fields are trimmed unless the delimiter itself is a space.
  */
 export function splitFields(buf: Uint8Array, start: number, end: number, delim: Uint8Array, out: FieldBounds): number {
   const d0 = delim[0];
@@ -35,7 +52,7 @@ export function splitFields(buf: Uint8Array, start: number, end: number, delim: 
   let count = 0;
   let i = start;
   for (;;) {
-    if (trim) while (i < end && buf[i] === SPACE) i++;
+    if (trim) i = skipSpaces(buf, i, end);
     let fieldStart = i;
     let fieldEnd: number;
     let escaped = 0;
@@ -54,12 +71,12 @@ export function splitFields(buf: Uint8Array, start: number, end: number, delim: 
         i++;
       }
       fieldEnd = i++;
-      if (trim) while (i < end && buf[i] === SPACE) i++;
+      if (trim) i = skipSpaces(buf, i, end);
       if (i < end && !(buf[i] === d0 && (!twoByte || (i + 1 < end && buf[i + 1] === d1)))) return TEXT_AFTER_QUOTE;
     } else {
       while (i < end && !(buf[i] === d0 && (!twoByte || (i + 1 < end && buf[i + 1] === d1)))) i++;
       fieldEnd = i;
-      if (trim) while (fieldEnd > fieldStart && buf[fieldEnd - 1] === SPACE) fieldEnd--;
+      if (trim) for (let n: number; fieldEnd > fieldStart && (n = spaceBefore(buf, fieldStart, fieldEnd)) > 0; ) fieldEnd -= n;
     }
     if (count < MAX_FIELDS) {
       out.starts[count] = fieldStart;

@@ -86,6 +86,14 @@ describe('any CSV/TSV', () => {
     expect(rows(data)).toEqual(['1,2,3', '4,5,1']);
   });
 
+  // Issue 13 finding 10: a no-break space (U+00A0, what a web page or a spreadsheet often puts
+  // around a pasted number) made the rating "Â 3" — the message decoded UTF-8 bytes as latin-1.
+  // It is trimmed like a space around unquoted fields, as a user expects.
+  it('trims no-break spaces around fields like spaces', async () => {
+    const { data } = await readRatingsFile(file('nbsp.csv', 'user,item,rating\n1,2,\u00a03\n\u00a04 ,5,1\u00a0\u00a0\n'));
+    expect(rows(data)).toEqual(['1,2,3', '4,5,1']);
+  });
+
   it('duplicate (user, item): keeps the last, counts the others', async () => {
     const { data, summary } = await readRatingsFile(file('dup.csv', 'user,item,rating\n1,a,1\n2,a,2\n1,a,3\n1,b,4\n1,a,5\n'));
     expect(rows(data)).toEqual(['2,a,2', '1,b,4', '1,a,5']);
@@ -99,6 +107,11 @@ describe('bad rows', () => {
   it("'fail' (default) stops at the first bad row with file:line and the text", async () => {
     const path = messy();
     await expect(readRatingsFile(path)).rejects.toThrow(new DataImportError('bad-row', path, 3, 'rating "x" is not a number', '1,3,x'));
+  });
+
+  it('shows a bad rating as the text it is in UTF-8 (no mojibake)', async () => {
+    const path = file('accent.csv', 'user,item,rating\n1,2,3\n1,3,\u00a0trois é\n');
+    await expect(readRatingsFile(path)).rejects.toThrow(new DataImportError('bad-row', path, 3, 'rating "trois é" is not a number', '1,3,\u00a0trois é'));
   });
 
   it("'skip' counts bad rows and keeps up to N messages; a skipped row leaves no id behind", async () => {

@@ -187,9 +187,9 @@ export class RatingsParser {
     const rs = b.starts[columns.rating];
     const re = b.ends[columns.rating];
     const rating = parseDecimal(buf, rs, re);
-    if (Number.isNaN(rating)) return this.bad(buf, start, end, line, rs === re ? 'missing rating' : `rating "${showText(buf.toString('latin1', rs, re))}" is not a number`);
+    if (Number.isNaN(rating)) return this.bad(buf, start, end, line, rs === re ? 'missing rating' : `rating "${showText(buf.toString('utf8', rs, re))}" is not a number`);
     const tooLarge = ratingValueProblem(rating);
-    if (tooLarge) return this.bad(buf, start, end, line, `rating ${showText(buf.toString('latin1', rs, re))} ${tooLarge}`);
+    if (tooLarge) return this.bad(buf, start, end, line, `rating ${showText(buf.toString('utf8', rs, re))} ${tooLarge}`);
     const scale = this.rules.scale;
     if (scale && (rating < scale.min || rating > scale.max)) return this.bad(buf, start, end, line, `rating ${rating} is outside the scale ${scale.min}–${scale.max}`);
 

@@ -68,15 +68,27 @@ export function createSession(model: Uint8Array, config: SessionConfig): Session
     try {
       return open(model, config.threads, config.device, null);
     } catch (e) {
-      const why = e instanceof Error ? e.message.split('\n')[0] : String(e);
-      const notice = `${config.device} could not be used (${why}); running on the CPU`;
-      return open(model, config.threads, 'cpu', notice);
+      return open(model, config.threads, 'cpu', deviceNotice(config.device, e));
     }
   }
   return open(model, config.threads, 'cpu', null);
 }
 
+/** Why a device could not be used, for the user: ONNX Runtime's reason without its source paths, and what to do. */
+function deviceNotice(device: Device, error: unknown): string {
+  const first = (error instanceof Error ? error.message : String(error)).split('\n')[0];
+  // "/onnxruntime_src/…/webgpu_context.cc:136 …<lambda()> … was false. Failed to get a WebGPU adapter: …": the last sentence says it.
+  const plain = first.startsWith('/') && first.includes('. ') ? first.slice(first.lastIndexOf('. ') + 2) : first.replace(/^Ort\w+: /, '');
+  const why = device === 'cuda' && /failed to load shared library/i.test(plain)
+    ? 'this install has no CUDA libraries: onnxruntime-node downloads them only when asked, and they need an NVIDIA driver'
+    : plain;
+  return `The ${device} device is not available here (${why}): training runs on the CPU instead. Choose device cpu to train there without this notice.`;
+}
+
 function open(model: Uint8Array, threads: number, device: Device, notice: string | null): Session {
+  // ONNX Runtime's own log goes to stderr as raw C++ text ("[E:onnxruntime:… provider_bridge_ort.cc …]"
+  // for a missing CUDA library); what matters reaches the user as an exception or the notice.
+  ort.env.logLevel = 'fatal';
   initOrt();
   const native = new binding.InferenceSession();
   native.loadModel(model.buffer as ArrayBuffer, model.byteOffset, model.byteLength, {

@@ -65,10 +65,8 @@ export async function runPass(parts: PassParts, plan: PassPlan, sums: ErrorSums,
     addErrors(sums, batches.predictions, batches.ratings, count);
     // fastai's pct_train: the schedules span every batch of every epoch.
     applySchedules(optimizer, schedules, Math.min(1, (plan.epochsDone + b / plan.batchesPerEpoch) / plan.epochs));
-    if (!Number.isFinite(loss)) {
-      const lr = optimizer.hypers.lr.toPrecision(3);
-      return { kind: 'diverged', what: `the loss became ${loss} at epoch ${plan.epochsDone + 1}, batch ${b + 1} of ${plan.batchesPerEpoch} (lr ${lr})` };
-    }
+    // The trainer's diverge() names the learning rate setting (this batch's scheduled one may be lower).
+    if (!Number.isFinite(loss)) return { kind: 'diverged', what: `the loss became ${loss} at epoch ${plan.epochsDone + 1}, batch ${b + 1} of ${plan.batchesPerEpoch}` };
     optimizer.step(batches.grads);
 
     const now = performance.now();

@@ -156,6 +156,44 @@ describe('trainer contract', () => {
     await trainer.dispose();
   });
 
+  // Issue 13 finding 11: SGD at lr 100 on the demo sheet reached RMSE 28,403 without a word —
+  // only a non-finite loss stopped training. Now a loss far above the start stops it too.
+  it('guards against divergence by magnitude: a finite RMSE far above the start stops, names the learning rate, keeps the last good parameters', async () => {
+    const sheet = generatePlanted({ users: 15, items: 15, ratings: 180, rank: 3, noise: 0.5, seed: 7, scale: { lo: 0.5, hi: 5, step: 0.5 } }).data;
+    const config: TrainConfig = {
+      ...excelSolve('dotbias'), model: { ...excelSolve('dotbias').model, init: 'trunc-normal' },
+      optim: { optimizer: 'sgd', lr: 100, wd: 0.01, wdMode: 'l2', schedule: 'constant' }, epochs: 30,
+    };
+    const trainer = await createTrainer(sheet, null, config);
+    const start = trainer.evaluate().trainRmse;
+    const before = trainer.exportParams().params;
+    const seen: number[] = [];
+    let stopped = null;
+    while (!stopped && trainer.epochsDone < config.epochs) {
+      const r = await trainer.runEpoch();
+      if (r.metrics) seen.push(r.metrics.trainRmse);
+      stopped = r.stopped;
+    }
+    expect(stopped?.kind).toBe('diverged');
+    const message = stopped?.kind === 'diverged' ? stopped.message : '';
+    expect(message).toMatch(/train RMSE [\d.e+]+ in epoch 1 is more than 10× the starting [\d.]+/);
+    expect(message).toMatch(/learning rate 100 is too high: try 10 or lower/);
+    expect(seen.every((rmse) => Number.isFinite(rmse) && rmse <= 10 * start)).toBe(true);
+    const after = trainer.exportParams().params;
+    for (const name of Object.keys(before)) expect(after[name].data).toEqual(before[name].data);
+    await trainer.dispose();
+  });
+
+  it('does not call a bounded, noisy run diverged (y_range keeps SGD at lr 100 within a few × the start)', async () => {
+    const sheet = generatePlanted({ users: 15, items: 15, ratings: 180, rank: 3, noise: 0.5, seed: 7, scale: { lo: 0.5, hi: 5, step: 0.5 } }).data;
+    const config: TrainConfig = {
+      ...excelSolve('dotbias'), model: { ...excelSolve('dotbias').model, init: 'trunc-normal', yRange: [0, 5.5] },
+      optim: { optimizer: 'sgd', lr: 100, wd: 0.01, wdMode: 'l2', schedule: 'constant' }, epochs: 20,
+    };
+    const { trainer } = await train(sheet, null, config);
+    await trainer.dispose();
+  });
+
   it('stops early when validation stops improving and keeps the best epoch', async () => {
     // Heavy overfitting: many factors, no weight decay, a constant high learning rate.
     const config: TrainConfig = {
@@ -254,6 +292,11 @@ describe('trainer contract', () => {
   it('rejects settings that cannot work, with a message', async () => {
     await expect(createTrainer(split.train, null, { ...small, optim: { ...small.optim, optimizer: 'lbfgs' } })).rejects.toThrow(/L-BFGS is a full-batch method/);
     await expect(createTrainer(split.train, null, { ...small, batchSize: 0 })).rejects.toThrow(/batch size/);
+    // Issue 13 finding 10: sizes are bounded before they are allocated (was a typed-array error or an OOM).
+    await expect(createTrainer(split.train, null, { ...small, model: { ...small.model, kind: 'nn', layers: [99_999_999] } }))
+      .rejects.toThrow('invalid training settings: each hidden layer has 1 to 4096 units, got 99999999');
+    await expect(createTrainer(split.train, null, { ...small, model: { ...small.model, factors: 1e6 } }))
+      .rejects.toThrow('invalid training settings: factors must be an integer from 1 to 512, got 1000000');
   });
 });
 

@@ -22,10 +22,11 @@ import { Batches } from './batches.ts';
 import { type EpochHooks, runPass } from './batch-pass.ts';
 import { type EpochOrder, epochOrder } from './epoch-order.ts';
 import { type TrainingMemory, trainingMemory } from './memory.ts';
+import { DivergenceGuard, round } from './divergence.ts';
 import { Checkpoint, ParamStore, type TableRows } from './params.ts';
 import { type BlockWorkerStarter, TwoCoreEpochs } from './parallel/two-cores.ts';
 import { Predictor } from './predictor.ts';
-import type { EpochMetrics, ModelParams, ParamTensor, Snapshot, StopReason, TrainConfig } from '../types.ts';
+import { CONFIG_LIMITS, type EpochMetrics, type ModelParams, type ParamTensor, type Snapshot, type StopReason, type TrainConfig } from '../types.ts';
 
 export type { EpochHooks } from './batch-pass.ts';
 
@@ -125,8 +126,9 @@ class CollabTrainer implements Trainer {
   private rand: ReturnType<typeof streams>;
   private readonly stepper: SteppedOptimizer | null;
   private readonly solver: FullBatchSolver | null;
-  /** The NaN guard's last good parameters (start of the current epoch). */
+  /** The divergence guard's last good parameters (start of the current epoch). */
   private readonly lastGood = new Checkpoint();
+  private readonly guard: DivergenceGuard;
   private readonly best = new Checkpoint();
   private bestValid = Infinity;
   private readonly errorSums: ErrorSums = noErrors();
@@ -136,6 +138,7 @@ class CollabTrainer implements Trainer {
     checkData(train);
     this.train = train;
     this.valid = valid;
+    this.guard = new DivergenceGuard(train.ratings);
     const rows = tableRows(train, valid);
     const model = defineModel(config.model, { ...rows, ratings: train.ratings });
     this.classes = model.classes;
@@ -170,6 +173,7 @@ class CollabTrainer implements Trainer {
   async runEpoch(hooks: EpochHooks = {}): Promise<EpochResult> {
     if (hooks.shouldStop?.()) return { metrics: null, stopped: { kind: 'cancelled' } };
     const started = performance.now();
+    if (this.guard.needsStart) this.evaluate();
     this.lastGood.capture(this.store.params, this.epochsDone);
     const outcome = this.solver
       ? await this.solverIteration()
@@ -177,9 +181,8 @@ class CollabTrainer implements Trainer {
     if (outcome.stopped) return { metrics: null, stopped: outcome.stopped };
 
     const fit = outcome.running ? this.runningFit(outcome.running) : this.evaluate();
-    if (!Number.isFinite(fit.trainRmse) || (fit.validRmse !== null && !Number.isFinite(fit.validRmse))) {
-      return { metrics: null, stopped: this.diverge(`train RMSE became ${fit.trainRmse} in epoch ${this.epochsDone + 1}`) };
-    }
+    const problem = this.guard.problem(fit, this.epochsDone + 1);
+    if (problem) return { metrics: null, stopped: this.diverge(problem) };
     this.epochsDone++;
     const metrics: EpochMetrics = { epoch: this.epochsDone, ...fit, lr: outcome.lr, seconds: (performance.now() - started) / 1000 };
     return { metrics, stopped: this.earlyStop(fit.validRmse) };
@@ -257,12 +260,17 @@ class CollabTrainer implements Trainer {
     return { loss: this.batches.run(this.trainSession, n), grads: this.batches.grads };
   }
 
+  /** Every way of diverging ends here: the last good parameters back, and what to change. */
   private diverge(what: string): StopReason {
     this.lastGood.restore(this.store.params);
     this.stepper?.optimizer.reset();
     this.solver?.restart();
     const when = this.lastGood.epoch === 0 ? 'their values before training' : `their values after epoch ${this.lastGood.epoch}`;
-    return { kind: 'diverged', message: `${what}; parameters restored to ${when} and the optimizer state reset — try a lower learning rate` };
+    const lr = this.config.optim.lr;
+    return {
+      kind: 'diverged',
+      message: `${what}; parameters restored to ${when} and the optimizer state reset — the learning rate ${round(lr)} is too high: try ${round(lr / 10)} or lower`,
+    };
   }
 
   private earlyStop(validRmse: number | null): StopReason | null {
@@ -281,6 +289,9 @@ class CollabTrainer implements Trainer {
 
   evaluate(): Fit {
     const t = this.predictor.errors(this.train);
+    // No epoch has run since the parameters were set: this is the start the guard measures from
+    // (the app evaluates a sheet as it opens, so its first epoch needs no extra pass).
+    if (this.guard.needsStart) this.guard.noteStart(t.rmse);
     const v = this.validErrors();
     return { trainRmse: t.rmse, trainMae: t.mae, validRmse: v?.rmse ?? null, validMae: v?.mae ?? null };
   }
@@ -325,6 +336,7 @@ class CollabTrainer implements Trainer {
     }
     this.train = train;
     this.valid = valid;
+    this.guard.setData(train.ratings);
     // Validation RMSE on other data is not comparable with the best seen so far.
     this.best.clear();
     this.bestValid = Infinity;
@@ -347,6 +359,7 @@ class CollabTrainer implements Trainer {
   reinit(seed: number): void {
     this.rand = streams(seed);
     this.store.reinit(this.rand.init);
+    this.guard.forgetStart();
     this.stepper?.optimizer.reset();
     this.solver?.restart();
     this.order = null;
@@ -362,6 +375,7 @@ class CollabTrainer implements Trainer {
 
   importParams(p: ModelParams): void {
     this.store.import(p.params);
+    this.guard.forgetStart();
     const optimizer = this.stepper?.optimizer;
     if (optimizer) {
       const sameSize = this.store.params.every((q) => p.params[q.name].data.length === q.data.length);
@@ -483,6 +497,13 @@ function validateConfig(c: TrainConfig): void {
   if (!(Number.isFinite(c.optim.wd) && c.optim.wd >= 0)) bad(`weight decay must be ≥ 0, got ${c.optim.wd}`);
   if (c.optim.optimizer === 'lbfgs' && c.batchSize !== 'full') bad(`L-BFGS is a full-batch method: set the batch size to 'full'`);
   if (!Number.isInteger(c.earlyStopPatience) || c.earlyStopPatience < 0) bad(`early-stop patience must be an integer ≥ 0, got ${c.earlyStopPatience}`);
+  // The sizes that decide what is allocated, bounded before anything is (CONFIG_LIMITS).
+  const { factors, layers, layerSize } = CONFIG_LIMITS;
+  const within = (n: number, l: { min: number; max: number }) => Number.isInteger(n) && n >= l.min && n <= l.max;
+  if (!within(c.model.factors, factors)) bad(`factors must be an integer from ${factors.min} to ${factors.max}, got ${c.model.factors}`);
+  if (c.model.layers.length > layers.max) bad(`at most ${layers.max} hidden layers, got ${c.model.layers.length}`);
+  const big = c.model.layers.find((n) => !within(n, layerSize));
+  if (big !== undefined) bad(`each hidden layer has ${layerSize.min} to ${layerSize.max} units, got ${big}`);
 }
 
 function checkData(train: RatingsDataset): void {

@@ -66,6 +66,7 @@ export class App implements SheetHost {
       {
         epochs: (metrics, numbers) => this.onEpochs(metrics, numbers),
         progress: (payload) => this.emit({ event: 'progress', payload }),
+        notice: (text) => this.notify('warning', text),
       },
       () => stopFlag.raised,
       trainerOptions,
@@ -358,7 +359,7 @@ export class App implements SheetHost {
 
   private onEpochs(metrics: EpochMetrics[], numbers: SheetNumbers): void {
     this.sheet.unsaved = true;
-    this.sheet.history.push(...metrics);
+    for (const m of metrics) this.sheet.history.push(m); // not push(...metrics): a long batch of epochs would overflow the stack
     this.emit({ event: 'epoch', payload: { metrics, numbers } });
     this.autosaver.schedule();
   }

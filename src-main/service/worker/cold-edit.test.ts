@@ -16,7 +16,7 @@ const expectSameFit = (a: Fit, b: Fit) => {
 const triples = (d: { users: Int32Array; items: Int32Array; ratings: Float32Array }) => Array.from(d.ratings, (r, n) => `${d.users[n]},${d.items[n]},${r}`);
 
 beforeAll(async () => {
-  session = new TrainingSession({ epochs: () => {}, progress: () => {} }, () => false);
+  session = new TrainingSession({ epochs: () => {}, progress: () => {}, notice: () => {} }, () => false);
   await session.load({ source: { kind: 'planted', name: 'cold', spec, scale: spec.scale }, split: { validPct: 0.2, splitSeed: 3 }, config: null, crosstab: 15 });
   await session.train({ maxEpochs: 5, epochsPerSecond: 0 });
 });

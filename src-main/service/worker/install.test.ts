@@ -11,7 +11,7 @@ import { TrainingSession } from './training-session.ts';
 let session: TrainingSession;
 
 beforeAll(async () => {
-  session = new TrainingSession({ epochs: () => {}, progress: () => {} }, () => false);
+  session = new TrainingSession({ epochs: () => {}, progress: () => {}, notice: () => {} }, () => false);
   await session.load({ source: { kind: 'sheet-file', path: demoSheetPath() }, split: { validPct: 0, splitSeed: 42 }, config: null, crosstab: 15 });
 });
 

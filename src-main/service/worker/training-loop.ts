@@ -7,7 +7,7 @@ import { createTrainer, type Trainer, type TrainerOptions } from '../../engine/t
 import type { EpochMetrics, StopReason, TrainConfig, TrainProgress } from '../../engine/types.ts';
 import type { Fit } from '../contract.ts';
 import type { TrainValid } from '../ratings-table.ts';
-import { UserError } from '../user-error.ts';
+import { UserError, userMessage } from '../user-error.ts';
 
 export interface TrainRequest {
   /** Most epochs to run now (Step: 1); the run also ends at the config's epoch budget. */
@@ -97,6 +97,6 @@ export async function trainerFor(train: TrainValid['train'], valid: TrainValid['
   try {
     return await createTrainer(train, valid, config, options);
   } catch (error) {
-    throw new UserError(`Cannot train with these settings: ${(error as Error).message}`);
+    throw new UserError(`Cannot train with these settings: ${userMessage(error)}`);
   }
 }

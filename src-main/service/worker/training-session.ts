@@ -8,12 +8,12 @@
 import { ratingCounts } from '../../data/crosstab.ts';
 import type { RatingsDataset } from '../../data/dataset.ts';
 import { BLOCKED_FROM } from '../../engine/train/epoch-order.ts';
-import type { TrainerOptions } from '../../engine/train/trainer.ts';
+import type { Trainer, TrainerOptions } from '../../engine/train/trainer.ts';
 import type { EpochMetrics, ModelParams, ParamTensor, TrainConfig, TrainProgress } from '../../engine/types.ts';
 import type { Fit, SheetNumbers, RatingScale } from '../contract.ts';
 import { defaultConfig } from '../default-config.ts';
 import type { ColdStartAnswer } from '../insight-contract.ts';
-import { RatingsTable, type RatingChange } from '../ratings-table.ts';
+import { RatingsTable, type RatingChange, type TrainValid } from '../ratings-table.ts';
 import { chooseWindow, type WindowRequest } from '../visible-block.ts';
 import { coldErrors, movedFit } from './cold-fit.ts';
 import { COLD_START_LIST, ColdStart } from './cold-start.ts';
@@ -28,6 +28,8 @@ export interface SessionEvents {
   /** Epochs finished since the last call, and the visible block's numbers after them. */
   epochs(metrics: EpochMetrics[], numbers: SheetNumbers): void;
   progress(progress: TrainProgress): void;
+  /** Something the user should know about how training runs (the device asked for is not used). */
+  notice(text: string): void;
 }
 
 export interface LoadRequest {
@@ -84,6 +86,8 @@ export class TrainingSession {
   private allRatings: { version: number; data: RatingsDataset } | null = null;
   private cold = new ColdStart();
   private readonly cells = new WindowCellsCache();
+  /** The device notice last told: each is told once, until the device is in use again. */
+  private deviceNotice: string | null = null;
   readonly insights = new Insights(() => {
     const s = this.current();
     const allData = () => this.allData();
@@ -137,7 +141,7 @@ export class TrainingSession {
     const sets = table.split(split.plan);
     req.checkpoint?.('building the model');
     const config = req.config ?? sheet.start?.config ?? defaultConfig(sheet.dataset.ratings.length, sheet.scale);
-    const trainer = await trainerFor(sets.train, sets.valid, config, this.trainerOptions);
+    const trainer = await this.newTrainer(sets, config);
     let next: Loaded;
     try {
       if (sheet.start && !req.config) trainer.importParams({ params: sheet.start.params, optimizer: null });
@@ -381,12 +385,19 @@ export class TrainingSession {
 
   private async replaceTrainer(config: TrainConfig): Promise<void> {
     const s = this.current();
-    const next = await trainerFor(s.sets.train, s.sets.valid, config, this.trainerOptions);
+    const next = await this.newTrainer(s.sets, config);
     await s.trainer.dispose();
     s.trainer = next;
     s.config = config;
     // A new model (or a re-initialised one) has no cold rows: they train with everyone else.
     this.cold.clear();
+  }
+
+  private async newTrainer(sets: TrainValid, config: TrainConfig): Promise<Trainer> {
+    const trainer = await trainerFor(sets.train, sets.valid, config, this.trainerOptions);
+    if (trainer.deviceNotice && trainer.deviceNotice !== this.deviceNotice) this.events.notice(trainer.deviceNotice);
+    this.deviceNotice = trainer.deviceNotice;
+    return trainer;
   }
 
   numbers(evaluate = true): SheetNumbers {

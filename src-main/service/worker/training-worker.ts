@@ -8,7 +8,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { blockWorkerStarter } from '../../engine/train/parallel/worker-entry.ts';
 import type { CommandHandlers, ReplyMessage, RequestMessage } from '../contract.ts';
-import { UserError } from '../user-error.ts';
+import { UserError, userMessage } from '../user-error.ts';
 import { App } from './app.ts';
 import { BugStreak } from './bug-streak.ts';
 import type { FromWorker, ToWorker, WorkerData } from './channel.ts';
@@ -50,5 +50,5 @@ async function answer(commands: CommandHandlers, { id, command, args }: RequestM
 /** A refusal's message is for the user; anything else is a bug of ours, logged here where its stack is. */
 function messageOf(error: unknown): string {
   if (!(error instanceof UserError)) console.error(error);
-  return error instanceof Error ? error.message : String(error);
+  return userMessage(error);
 }
