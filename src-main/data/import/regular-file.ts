@@ -74,5 +74,6 @@ function openError(path: string, e: unknown): UnreadableFileError {
 }
 
 export function formatBytes(n: number): string {
-  return n >= 2 ** 30 ? `${+(n / 2 ** 30).toFixed(1)} GB` : `${Math.round(n / 2 ** 20)} MB`;
+  if (n >= 2 ** 30) return `${+(n / 2 ** 30).toFixed(1)} GB`;
+  return n >= 2 ** 20 ? `${Math.round(n / 2 ** 20)} MB` : `${Math.ceil(n / 2 ** 10)} KB`;
 }
