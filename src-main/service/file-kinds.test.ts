@@ -8,6 +8,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { build, type Plugin } from 'esbuild';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openProject } from '../io/project.ts';
 import { readCollabWorkbook } from '../io/xlsx.ts';
@@ -59,3 +60,46 @@ describe('every reader opens regular files only (finding 4)', () => {
   });
 });
 
+
+/**
+ * What the hosts' main thread loads: esbuild follows the value imports from their entries (type
+ * imports load nothing) and stops at electron-vite's `?nodeWorker` / `?modulePath` imports, which
+ * start a thread or name a file rather than load it.
+ */
+async function mainThreadGraph(entries: string[]): Promise<{ files: string[]; packages: Set<string> }> {
+  const stopAtWorkers: Plugin = {
+    name: 'stop-at-workers',
+    setup(b) {
+      b.onResolve({ filter: /\?(nodeWorker|modulePath)$/ }, (a) => ({ path: a.path, external: true }));
+    },
+  };
+  const packages = new Set<string>();
+  const recordPackages: Plugin = {
+    name: 'record-packages',
+    setup(b) {
+      b.onResolve({ filter: /^[^./]/ }, (a) => {
+        if (a.path.includes('?')) return undefined;
+        packages.add(a.path.startsWith('@') ? a.path.split('/').slice(0, 2).join('/') : a.path.split('/')[0]);
+        return { path: a.path, external: true };
+      });
+    },
+  };
+  const result = await build({ entryPoints: entries, bundle: true, write: false, metafile: true, platform: 'node', format: 'esm', outdir: dir, logLevel: 'silent', plugins: [stopAtWorkers, recordPackages] });
+  return { files: Object.keys(result.metafile.inputs), packages };
+}
+
+describe('the .xlsx work stays in the worker (issue 13 finding 9: xlsx preview ran on the main thread)', () => {
+  it('no module the Electron main process or the web host loads reaches exceljs or io/xlsx.ts', async () => {
+    const { files, packages } = await mainThreadGraph(['src-main/hosts/electron/main.ts', 'src-main/hosts/web/main.ts']);
+    expect(files).toContain('src-main/service/service.ts'); // the walk does reach the service…
+    expect(files).not.toContain('src-main/service/worker/training-worker.ts'); // …but not into the worker
+    expect(files.filter((f) => /xlsx|zip-bounds|data-commands/.test(f))).toEqual([]);
+    expect(packages.has('exceljs')).toBe(false);
+  });
+
+  it('the worker does reach them (so the walk above would see them)', async () => {
+    const { files, packages } = await mainThreadGraph(['src-main/service/worker/training-worker.ts']);
+    expect(files).toEqual(expect.arrayContaining(['src-main/io/xlsx.ts', 'src-main/io/zip-bounds.ts']));
+    expect(packages.has('exceljs')).toBe(true);
+  });
+});
