@@ -297,6 +297,11 @@ describe('trainer contract', () => {
       .rejects.toThrow('invalid training settings: each hidden layer has 1 to 4096 units, got 99999999');
     await expect(createTrainer(split.train, null, { ...small, model: { ...small.model, factors: 1e6 } }))
       .rejects.toThrow('invalid training settings: factors must be an integer from 1 to 512, got 1000000');
+    // Issue 13 finding 11: an 8 × 4096 full-batch network held the worker for minutes, one
+    // uninterruptible ONNX Runtime call per batch; refused with what to change instead.
+    const huge = { ...small, model: { ...small.model, kind: 'nn' as const, layers: Array(8).fill(4096) } };
+    await expect(createTrainer(split.train, null, { ...huge, batchSize: 'full' }))
+      .rejects.toThrow(/one batch of this network is about 3800 billion operations \(118 million weights × 5400 ratings\).*Stop could not interrupt it: use fewer or smaller hidden layers, or batches of at most 28 ratings$/);
   });
 });
 

@@ -145,6 +145,7 @@ class CollabTrainer implements Trainer {
     const trainGraph = buildModelGraph(model.definition, 'float32', 'train');
     const predictGraph = buildModelGraph(model.definition, 'float32', 'predict');
     this.specs = trainGraph.builder.params.map((p) => p.spec);
+    checkBatchCost(this.specs, batchCapacity(config, train));
     const sessionConfig = { threads: config.threads, device: config.device };
     this.trainSession = createSession(modelBytes(trainGraph), sessionConfig);
     this.predictSession = createSession(modelBytes(predictGraph), sessionConfig);
@@ -504,6 +505,29 @@ function validateConfig(c: TrainConfig): void {
   if (c.model.layers.length > layers.max) bad(`at most ${layers.max} hidden layers, got ${c.model.layers.length}`);
   const big = c.model.layers.find((n) => !within(n, layerSize));
   if (big !== undefined) bad(`each hidden layer has ${layerSize.min} to ${layerSize.max} units, got ${big}`);
+}
+
+/**
+ * The most arithmetic one batch may take. A batch is one ONNX Runtime call, which Stop cannot
+ * interrupt; dense layers cost about 6 operations per weight per rating (forward, and backward to
+ * inputs and weights). Measured here (2 cores, busy): 3–5 GFLOP/s on big MLP batches, so 2e10 is
+ * a few seconds at most. An 8 × 4096 network on the 225-rating demo sheet is 1.8e11: it held
+ * the worker for minutes (issue 13 finding 11).
+ */
+const MAX_BATCH_OPERATIONS = 2e10;
+
+function checkBatchCost(specs: readonly ParamSpec[], capacity: number): void {
+  const denseWeights = specs.reduce((n, s) => n + (s.lookup ? 0 : s.shape.reduce((a, b) => a * b, 1)), 0);
+  const operations = 6 * denseWeights * capacity;
+  if (operations <= MAX_BATCH_OPERATIONS) return;
+  // CONFIG_LIMITS keep the weights under 2e10 / 6, so at least one rating always fits.
+  const fits = Math.floor(MAX_BATCH_OPERATIONS / (6 * denseWeights));
+  const billions = (n: number) => `${+(n / 1e9).toPrecision(2)} billion`;
+  throw new Error(
+    `invalid training settings: one batch of this network is about ${billions(operations)} operations ` +
+      `(${+(denseWeights / 1e6).toPrecision(3)} million weights × ${capacity} ratings), over the ${billions(MAX_BATCH_OPERATIONS)} ` +
+      `a batch may take — it would run for minutes and Stop could not interrupt it: use fewer or smaller hidden layers, or batches of at most ${fits} ratings`,
+  );
 }
 
 function checkData(train: RatingsDataset): void {
