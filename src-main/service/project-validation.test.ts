@@ -71,7 +71,7 @@ describe('opening what lies', () => {
   });
 
   // Finding 5: the schema let -5 through; install() disposed the old trainer, then
-  // chooseWindow threw, and Step, Solve, edits, Open and Import answered "Session already disposed".
+  // chooseVisibleBlock threw, and Step, Solve, edits, Open and Import answered "Session already disposed".
   it('refuses a project with view.size -5, and the sheet before it still solves, edits and saves', async () => {
     const bad = await crafted('size.collabsheet', (p) => (stateOf(p).view.size = -5));
     await refused(bad, /: is not a CollabSheet app project \(state\.view\.size: must be at least 2\)$/);

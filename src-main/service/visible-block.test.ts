@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ratingCounts } from '../data/crosstab.ts';
 import type { RatingsDataset } from '../data/dataset.ts';
-import { chooseWindow, windowCells } from './visible-block.ts';
+import { chooseVisibleBlock, visibleCells } from './visible-block.ts';
 
 /** 4 users × 4 items; user 2 and item 3 are the most active; ties go to the smaller code. */
 const d: RatingsDataset = {
@@ -12,21 +12,21 @@ const d: RatingsDataset = {
   itemIds: ['w', 'x', 'y', 'z'],
 };
 
-describe('sheet window', () => {
+describe('visible block', () => {
   const counts = ratingCounts(d);
 
   it('keeps a sheet that fits in its own order, and shows the most active first when it does not', () => {
-    expect(chooseWindow(counts, { size: 4, pinUsers: [0], pinItems: [] })).toEqual({ userRows: [0, 1, 2, 3], itemRows: [0, 1, 2, 3] });
-    expect(chooseWindow(counts, { size: 2, pinUsers: [], pinItems: [] })).toEqual({ userRows: [2, 1], itemRows: [3, 0] });
+    expect(chooseVisibleBlock(counts, { size: 4, pinUsers: [0], pinItems: [] })).toEqual({ userRows: [0, 1, 2, 3], itemRows: [0, 1, 2, 3] });
+    expect(chooseVisibleBlock(counts, { size: 2, pinUsers: [], pinItems: [] })).toEqual({ userRows: [2, 1], itemRows: [3, 0] });
   });
 
   it('puts pinned codes first, then the most active others', () => {
-    expect(chooseWindow(counts, { size: 2, pinUsers: [0], pinItems: [0, 0] })).toEqual({ userRows: [0, 2], itemRows: [0, 3] });
+    expect(chooseVisibleBlock(counts, { size: 2, pinUsers: [0], pinItems: [0, 0] })).toEqual({ userRows: [0, 2], itemRows: [0, 3] });
   });
 
-  it('reads the window cells from train and valid, marking the valid ones held out', () => {
+  it('reads the visible cells from train and valid, marking the valid ones held out', () => {
     const valid: RatingsDataset = { ...d, users: Int32Array.from([2]), items: Int32Array.from([0]), ratings: Float32Array.from([4]) };
-    const cells = windowCells({ ...d, users: d.users.slice(0, 8), items: d.items.slice(0, 8), ratings: d.ratings.slice(0, 8) }, valid, { userRows: [2, 0], itemRows: [0, 3] });
+    const cells = visibleCells({ ...d, users: d.users.slice(0, 8), items: d.items.slice(0, 8), ratings: d.ratings.slice(0, 8) }, valid, { userRows: [2, 0], itemRows: [0, 3] });
     expect(cells.ratings).toEqual([[4, 4], [1, null]]);
     expect(cells.heldOut).toEqual([[true, false], [false, false]]);
   });

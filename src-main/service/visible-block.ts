@@ -7,14 +7,14 @@
 import { observedBlock, topCodes, type RatingCounts } from '../data/crosstab.ts';
 import type { RatingsDataset } from '../data/dataset.ts';
 
-export interface SheetWindow {
+export interface VisibleBlock {
   /** Dense user codes shown as rows, in display order. */
   userRows: number[];
   /** Dense item codes shown as columns, in display order. */
   itemRows: number[];
 }
 
-export interface WindowRequest {
+export interface VisibleBlockRequest {
   /** Most rows and columns (the crosstab's N). */
   size: number;
   /** Codes to show first (what Find brought into view). */
@@ -22,7 +22,7 @@ export interface WindowRequest {
   pinItems: readonly number[];
 }
 
-export function chooseWindow(counts: RatingCounts, request: WindowRequest): SheetWindow {
+export function chooseVisibleBlock(counts: RatingCounts, request: VisibleBlockRequest): VisibleBlock {
   return {
     userRows: pinnedThenTop(counts.user, request.size, request.pinUsers),
     itemRows: pinnedThenTop(counts.item, request.size, request.pinItems),
@@ -39,7 +39,7 @@ function pinnedThenTop(counts: Int32Array, size: number, pinned: readonly number
   return [...pins, ...topCodes(counts, size - pins.length, new Set(pins))];
 }
 
-export interface WindowCells {
+export interface VisibleCells {
   /** users × items; null = missing. */
   ratings: (number | null)[][];
   /** Same shape; true where the rating is in the validation set. */
@@ -47,10 +47,10 @@ export interface WindowCells {
 }
 
 /**
- * The window's cells from the current train and valid sets (edits included): one pass over each,
+ * The visible block's cells from the current train and valid sets (edits included): one pass over each,
  * typed arrays only (25M ratings: tens of milliseconds).
  */
-export function windowCells(train: RatingsDataset, valid: RatingsDataset | null, w: SheetWindow): WindowCells {
+export function visibleCells(train: RatingsDataset, valid: RatingsDataset | null, w: VisibleBlock): VisibleCells {
   const width = w.itemRows.length;
   const seen = observedBlock(train, w.userRows, w.itemRows);
   const held = valid ? observedBlock(valid, w.userRows, w.itemRows) : null;

@@ -15,7 +15,7 @@ import { openProjectFile, saveProjectFile, type ProjectReply, type SaveRequest }
 import { generate, isWorkbook, readRatings, readWorkbook, userFacing, type PreparedSheet } from './sheet-sources.ts';
 import type { ViewResult } from './loaded-sheet.ts';
 import type { LoadResult, TrainingSession } from './training-session.ts';
-import { exportWindowXlsx } from './xlsx-export.ts';
+import { exportVisibleXlsx } from './xlsx-export.ts';
 
 export type ImportRequest = ValidArgs<'importRatings'> & { crosstab: number };
 
@@ -54,7 +54,7 @@ export class DataCalls {
   }
 
   exportXlsx(path: string, overwrite: boolean): Promise<XlsxExport> {
-    return userFacing(() => exportWindowXlsx(this.session.current(), path, overwrite));
+    return userFacing(() => exportVisibleXlsx(this.session.current(), path, overwrite));
   }
 
   async importRatings(req: ImportRequest): Promise<ImportReply> {

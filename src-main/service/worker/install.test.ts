@@ -1,5 +1,5 @@
 /**
- * Issue 13 finding 5, the session half: install() disposed the old trainer before chooseWindow
+ * Issue 13 finding 5, the session half: install() disposed the old trainer before chooseVisibleBlock
  * threw on a crafted view ("Invalid typed array length: -5"), and every later command answered
  * "Session already disposed". The old sheet must stay whole when any step of an install throws.
  */
@@ -18,7 +18,7 @@ beforeAll(async () => {
 afterAll(() => session.dispose());
 
 describe('install', () => {
-  it('leaves the sheet before it working when the new one fails at its last step (the window)', async () => {
+  it('leaves the sheet before it working when the new one fails at its last step (the visible block)', async () => {
     const before = session.viewResult();
     const name = session.current().sheet.name;
     const sheet = await readSource({ kind: 'planted', name: 'other', spec: { users: 30, items: 20, ratings: 300, rank: 2, noise: 0.2, seed: 1 }, scale: { lo: 1, hi: 5, step: 1 } });

@@ -1,6 +1,6 @@
 /**
  * The dataset on the sheet as the session holds it (ratings table, split, sets, trainer, the
- * crosstab window), and what the sheet shows of it: the window's users, movies and cells, the
+ * crosstab's visible block), and what the sheet shows of it: the visible block's users, movies and cells, the
  * totals, the planted tastes.
  */
 import type { RatingCounts } from '../../data/crosstab.ts';
@@ -9,7 +9,7 @@ import type { TrainConfig } from '../../engine/types.ts';
 import type { PlantedTastes, SheetMovie, SheetNumbers, SheetUser } from '../contract.ts';
 import type { SheetDataInfo, SplitReport } from '../data-contract.ts';
 import type { RatingsTable, TrainValid } from '../ratings-table.ts';
-import { windowCells, type SheetWindow, type WindowCells, type WindowRequest } from '../visible-block.ts';
+import { visibleCells, type VisibleBlock, type VisibleCells, type VisibleBlockRequest } from '../visible-block.ts';
 import type { PreparedSheet } from './sheet-sources.ts';
 import type { SplitState } from './split-state.ts';
 
@@ -22,8 +22,8 @@ export interface Loaded {
   /** The current train and valid sets (the trainer's data). */
   sets: TrainValid;
   report: SplitReport;
-  view: WindowRequest;
-  visible: SheetWindow;
+  view: VisibleBlockRequest;
+  visible: VisibleBlock;
   config: TrainConfig;
   trainer: Trainer;
 }
@@ -35,44 +35,44 @@ export interface SplitResult {
   numbers: SheetNumbers;
 }
 
-/** What the sheet shows of the dataset: the crosstab window, its cells and their numbers. */
+/** What the sheet shows of the dataset: the crosstab's visible block, its cells and their numbers. */
 export interface ViewResult {
   users: SheetUser[];
   movies: SheetMovie[];
   /** The dense codes behind the sheet's rows and columns (edits are sent as codes). */
-  visible: SheetWindow;
+  visible: VisibleBlock;
   ratings: (number | null)[][];
   planted: PlantedTastes | null;
   data: SheetDataInfo;
   split: SplitResult;
 }
 
-export function viewOf(s: Loaded, cells: WindowCells, numbers: SheetNumbers): ViewResult {
+export function viewOf(s: Loaded, cells: VisibleCells, numbers: SheetNumbers): ViewResult {
   const { sheet, visible } = s;
   return {
     users: visible.userRows.map((u) => sheet.users[u]),
     movies: visible.itemRows.map((i) => sheet.movies[i]),
     visible: { userRows: [...visible.userRows], itemRows: [...visible.itemRows] },
     ratings: cells.ratings,
-    planted: plantedInWindow(sheet, visible),
+    planted: plantedInVisibleBlock(sheet, visible),
     data: dataInfo(s),
     split: { heldOut: cells.heldOut, totals: totalsOf(s), report: s.report, numbers },
   };
 }
 
 /**
- * The window's cells, computed again only when the sets or the window changed: every command
+ * The visible block's cells, computed again only when the sets or the visible block changed: every command
  * reads them (an edit's "before", the state), and at 25M ratings a pass costs tens of ms.
  * Shared, so never mutated.
  */
-export class WindowCellsCache {
-  private cached: { key: readonly unknown[]; cells: WindowCells } | null = null;
+export class VisibleCellsCache {
+  private cached: { key: readonly unknown[]; cells: VisibleCells } | null = null;
 
-  of(s: Loaded): WindowCells {
+  of(s: Loaded): VisibleCells {
     const key = [s.sets.train, s.sets.valid, s.visible, s.visible.userRows.length, s.visible.itemRows.length];
     const cached = this.cached;
     if (cached && key.every((k, i) => k === cached.key[i])) return cached.cells;
-    const cells = windowCells(s.sets.train, s.sets.valid, s.visible);
+    const cells = visibleCells(s.sets.train, s.sets.valid, s.visible);
     this.cached = { key, cells };
     return cells;
   }
@@ -102,10 +102,10 @@ function dataInfo(s: Loaded): SheetDataInfo {
 
 /**
  * The planted tastes of the visible users and movies: a sheet file's own, or a generator's truth.
- * Rows added on the sheet have none: the weights cover the window's leading rows that do, so
+ * Rows added on the sheet have none: the weights cover the visible block's leading rows that do, so
  * weights[r] stays row r's (added rows come last, so that is every planted row on show).
  */
-function plantedInWindow(sheet: PreparedSheet, visible: SheetWindow): PlantedTastes | null {
+function plantedInVisibleBlock(sheet: PreparedSheet, visible: VisibleBlock): PlantedTastes | null {
   const leading = (codes: number[], planted: number) => codes.slice(0, firstMissing(codes, planted));
   if (sheet.planted) {
     const { tastes, userWeights, movieWeights } = sheet.planted;
@@ -134,7 +134,7 @@ function firstMissing(codes: number[], planted: number): number {
 
 /**
  * Rating counts for exactly the rows the table has: rows added since the load have none, and a
- * row removed again (its addition undone) must not stay a candidate for the window.
+ * row removed again (its addition undone) must not stay a candidate for the visible block.
  */
 export function countsFor(counts: RatingCounts, table: RatingsTable): RatingCounts {
   const grow = (a: Int32Array, n: number) => {

@@ -14,11 +14,11 @@ import type { Fit, SheetNumbers, RatingScale } from '../contract.ts';
 import { defaultConfig } from '../default-config.ts';
 import type { ColdStartAnswer } from '../insight-contract.ts';
 import { RatingsTable, type RatingChange, type TrainValid } from '../ratings-table.ts';
-import { chooseWindow, type WindowRequest } from '../visible-block.ts';
+import { chooseVisibleBlock, type VisibleBlockRequest } from '../visible-block.ts';
 import { coldErrors, movedFit } from './cold-fit.ts';
 import { COLD_START_LIST, ColdStart } from './cold-start.ts';
 import { Insights } from './insights.ts';
-import { countsFor, viewOf, WindowCellsCache, type Loaded, type SplitResult, type ViewResult } from './loaded-sheet.ts';
+import { countsFor, viewOf, VisibleCellsCache, type Loaded, type SplitResult, type ViewResult } from './loaded-sheet.ts';
 import { readSource, userFacing, type PreparedSheet, type SheetSource } from './sheet-sources.ts';
 import { EVERY_RATING, splitReport, splitState, type SplitSettings, type SplitState } from './split-state.ts';
 import { fitOf, runEpochs, trainerFor, type TrainRequest, type TrainResult } from './training-loop.ts';
@@ -68,7 +68,7 @@ export interface InstallRequest {
   split: Pick<SplitState, 'method' | 'validPct' | 'seed'>;
   /** null: the source's starting point, else the default for the dataset's size. */
   config: TrainConfig | null;
-  view: WindowRequest;
+  view: VisibleBlockRequest;
   /** Edits made on top of the loaded data (a project's). */
   edits?: RatingChange[];
   /** Called before each slow step with its name (for progress); throws to abandon the install (the current sheet stays). */
@@ -85,7 +85,7 @@ export class TrainingSession {
   private dataVersion = 0;
   private allRatings: { version: number; data: RatingsDataset } | null = null;
   private cold = new ColdStart();
-  private readonly cells = new WindowCellsCache();
+  private readonly cells = new VisibleCellsCache();
   /** The device notice last told: each is told once, until the device is in use again. */
   private deviceNotice: string | null = null;
   readonly insights = new Insights(() => {
@@ -148,13 +148,13 @@ export class TrainingSession {
       req.checkpoint?.('measuring the starting RMSE');
       const counts = ratingCounts(sheet.dataset);
       const view = { ...req.view, pinUsers: [...req.view.pinUsers], pinItems: [...req.view.pinItems] };
-      next = { sheet, table, counts, split, sets, report: splitReport(split.method, sets), view, visible: chooseWindow(counts, view), config, trainer };
+      next = { sheet, table, counts, split, sets, report: splitReport(split.method, sets), view, visible: chooseVisibleBlock(counts, view), config, trainer };
     } catch (error) {
       await trainer.dispose();
       throw error;
     }
     // Only now, with the new sheet whole, does the old one go (issue 13 finding 5: its trainer
-    // was disposed before chooseWindow threw, and every later command met a disposed session).
+    // was disposed before chooseVisibleBlock threw, and every later command met a disposed session).
     const old = this.loaded;
     this.loaded = next;
     await old?.trainer.dispose();
@@ -171,16 +171,16 @@ export class TrainingSession {
     this.epochsSinceReset = epochs;
   }
 
-  /** The window moved (crosstab size, pins): its cells and numbers. */
-  setView(view: WindowRequest): ViewResult {
+  /** The visible block moved (crosstab size, pins): its cells and numbers. */
+  setView(view: VisibleBlockRequest): ViewResult {
     const s = this.current();
     s.view = view;
     s.counts = countsFor(s.counts, s.table);
-    s.visible = chooseWindow(s.counts, view);
+    s.visible = chooseVisibleBlock(s.counts, view);
     return this.viewResult(false);
   }
 
-  /** The visible block; `evaluate` false reuses the last RMSE/MAE (only the window moved). */
+  /** The visible block; `evaluate` false reuses the last RMSE/MAE (only the visible block moved). */
   viewResult(evaluate = true): ViewResult {
     const s = this.current();
     return viewOf(s, this.cells.of(s), this.numbers(evaluate));
@@ -297,7 +297,7 @@ export class TrainingSession {
 
   /**
    * Undoes addRow: the row `id` (the last of its side, its ratings already undone) leaves the
-   * sheet, the window, the pins, the cold rows and the model. The trainer's tables only grow, so
+   * sheet, the visible block, the pins, the cold rows and the model. The trainer's tables only grow, so
    * a trainer sized to the data now takes over the parameters (and optimizer moments) of every
    * other row; a saved project or an export then has exactly one row per user and movie again.
    * The new trainer starts its learning-rate schedule afresh at the next Solve.

@@ -6,19 +6,19 @@
 import { WriteRefusedError } from '../../io/atomic-write.ts';
 import { sheetRmse, writeCollabWorkbook, type SheetExport } from '../../io/xlsx.ts';
 import type { XlsxExport } from '../data-contract.ts';
-import { windowCells } from '../visible-block.ts';
+import { visibleCells } from '../visible-block.ts';
 import { UserError } from '../user-error.ts';
 import type { Loaded } from './loaded-sheet.ts';
 
 /** Writes the workbook atomically; an existing file is replaced only with `overwrite`. */
-export async function exportWindowXlsx(s: Loaded, path: string, overwrite: boolean): Promise<XlsxExport> {
+export async function exportVisibleXlsx(s: Loaded, path: string, overwrite: boolean): Promise<XlsxExport> {
   const { model } = s.config;
   if (model.kind !== 'dot' && model.kind !== 'dotbias') {
     throw new UserError('Export .xlsx lays out a dot-product model (as the dotprod and bias sheets): switch the model to "dot product" or "dot product + biases"');
   }
   const { userRows, itemRows } = s.visible;
   const snap = s.trainer.snapshot(userRows, itemRows);
-  const cells = windowCells(s.sets.train, s.sets.valid, s.visible);
+  const cells = visibleCells(s.sets.train, s.sets.valid, s.visible);
   const sheet: SheetExport = {
     userIds: userRows.map((u) => s.sheet.users[u].id),
     itemIds: itemRows.map((i) => s.sheet.movies[i].id),
