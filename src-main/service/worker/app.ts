@@ -409,7 +409,7 @@ export class App implements SheetHost {
   private convergedText(): string {
     const last = this.sheet.history.at(-1);
     const rmse = last ? ` (RMSE ${last.trainRmse.toFixed(4)})` : '';
-    return `Converged at epoch ${last?.epoch ?? 0}${rmse}: the RMSE changed by less than ${CONVERGENCE.tolerance} (relative) for ${CONVERGENCE.epochs} epochs in a row`;
+    return `Converged at epoch ${last?.epoch ?? 0}${rmse}: the RMSE changed by less than 1 part in ${Math.round(1 / CONVERGENCE.tolerance).toLocaleString('en')} for ${CONVERGENCE.epochs} epochs in a row`;
   }
 
   private onEpochs(metrics: EpochMetrics[], numbers: SheetNumbers): void {
