@@ -139,3 +139,50 @@ test('Excel editing: Tab/Enter commit and move, typing replaces, F2, Home/End, f
 
   expect(problems).toEqual([]);
 });
+
+test('settings explain themselves: refusals in words beside the field, "as fast as possible", the second axis on request', async ({ page }) => {
+  await page.goto(`/?token=${TOKEN}`);
+  await expect(page.locator('.rmse-train')).toHaveText(/^RMSE \d\.\d{4}$/);
+  const lr = page.locator('#setting-lr');
+  const before = await lr.inputValue();
+
+  await test.step('a learning rate over the limit: the main side\'s words beside the field, the setting in force back in it', async () => {
+    await lr.fill('150');
+    await lr.press('Enter');
+    await expect(page.locator('#setting-lr-error')).toHaveText('Learning rate must be at most 100, got 150');
+    await expect(page.locator('#setting-lr-error')).toBeVisible();
+    await expect(lr).toHaveValue(before);
+    await expect(lr).toHaveAttribute('aria-invalid', 'true');
+    await shot(page, 'editing-04-settings-refused');
+    await lr.fill('0.5');
+    await lr.press('Enter');
+    await expect(page.locator('#setting-lr-error')).toHaveText('');
+    await expect(lr).toHaveAttribute('aria-invalid', 'false');
+  });
+
+  await test.step('an emptied field says it needs a number', async () => {
+    const wd = page.locator('#setting-wd');
+    await wd.fill('');
+    await wd.press('Enter');
+    await expect(page.locator('#setting-wd-error')).toHaveText('Weight decay needs a number');
+  });
+
+  await test.step('Epochs per second 0 reads "as fast as possible"', async () => {
+    await expect(page.locator('#setting-speed-note')).toContainText('at most 30 epochs a second');
+    const speed = page.locator('#setting-speed');
+    await speed.fill('0');
+    await speed.press('Enter');
+    await expect(page.locator('#setting-speed-note')).toHaveText('as fast as possible');
+  });
+
+  await test.step('the step size series is hidden until asked for, and named plainly', async () => {
+    const toggle = page.locator('#chart-show-step');
+    await expect(toggle).not.toBeChecked();
+    await expect(page.locator('label.chart-options')).toHaveText('Show the step size of each iteration');
+    await page.click('#solve');
+    await expect(page.locator('body')).toHaveAttribute('data-status', 'idle', { timeout: 20_000 });
+    await shot(page, 'editing-05-chart-one-axis');
+    await toggle.check();
+    await shot(page, 'editing-06-chart-step-size');
+  });
+});

@@ -191,9 +191,16 @@ export class App {
     else void this.send('setParameter', { ...cell, value: typed.value });
   }
 
-  private applySettings(change: { config?: TrainConfig; settings?: SessionSettings }): void {
-    if (change.config) void this.send('setConfig', { config: change.config });
-    if (change.settings) void this.send('setSettings', { settings: change.settings });
+  /** The settings panel shows a refusal beside its field (issue 16 item 4), so it answers it rather than the message bar. */
+  private async applySettings(change: { config?: TrainConfig; settings?: SessionSettings }): Promise<string | null> {
+    try {
+      if (change.config) await this.api.call('setConfig', { config: change.config });
+      if (change.settings) await this.api.call('setSettings', { settings: change.settings });
+      return null;
+    } catch (error) {
+      if (!(error instanceof CommandError)) throw error;
+      return error.message;
+    }
   }
 
   /** Sends a command; a refusal is shown to the user and the view re-renders from the last state. */
