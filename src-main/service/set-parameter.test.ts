@@ -68,6 +68,17 @@ describe('setParameter on the demo sheet', () => {
     expect(outcome.fit.trainRmse).toBeLessThan(set.numbers.fit.trainRmse);
   });
 
+  it('a Solve from a wildly hand-set factor is not called divergence: it measures from the edited sheet', async () => {
+    // The workbook's raw dot product (no sigmoid to saturate): a factor of 1000 puts the RMSE in the hundreds.
+    const { config } = await svc.getState({});
+    await svc.setConfig({ config: { ...config, model: { ...config.model, yRange: null } } });
+    await svc.setParameter({ side: 'item', row: 1, factor: 0, value: 1000 });
+    const set = await svc.getState({});
+    const outcome = await svc.solve({});
+    expect(outcome.stopped?.kind).not.toBe('diverged');
+    expect(outcome.fit.trainRmse).toBeLessThan(set.numbers.fit.trainRmse / 10);
+  });
+
   it('refuses, in words, a row, factor or value that is not there', async () => {
     const s = await svc.getState({});
     await expect(svc.setParameter({ side: 'user', row: s.sheet.users.length, factor: 0, value: 1 })).rejects.toThrow(`There is no user row ${s.sheet.users.length + 1} on this sheet`);

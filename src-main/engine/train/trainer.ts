@@ -413,8 +413,11 @@ class CollabTrainer implements Trainer {
       if (!Number.isInteger(row) || row < 0 || row >= n) throw new Error(`setRows: row ${row} of ${name} is outside [0, ${n})`);
       for (let c = 0; c < p.rowSize; c++) p.data[row * p.rowSize + c] = values[j * p.rowSize + c];
     });
-    // L-BFGS's curvature history describes the parameters before the change.
+    // L-BFGS's curvature history describes the parameters before the change; and the divergence
+    // guard measures from the new parameters (a factor of 1000 typed into the sheet is where
+    // the next Solve starts, not a Solve that blew up).
     this.solver?.restart();
+    this.guard.forgetStart();
   }
 
   async dispose(): Promise<void> {
