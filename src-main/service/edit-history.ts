@@ -1,7 +1,7 @@
 /**
  * Undo/redo of sheet edits. An edit is a list of cell changes (one for a typed rating, many for a
- * paste) and undoes as one step; so does adding a user or movie row. A new step drops the redo
- * branch, as in every spreadsheet.
+ * paste) and undoes as one step; so does adding a user or movie row, and a factor or bias typed
+ * into the sheet. A new step drops the redo branch, as in every spreadsheet.
  * Cells are named by their dense user and item codes, not their sheet position, so an edit still
  * undoes after the crosstab moved (Find, another N) or when its cell is no longer shown.
  */
