@@ -15,6 +15,7 @@ import { SettingsPanel } from './panels/settings-panel.ts';
 import { TastesPanel } from './panels/tastes-panel.ts';
 import { trainingProgressText } from './panels/training-progress.ts';
 import { ratingFormula } from './sheet/formula.ts';
+import { typedParameter, type ParameterCell } from './sheet/parameter-cell.ts';
 import { SheetGrid, type SheetCell } from './sheet/sheet-grid.ts';
 import { k, MAX_SHOWN_FACTORS, type ViewMode } from './sheet/sheet-model.ts';
 
@@ -48,6 +49,7 @@ export class App {
     this.grid = new SheetGrid(byId('sheet'), {
       onEdit: (cell, text) => this.edit(cell, text),
       onClear: (cell) => void this.send('clearRating', cell),
+      onParameter: (cell, text) => this.setParameter(cell, text),
       onHover: (cell, mouse) => {
         this.hovered = cell && mouse ? { cell, mouse } : null;
         this.showFormulas();
@@ -182,9 +184,23 @@ export class App {
     void this.send('setRating', { ...cell, rating });
   }
 
-  private applySettings(change: { config?: TrainConfig; settings?: SessionSettings }): void {
-    if (change.config) void this.send('setConfig', { config: change.config });
-    if (change.settings) void this.send('setSettings', { settings: change.settings });
+  private setParameter(cell: ParameterCell, text: string): void {
+    const { users, movies } = this.state.sheet;
+    const typed = typedParameter(cell, text, cell.side === 'user' ? users[cell.row].label : movies[cell.row].title);
+    if ('error' in typed) this.messages.show({ level: 'error', text: typed.error });
+    else void this.send('setParameter', { ...cell, value: typed.value });
+  }
+
+  /** The settings panel shows a refusal beside its field (issue 16 item 4), so it answers it rather than the message bar. */
+  private async applySettings(change: { config?: TrainConfig; settings?: SessionSettings }): Promise<string | null> {
+    try {
+      if (change.config) await this.api.call('setConfig', { config: change.config });
+      if (change.settings) await this.api.call('setSettings', { settings: change.settings });
+      return null;
+    } catch (error) {
+      if (!(error instanceof CommandError)) throw error;
+      return error.message;
+    }
   }
 
   /** Sends a command; a refusal is shown to the user and the view re-renders from the last state. */

@@ -45,6 +45,7 @@ function describeStop(s: StopReason): string {
     case 'cancelled': return 'cancelled';
     case 'diverged': return `diverged: ${s.message}`;
     case 'early-stopped': return `early-stopped (best epoch ${s.bestEpoch})`;
+    case 'converged': return `converged at epoch ${s.epoch}`;
   }
 }
 

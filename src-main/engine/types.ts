@@ -118,7 +118,9 @@ export interface TrainProgress {
 export type StopReason =
   | { kind: 'cancelled' }
   | { kind: 'diverged'; message: string }
-  | { kind: 'early-stopped'; bestEpoch: number };
+  | { kind: 'early-stopped'; bestEpoch: number }
+  /** A full-batch Solve whose RMSE stopped moving (train/convergence.ts); `epoch` is the trainer's count. */
+  | { kind: 'converged'; epoch: number };
 
 /** Cheap view for the UI: factors/biases of chosen rows and predictions for a user × item block. */
 export interface Snapshot {

@@ -34,6 +34,8 @@ export type * from './insight-contract.ts';
 
 const finite = z.number().finite();
 const index = z.number().int().nonnegative();
+/** A factor or bias typed by hand: far beyond any learned one (|p| < 10), and its products stay finite in float32. */
+export const PARAMETER_LIMIT = 1000;
 /** A number in one of the engine's CONFIG_LIMITS (the CLI checks the same ones). */
 const limited = (l: SettingLimit) => {
   const n = l.integer ? z.number().int() : z.number();
@@ -93,6 +95,16 @@ export const commandArgs = {
   /** Make a cell missing (blank). */
   clearRating: z.strictObject(cell),
   /**
+   * Set one learned parameter by hand, as in the workbook: a user's (row = sheet row) or a movie's
+   * (row = sheet column) factor or bias. The predictions and RMSE follow; one undo step.
+   */
+  setParameter: z.strictObject({
+    side: z.enum(['user', 'item']),
+    row: index,
+    factor: z.union([index, z.literal('bias')]),
+    value: z.number().min(-PARAMETER_LIMIT).max(PARAMETER_LIMIT),
+  }),
+  /**
    * Paste a tab-separated block (as copied from a spreadsheet) with its top-left at (row, col).
    * Blank fields clear cells; the block must fit the sheet. One undo step.
    */
@@ -147,6 +159,7 @@ export interface CommandResults extends DataCommandResults, InsightCommandResult
   getState: AppState;
   setRating: StatePatch;
   clearRating: StatePatch;
+  setParameter: StatePatch;
   paste: StatePatch;
   undo: StatePatch;
   redo: StatePatch;

@@ -43,8 +43,12 @@ describe('defaultConfig', () => {
       const trainRmse: number[] = [];
       while (trainer.epochsDone < config.epochs) {
         const r = await trainer.runEpoch();
-        expect(r.stopped).toBeNull();
         trainRmse.push(r.metrics!.trainRmse);
+        // A full-batch Solve ends where the RMSE goes flat (issue 16 item 4), or at its budget.
+        if (r.stopped) {
+          expect(r.stopped.kind).toBe('converged');
+          break;
+        }
       }
       const fit = trainer.evaluate();
       await trainer.dispose();
@@ -53,8 +57,10 @@ describe('defaultConfig', () => {
 
     it('Solve reaches the minimum within its epochs, falling from the start', async () => {
       const { trainRmse } = await solve(0);
-      // Converged: the last 30 iterations change the RMSE by less than the sheet shows (4 decimals).
-      expect(Math.abs(trainRmse.at(-30)! - trainRmse.at(-1)!)).toBeLessThan(5e-4);
+      // Converged before its 100 epochs (measured: at 69), the last iterations changing the RMSE
+      // by less than the sheet shows (4 decimals).
+      expect(trainRmse.length).toBeLessThan(100);
+      expect(Math.abs(trainRmse.at(-6)! - trainRmse.at(-1)!)).toBeLessThan(5e-5);
       expect(trainRmse.at(-1)!).toBeLessThan(0.25);
       // Visible progress while it animates (30 epochs/s): lower after 1 s than after 0.3 s.
       expect(trainRmse[29]).toBeLessThan(trainRmse[8]);

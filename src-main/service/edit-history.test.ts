@@ -56,4 +56,15 @@ describe('EditHistory', () => {
     expect(h.redo()).toEqual({ kind: 'add-row', row });
     expect(h.redo()).toMatchObject({ kind: 'cells', changes: [{ user: 15, after: 4 }] });
   });
+
+  it('undoes a hand-set factor as setting it back, between the cell edits around it (issue 16 item 3)', () => {
+    const h = new EditHistory();
+    h.record([{ user: 0, item: 0, before: null, after: 4 }]);
+    const change = { name: 'item_factors', row: 3, index: 1, before: 0.25, after: 3 };
+    h.recordParam(change);
+    expect(h.undo()).toEqual({ kind: 'param', change: { ...change, before: 3, after: 0.25 } });
+    expect(h.undo()).toMatchObject({ kind: 'cells' });
+    expect(h.redo()).toMatchObject({ kind: 'cells' });
+    expect(h.redo()).toEqual({ kind: 'param', change });
+  });
 });

@@ -51,8 +51,10 @@ describe('service on the demo sheet', () => {
     const before = await svc.getState({});
     events.length = 0;
     const outcome = await svc.solve({});
-    expect(outcome.stopped).toBeNull();
-    expect(outcome.epochs).toBe(before.config.epochs);
+    // A full-batch Solve ends where the RMSE goes flat, and says at which epoch (issue 16 item 4).
+    expect(outcome.stopped).toEqual({ kind: 'converged', epoch: outcome.epochs });
+    expect(outcome.epochs).toBeLessThan(before.config.epochs);
+    expect(events).toContainEqual({ event: 'message', payload: { level: 'info', text: expect.stringMatching(new RegExp(`^Converged at epoch ${outcome.epochs} \\(RMSE \\d\\.\\d{4}\\)`)) } });
     expect(outcome.fit.trainRmse).toBeLessThan(before.numbers.fit.trainRmse / 2);
     const after = await svc.getState({});
     expect(after.history.map((m) => m.epoch)).toEqual(Array.from({ length: outcome.epochs }, (_, i) => i + 1));

@@ -1,7 +1,8 @@
 /**
- * The training curve: train and valid RMSE per epoch, and the learning rate (right axis) so the
- * one-cycle shape is visible next to its effect. Points are appended as epochs arrive. L-BFGS has
- * no learning rate: its line search picks a step length each iteration, and the right axis says so.
+ * The training curve: train and valid RMSE per epoch, and, when asked (a checkbox under the
+ * chart), the learning rate on a right axis so the one-cycle shape is visible next to its effect.
+ * Points are appended as epochs arrive. L-BFGS has no learning rate: the series is then the step
+ * size its line search chose (chart-words.ts names it).
  */
 import {
   CategoryScale,
@@ -16,6 +17,7 @@ import {
 } from 'chart.js';
 import type { EpochMetrics } from '../../src-main/service/contract.ts';
 import type { OptimizerKind } from '../../src-main/engine/types.ts';
+import { stepSeriesWords } from './chart-words.ts';
 
 Chart.register(LineController, LineElement, PointElement, LinearScale, CategoryScale, Legend, Tooltip);
 
@@ -24,6 +26,10 @@ type Point = { x: number; y: number };
 export class RmseChart {
   private readonly chart: Chart<'line', Point[]>;
   private shown = 0;
+  private readonly toggle: HTMLInputElement;
+  private readonly toggleText: HTMLSpanElement;
+  /** The optimizer the second series is named for. */
+  private optimizer: OptimizerKind | null = null;
 
   constructor(canvas: HTMLCanvasElement) {
     const line = (label: string, colour: string, yAxisID: string, dash: number[] = []): ChartDataset<'line', Point[]> => ({
@@ -42,7 +48,7 @@ export class RmseChart {
         datasets: [
           line('train RMSE', '#1f6feb', 'rmse'),
           line('valid RMSE', '#d9480f', 'rmse'),
-          line('learning rate', '#8c959f', 'lr', [4, 3]),
+          { ...line('learning rate', '#8c959f', 'lr', [4, 3]), hidden: true },
         ],
       },
       options: {
@@ -55,7 +61,7 @@ export class RmseChart {
         scales: {
           x: { type: 'linear', title: { display: true, text: 'epoch' }, ticks: { precision: 0 } },
           rmse: { type: 'linear', position: 'left', title: { display: true, text: 'RMSE' } },
-          lr: { type: 'linear', position: 'right', title: { display: true, text: 'lr' }, grid: { drawOnChartArea: false } },
+          lr: { type: 'linear', position: 'right', display: false, title: { display: true, text: 'learning rate' }, grid: { drawOnChartArea: false } },
         },
         plugins: {
           legend: {
@@ -65,16 +71,35 @@ export class RmseChart {
         },
       },
     });
+    const label = document.createElement('label');
+    label.className = 'chart-options';
+    this.toggle = document.createElement('input');
+    this.toggle.type = 'checkbox';
+    this.toggle.id = 'chart-show-step';
+    this.toggleText = document.createElement('span');
+    label.append(this.toggle, this.toggleText);
+    canvas.parentElement!.after(label);
+    this.toggle.addEventListener('change', () => this.showStepSeries(this.toggle.checked));
+  }
+
+  private showStepSeries(on: boolean): void {
+    this.chart.data.datasets[2].hidden = !on;
+    const axis = this.chart.options.scales?.['lr'];
+    if (axis) axis.display = on;
+    this.chart.update('none');
   }
 
   /** Shows `history`; appends when it extends what is shown, else redraws it whole (after a reset). */
   show(history: EpochMetrics[], optimizer: OptimizerKind): void {
     const [train, valid, lr] = this.chart.data.datasets;
-    const stepLabel = optimizer === 'lbfgs' ? 'L-BFGS step length' : 'learning rate';
-    if (lr.label !== stepLabel) {
-      lr.label = stepLabel;
+    if (optimizer !== this.optimizer) {
+      this.optimizer = optimizer;
+      const words = stepSeriesWords(optimizer);
+      lr.label = words.name;
       const axis = this.chart.options.scales?.['lr'];
-      if (axis && 'title' in axis && axis.title) axis.title.text = optimizer === 'lbfgs' ? 'step' : 'lr';
+      if (axis && 'title' in axis && axis.title) axis.title.text = words.name;
+      this.toggleText.textContent = words.toggle;
+      this.toggle.parentElement!.title = words.hint;
     }
     if (history.length < this.shown) {
       train.data = [];

@@ -1,10 +1,16 @@
 /**
  * The model and optimizer settings as one table of fields: each knows how to read its value from
  * the state and write it into a new config, so the form is generated, not hand-wired per input.
- * A change is sent at once (setConfig / setSettings); the service's reply re-renders the form, so
- * a refused value snaps back with the service's message.
+ * A change is sent at once (setConfig / setSettings); a refused value snaps back to the setting
+ * in force, and the refusal, in plain words, stays beside the field until the field is changed
+ * again (issue 16 item 4: it used to revert silently, or show the validator's text far away).
  */
 import type { AppState, SessionSettings, TrainConfig } from '../../src-main/service/contract.ts';
+import { readNumber, speedNote } from './setting-words.ts';
+import '../styles/settings.css';
+
+/** What a change is sent as; the promise holds the service's refusal in words, or null when it was taken. */
+export type ApplySettings = (change: { config?: TrainConfig; settings?: SessionSettings }) => Promise<string | null>;
 
 type Value = string | number | boolean;
 
@@ -18,6 +24,8 @@ interface Field {
   /** Greyed out when this returns true (e.g. y_range bounds without sigmoid_range). */
   disabled?(s: AppState): boolean;
   hint?: string;
+  /** Shown under the field: the current value in words. */
+  note?(s: AppState): string;
 }
 
 const withModel = (s: AppState, m: Partial<TrainConfig['model']>) => ({ config: { ...s.config, model: { ...s.config.model, ...m } } });
@@ -135,16 +143,23 @@ const FIELDS: Field[] = [
     get: (s) => s.settings.epochsPerSecond,
     set: (s, v) => ({ settings: { ...s.settings, epochsPerSecond: Number(v) } }),
     hint: '0 = as fast as possible; slow it down to watch a small sheet learn',
+    note: (s) => speedNote(s.settings.epochsPerSecond),
   },
 ];
 
+interface FieldView {
+  input: HTMLInputElement | HTMLSelectElement;
+  note: HTMLElement;
+  error: HTMLElement;
+}
+
 export class SettingsPanel {
-  private readonly inputs = new Map<string, HTMLInputElement | HTMLSelectElement>();
+  private readonly views = new Map<string, FieldView>();
   private state: AppState | null = null;
 
   constructor(
     form: HTMLFormElement,
-    private readonly apply: (change: { config?: TrainConfig; settings?: SessionSettings }) => void,
+    private readonly apply: ApplySettings,
   ) {
     form.addEventListener('submit', (e) => e.preventDefault());
     for (const field of FIELDS) {
@@ -156,9 +171,17 @@ export class SettingsPanel {
       if (field.hint) row.title = field.hint;
       const input = makeInput(field);
       input.id = `setting-${field.id}`;
-      input.addEventListener('change', () => this.changed(field, input));
-      this.inputs.set(field.id, input);
-      row.append(name, input);
+      const note = document.createElement('small');
+      note.className = 'field-note';
+      note.id = `setting-${field.id}-note`;
+      const error = document.createElement('small');
+      error.className = 'field-error';
+      error.id = `setting-${field.id}-error`;
+      error.setAttribute('role', 'alert');
+      input.setAttribute('aria-describedby', `${note.id} ${error.id}`);
+      input.addEventListener('change', () => void this.changed(field));
+      this.views.set(field.id, { input, note, error });
+      row.append(name, input, note, error);
       form.append(row);
     }
   }
@@ -167,7 +190,8 @@ export class SettingsPanel {
     this.state = state;
     const busy = state.status === 'training';
     for (const field of FIELDS) {
-      const input = this.inputs.get(field.id)!;
+      const { input, note } = this.views.get(field.id)!;
+      note.textContent = field.note?.(state) ?? '';
       const value = field.get(state);
       if (input instanceof HTMLInputElement && input.type === 'checkbox') input.checked = Boolean(value);
       else if (document.activeElement !== input) input.value = String(value);
@@ -175,14 +199,34 @@ export class SettingsPanel {
     }
   }
 
-  private changed(field: Field, input: HTMLInputElement | HTMLSelectElement): void {
+  private async changed(field: Field): Promise<void> {
     if (!this.state) return;
-    if (input instanceof HTMLInputElement && input.type === 'number' && !input.checkValidity()) {
-      this.render(this.state);
-      return;
+    const { input } = this.views.get(field.id)!;
+    let value: Value = input instanceof HTMLInputElement && input.type === 'checkbox' ? input.checked : input.value;
+    if (input instanceof HTMLInputElement && input.type === 'number') {
+      const read = readNumber(field.label, input.value);
+      if ('error' in read) return this.refused(field, read.error);
+      value = read.value;
     }
-    const value = input instanceof HTMLInputElement && input.type === 'checkbox' ? input.checked : input.value;
-    this.apply(field.set(this.state, value));
+    this.showError(field, '');
+    const refusal = await this.apply(field.set(this.state, value));
+    if (refusal) this.refused(field, refusal);
+  }
+
+  /** The setting in force comes back; the words say why the typed one did not take. */
+  private refused(field: Field, text: string): void {
+    if (!this.state) return;
+    this.render(this.state);
+    // render leaves the field being typed in alone; this one goes back even with the focus in it.
+    const { input } = this.views.get(field.id)!;
+    if (!(input instanceof HTMLInputElement && input.type === 'checkbox')) input.value = String(field.get(this.state));
+    this.showError(field, text);
+  }
+
+  private showError(field: Field, text: string): void {
+    const { input, error } = this.views.get(field.id)!;
+    error.textContent = text;
+    input.setAttribute('aria-invalid', String(text !== ''));
   }
 }
 

@@ -11,6 +11,7 @@ import {
   type CellClassParams,
   type ColDef,
   type GridApi,
+  type SuppressKeyboardEventParams,
   type ValueGetterParams,
   type ValueSetterParams,
 } from 'ag-grid-community';
@@ -30,13 +31,10 @@ import {
   type ViewMode,
 } from './sheet-model.ts';
 import { cellCount, inRange, rangeBetween, ratingsBlock, toTsv, type CellRange } from './copy-block.ts';
+import { parameterEditText, parameterOf, type ParameterCell, type SheetRow } from './parameter-cell.ts';
+import { jumpTarget, type GridCell } from './sheet-keys.ts';
 
 ModuleRegistry.registerModules([AllCommunityModule]);
-
-type SheetRow =
-  | { kind: 'user'; id: string; row: number }
-  | { kind: 'movie-factor'; id: string; factor: number }
-  | { kind: 'movie-bias'; id: string };
 
 export interface SheetCell {
   row: number;
@@ -47,6 +45,8 @@ export interface SheetGridEvents {
   /** The user typed a value into a rating cell ('' = clear). */
   onEdit(cell: SheetCell, text: string): void;
   onClear(cell: SheetCell): void;
+  /** The user typed a value into a factor or bias cell. */
+  onParameter(cell: ParameterCell, text: string): void;
   /** Hover (or focus) moved to a rating cell, or off the ratings (null). */
   onHover(cell: SheetCell | null, mouse: { x: number; y: number } | null): void;
   onFocus(cell: SheetCell | null): void;
@@ -86,10 +86,14 @@ export class SheetGrid {
       suppressCellFocus: false,
       singleClickEdit: false,
       stopEditingWhenCellsLoseFocus: true,
+      // Excel's keys (issue 16 item 3): Tab and Enter commit and move, and the next cell is
+      // selected, not opened for editing (typing then replaces it; F2 edits what is there).
+      suppressStartEditOnTab: true,
+      enterNavigatesVertically: true,
       enterNavigatesVerticallyAfterEdit: true,
       animateRows: false,
       suppressColumnVirtualisation: true,
-      defaultColDef: { sortable: false, resizable: true, suppressHeaderMenuButton: true },
+      defaultColDef: { sortable: false, resizable: true, suppressHeaderMenuButton: true, suppressKeyboardEvent: (p) => this.onKey(p) },
       onCellMouseOver: (e) => {
         const cell = this.ratingCellOf(e.data, e.column.getColId());
         const mouse = e.event instanceof MouseEvent ? { x: e.event.clientX, y: e.event.clientY } : null;
@@ -263,6 +267,7 @@ export class SheetGrid {
       pinned: 'left',
       width: 50,
       colSpan: (p) => (f === 0 && p.data?.kind !== 'user' ? cornerSpan : 1),
+      ...this.parameterColumn(userFactorCol(f)),
       ...view((p) => (p.data?.kind === 'user' ? parameterCell(this.userFactor(p.data.row, f)) : this.corner(p.data, f))),
     }));
     if (biases) {
@@ -274,6 +279,7 @@ export class SheetGrid {
         pinned: 'left',
         width: 50,
         colSpan: (p) => (factors === 0 && p.data?.kind !== 'user' ? cornerSpan : 1),
+        ...this.parameterColumn(USER_BIAS_COL),
         ...view((p) => (p.data?.kind === 'user' ? parameterCell(this.numbers?.snapshot.userBias[p.data.row]) : this.corner(p.data, 0))),
       });
     }
@@ -283,18 +289,21 @@ export class SheetGrid {
       headerTooltip: movie.title,
       headerClass: () => (this.isPinned('items', movie.id) ? ['movie-header', 'pinned'] : ['movie-header']),
       width: 52,
-      editable: (p) => p.data?.kind === 'user' && this.state?.status !== 'training',
+      // Ratings, and the movie factor and bias rows above them.
+      editable: () => this.state?.status !== 'training',
+      cellEditorParams: (p: { data?: SheetRow }) => ({ value: this.editText(p.data, movieCol(m)) }),
       suppressKeyboardEvent: (p) => {
         const key = p.event.key;
-        if (p.editing || p.event.type !== 'keydown' || p.data?.kind !== 'user') return false;
-        if (key === 'Delete' || key === 'Backspace') {
+        if (!p.editing && p.event.type === 'keydown' && p.data?.kind === 'user' && (key === 'Delete' || key === 'Backspace')) {
           this.events.onClear({ row: p.data.row, col: m });
           return true;
         }
-        return false;
+        return this.onKey(p);
       },
       valueSetter: (p: ValueSetterParams<SheetRow>) => {
-        if (p.data.kind === 'user') this.events.onEdit({ row: p.data.row, col: m }, String(p.newValue ?? '').trim());
+        const text = String(p.newValue ?? '').trim();
+        if (p.data.kind === 'user') this.events.onEdit({ row: p.data.row, col: m }, text);
+        else this.setParameter(p.data, movieCol(m), text);
         // The sheet changes when the service says so (a `changed` event), not here.
         return false;
       },
@@ -311,6 +320,67 @@ export class SheetGrid {
       }),
     }));
     return [label, ...userParams, ...movies];
+  }
+
+  /** A user's factor or bias column: its cells in the user rows are editable (the corner above is not). */
+  private parameterColumn(colId: string): Partial<ColDef<SheetRow>> {
+    return {
+      editable: (p) => p.data?.kind === 'user' && this.state?.status !== 'training',
+      cellEditorParams: (p: { data?: SheetRow }) => ({ value: this.editText(p.data, colId) }),
+      valueSetter: (p: ValueSetterParams<SheetRow>) => {
+        this.setParameter(p.data, colId, String(p.newValue ?? '').trim());
+        return false;
+      },
+    };
+  }
+
+  private setParameter(data: SheetRow, colId: string, text: string): void {
+    const cell = parameterOf(data, colId);
+    if (cell) this.events.onParameter(cell, text);
+  }
+
+  /**
+   * What F2 (or a double click) opens a cell's editor with: a rating's own value (3.25, not the
+   * 3.3 shown), nothing for a blank cell (not its prediction, which is not data), a parameter's
+   * value to 6 digits. A typed character replaces it (ag-grid opens the editor with that key).
+   */
+  private editText(data: SheetRow | undefined, colId: string): string {
+    const m = movieIndexOfCol(colId);
+    if (data?.kind === 'user' && m !== null) {
+      const rating = this.state?.sheet.ratings[data.row]?.[m];
+      return rating === null || rating === undefined ? '' : String(rating);
+    }
+    const p = parameterOf(data, colId);
+    return p ? parameterEditText(this.parameterValue(p)) : '';
+  }
+
+  private parameterValue(p: ParameterCell): number | undefined {
+    const n = this.numbers;
+    if (!n) return undefined;
+    const { snapshot } = n;
+    if (p.factor === 'bias') return (p.side === 'user' ? snapshot.userBias : snapshot.itemBias)[p.row];
+    return (p.side === 'user' ? snapshot.userFactors : snapshot.itemFactors)[p.row * k(n) + p.factor];
+  }
+
+  /** Keys the grid should not handle its own way; true when handled here. */
+  private onKey(p: SuppressKeyboardEventParams<SheetRow>): boolean {
+    const e = p.event;
+    if (p.editing || e.type !== 'keydown' || (e.key !== 'Home' && e.key !== 'End') || e.altKey) return false;
+    const from = this.api.getFocusedCell();
+    if (!from) return false;
+    const columns = this.api.getAllDisplayedColumns().map((c) => c.getColId());
+    const shape = { columns, firstRatingColumn: columns.findIndex((c) => movieIndexOfCol(c) !== null), users: this.state?.sheet.users.length ?? 0 };
+    const target = jumpTarget(e.key, e.ctrlKey || e.metaKey, { rowIndex: from.rowIndex, pinned: from.rowPinned === 'top', colId: from.column.getColId() }, shape);
+    if (target) this.jumpTo(target);
+    e.preventDefault();
+    return true;
+  }
+
+  private jumpTo(cell: GridCell): void {
+    this.extending = false;
+    if (!cell.pinned) this.api.ensureIndexVisible(cell.rowIndex);
+    this.api.ensureColumnVisible(cell.colId);
+    this.api.setFocusedCell(cell.rowIndex, cell.colId, cell.pinned ? 'top' : null);
   }
 
   /** A user or movie Find brought into view (shown first, marked). */

@@ -22,6 +22,7 @@ import { Batches } from './batches.ts';
 import { type EpochHooks, runPass } from './batch-pass.ts';
 import { type EpochOrder, epochOrder } from './epoch-order.ts';
 import { type TrainingMemory, trainingMemory } from './memory.ts';
+import { ConvergenceWatch } from './convergence.ts';
 import { DivergenceGuard, round } from './divergence.ts';
 import { Checkpoint, ParamStore, type TableRows } from './params.ts';
 import { type BlockWorkerStarter, TwoCoreEpochs } from './parallel/two-cores.ts';
@@ -186,7 +187,18 @@ class CollabTrainer implements Trainer {
     if (problem) return { metrics: null, stopped: this.diverge(problem) };
     this.epochsDone++;
     const metrics: EpochMetrics = { epoch: this.epochsDone, ...fit, lr: outcome.lr, seconds: (performance.now() - started) / 1000 };
-    return { metrics, stopped: this.earlyStop(fit.validRmse) };
+    return { metrics, stopped: this.earlyStop(fit.validRmse) ?? this.converged(fit.trainRmse, outcome.solved === true) };
+  }
+
+  /**
+   * A full-batch Solve ends when L-BFGS itself has stopped (a zero gradient, no step left) or the
+   * RMSE has stopped moving (convergence.ts), rather than spending the rest of its epochs on a
+   * flat curve (issue 16 item 4: 7.1 s on the workbook, flat by epoch 30).
+   */
+  private converged(trainRmse: number, solved: boolean): StopReason | null {
+    if (!this.solver) return null;
+    const flat = this.solver.convergence.note(trainRmse);
+    return solved || flat ? { kind: 'converged', epoch: this.epochsDone } : null;
   }
 
   /** One pass over the training set in mini-batches, in the epoch order. */
@@ -242,7 +254,7 @@ class CollabTrainer implements Trainer {
     if (!Number.isFinite(it.loss)) {
       return { lr: it.step, stopped: this.diverge(`the loss became ${it.loss} in L-BFGS iteration ${it.iteration}`), running: null };
     }
-    return { lr: it.step, stopped: null, running: null };
+    return { lr: it.step, stopped: null, running: null, solved: it.converged !== null };
   }
 
   private runningFit(sums: ErrorSums): Fit {
@@ -402,8 +414,11 @@ class CollabTrainer implements Trainer {
       if (!Number.isInteger(row) || row < 0 || row >= n) throw new Error(`setRows: row ${row} of ${name} is outside [0, ${n})`);
       for (let c = 0; c < p.rowSize; c++) p.data[row * p.rowSize + c] = values[j * p.rowSize + c];
     });
-    // L-BFGS's curvature history describes the parameters before the change.
+    // L-BFGS's curvature history describes the parameters before the change; and the divergence
+    // guard measures from the new parameters (a factor of 1000 typed into the sheet is where
+    // the next Solve starts, not a Solve that blew up).
     this.solver?.restart();
+    this.guard.forgetStart();
   }
 
   async dispose(): Promise<void> {
@@ -432,6 +447,8 @@ interface Outcome {
   stopped: StopReason | null;
   /** Errors summed over the epoch's batches; null when the epoch should be evaluated exactly. */
   running: ErrorSums | null;
+  /** L-BFGS has stopped making progress (its gradient or step tolerance). */
+  solved?: boolean;
 }
 
 interface SteppedOptimizer {
@@ -446,6 +463,8 @@ interface SteppedOptimizer {
 class FullBatchSolver {
   private x = new Float64Array(0);
   private lbfgs: Lbfgs | null = null;
+  /** Whether the RMSE has gone flat since the objective last changed. */
+  readonly convergence = new ConvergenceWatch();
 
   constructor(
     private readonly store: ParamStore,
@@ -463,6 +482,7 @@ class FullBatchSolver {
   /** The objective changed (data, parameters): start over from the current parameters. */
   restart(): void {
     this.lbfgs = null;
+    this.convergence.reset();
   }
 
   resize(): void {

@@ -20,8 +20,9 @@ import type {
   SheetNumbers,
   StatePatch,
   TrainConfig,
+  ValidArgs,
 } from '../contract.ts';
-import { EditHistory, type Edit, type Replay } from '../edit-history.ts';
+import { EditHistory, type Edit, type ParamChange, type Replay } from '../edit-history.ts';
 import { parsePastedBlock } from '../paste.ts';
 import { checkRating } from '../rating-scale.ts';
 import { UserError } from '../user-error.ts';
@@ -34,6 +35,7 @@ import type { StopFlag } from './stop-flag.ts';
 import type { ViewResult } from './loaded-sheet.ts';
 import { TrainingSession, type LoadResult } from './training-session.ts';
 import type { TrainerOptions } from '../../engine/train/trainer.ts';
+import { CONVERGENCE } from '../../engine/train/convergence.ts';
 import { basename } from 'node:path';
 
 
@@ -116,6 +118,7 @@ export class App implements SheetHost {
       getState: async () => this.state(),
       setRating: (a) => this.setRating(a.row, a.col, a.rating),
       clearRating: (a) => this.setCells([{ row: a.row, col: a.col, rating: null }]),
+      setParameter: (a) => this.setParameter(a),
       paste: (a) => this.paste(a.row, a.col, a.text),
       undo: () => this.undoRedo('undo'),
       redo: () => this.undoRedo('redo'),
@@ -255,6 +258,7 @@ export class App implements SheetHost {
       const step = which === 'undo' ? this.sheet.edits.undo() : this.sheet.edits.redo();
       if (!step) throw new UserError(which === 'undo' ? 'Nothing to undo' : 'Nothing to redo');
       if (step.kind === 'cells') return this.changed({ ...(await this.apply(step.changes)), ...this.undoState() });
+      if (step.kind === 'param') return this.changed({ numbers: this.writeParameter(step.change), ...this.undoState() });
       await this.replayRow(step);
       return this.viewChanged(this.session.viewResult(), this.undoState());
     });
@@ -285,6 +289,49 @@ export class App implements SheetHost {
       if (row !== undefined && col !== undefined) updates.push({ row, col, rating: c.after, heldOut: split.heldOut[row][col] });
     }
     return { cells: { updates, totals: split.totals, split: split.report }, numbers: split.numbers };
+  }
+
+  /**
+   * A factor or bias typed into the sheet, as the workbook lets one type into its factor cells:
+   * the model's parameter is set and the predictions and RMSE are measured again. Named by the
+   * dense user or item code, so its undo still finds it after the crosstab moved.
+   */
+  private setParameter(a: ValidArgs<'setParameter'>): Promise<StatePatch> {
+    return this.exclusive(async () => {
+      const view = this.session.viewResult(false);
+      const sheet = this.layout(view);
+      const count = a.side === 'user' ? sheet.users.length : sheet.movies.length;
+      const who = a.side === 'user' ? `user row ${a.row + 1}` : `movie column ${a.row + 1}`;
+      if (a.row >= count) throw new UserError(`There is no ${who} on this sheet (it has ${count})`);
+      const name = a.factor === 'bias' ? `${a.side}_bias` : `${a.side}_factors`;
+      const table = this.session.current().trainer.paramViews()[name];
+      const model = this.session.current().config.model.kind;
+      if (!table) {
+        throw new UserError(
+          a.factor === 'bias' ? `This model (${model}) has no biases: choose "dot product + bias" to have them` : `This model (${model}) has no factors to set by hand`,
+        );
+      }
+      const rowSize = table.shape[1] ?? 1;
+      const index = a.factor === 'bias' ? 0 : a.factor;
+      if (index >= rowSize) throw new UserError(`There is no factor ${index + 1}: the model has ${rowSize}`);
+      const row = (a.side === 'user' ? view.visible.userRows : view.visible.itemRows)[a.row];
+      const change = { name, row, index, before: table.data[row * rowSize + index], after: a.value };
+      if (Math.fround(change.after) === change.before) return {};
+      const numbers = this.writeParameter(change);
+      this.sheet.edits.recordParam(change);
+      return this.changed({ numbers, ...this.undoState() });
+    });
+  }
+
+  /** Sets the parameter to `after` (via setRows, which restarts L-BFGS's history) and measures the sheet again. */
+  private writeParameter(c: ParamChange): SheetNumbers {
+    const trainer = this.session.current().trainer;
+    const table = trainer.paramViews()[c.name];
+    const rowSize = table.shape[1] ?? 1;
+    const values = table.data.slice(c.row * rowSize, (c.row + 1) * rowSize);
+    values[c.index] = c.after;
+    trainer.setRows(c.name, [c.row], values);
+    return this.session.numbers();
   }
 
   private announceCold(cold: readonly ColdStartAnswer[]): void {
@@ -345,6 +392,7 @@ export class App implements SheetHost {
       try {
         const outcome = await this.session.train({ maxEpochs, epochsPerSecond: this.sheet.settings.epochsPerSecond });
         if (outcome.stopped?.kind === 'diverged') this.notify('error', `Training diverged: ${outcome.stopped.message}`);
+        if (outcome.stopped?.kind === 'converged') this.notify('info', this.convergedText());
         return outcome;
       } finally {
         this.training = false;
@@ -355,6 +403,13 @@ export class App implements SheetHost {
     // Refuse edits from the moment Solve is accepted, not only once it reaches the queue.
     this.training = true;
     return run;
+  }
+
+  /** In the chart's numbering (the history's), which continues across Solves. */
+  private convergedText(): string {
+    const last = this.sheet.history.at(-1);
+    const rmse = last ? ` (RMSE ${last.trainRmse.toFixed(4)})` : '';
+    return `Converged at epoch ${last?.epoch ?? 0}${rmse}: the RMSE changed by less than 1 part in ${Math.round(1 / CONVERGENCE.tolerance).toLocaleString('en')} for ${CONVERGENCE.epochs} epochs in a row`;
   }
 
   private onEpochs(metrics: EpochMetrics[], numbers: SheetNumbers): void {
