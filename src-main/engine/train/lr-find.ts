@@ -16,7 +16,10 @@
  */
 import { schedExp } from '../optim/index.ts';
 import type { TrainConfig } from '../types.ts';
+import type { LrFindResult, LrPoint, LrSuggestions } from './lr-find-result.ts';
 import type { Trainer } from './trainer.ts';
+
+export type { LrFindResult, LrPoint, LrSuggestions } from './lr-find-result.ts';
 
 /** fastai's lr_find(start_lr=1e-7, end_lr=10, num_it=100). */
 export const LR_FIND_DEFAULTS = { startLr: 1e-7, endLr: 10, numIt: 100 } as const;
@@ -38,32 +41,6 @@ export interface LrFindOptions {
   shouldStop?: () => boolean;
   /** Each point as it is measured (the CLI prints them as they come). */
   onPoint?: (point: LrPoint) => void;
-}
-
-/** One batch of the sweep. */
-export interface LrPoint {
-  /** The learning rate the batch stepped with. */
-  lr: number;
-  /** The batch's loss, measured before its step. */
-  loss: number;
-  /** The debiased moving average of the losses up to this one: what is plotted and read. */
-  smoothed: number;
-}
-
-/** Suggested learning rates; null where the curve is too short to read one from. */
-export interface LrSuggestions {
-  valley: number | null;
-  steep: number | null;
-  minimum: number | null;
-}
-
-export interface LrFindResult {
-  points: LrPoint[];
-  suggestions: LrSuggestions;
-  /** Why the sweep ended before numIt batches; null when it ran them all. */
-  stopped: 'diverged' | 'not-finite' | 'cancelled' | null;
-  /** The learning rate of the batch it stopped at; null when it ran them all. */
-  stoppedAt: number | null;
 }
 
 /** Why a config cannot be swept (null when it can): L-BFGS chooses its own step lengths. */

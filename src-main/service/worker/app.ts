@@ -14,6 +14,7 @@ import type {
   CommandHandlers,
   EpochMetrics,
   EventMessage,
+  LrFindResult,
   RunOutcome,
   SessionSettings,
   SheetLayout,
@@ -34,6 +35,7 @@ import type { StopFlag } from './stop-flag.ts';
 import type { ViewResult } from './loaded-sheet.ts';
 import { TrainingSession, type LoadResult } from './training-session.ts';
 import type { TrainerOptions } from '../../engine/train/trainer.ts';
+import { lrFind, lrFindRefusal } from '../../engine/train/lr-find.ts';
 import { basename } from 'node:path';
 
 
@@ -128,6 +130,7 @@ export class App implements SheetHost {
         return null;
       },
       reset: (a) => this.reset(a.seed, a.init),
+      lrFind: () => this.lrFind(),
       biases: query((a) => insights.biases(a)),
       itemPca: query((a) => insights.itemPca(a)),
       similarItems: query((a) => insights.similarItems(a)),
@@ -355,6 +358,20 @@ export class App implements SheetHost {
     // Refuse edits from the moment Solve is accepted, not only once it reaches the queue.
     this.training = true;
     return run;
+  }
+
+  /**
+   * lr_find on the sheet's trainer: it puts the parameters and optimizer state back, so the sheet,
+   * the history and the unsaved flag stay as they were and nothing is announced.
+   */
+  private lrFind(): Promise<LrFindResult> {
+    return this.exclusive(async () => {
+      const { config, trainer } = this.session.current();
+      const refusal = lrFindRefusal(config);
+      if (refusal) throw new UserError(`Finding a learning rate: ${refusal} (change the optimizer in the settings)`);
+      this.stopFlag.clear();
+      return lrFind(trainer, { shouldStop: () => this.stopFlag.raised });
+    });
   }
 
   private onEpochs(metrics: EpochMetrics[], numbers: SheetNumbers): void {
