@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CliUsageError, parseTrainArgs } from './args.ts';
+import { CliUsageError, parseLrFindArgs, parseTrainArgs } from './args.ts';
 
 describe('--updates', () => {
   it('is left to the trainer unless given', () => {
@@ -38,5 +38,34 @@ describe('numbers out of range', () => {
     expect(() => parseTrainArgs(['r.csv', '--lr', '1000'])).toThrow('--lr: must be at most 100, got 1000');
     expect(() => parseTrainArgs(['r.csv', '--threads', '1000'])).toThrow('--threads: must be at most 64, got 1000');
     expect(parseTrainArgs(['r.csv', '--model', 'nn', '--layers', '4096,8'])!.config.model.layers).toEqual([4096, 8]);
+  });
+});
+
+// Issue 12 items 3 and 6: lr-find takes train's flags (parsed by the same code) and its own.
+describe('lr-find arguments', () => {
+  it("takes train's model and optimizer flags, the split, and the sweep's own", () => {
+    const cmd = parseLrFindArgs(['r.csv', '--factors', '8', '--optimizer', 'momentum', '--wd', '0.01', '--bs', '128', '--valid-pct', '0.2', '--num-it', '50', '--start-lr', '1e-6', '--end-lr', '1']);
+    expect(cmd).toMatchObject({ ratings: 'r.csv', validPct: 0.2, numIt: 50, startLr: 1e-6, endLr: 1, json: false });
+    expect(cmd!.config).toMatchObject({ batchSize: 128, model: { factors: 8 }, optim: { optimizer: 'momentum', wd: 0.01 } });
+    // Defaults: fastai's sweep over train's defaults.
+    expect(parseLrFindArgs(['r.csv'])).toMatchObject({ startLr: 1e-7, endLr: 10, numIt: 100, config: parseTrainArgs(['r.csv'])!.config });
+  });
+
+  it('refuses the flags that mean nothing to a sweep, saying what to use instead', () => {
+    expect(() => parseLrFindArgs(['r.csv', '--lr', '0.01'])).toThrow('--lr: lr-find sweeps the learning rate itself: set the sweep with --start-lr and --end-lr');
+    expect(() => parseLrFindArgs(['r.csv', '--epochs', '3'])).toThrow('--epochs: lr-find trains --num-it batches, not epochs');
+    expect(() => parseLrFindArgs(['r.csv', '--out', 'dir'])).toThrow(/^--out: lr-find puts the model back/);
+    expect(() => parseLrFindArgs(['r.csv', '--schedule', 'constant'])).toThrow(/^--schedule: /);
+  });
+
+  it('refuses L-BFGS and sweeps that cannot run', () => {
+    expect(() => parseLrFindArgs(['r.csv', '--optimizer', 'lbfgs'])).toThrow('--optimizer lbfgs: L-BFGS chooses its own step lengths and takes no learning rate');
+    expect(() => parseLrFindArgs(['r.csv', '--start-lr', '1', '--end-lr', '0.1'])).toThrow('--end-lr: must be above --start-lr (1), got 0.1');
+    expect(() => parseLrFindArgs(['r.csv', '--num-it', '3'])).toThrow('--num-it: must be at least 6, got 3');
+    expect(() => parseLrFindArgs(['r.csv', '--num-it', '2.5'])).toThrow("--num-it: expected an integer, got '2.5'");
+    expect(() => parseLrFindArgs(['r.csv', '--start-lr', '0'])).toThrow('--start-lr: must be above 0, got 0');
+    expect(() => parseLrFindArgs(['r.csv', '--end-lr', '1000'])).toThrow('--end-lr: must be at most 100, got 1000');
+    expect(() => parseLrFindArgs([])).toThrow('lr-find: missing the ratings file');
+    expect(parseLrFindArgs(['--help'])).toBeNull();
   });
 });

@@ -1,12 +1,14 @@
 /**
- * `collabsheet train` arguments → a validated TrainConfig. node:util parseArgs does the
- * tokenising; this module turns every bad flag or value into one CliUsageError line.
+ * `collabsheet train` arguments → a validated TrainConfig (and `export`'s and `lr-find`'s, which
+ * take train's flags). node:util parseArgs does the tokenising; this module turns every bad flag
+ * or value into one CliUsageError line.
  */
 import { parseArgs } from 'node:util';
 import {
   CONFIG_LIMITS, type Device, type ModelKind, type OptimizerKind, type ScheduleKind, type SettingLimit, type TrainConfig,
   type WeightDecayMode,
 } from '../engine/types.ts';
+import { LR_FIND_DEFAULTS, NUM_IT_LIMITS, lrFindRefusal } from '../engine/train/lr-find.ts';
 import { EMBEDDING_FORMATS, type EmbeddingFormat } from '../io/export/export-embeddings.ts';
 
 /** A mistake in how the command was called: reported as one line, exit code 2. */
@@ -47,6 +49,18 @@ export const EXPORT_USAGE = `usage: collabsheet export <ratings> --format csv|ts
 Trains like collabsheet train, then writes the factors and biases with their original ids (and
 titles, when a MovieLens titles file sits beside the ratings) into <dir>. --format takes a
 comma-separated list or 'all'. Needs --model dot or dotbias (the default).`;
+
+export const LR_FIND_USAGE = `usage: collabsheet lr-find <ratings> [--start-lr 1e-7] [--end-lr 10] [--num-it 100]
+  [--valid <file> | --valid-pct 0.1] [--seed 42] [--model dot|dotbias|nn|classes] [--factors 50]
+  [--y-range 0,5.5|none] [--optimizer adam|sgd|momentum] [--wd 0.1] [--wd-mode decoupled|l2]
+  [--updates lazy|dense] [--bs 64] [--threads 1] [--device cpu|cuda|webgpu]
+  [--init trunc-normal|uniform] [--layers 100] [--dropout 0] [--json]
+
+fastai's lr_find: trains --num-it batches of the training split with the learning rate growing
+exponentially from --start-lr to --end-lr, stops once the smoothed loss passes 4× its best, puts
+the model back, and suggests learning rates for collabsheet train --lr (valley: fastai's
+default; steep; minimum/10). The other options are train's, and split the ratings as train does.
+--json: one {"lr","loss","smoothed"} object per batch, then {"suggestions", "stopped_at", ...}.`;
 
 const OPTIONS = {
   valid: { type: 'string' },
@@ -118,6 +132,41 @@ function layers(value: string | undefined): number[] {
   const big = sizes.find((n) => n > size.max);
   if (big !== undefined) throw new CliUsageError(`--layers: each layer has ${size.min} to ${size.max} units, got ${big}`);
   return sizes;
+}
+
+export interface LrFindCommand extends Pick<TrainCommand, 'ratings' | 'valid' | 'validPct' | 'config' | 'json'> {
+  startLr: number;
+  endLr: number;
+  numIt: number;
+}
+
+/** Train's flags that lr-find has no use for, and what to do instead. */
+const NOT_FOR_LR_FIND: Partial<Record<keyof typeof OPTIONS, string>> = {
+  lr: 'lr-find sweeps the learning rate itself: set the sweep with --start-lr and --end-lr',
+  schedule: 'lr-find sweeps the learning rate itself (exponentially from --start-lr to --end-lr)',
+  epochs: 'lr-find trains --num-it batches, not epochs',
+  patience: 'lr-find does not train to the end, so there is nothing to stop early',
+  out: 'lr-find puts the model back as it found it, so there are no parameters to write',
+  cores: 'lr-find trains its batches on one thread',
+};
+
+/** Parse `lr-find`'s arguments: train's that make sense here, plus the sweep's. Null when --help was asked. */
+export function parseLrFindArgs(argv: string[]): LrFindCommand | null {
+  const own = { 'start-lr': { type: 'string' }, 'end-lr': { type: 'string' }, 'num-it': { type: 'string' } } as const;
+  const parsed = parseCommand('lr-find', argv, { ...OPTIONS, ...own });
+  if (!parsed) return null;
+  for (const [flag, why] of Object.entries(NOT_FOR_LR_FIND)) {
+    if (parsed.values[flag] !== undefined) throw new CliUsageError(`--${flag}: ${why}`);
+  }
+  const { ratings, valid, validPct, config, json } = trainCommand(parsed);
+  const refusal = lrFindRefusal(config);
+  if (refusal) throw new CliUsageError(`--optimizer ${config.optim.optimizer}: ${refusal}`);
+  const v = parsed.values as Record<keyof typeof own, string | undefined>;
+  const startLr = num('start-lr', v['start-lr'], LR_FIND_DEFAULTS.startLr, CONFIG_LIMITS.lr);
+  const endLr = num('end-lr', v['end-lr'], LR_FIND_DEFAULTS.endLr, CONFIG_LIMITS.lr);
+  if (endLr <= startLr) throw new CliUsageError(`--end-lr: must be above --start-lr (${startLr}), got ${endLr}`);
+  const numIt = num('num-it', v['num-it'], LR_FIND_DEFAULTS.numIt, NUM_IT_LIMITS);
+  return { ratings, valid, validPct, config, json, startLr, endLr, numIt };
 }
 
 /** Parse `train`'s arguments (after the word `train`). Returns null when --help was asked. */

@@ -131,6 +131,53 @@ describe('collabsheet train says what went wrong with the run', () => {
   });
 });
 
+// Issue 12 items 3 and 6: fastai's lr_find from the command line.
+describe('collabsheet lr-find', () => {
+  it('--json prints one {lr, loss, smoothed} per batch, then the summary', async () => {
+    const r = await cli(['lr-find', file('ratings.csv'), '--json', '--factors', '4', '--bs', '32']);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const lines = r.stdout.trim().split('\n').map((l) => JSON.parse(l));
+    const points = lines.slice(0, -1);
+    const summary = lines.at(-1);
+    expect(points.length).toBeGreaterThan(20);
+    expect(points.length).toBeLessThanOrEqual(100);
+    for (const p of points) {
+      expect(Object.keys(p).sort()).toEqual(['loss', 'lr', 'smoothed']);
+      expect(p.loss).toBeGreaterThan(0);
+    }
+    expect(points[0].lr).toBe(1e-7);
+    points.slice(1).forEach((p, i) => expect(p.lr / points[i].lr).toBeCloseTo(10 ** 0.08, 9));
+    expect(Object.keys(summary.suggestions).sort()).toEqual(['minimum', 'steep', 'valley']);
+    expect(summary.suggestions.valley).toBeGreaterThan(1e-7);
+    expect(summary.suggestions.valley).toBeLessThan(10);
+    expect(summary.iterations).toBe(points.length);
+    // Either it ran all 100 batches, or it stopped at the last one printed.
+    if (summary.stopped_at === null) expect(points).toHaveLength(100);
+    else expect(summary.stopped_at).toBe(points.at(-1).lr);
+  });
+
+  it('prints a short table, how it ended and the suggestions', async () => {
+    // Without y_range, a sweep up to lr 100 blows the loss up: it stops early.
+    const r = await cli(['lr-find', file('ratings.csv'), '--factors', '4', '--y-range', 'none', '--valid-pct', '0', '--end-lr', '100']);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const lines = r.stdout.trim().split('\n');
+    expect(lines[1]).toMatch(/^batch +lr +loss +smoothed$/);
+    const rows = lines.filter((l) => /^ +\d+ +\d\.\d\de[-+]\d+ /.test(l));
+    expect(rows.length).toBeGreaterThan(5);
+    expect(rows.length).toBeLessThanOrEqual(21);
+    expect(r.stdout).toMatch(/stopped at batch \d+, lr [\d.e-]+: the smoothed loss passed 4× its best/);
+    expect(r.stdout).toMatch(/suggested learning rates: valley [\d.e-]+ \(fastai's default\), steep [\d.e-]+, minimum\/10 [\d.e-]+/);
+    expect(r.stdout).toMatch(/try: collabsheet train .*ratings\.csv --lr [\d.e-]+/);
+  });
+
+  it('refuses train flags it has no use for, in one line (exit 2)', async () => {
+    expectOneLineError(await cli(['lr-find', file('ratings.csv'), '--lr', '0.01']), /--lr: lr-find sweeps the learning rate itself.*see collabsheet lr-find --help/, 2);
+    expectOneLineError(await cli(['lr-find', file('nope.csv')]), /nope\.csv: no such file/, 1);
+  });
+});
+
 describe('collabsheet export', () => {
   it('--format all trains, then writes every format; --json lists the files on the done line', async () => {
     const out = file('export-all');

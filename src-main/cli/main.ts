@@ -4,7 +4,7 @@
  * COLLABSHEET_DEBUG=1 adds the stack of unexpected errors, for us.
  */
 import { DataImportError } from '../data/import/index.ts';
-import { CliUsageError, EXPORT_USAGE, parseExportArgs, parseTrainArgs, TRAIN_USAGE } from './args.ts';
+import { CliUsageError, EXPORT_USAGE, LR_FIND_USAGE, parseExportArgs, parseLrFindArgs, parseTrainArgs, TRAIN_USAGE } from './args.ts';
 import { parseSynthArgs, SYNTH_USAGE } from './synth-command.ts';
 import type { Output } from './train-command.ts';
 
@@ -16,6 +16,8 @@ commands:
   export <ratings> --format F --out <dir> [options]
                               train, then write factors and biases as CSV, TSV, JSON, NPY,
                               Embedding Projector files or an ONNX serving model
+  lr-find <ratings> [options] sweep the learning rate as fastai's lr_find and suggest one
+                              (collabsheet lr-find --help for its options)
   synth --out <file> [options]
                               write a synthetic ratings CSV from a planted low-rank model
                               (collabsheet synth --help for its options)`;
@@ -47,6 +49,15 @@ export async function main(argv: string[], io: Output = stdio): Promise<number> 
         const { runTrain } = await import('./train-command.ts');
         return await runTrain(cmd, io, cancel.signal);
       }
+      case 'lr-find': {
+        const cmd = parseLrFindArgs(rest);
+        if (!cmd) {
+          io.out(LR_FIND_USAGE);
+          return 0;
+        }
+        const { runLrFind } = await import('./lr-find-command.ts');
+        return await runLrFind(cmd, io, cancel.signal);
+      }
       case 'synth': {
         const cmd = parseSynthArgs(rest);
         if (!cmd) {
@@ -66,13 +77,13 @@ export async function main(argv: string[], io: Output = stdio): Promise<number> 
         throw new CliUsageError(`unknown command '${command}'`);
     }
   } catch (e) {
-    return report(e, io, command === 'export' || command === 'synth' ? command : 'train');
+    return report(e, io, command === 'export' || command === 'synth' || command === 'lr-find' ? command : 'train');
   } finally {
     process.off('SIGINT', onSigint);
   }
 }
 
-function report(e: unknown, io: Output, command: 'train' | 'export' | 'synth'): number {
+function report(e: unknown, io: Output, command: 'train' | 'export' | 'synth' | 'lr-find'): number {
   if (e instanceof CliUsageError) {
     io.err(`collabsheet: ${e.message} (see collabsheet ${command} --help)`);
     return 2;

@@ -21,11 +21,12 @@ import {
   type TrainConfig,
   type TrainProgress,
 } from '../engine/types.ts';
+import type { LrFindResult, LrPoint, LrSuggestions } from '../engine/train/lr-find-result.ts';
 import { dataCommandArgs, type DataCommandResults, type DataEventPayloads, type ProjectStatus, type SheetDataInfo, type SplitReport } from './data-contract.ts';
 import { filePathSchema } from './file-path.ts';
 import { insightCommandArgs, type InsightCommandResults, type InsightEventPayloads } from './insight-contract.ts';
 
-export type { EpochMetrics, Snapshot, StopReason, TrainConfig, TrainProgress };
+export type { EpochMetrics, LrFindResult, LrPoint, LrSuggestions, Snapshot, StopReason, TrainConfig, TrainProgress };
 export type * from './data-contract.ts';
 export type * from './insight-contract.ts';
 
@@ -121,6 +122,12 @@ export const commandArgs = {
   /** Ask a running Solve/Step to stop after the current batch. */
   stop: z.strictObject({}),
   /**
+   * fastai's lr_find on the sheet's model and settings (engine/train/lr-find.ts): 100 batches of
+   * the training split at rates growing from 1e-7, then the model put back as it was (the sheet's
+   * factors do not change). Refused while training; Stop ends it early.
+   */
+  lrFind: z.strictObject({}),
+  /**
    * Open another sheet: a sheet file (.json, as resources/demo-sheet.json), fast.ai's
    * collab_filter .xlsx (its dotprod factors as starting values), or any ratings file the
    * importer reads (MovieLens u.data / ratings.dat / ratings.csv, a CSV/TSV; 10% held out, seed
@@ -168,6 +175,7 @@ export interface CommandResults extends DataCommandResults, InsightCommandResult
   solve: RunOutcome;
   step: RunOutcome;
   stop: null;
+  lrFind: LrFindResult;
   openRatings: AppState;
   reset: StatePatch;
 }

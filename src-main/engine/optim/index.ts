@@ -26,7 +26,7 @@ export {
   createOptimizer, createBackend, adamSteppers, FASTAI_ADAM, type OptimizerChoice, type OptimizerOptions, type WasmPlacement,
 } from './presets.ts';
 export {
-  type Schedule, type HyperSchedules, schedConst, schedLin, schedCos, combineScheds, oneCycle,
+  type Schedule, type HyperSchedules, schedConst, schedLin, schedCos, schedExp, combineScheds, oneCycle,
   schedulesFor, applySchedules,
 } from './schedule.ts';
 export {

@@ -22,6 +22,9 @@ export const schedLin = (start: number, end: number): Schedule => (pos) => start
 export const schedCos = (start: number, end: number): Schedule => (pos) =>
   start + ((1 + Math.cos(Math.PI * (1 - pos))) * (end - start)) / 2;
 
+/** fastai SchedExp: start·(end/start)^pos, even steps on a log scale (lr_find's sweep). */
+export const schedExp = (start: number, end: number): Schedule => (pos) => start * (end / start) ** pos;
+
 /**
  * fastai combine_scheds: scheds[i] runs over a pcts[i] share of training, each seeing its own
  * local progress in [0, 1]. pos past the last boundary stays in the last piece.

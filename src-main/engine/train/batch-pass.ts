@@ -17,6 +17,12 @@ export interface EpochHooks {
   shouldStop?(): boolean;
 }
 
+/** A single-thread pass can also report every batch (lr_find records each one). */
+export interface PassHooks extends EpochHooks {
+  /** After each step: the batch's loss (computed before the step) and the learning rate it stepped with. */
+  onBatch?(loss: number, lr: number): void;
+}
+
 /** What a pass works with; all of it outlives the pass. */
 export interface PassParts {
   order: EpochOrder;
@@ -51,7 +57,7 @@ const YIELD_MS = 20;
  * Runs the pass; the batches' squared and absolute errors (before each step) are added to `sums`.
  * The order must have been started (startEpoch) by the caller. shouldStop is polled between batches.
  */
-export async function runPass(parts: PassParts, plan: PassPlan, sums: ErrorSums, hooks: EpochHooks): Promise<PassEnd> {
+export async function runPass(parts: PassParts, plan: PassPlan, sums: ErrorSums, hooks: PassHooks): Promise<PassEnd> {
   const { order, batches, session, optimizer, schedules } = parts;
   const bs = batches.capacity;
   let lastProgress = performance.now();
@@ -68,6 +74,7 @@ export async function runPass(parts: PassParts, plan: PassPlan, sums: ErrorSums,
     // The trainer's diverge() names the learning rate setting (this batch's scheduled one may be lower).
     if (!Number.isFinite(loss)) return { kind: 'diverged', what: `the loss became ${loss} at epoch ${plan.epochsDone + 1}, batch ${b + 1} of ${plan.batchesPerEpoch}` };
     optimizer.step(batches.grads);
+    hooks.onBatch?.(loss, optimizer.hypers.lr);
 
     const now = performance.now();
     if (hooks.onProgress && now - lastProgress >= PROGRESS_MS) {

@@ -14,13 +14,13 @@ import { mulberry32 } from '../../data/random.ts';
 import { type ErrorSums, maeOf, noErrors, rmseOf } from '../metrics.ts';
 import { type MaskSpec, type ParamSpec, buildModelGraph, defineModel, modelBytes } from '../models/index.ts';
 import {
-  type Grad, type HyperSchedules, Lbfgs, type Optimizer, createOptimizer, flatLength, packGrads, packParams,
-  schedulesFor, unpackParams,
+  type Grad, type HyperSchedules, Lbfgs, type Optimizer, type Schedule, createOptimizer, flatLength, packGrads, packParams,
+  schedConst, schedulesFor, unpackParams,
 } from '../optim/index.ts';
 import { type Session, createSession } from '../runtime/session.ts';
 import { Batches } from './batches.ts';
-import { type EpochHooks, runPass } from './batch-pass.ts';
-import { type EpochOrder, epochOrder } from './epoch-order.ts';
+import { type EpochHooks, type PassEnd, type PassHooks, runPass } from './batch-pass.ts';
+import { type EpochOrder, ShuffledOrder, epochOrder } from './epoch-order.ts';
 import { type TrainingMemory, trainingMemory } from './memory.ts';
 import { ConvergenceWatch } from './convergence.ts';
 import { DivergenceGuard, round } from './divergence.ts';
@@ -29,7 +29,7 @@ import { type BlockWorkerStarter, TwoCoreEpochs } from './parallel/two-cores.ts'
 import { Predictor } from './predictor.ts';
 import { CONFIG_LIMITS, type EpochMetrics, type ModelParams, type ParamTensor, type Snapshot, type StopReason, type TrainConfig } from '../types.ts';
 
-export type { EpochHooks } from './batch-pass.ts';
+export type { EpochHooks, PassEnd, PassHooks } from './batch-pass.ts';
 
 export interface EpochResult {
   metrics: EpochMetrics | null;
@@ -53,6 +53,15 @@ export interface Trainer {
    * config.epochs. shouldStop is polled between batches; onProgress is throttled (~10/s).
    */
   runEpoch(hooks?: EpochHooks): Promise<EpochResult>;
+  /**
+   * lr_find's probe (lr-find.ts): `count` mini-batch steps outside the epochs, step i at the
+   * learning rate lr(i / count) with momentum at the optimizer's base value (fastai's lr_find
+   * schedules lr alone). The batches come from a shuffle of their own, with dropout masks of
+   * their own, so the epochs' order and random streams are as if the probe never ran; the
+   * parameters and optimizer state do move, and the caller saves and restores them.
+   * hooks.onBatch sees each step's loss; shouldStop ends the probe between batches.
+   */
+  probe(count: number, lr: Schedule, hooks?: PassHooks): Promise<PassEnd>;
   /** Metrics of the current parameters without training. */
   evaluate(): Fit;
   /** Cheap UI view: factors/biases of chosen rows + predictions for the userRows × itemRows block. */
@@ -98,6 +107,9 @@ export async function createTrainer(
 ): Promise<Trainer> {
   return new CollabTrainer(train, valid, config, options);
 }
+
+/** The probe's streams are the epochs' streams of another seed. */
+const PROBE_SEED = 0x1f83d9ab;
 
 /** Independent, reproducible random streams from one seed. */
 const streams = (seed: number) => ({
@@ -166,7 +178,8 @@ class CollabTrainer implements Trainer {
       this.solver = new FullBatchSolver(this.store, config.optim.wd, () => this.fullBatch());
     } else {
       const optimizer = createOptimizer(this.store.params, config.optim, { mode: this.updates, backend: memory.backend! });
-      this.stepper = { optimizer, schedules: schedulesFor(config.optim.schedule, config.optim.lr, optimizer.hypers.mom) };
+      const mom = optimizer.hypers.mom;
+      this.stepper = { optimizer, schedules: schedulesFor(config.optim.schedule, config.optim.lr, mom), mom };
       this.solver = null;
     }
     this.bindParams();
@@ -217,6 +230,27 @@ class CollabTrainer implements Trainer {
     if (end.kind === 'diverged') return { lr, stopped: this.diverge(end.what), running: null };
     // One batch per epoch: the exact evaluation after the step is cheap and more telling.
     return { lr, stopped: null, running: nBatches > 1 ? sums : null };
+  }
+
+  async probe(count: number, lr: Schedule, hooks: PassHooks = {}): Promise<PassEnd> {
+    if (!this.stepper) throw new Error('L-BFGS takes no learning rate: finding one needs a mini-batch optimizer (adam, sgd or momentum)');
+    const { optimizer, mom } = this.stepper;
+    // Fully shuffled even for big data: 100 batches need no cache locality, and a blocked order
+    // would copy every rating.
+    const order = new ShuffledOrder(this.train);
+    const rand = streams(this.config.seed ^ PROBE_SEED);
+    const parts = { order, batches: this.batches, session: this.trainSession, optimizer, schedules: { lr, mom: schedConst(mom) }, dropout: rand.dropout };
+    const perEpoch = Math.ceil(this.train.ratings.length / this.batches.capacity);
+    const started = performance.now();
+    // A small training set is passed over more than once; the schedule sees one pass of `count` batches.
+    for (let done = 0; done < count; done += perEpoch) {
+      if (hooks.shouldStop?.()) return { kind: 'cancelled' };
+      order.startEpoch(rand.shuffle);
+      const plan = { epochsDone: 0, epochs: 1, first: done, count: Math.min(perEpoch, count - done), batchesPerEpoch: count, started };
+      const end = await runPass(parts, plan, noErrors(), hooks);
+      if (end.kind !== 'done') return end;
+    }
+    return { kind: 'done' };
   }
 
   /**
@@ -454,6 +488,8 @@ interface Outcome {
 interface SteppedOptimizer {
   optimizer: Optimizer;
   schedules: HyperSchedules;
+  /** Momentum (Adam's β1) as the optimizer was created, before any schedule moved it. */
+  mom: number;
 }
 
 /**

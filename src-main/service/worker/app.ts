@@ -14,6 +14,7 @@ import type {
   CommandHandlers,
   EpochMetrics,
   EventMessage,
+  LrFindResult,
   RunOutcome,
   SessionSettings,
   SheetLayout,
@@ -36,6 +37,7 @@ import type { ViewResult } from './loaded-sheet.ts';
 import { TrainingSession, type LoadResult } from './training-session.ts';
 import type { TrainerOptions } from '../../engine/train/trainer.ts';
 import { CONVERGENCE } from '../../engine/train/convergence.ts';
+import { lrFind, lrFindRefusal } from '../../engine/train/lr-find.ts';
 import { basename } from 'node:path';
 
 
@@ -131,6 +133,7 @@ export class App implements SheetHost {
         return null;
       },
       reset: (a) => this.reset(a.seed, a.init),
+      lrFind: () => this.lrFind(),
       biases: query((a) => insights.biases(a)),
       itemPca: query((a) => insights.itemPca(a)),
       similarItems: query((a) => insights.similarItems(a)),
@@ -410,6 +413,21 @@ export class App implements SheetHost {
     const last = this.sheet.history.at(-1);
     const rmse = last ? ` (RMSE ${last.trainRmse.toFixed(4)})` : '';
     return `Converged at epoch ${last?.epoch ?? 0}${rmse}: the RMSE changed by less than 1 part in ${Math.round(1 / CONVERGENCE.tolerance).toLocaleString('en')} for ${CONVERGENCE.epochs} epochs in a row`;
+  }
+
+  /**
+   * lr_find on the sheet's trainer: it puts the parameters and optimizer state back, so the sheet,
+   * the history and the unsaved flag stay as they were and nothing is announced.
+   */
+  private lrFind(): Promise<LrFindResult> {
+    return this.exclusive(async () => {
+      const { config, trainer } = this.session.current();
+      const refusal = lrFindRefusal(config);
+      if (refusal) throw new UserError(`Finding a learning rate: ${refusal} (change the optimizer in the settings)`);
+      if (this.closing) throw new UserError('CollabSheet is closing');
+      this.stopFlag.clear();
+      return lrFind(trainer, { shouldStop: () => this.stopFlag.raised });
+    });
   }
 
   private onEpochs(metrics: EpochMetrics[], numbers: SheetNumbers): void {
