@@ -1,10 +1,11 @@
 /**
  * The side pane (training curve, settings, tastes) folds away so a narrow window gives the sheet
- * or the Insights map its width (issue 16 item 1). It starts folded in a window narrower than
- * WIDE_PX, until the user chooses; the choice is remembered per browser profile.
+ * or the Insights map its width (issue 16 item 1). In a window narrower than WIDE_PX it is a
+ * drawer over the sheet (styles/app.css) and starts folded, until the user chooses; the choice is
+ * remembered per browser profile.
  */
 const KEY = 'collabsheet.sidePane';
-/** Below this the pane would leave the sheet under 840 px: too few movie columns beside the factors. */
+/** The width where app.css stops making the pane a drawer: beside it the sheet keeps 840 px or more. */
 const WIDE_PX = 1200;
 
 export function wireSidePaneToggle(pane: HTMLElement, toggle: HTMLButtonElement): void {
