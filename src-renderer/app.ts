@@ -12,6 +12,7 @@ import { renderLegend } from './panels/legend.ts';
 import { MessageBar } from './panels/message-bar.ts';
 import { RmseChart } from './panels/rmse-chart.ts';
 import { SettingsPanel } from './panels/settings-panel.ts';
+import { wireSidePaneToggle } from './panels/side-pane.ts';
 import { TastesPanel } from './panels/tastes-panel.ts';
 import { trainingProgressText } from './panels/training-progress.ts';
 import { ratingFormula } from './sheet/formula.ts';
@@ -38,6 +39,13 @@ export class App {
   private readonly data: DataUi;
   private readonly insight: InsightArea;
   private progressText = '';
+  /** The status line's parts, updated in place (it changes with every epoch). */
+  private readonly statusParts = ['status-state', 'status-fit', 'status-progress'].map((className) => {
+    const s = document.createElement('span');
+    s.className = className;
+    byId('status').append(s);
+    return s;
+  });
   /** The cells whose formulas are on screen, re-evaluated whenever the numbers change. */
   private hovered: { cell: SheetCell; mouse: { x: number; y: number } } | null = null;
   private focused: SheetCell | null = null;
@@ -68,6 +76,7 @@ export class App {
     );
     this.wireToolbar();
     this.wireKeyboard();
+    wireSidePaneToggle(byId('side-pane'), byId<HTMLButtonElement>('toggle-side'));
   }
 
   async start(): Promise<void> {
@@ -147,17 +156,23 @@ export class App {
     this.formula.showInBar(formula(this.focused));
   }
 
+  /**
+   * "Ready · epoch 60 · train 0.5120 · valid 0.9010 · <progress>": the fit part never shrinks
+   * (styles/app.css gives the status room for it at every width); the progress gives way first.
+   * Four decimals, as the sheet's RMSE cells show them.
+   */
   private renderStatus(): void {
     const last = this.state.history.at(-1);
-    const fit = this.state.numbers.fit;
-    const parts = [
-      this.state.status === 'training' ? 'Training' : 'Ready',
-      last ? `epoch ${last.epoch}` : 'not trained yet',
-      `train RMSE ${fit.trainRmse.toFixed(4)}`,
-      fit.validRmse !== null ? `valid RMSE ${fit.validRmse.toFixed(4)}` : '',
-      this.state.status === 'training' ? this.progressText : '',
-    ];
-    byId('status').textContent = parts.filter(Boolean).join(' · ');
+    const { trainRmse, validRmse } = this.state.numbers.fit;
+    const training = this.state.status === 'training';
+    const fit = `epoch ${last?.epoch ?? 0} · train ${trainRmse.toFixed(4)} · valid ${validRmse === null ? '—' : validRmse.toFixed(4)}`;
+    const progress = training && this.progressText ? ` · ${this.progressText}` : '';
+    const [state, fitPart, progressPart] = this.statusParts;
+    state.textContent = `${training ? 'Training' : 'Ready'} · `;
+    fitPart.textContent = fit;
+    progressPart.textContent = progress;
+    byId('status').title = `${state.textContent}${last ? '' : 'not trained yet · '}${fit}${progress}` +
+      (validRmse === null ? ' (no ratings held out: set Validation % for a valid RMSE)' : '');
   }
 
   private setMode(mode: ViewMode): void {
@@ -205,8 +220,11 @@ export class App {
 
   /** Sends a command; a refusal is shown to the user and the view re-renders from the last state. */
   private async send<C extends CommandName>(command: C, args: CommandArgs<C>): Promise<CommandResults[C] | null> {
+    const mark = this.messages.mark();
     try {
-      return await this.api.call(command, args);
+      const result = await this.api.call(command, args);
+      this.messages.clearShownBefore(mark);
+      return result;
     } catch (error) {
       if (!(error instanceof CommandError)) throw error;
       this.messages.show({ level: 'error', text: error.message });
