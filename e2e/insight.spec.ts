@@ -184,11 +184,11 @@ test('insights on the demo sheet: biases, PCA, similar, recommendations, cold st
       await page.fill('#export-folder', dir);
       await page.click('#export-go');
       const files = page.locator('#export-dialog .export-files li');
-      await expect(files).toHaveCount(13);
+      await expect(files).toHaveCount(15);
       const names = (await files.allTextContents()).sort();
       expect(names).toEqual([
-        'embeddings.json', 'ids.json', 'item_bias.npy', 'item_factors.npy', 'items.csv', 'items.tsv', 'metadata.tsv', 'model.onnx',
-        'user_bias.npy', 'user_factors.npy', 'users.csv', 'users.tsv', 'vectors.tsv',
+        'embeddings.json', 'ids.json', 'item_bias.npy', 'item_factors.npy', 'items.csv', 'items.tsv', 'metadata.tsv', 'model-pairs.onnx',
+        'model-unrated.onnx', 'model.onnx', 'user_bias.npy', 'user_factors.npy', 'users.csv', 'users.tsv', 'vectors.tsv',
       ]);
       for (const name of names) expect(existsSync(join(dir, name))).toBe(true);
       expect(readFileSync(join(dir, 'users.csv'), 'utf8')).toContain('new-user-1,');
