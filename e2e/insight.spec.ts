@@ -95,6 +95,52 @@ test('insights on the demo sheet: biases, PCA, similar, recommendations, cold st
     await expect(panel(page, 'pca').locator('[data-component="2"] h3')).toHaveText(/^PC3/);
   });
 
+  // Issue 16 item 7: the map had no zoom or pan, overlapping labels, no neighbours, no colouring.
+  await test.step('the movie map: labels, colour by bias, wheel zoom, drag pan, click for neighbours', async () => {
+    const map = panel(page, 'pca');
+    await map.locator('select').first().selectOption('0');
+    await expect(map).toHaveAttribute('data-labels', /^[1-9]\d*$/);
+    const colour = map.locator('select.pca-colour');
+    expect(await colour.locator('option').allTextContents()).toEqual(['one colour', 'by movie bias']); // the demo sheet has no genres
+    await colour.selectOption('bias');
+    await expect(map).toHaveAttribute('data-colour', 'bias');
+    const box = (await map.locator('canvas').boundingBox())!;
+
+    const span = (view: string, axis: 0 | 1) => {
+      const [min, max] = view.split(';')[axis].split(',').map(Number);
+      return { min, max, width: max - min };
+    };
+    const fitted = (await map.getAttribute('data-view'))!;
+    await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+    await page.mouse.wheel(0, -400);
+    await expect(map).toHaveAttribute('data-zoomed', 'true');
+    const zoomed = (await map.getAttribute('data-view'))!;
+    expect(span(zoomed, 0).width).toBeLessThan(span(fitted, 0).width * 0.8);
+    expect(span(zoomed, 1).width).toBeLessThan(span(fitted, 1).width * 0.8);
+    await shot(page, 'insight-02b-pca-zoomed');
+
+    // A drag to the right moves the view left: the same width, a smaller minimum.
+    await page.mouse.down();
+    await page.mouse.move(box.x + box.width / 2 + 80, box.y + box.height / 2, { steps: 5 });
+    await page.mouse.up();
+    const panned = (await map.getAttribute('data-view'))!;
+    expect(span(panned, 0).min).toBeLessThan(span(zoomed, 0).min);
+    expect(span(panned, 0).width).toBeCloseTo(span(zoomed, 0).width, 2);
+    await expect(map.locator('[data-neighbours-of]')).toHaveCount(0); // a drag is not a click
+
+    await page.mouse.dblclick(box.x + 5, box.y + 5);
+    await expect(map).toHaveAttribute('data-zoomed', 'false');
+    expect(await map.getAttribute('data-view')).toBe(fitted);
+
+    // A click on the first labelled movie lists its neighbours (the service's similarItems).
+    const [px, py, id] = (await map.getAttribute('data-first-labelled'))!.split(',');
+    await page.mouse.click(box.x + Number(px), box.y + Number(py));
+    const card = map.locator(`[data-neighbours-of="${id}"]`);
+    await expect(card.locator('h3')).toHaveText(/^Nearest to /);
+    await expect(card.locator('tbody tr')).toHaveCount(8);
+    await shot(page, 'insight-02c-pca-neighbours');
+  });
+
   await test.step('similar movies to The Matrix, the movie itself left out', async () => {
     await page.click('[data-tab="similar"]');
     await pick(page, 'similar', 'matr', 'The Matrix (1999)');
@@ -184,11 +230,11 @@ test('insights on the demo sheet: biases, PCA, similar, recommendations, cold st
       await page.fill('#export-folder', dir);
       await page.click('#export-go');
       const files = page.locator('#export-dialog .export-files li');
-      await expect(files).toHaveCount(13);
+      await expect(files).toHaveCount(15);
       const names = (await files.allTextContents()).sort();
       expect(names).toEqual([
-        'embeddings.json', 'ids.json', 'item_bias.npy', 'item_factors.npy', 'items.csv', 'items.tsv', 'metadata.tsv', 'model.onnx',
-        'user_bias.npy', 'user_factors.npy', 'users.csv', 'users.tsv', 'vectors.tsv',
+        'embeddings.json', 'ids.json', 'item_bias.npy', 'item_factors.npy', 'items.csv', 'items.tsv', 'metadata.tsv', 'model-pairs.onnx',
+        'model-unrated.onnx', 'model.onnx', 'user_bias.npy', 'user_factors.npy', 'users.csv', 'users.tsv', 'vectors.tsv',
       ]);
       for (const name of names) expect(existsSync(join(dir, name))).toBe(true);
       expect(readFileSync(join(dir, 'users.csv'), 'utf8')).toContain('new-user-1,');

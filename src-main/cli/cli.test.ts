@@ -188,8 +188,8 @@ describe('collabsheet export', () => {
     expect(done).toMatchObject({ done: true, epochs: 1 });
     expect(done.files.map((f: string) => f.slice(out.length + 1)).sort()).toEqual(readdirSync(out).sort());
     expect(readdirSync(out).sort()).toEqual([
-      'embeddings.json', 'ids.json', 'item_bias.npy', 'item_factors.npy', 'items.csv', 'items.tsv', 'metadata.tsv', 'model.onnx',
-      'user_bias.npy', 'user_factors.npy', 'users.csv', 'users.tsv', 'vectors.tsv',
+      'embeddings.json', 'ids.json', 'item_bias.npy', 'item_factors.npy', 'items.csv', 'items.tsv', 'metadata.tsv', 'model-pairs.onnx',
+      'model-unrated.onnx', 'model.onnx', 'user_bias.npy', 'user_factors.npy', 'users.csv', 'users.tsv', 'vectors.tsv',
     ]);
     const json = JSON.parse(readFileSync(join(out, 'embeddings.json'), 'utf8'));
     expect(json.users).toHaveLength(40);

@@ -66,6 +66,14 @@ describe('reading the trained factors', () => {
     }
   });
 
+  // Issue 16 item 7: the map colours and labels by bias and genre, so each point carries them.
+  it("PCA points carry each movie's bias (the biases panel's number) and its genres", async () => {
+    const r = await call('itemPca', {});
+    const biases = await call('biases', { side: 'item', n: 15 });
+    for (const b of biases.lowest) expect(r.points.find((p) => p.id === b.id)!.bias).toBeCloseTo(b.bias, 6);
+    expect(r.points.every((p) => Array.isArray(p.genres) && p.genres.length === 0)).toBe(true); // the demo sheet lists none
+  });
+
   it('similar movies: the query left out, cosine scores best first; Euclidean smallest first', async () => {
     const [matrix] = await call('findRows', { side: 'item', query: 'matrix' });
     expect(matrix.label).toBe('The Matrix (1999)');
@@ -229,8 +237,8 @@ describe('exportEmbeddings', () => {
     const r = written(await call('exportEmbeddings', { path: out }));
     const names = r.files.map((f) => f.slice(out.length + 1)).sort();
     expect(names).toEqual([
-      'embeddings.json', 'ids.json', 'item_bias.npy', 'item_factors.npy', 'items.csv', 'items.tsv', 'metadata.tsv', 'model.onnx',
-      'user_bias.npy', 'user_factors.npy', 'users.csv', 'users.tsv', 'vectors.tsv',
+      'embeddings.json', 'ids.json', 'item_bias.npy', 'item_factors.npy', 'items.csv', 'items.tsv', 'metadata.tsv', 'model-pairs.onnx',
+      'model-unrated.onnx', 'model.onnx', 'user_bias.npy', 'user_factors.npy', 'users.csv', 'users.tsv', 'vectors.tsv',
     ]);
     r.files.forEach((f) => expect(existsSync(f)).toBe(true));
     const users = readFileSync(join(out, 'users.csv'), 'utf8').split('\n');

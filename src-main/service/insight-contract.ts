@@ -82,6 +82,10 @@ export interface BiasResult {
 export interface PcaEntry extends RowRef {
   /** Coordinate on each component. */
   coords: number[];
+  /** The movie's learned bias (null for a plain dot model), for colouring and labelling the map. */
+  bias: number | null;
+  /** Its genres from the titles file (MovieLens u.item / movies.csv); empty when none are known. */
+  genres: string[];
 }
 
 export interface PcaResult {

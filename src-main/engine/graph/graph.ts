@@ -5,7 +5,8 @@
  * into ONNX bytes. One output per node keeps the autodiff walk a plain reverse loop.
  */
 
-export type DType = 'float32' | 'float64' | 'int32' | 'int64' | 'bool';
+/** 'string' only as a graph input or output (a serving model's original ids); no string constants. */
+export type DType = 'float32' | 'float64' | 'int32' | 'int64' | 'bool' | 'string';
 export type FloatType = 'float32' | 'float64';
 /** A static size, or a symbolic one ('B' for the batch, 'n_users'…) resolved at run time. */
 export type Dim = number | string;
@@ -27,6 +28,7 @@ export type Attr =
   | { kind: 'ints'; value: readonly number[] }
   | { kind: 'float'; value: number }
   | { kind: 'string'; value: string }
+  | { kind: 'strings'; value: readonly string[] }
   | { kind: 'dtype'; value: DType }
   | { kind: 'tensor'; value: ConstTensor };
 export type Attrs = Readonly<Record<string, Attr>>;
@@ -42,6 +44,8 @@ export type GradRule = (g: Value, node: Node) => ReadonlyArray<GradThunk | null>
 
 export interface OpDef {
   readonly type: string;
+  /** The operator set the op belongs to; absent: the default ONNX domain ('ai.onnx.ml' for LabelEncoder). */
+  readonly domain?: string;
   /** Output dtype and shape from the inputs; throws with a message naming the op on misuse. */
   infer(inputs: readonly Value[], attrs: Attrs): { dtype: DType; shape: Shape };
   /** null: no rule (the autodiff walk throws naming this op if it lies on the loss path). */
@@ -156,5 +160,6 @@ export function typedArrayOf(dtype: DType, values: readonly number[]): TensorDat
     case 'int32': return Int32Array.from(values);
     case 'int64': return BigInt64Array.from(values, (x) => BigInt(x));
     case 'bool': return Uint8Array.from(values, (x) => (x ? 1 : 0));
+    case 'string': throw new Error('string constants are not supported (strings only enter and leave a graph)');
   }
 }

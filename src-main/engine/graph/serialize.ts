@@ -13,6 +13,8 @@ type AttributeType = onnxProto.onnx.AttributeProto.AttributeType;
 export const OPSET = 18;
 /** IR 8 is what opset 18 requires and what onnx-proto 8.0.1 knows. */
 const IR_VERSION = 8;
+/** Opset versions of the other domains an op may name (ai.onnx.ml 3 was released with opset 18). */
+const DOMAIN_OPSETS: Readonly<Record<string, number>> = { 'ai.onnx.ml': 3 };
 
 const DTYPE_CODE: Record<DType, number> = {
   float32: onnx.TensorProto.DataType.FLOAT,
@@ -20,6 +22,7 @@ const DTYPE_CODE: Record<DType, number> = {
   int32: onnx.TensorProto.DataType.INT32,
   int64: onnx.TensorProto.DataType.INT64,
   bool: onnx.TensorProto.DataType.BOOL,
+  string: onnx.TensorProto.DataType.STRING,
 };
 
 export interface ModelSpec {
@@ -28,6 +31,9 @@ export interface ModelSpec {
   /** Output name → value. Names are what session.run returns. */
   outputs: Readonly<Record<string, Value>>;
   name?: string;
+  /** The model's doc_string and metadata_props: what a model viewer (Netron) and onnx.load show. */
+  doc?: string;
+  metadata?: Readonly<Record<string, string>>;
 }
 
 export function serialize(graph: Graph, spec: ModelSpec): Uint8Array {
@@ -55,11 +61,17 @@ export function serialize(graph: Graph, spec: ModelSpec): Uint8Array {
     else identities.push(onnx.NodeProto.create({ name: `output_${name}`, opType: 'Identity', input: [rename.get(v.name) ?? v.name], output: [name] }));
   }
   const named = (v: Value) => rename.get(v.name) ?? v.name;
+  const domains = [...new Set(needed.flatMap((n) => (n.op.domain ? [n.op.domain] : [])))].map((domain) => {
+    if (!(domain in DOMAIN_OPSETS)) throw new Error(`serialize: no opset version known for domain ${domain}`);
+    return { domain, version: DOMAIN_OPSETS[domain] };
+  });
 
   const model = onnx.ModelProto.create({
     irVersion: IR_VERSION,
     producerName: 'collabsheet',
-    opsetImport: [{ domain: '', version: OPSET }],
+    docString: spec.doc,
+    metadataProps: Object.entries(spec.metadata ?? {}).map(([key, value]) => ({ key, value })),
+    opsetImport: [{ domain: '', version: OPSET }, ...domains],
     graph: {
       name: spec.name ?? 'collabsheet',
       node: [...needed.map((n) => toNodeProto(n, named)), ...identities],
@@ -88,6 +100,7 @@ function toNodeProto(node: Node, named: (v: Value) => string) {
   return onnx.NodeProto.create({
     name: node.name,
     opType: node.op.type,
+    domain: node.op.domain,
     input: node.inputs.map(named),
     output: [named(node.output)],
     attribute: Object.entries(node.attrs).map(([name, a]) => toAttribute(name, a)),
@@ -102,6 +115,7 @@ function toAttribute(name: string, a: Attr) {
     case 'ints': return make(T.INTS, { ints: [...a.value] });
     case 'float': return make(T.FLOAT, { f: a.value });
     case 'string': return make(T.STRING, { s: new TextEncoder().encode(a.value) });
+    case 'strings': return make(T.STRINGS, { strings: a.value.map((x) => new TextEncoder().encode(x)) });
     case 'dtype': return make(T.INT, { i: DTYPE_CODE[a.value] });
     case 'tensor': return make(T.TENSOR, { t: toTensorProto('', a.value) });
   }

@@ -19,9 +19,11 @@ import type { Device } from '../types.ts';
 export type TensorHandle = ort.Tensor;
 export type TensorArray = Float32Array | Float64Array | Int32Array | BigInt64Array;
 
-export function tensor(data: TensorArray, dims: readonly number[]): TensorHandle {
-  return new ort.Tensor(data, dims);
+/** Strings only for a serving model's ids (training feeds numbers). */
+export function tensor(data: TensorArray | readonly string[], dims: readonly number[]): TensorHandle {
+  return isStrings(data) ? new ort.Tensor('string', [...data], dims) : new ort.Tensor(data, dims);
 }
+const isStrings = (data: TensorArray | readonly string[]): data is readonly string[] => Array.isArray(data);
 
 export interface SessionConfig {
   /** Intra-op threads (1 on a 2-core machine leaves a core for the TS step; see measurements). */

@@ -9,21 +9,23 @@ import type { FactorModel } from '../../engine/analysis/factor-model.ts';
 import { checkTargets, type WriteOptions, writeFileAtomic } from '../atomic-write.ts';
 import { type ExportFile, type TableExportOptions, type TableFormat, idsFile, renderTables } from './embedding-files.ts';
 import { sideTables } from './embedding-table.ts';
-import { type ServingOptions, buildServingModel } from './serving-model.ts';
+import { SERVING_FILES, type ServingGraph, type ServingOptions, buildServingModel } from './serving-model.ts';
 
 export type EmbeddingFormat = TableFormat | 'onnx';
 export const EMBEDDING_FORMATS: readonly EmbeddingFormat[] = ['csv', 'tsv', 'json', 'npy', 'projector', 'onnx'];
 
 export type ExportOptions = TableExportOptions & ServingOptions;
 
-/** The files of one format, in memory. onnx: model.onnx + ids.json (row codes ↔ original ids). */
+/** The files of one format, in memory. onnx: model.onnx, model-unrated.onnx, model-pairs.onnx (original ids in) + ids.json (the columns of `scores`). */
 export function renderEmbeddings(model: FactorModel, data: RatingsDataset, format: EmbeddingFormat, options: ExportOptions = {}): ExportFile[] {
   if (!EMBEDDING_FORMATS.includes(format)) {
     throw new Error(`unknown export format "${format}"; expected one of ${EMBEDDING_FORMATS.join(', ')}`);
   }
   if (format !== 'onnx') return renderTables(model, data, format, options);
   const tables = sideTables(model, data); // checks the model fits the data and is finite
-  return [{ name: 'model.onnx', bytes: buildServingModel(model, options) }, idsFile(tables)];
+  const ids = { users: tables.user.ids, items: tables.item.ids };
+  const graphs = Object.entries(SERVING_FILES) as [ServingGraph, string][];
+  return [...graphs.map(([graph, name]) => ({ name, bytes: buildServingModel(model, ids, graph, options) })), idsFile(tables)];
 }
 
 /**

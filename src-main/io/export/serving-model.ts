@@ -1,84 +1,151 @@
 /**
- * The ONNX serving model: the trained factors baked in as initializers, so the one file answers
- * without CollabSheet. Inputs are dense row codes (ids.json beside it maps original ids to rows):
+ * The ONNX serving models: the trained factors baked in as initializers and the original ids as
+ * lookup tables, so each file answers without CollabSheet or ids.json. Three graphs, one job
+ * each, because ONNX Runtime runs a graph only with every input fed (onnxruntime-node lists an
+ * input with a default initializer nowhere and ignores its feed), so `user_ids` alone needs a
+ * graph whose only input it is:
  *
- *   user_ids    int64 [N]            → scores         float32 [N, n_items]  predicted rating of every item
- *   rated_rows, rated_items int64 [R] → top_k_indices int64   [N, k]        best unrated items, best first
- *                                    → top_k_scores   float32 [N, k]
- *   pair_users, pair_items int64 [P] → predictions    float32 [P]
+ *   model.onnx          user_ids [N]                          → scores        float32 [N, n_items]  every item's predicted rating (columns: ids.json's items)
+ *                                                             → top_k_items   [N, k]                best items, best first
+ *                                                             → top_k_scores  float32 [N, k]
+ *                                                             → user_known    bool [N]
+ *   model-unrated.onnx  user_ids [N], rated_rows int64 [R],   → the same four, each user's rated items left out of top_k
+ *                       rated_items [R]
+ *   model-pairs.onnx    pair_users [P], pair_items [P]        → predictions   float32 [P]
+ *                                                             → pair_known    bool [P]              both ids known
+ *
+ * Id types: int64 when every id of that side is an integer (MovieLens, the Excel workbook),
+ * string otherwise (serving-ops.ts `idTable`); metadata_props `collabsheet.user_id_type` /
+ * `collabsheet.item_id_type` say which, and the doc_string says all of this. The ids are mapped
+ * inside the graph by ai.onnx.ml LabelEncoder (a hash map ONNX Runtime builds once at session
+ * creation; 100k ids measured in serving-model.test.ts).
+ *
+ * Unknown ids are answered, not refused: an unknown user has zero factors and zero bias, so their
+ * scores are the items' bias-only predictions (a popularity ranking; a plain dot model gives
+ * zeros); an unknown item likewise; `user_known` / `pair_known` say which answers these are. A
+ * rated item that is unknown is ignored.
  *
  * (rated_rows[r], rated_items[r]) says the user at position rated_rows[r] of user_ids (0 … N−1)
- * has rated item rated_items[r]: top_k leaves those items out, in the same pass that ranks
- * (the mask is applied to the scores before the first pick). A user with fewer than k unrated
- * items gets index −1 and score −∞ in the places left over. `scores` stays every item's
- * prediction, rated or not.
- *
- * The history is an input, not baked into the file: a serving system has the ratings as they are
- * now (the file would freeze them at export, and 25M ratings would make it hundreds of MB), and
- * the same model then answers for a user who rated something since, or for a new user's basket.
- * Feed empty [0] tensors to rank every item.
- *
- * Every input must be fed (ONNX Runtime checks all graph inputs); feed an empty [0] tensor for
- * the half not wanted.
+ * has rated the item with id rated_items[r]: top_k leaves those items out, in the same pass that
+ * ranks. A user with fewer than k unrated items gets score −∞ and item −1 ("" for string ids) in
+ * the places left over; the score is the sure sign, since −1 may be an item's id. `scores` stays
+ * every item's prediction, rated or not. The history is an input, not baked in: a serving system
+ * has the ratings as they are now, and the same model then answers for a new user's basket.
  */
-import { type FactorModel, hasBias } from '../../engine/analysis/factor-model.ts';
+import type { FactorModel } from '../../engine/analysis/factor-model.ts';
 import { Graph, type Value, ops, serialize } from '../../engine/graph/index.ts';
-import { buildPredictionInto, dotBiasPrediction, dotProductModel } from '../../engine/models/index.ts';
-import { argMax, gatherElements } from './serving-ops.ts';
+import { dotBiasPrediction } from '../../engine/models/index.ts';
+import { type IdTable, MISSING_ROW, argMax, gatherElements, idTable, idsOf, rowsOf } from './serving-ops.ts';
 
 export interface ServingOptions {
   /** k of top_k (default 10, at most the item count). */
   topK?: number;
 }
 
-export function buildServingModel(model: FactorModel, options: ServingOptions = {}): Uint8Array {
+/** Each side's original ids in row order (the export's sideTables, ids.json's lists). */
+export interface ServingIds {
+  users: readonly string[];
+  items: readonly string[];
+}
+
+export type ServingGraph = 'recommend' | 'unrated' | 'pairs';
+/** Each graph's file name, in the order the export writes them. */
+export const SERVING_FILES: Readonly<Record<ServingGraph, string>> = { recommend: 'model.onnx', unrated: 'model-unrated.onnx', pairs: 'model-pairs.onnx' };
+
+const UNKNOWN_IDS = 'an unknown id gets zero factors and zero bias (bias-only predictions); user_known / pair_known mark them';
+const DOCS: Readonly<Record<ServingGraph, string>> = {
+  recommend: 'feed user_ids (original ids) for scores (columns: ids.json items) and each user\'s top_k_items',
+  unrated: 'feed user_ids, and each user\'s rated items as (rated_rows = position in user_ids, rated_items = item id), for a top_k of unrated items',
+  pairs: 'feed (pair_users, pair_items) original ids for their predicted ratings',
+};
+
+export function buildServingModel(model: FactorModel, ids: ServingIds, graph: ServingGraph, options: ServingOptions = {}): Uint8Array {
   const { k } = model;
   const nUsers = model.userFactors.length / k;
   const nItems = model.itemFactors.length / k;
+  if (ids.users.length !== nUsers || ids.items.length !== nItems) {
+    throw new Error(`serving model: ${ids.users.length} user and ${ids.items.length} item ids for a model of ${nUsers} users and ${nItems} items`);
+  }
   const topK = Math.min(options.topK ?? 10, nItems);
   if (!Number.isInteger(topK) || topK < 1) throw new Error(`top_k must be a positive integer, got ${options.topK}`);
+  const tables = { user: idTable(ids.users), item: idTable(ids.items) };
   const g = new Graph('float32');
-  // The trained parameters as initializers, under the trainer's names (a model viewer shows
-  // what they are, and the model definition below finds them by name).
-  const params: Record<string, Value> = {
-    user_factors: g.namedConstant('user_factors', 'float32', [nUsers, k], model.userFactors),
-    item_factors: g.namedConstant('item_factors', 'float32', [nItems, k], model.itemFactors),
+  // The trained parameters as initializers, under the trainer's names (what a model viewer shows).
+  const factors = {
+    user: g.namedConstant('user_factors', 'float32', [nUsers, k], model.userFactors),
+    item: g.namedConstant('item_factors', 'float32', [nItems, k], model.itemFactors),
   };
-  if (model.userBias && model.itemBias) {
-    params.user_bias = g.namedConstant('user_bias', 'float32', [nUsers], model.userBias);
-    params.item_bias = g.namedConstant('item_bias', 'float32', [nItems], model.itemBias);
+  const bias = model.userBias && model.itemBias
+    ? { user: g.namedConstant('user_bias', 'float32', [nUsers], model.userBias), item: g.namedConstant('item_bias', 'float32', [nItems], model.itemBias) }
+    : null;
+  const { inputs, outputs } = graph === 'pairs' ? pairsGraph() : recommendGraph(graph === 'unrated');
+  return serialize(g, {
+    name: `collabsheet_serving_${graph}`,
+    inputs,
+    outputs,
+    doc: `CollabSheet serving model (${SERVING_FILES[graph]}): ${DOCS[graph]}; ${UNKNOWN_IDS}. The other jobs: ${
+      Object.values(SERVING_FILES).filter((f) => f !== SERVING_FILES[graph]).join(', ')}.`,
+    metadata: {
+      'collabsheet.user_id_type': tables.user.dtype,
+      'collabsheet.item_id_type': tables.item.dtype,
+      'collabsheet.top_k': String(topK),
+      'collabsheet.unknown_ids': UNKNOWN_IDS,
+      'collabsheet.no_item': 'top_k_scores -inf; top_k_items -1 (int64 ids) or "" (string ids)',
+    },
+  });
+
+  /** Every item for each user: one [N, k] × [k, n_items] product; `unrated`: with the history input. */
+  function recommendGraph(unrated: boolean) {
+    const userIds = g.input('user_ids', tables.user.dtype, ['N']);
+    const user = lookUp(userIds, tables.user);
+    const dots = ops.matmul(user.rowsOf(factors.user), ops.transpose(factors.item));
+    const scores = dotBiasPrediction(dots, bias && { user: ops.unsqueeze(user.rowsOf(bias.user), [1]), item: bias.item }, model.yRange);
+    const inputs = [userIds];
+    let ranked = scores;
+    if (unrated) {
+      const ratedRows = g.input('rated_rows', 'int64', ['R']);
+      const ratedItems = g.input('rated_items', tables.item.dtype, ['R']);
+      inputs.push(ratedRows, ratedItems);
+      ranked = withoutRated(scores, ratedRows, lookUp(ratedItems, tables.item));
+    }
+    const top = topKOf(g, ranked, nItems, topK);
+    return { inputs, outputs: { scores, top_k_items: idsOf(top.indices, tables.item), top_k_scores: top.scores, user_known: user.known } };
   }
 
-  // Pair by pair: the training graph's prediction, built by the same model definition.
-  const pairUsers = g.input('pair_users', 'int64', ['P']);
-  const pairItems = g.input('pair_items', 'int64', ['P']);
-  const definition = dotProductModel({ factors: k, bias: hasBias(model), yRange: model.yRange });
-  const predictions = buildPredictionInto(definition, { graph: g, users: pairUsers, items: pairItems, params });
+  /** Pair by pair: the same formula on [P, k] rows. */
+  function pairsGraph() {
+    const pairUsers = g.input('pair_users', tables.user.dtype, ['P']);
+    const pairItems = g.input('pair_items', tables.item.dtype, ['P']);
+    const pu = lookUp(pairUsers, tables.user);
+    const pi = lookUp(pairItems, tables.item);
+    const dots = ops.reduceSum(ops.mul(pu.rowsOf(factors.user), pi.rowsOf(factors.item)), [1], false);
+    const predictions = dotBiasPrediction(dots, bias && { user: pu.rowsOf(bias.user), item: pi.rowsOf(bias.item) }, model.yRange);
+    const pairKnown = ops.greater(ops.mul(ops.cast(pu.known, 'int64'), ops.cast(pi.known, 'int64')), 0);
+    return { inputs: [pairUsers, pairItems], outputs: { predictions, pair_known: pairKnown } };
+  }
+}
 
-  // Every item for each user: the same formula over one [N, k] × [k, n_items] product.
-  const userIds = g.input('user_ids', 'int64', ['N']);
-  const dots = ops.matmul(ops.gather(params.user_factors, userIds), ops.transpose(params.item_factors));
-  const biases = hasBias(model) ? { user: ops.unsqueeze(ops.gather(params.user_bias, userIds), [1]), item: params.item_bias } : null;
-  const scores = dotBiasPrediction(dots, biases, model.yRange);
-
-  const ratedRows = g.input('rated_rows', 'int64', ['R']);
-  const ratedItems = g.input('rated_items', 'int64', ['R']);
-  const top = topKOf(g, withoutRated(scores, ratedRows, ratedItems), nItems, topK);
-  return serialize(g, {
-    name: 'collabsheet_serving',
-    inputs: [userIds, ratedRows, ratedItems, pairUsers, pairItems],
-    outputs: { scores, top_k_indices: top.indices, top_k_scores: top.scores, predictions },
-  });
+/** Ids looked up: `known` per id, and `rowsOf(table)`: each id's row of a parameter table, zeros for an unknown id. */
+function lookUp(ids: Value, table: IdTable): { known: Value; rows: Value; rowsOf: (param: Value) => Value } {
+  const codes = rowsOf(ids, table);
+  const known = ops.greater(codes, MISSING_ROW);
+  // Gather would read row −1 as the last row: unknown ids gather row 0, then are zeroed.
+  const rows = ops.where(known, codes, 0);
+  const rowsOfParam = (param: Value) => {
+    const gathered = ops.gather(param, rows);
+    return ops.where(gathered.rank > 1 ? ops.unsqueeze(known, [1]) : known, gathered, 0);
+  };
+  return { known, rows, rowsOf: rowsOfParam };
 }
 
 /**
  * The scores with every rated (row, item) at −∞: a count of ratings per cell scattered into zeros
- * (a pair given twice counts twice, still > 0), then Where. Costs one [N, n_items] pass.
+ * (a pair given twice counts twice, still > 0; an unknown item adds 0), then Where. Costs one
+ * [N, n_items] pass.
  */
-function withoutRated(scores: Value, rows: Value, items: Value): Value {
-  const cells = ops.concat([ops.unsqueeze(rows, [1]), ops.unsqueeze(items, [1])], 1);
-  const ones = ops.add(ops.zerosLike(ops.cast(items, 'float32')), 1);
-  const rated = ops.scatterNDAdd(ops.zerosLike(scores), cells, ones);
+function withoutRated(scores: Value, rows: Value, items: { known: Value; rows: Value }): Value {
+  const cells = ops.concat([ops.unsqueeze(rows, [1]), ops.unsqueeze(items.rows, [1])], 1);
+  const rated = ops.scatterNDAdd(ops.zerosLike(scores), cells, ops.cast(items.known, 'float32'));
   return ops.where(ops.greater(rated, 0), -Infinity, scores);
 }
 
@@ -96,7 +163,7 @@ function topKOf(g: Graph, scores: Value, nItems: number, k: number): { indices: 
   for (let round = 0; round < k; round++) {
     const best = argMax(remaining, 1);
     const value = gatherElements(remaining, best, 1);
-    picked.push(ops.where(ops.equal(value, -Infinity), -1, best));
+    picked.push(ops.where(ops.equal(value, -Infinity), MISSING_ROW, best));
     values.push(value);
     if (round < k - 1) remaining = ops.where(ops.equal(column, best), -Infinity, remaining);
   }

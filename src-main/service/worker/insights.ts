@@ -83,7 +83,9 @@ export class Insights {
     const rated = stats.item.count.reduce((n, c) => n + (c > 0 ? 1 : 0), 0);
     if (rated < 3) throw new UserError(`PCA needs at least 3 rated movies; this sheet has ${rated}`);
     const result = itemFactorPca(model, data, { topItems: a.topItems, components: a.components, extremes: a.extremes, stats: stats.item });
-    const entry = (p: { row: number; coords: number[] }): PcaEntry => ({ ...this.ref('item', p.row), coords: p.coords });
+    const entry = (p: { row: number; coords: number[] }): PcaEntry => ({
+      ...this.ref('item', p.row), coords: p.coords, bias: model.itemBias?.[p.row] ?? null, genres: data.itemGenres?.[p.row] ?? [],
+    });
     return {
       points: result.points.map(entry),
       varianceRatio: result.varianceRatio,

@@ -15,7 +15,7 @@ const FORMATS: readonly [ExportFormat, string, string][] = [
   ['json', 'JSON', 'embeddings.json: both sides with ids and titles'],
   ['npy', 'NumPy .npy', 'user/item factors and biases + ids.json'],
   ['projector', 'Embedding Projector', 'vectors.tsv + metadata.tsv for projector.tensorflow.org'],
-  ['onnx', 'ONNX serving model', 'model.onnx (user ids → scores, top-k; pairs → ratings) + ids.json'],
+  ['onnx', 'ONNX serving model', 'model.onnx (original user ids → scores, top-k), model-unrated.onnx (the same without rated items), model-pairs.onnx (pairs → ratings) + ids.json'],
 ];
 const FOLDER_KEY = 'collabsheet.exportFolder';
 
