@@ -37,25 +37,22 @@ function zipOf(parts: Part[], { count = parts.length } = {}): Buffer {
   let offset = 0;
   for (const p of parts) {
     const name = Buffer.from(p.name);
-    const local = Buffer.alloc(30);
+    // The local header and the central record share one run of fields, the central one 2 bytes later.
+    const shared = (header: Buffer, at: number) => {
+      header.writeUInt16LE(20, at); // version needed
+      header.writeUInt16LE(p.flags ?? 0, at + 2);
+      header.writeUInt16LE(p.method ?? 8, at + 4);
+      header.writeUInt32LE(p.crc ?? 0, at + 10);
+      header.writeUInt32LE(p.data.length, at + 14);
+      header.writeUInt32LE(p.inflated, at + 18);
+      header.writeUInt16LE(name.length, at + 22);
+      return header;
+    };
+    const local = shared(Buffer.alloc(30), 4);
     local.writeUInt32LE(0x04034b50, 0);
-    local.writeUInt16LE(20, 4);
-    local.writeUInt16LE(p.flags ?? 0, 6);
-    local.writeUInt16LE(p.method ?? 8, 8);
-    local.writeUInt32LE(p.crc ?? 0, 14);
-    local.writeUInt32LE(p.data.length, 18);
-    local.writeUInt32LE(p.inflated, 22);
-    local.writeUInt16LE(name.length, 26);
-    const central = Buffer.alloc(46);
+    const central = shared(Buffer.alloc(46), 6);
     central.writeUInt32LE(0x02014b50, 0);
-    central.writeUInt16LE(20, 4);
-    central.writeUInt16LE(20, 6);
-    central.writeUInt16LE(p.flags ?? 0, 8);
-    central.writeUInt16LE(p.method ?? 8, 10);
-    central.writeUInt32LE(p.crc ?? 0, 16);
-    central.writeUInt32LE(p.data.length, 20);
-    central.writeUInt32LE(p.inflated, 24);
-    central.writeUInt16LE(name.length, 28);
+    central.writeUInt16LE(20, 4); // version made by
     central.writeUInt32LE(offset, 42);
     locals.push(local, name, p.data);
     centrals.push(central, name);
