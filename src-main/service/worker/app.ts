@@ -138,7 +138,7 @@ export class App implements SheetHost {
       addUser: (a) => this.addRow('user', a.label),
       addMovie: (a) => this.addRow('item', a.title),
       coldStartList: query((a) => this.session.coldList(a.side, a.id)),
-      ...dataCommands(this, this.autosaver),
+      ...dataCommands(this, this.autosaver, this.options.recoveryDir),
     };
   }
 
