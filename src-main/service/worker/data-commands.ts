@@ -57,7 +57,7 @@ export function dataCommands(app: SheetHost, autosaver: Autosaver, recoveryDir: 
   return {
     openRatings: async (a) => {
       const state = await openRatings(a);
-      await recent.add(a.path, 'opened');
+      if (a.path !== demoSheetPath()) await recent.add(a.path, 'opened'); // the demo has its own menu item
       return state;
     },
     openDemo: () => openRatings({ path: demoSheetPath() }),
