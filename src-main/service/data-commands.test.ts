@@ -4,9 +4,9 @@
  * the crosstab with Find, synthetic data, projects with autosave and recovery, and Excel. Every
  * file is generated here, in a temp folder.
  */
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { chmodSync, lstatSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RatingsDataset } from '../data/dataset.ts';
@@ -19,6 +19,7 @@ import { createService, type DisposableService } from './service.ts';
 import { tsxWorkerFactory } from './testing/tsx-worker.ts';
 import { written } from './testing/written.ts';
 import { EMBED_LIMIT } from './worker/project-io.ts';
+import { OWNER_FILE } from './worker/recovery-owner.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'collabsheet-data-'));
 const file = (name: string) => join(dir, name);
@@ -29,6 +30,13 @@ function planted(users: number, items: number, count: number, seed = 7): Ratings
     users, items, ratings: count, rank: 3, noise: 0.3, seed, popularitySkew: 0.5,
     scale: { lo: 1, hi: 5, step: 1 }, timestamps: { start: 8.8e8, end: 8.9e8 },
   }).data;
+}
+
+async function until(done: () => boolean): Promise<void> {
+  for (let tries = 0; !done(); tries++) {
+    if (tries > 200) throw new Error('timed out waiting');
+    await new Promise((r) => setTimeout(r, 25));
+  }
 }
 
 function imported(o: ImportOutcome): Extract<ImportOutcome, { kind: 'imported' }> {
@@ -241,7 +249,12 @@ describe('data commands', () => {
     await svc.solve({});
     const crashed = await svc.getState({});
     expect(crashed.project.unsaved).toBe(true);
-    // The finished Solve autosaved at once; the session now "crashes" (nothing is cleaned up).
+    // The finished Solve autosaved at once; the session now "crashes" (nothing is cleaned up):
+    // its owner file names a process that has gone (issue 16 item 2: a running one's is never offered).
+    await until(() => readdirSync(recoveryDir).some((n) => n.startsWith('instance-') && readdirSync(join(recoveryDir, n)).some((f) => f.endsWith('.collabsheet'))));
+    for (const folder of readdirSync(recoveryDir).filter((n) => n.startsWith('instance-'))) {
+      writeFileSync(join(recoveryDir, folder, OWNER_FILE), JSON.stringify({ pid: spawnSync(process.execPath, ['-e', '0']).pid, started: null, host: hostname() }));
+    }
     const next = await createService(tsxWorkerFactory, { source: { kind: 'sheet-file', path: demoSheetPath() }, recoveryDir });
     try {
       const offers = await next.listRecoverable({});

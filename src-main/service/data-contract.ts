@@ -97,6 +97,10 @@ export const dataCommandArgs = {
   listRecoverable: z.strictObject({}),
   restoreRecoverable: z.strictObject({ path }),
   discardRecoverable: z.strictObject({ path }),
+  /** File > Open demo sheet: the built-in demo sheet in place of the open one. */
+  openDemo: z.strictObject({}),
+  /** File > Open recent, and the folder save and export suggest (the user's documents). */
+  recentFiles: z.strictObject({}),
 } as const;
 
 // ---------------------------------------------------------------------------------------------
@@ -225,6 +229,20 @@ export interface RecoveryOffer {
   savedAt: string;
 }
 
+/** A file opened, imported or saved lately. */
+export interface RecentFile {
+  path: string;
+  /** project: a .collabsheet; opened: a sheet file or ratings opened as they are; import: read through the import dialog. */
+  kind: 'project' | 'opened' | 'import';
+  /** False when the file has been moved or deleted since. */
+  found: boolean;
+}
+
+export interface RecentFiles {
+  files: RecentFile[];
+  documentsFolder: string;
+}
+
 export interface DataCommandResults {
   previewImport: ImportPreview;
   importRatings: ImportOutcome;
@@ -239,6 +257,8 @@ export interface DataCommandResults {
   listRecoverable: RecoveryOffer[];
   restoreRecoverable: AppState;
   discardRecoverable: null;
+  openDemo: AppState;
+  recentFiles: RecentFiles;
 }
 
 // ---------------------------------------------------------------------------------------------

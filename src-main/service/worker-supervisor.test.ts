@@ -78,7 +78,7 @@ describe('the worker supervisor', () => {
     svc.subscribe((e) => events.push(e));
     const { row, col } = blankCell(await svc.getState({}));
     await svc.setRating({ row, col, rating: 4.5 });
-    await until(() => existsSync(recoveryDir) && readdirSync(recoveryDir).some((f) => f.endsWith('.collabsheet')));
+    await until(() => existsSync(recoveryDir) && readdirSync(recoveryDir, { recursive: true }).some((f) => String(f).endsWith('.collabsheet'))); // in this instance's own folder (issue 16 item 2)
     await new Promise((r) => setTimeout(r, 100)); // the checkpoint message follows the write
 
     const solving = svc.solve({});

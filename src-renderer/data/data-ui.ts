@@ -1,6 +1,6 @@
 /**
- * The data side of the page, wired once by the app: the File menu (import, synthetic data,
- * projects, Excel), the crosstab size and Find above the sheet, the recovery offer, and the
+ * The data side of the page, wired once by the app: the File menu (new and demo sheets, import,
+ * synthetic data, projects and recent files, Excel), the crosstab size and Find above the sheet, the recovery offer, and the
  * project's name and unsaved mark beside the sheet's title.
  */
 import type { AppState, ImportProgressEvent, UserMessage } from '../../src-main/service/contract.ts';
@@ -36,7 +36,7 @@ export class DataUi {
     this.status.className = 'project-status';
     hosts.title.append(this.status);
     this.tools = new SheetTools(hosts.title, api, say);
-    this.recovery = new RecoveryBanner(hosts.pane, api, say);
+    this.recovery = new RecoveryBanner(hosts.pane, api, say, (doing) => this.menu.leaving(doing));
   }
 
   /** Offers what a crashed session left behind. */

@@ -1,27 +1,35 @@
 /**
- * The File menu of the page (the desktop app has the same actions in its native menu): import,
- * synthetic data, projects and the Excel export. Paths come from native dialogs on the desktop
- * and from a path field in the browser; what a command returns or refuses becomes a message.
+ * The File menu of the page (the desktop app has the same actions in its native menu): a new
+ * sheet, the demo sheet, import, synthetic data, projects with Open recent, and the Excel
+ * export. Paths come from native dialogs on the desktop and from a path field in the browser;
+ * what a command returns or refuses becomes a message. Whatever replaces the open sheet asks
+ * "Save changes?" first when it has unsaved work (save-changes.ts).
  */
-import type { AppState, StatePatch, UserMessage, WriteExists, XlsxExport } from '../../src-main/service/contract.ts';
+import type { AppState, RecentFile, StatePatch, UserMessage, WriteExists, XlsxExport } from '../../src-main/service/contract.ts';
 import { unlessRefused, type ApiClient, type FileAction } from '../api/client.ts';
 import { h } from './dom.ts';
 import type { LoadDialog } from './load-dialog.ts';
 import { PathPrompt } from './path-prompt.ts';
 import { replaceDialog, replacingIfConfirmed } from './replace-confirm.ts';
+import { mayReplace, saveChangesDialog } from './save-changes.ts';
+import { newSheetSpec, recentLabel, suggestedPath } from './recent-menu.ts';
 
 interface Item {
   id: string;
   label: string;
   shortcut?: string;
-  run(): Promise<void> | void;
+  run(): Promise<unknown> | void;
 }
 
 export class FileMenu {
   private readonly menu: HTMLDetailsElement;
   private readonly prompt = new PathPrompt();
   private readonly askReplace = replaceDialog();
+  private readonly askSave = saveChangesDialog();
+  private readonly recent: HTMLElement;
   private state: AppState | null = null;
+  /** Where a save or export is suggested: the user's documents folder (the service names it). */
+  private documents = '';
 
   constructor(
     host: HTMLElement,
@@ -29,20 +37,24 @@ export class FileMenu {
     private readonly load: LoadDialog,
     private readonly say: (m: UserMessage) => void,
   ) {
-    const items: (Item | 'separator')[] = [
-      { id: 'menu-import', label: 'Import ratings…', run: () => this.load.openImport() },
-      { id: 'menu-synthetic', label: 'New synthetic dataset…', run: () => this.load.openSynthetic() },
+    const items: (Item | 'separator' | 'recent')[] = [
+      { id: 'menu-new', label: 'New sheet', run: () => this.newSheet() },
+      { id: 'menu-demo', label: 'Open demo sheet', run: () => this.openDemo() },
+      { id: 'menu-import', label: 'Import ratings…', run: () => this.leavingThen('importing another file', () => this.load.openImport()) },
+      { id: 'menu-synthetic', label: 'New synthetic dataset…', run: () => this.leavingThen('generating a new dataset', () => this.load.openSynthetic()) },
       'separator',
-      { id: 'menu-open', label: 'Open project…', run: () => this.openProject() },
+      { id: 'menu-open', label: 'Open project…', run: () => this.leavingThen('opening a project', () => this.openProject()) },
+      'recent',
       { id: 'menu-save', label: 'Save project', shortcut: 'Ctrl+S', run: () => this.save(false) },
       { id: 'menu-save-as', label: 'Save project as…', run: () => this.save(true) },
       'separator',
       { id: 'menu-export-xlsx', label: 'Export .xlsx…', run: () => this.exportXlsx() },
     ];
     const list = h('div', { class: 'menu-items', role: 'menu' });
+    this.recent = h('div', { id: 'menu-recent', class: 'menu-recent', role: 'group', 'aria-label': 'Open recent' });
     for (const item of items) {
-      if (item === 'separator') {
-        list.append(h('hr'));
+      if (item === 'separator' || item === 'recent') {
+        list.append(item === 'separator' ? h('hr') : this.recent);
         continue;
       }
       const b = h('button', { id: item.id, type: 'button', role: 'menuitem' }, h('span', { text: item.label }), item.shortcut ? h('kbd', { text: item.shortcut }) : null);
@@ -53,7 +65,9 @@ export class FileMenu {
       list.append(b);
     }
     this.menu = h('details', { id: 'file-menu', class: 'menu' }, h('summary', { text: 'File' }), list);
+    this.menu.addEventListener('toggle', () => void (this.menu.open && this.refreshRecent()));
     host.append(this.menu);
+    void this.refreshRecent();
     document.addEventListener('click', (e) => {
       if (!this.menu.contains(e.target as Node)) this.menu.open = false;
     });
@@ -68,7 +82,60 @@ export class FileMenu {
   render(state: AppState): void {
     this.state = state;
     const training = state.status === 'training';
-    for (const b of this.menu.querySelectorAll<HTMLButtonElement>('.menu-items button')) b.disabled = training;
+    for (const b of this.menu.querySelectorAll<HTMLButtonElement>('.menu-items button:not(.missing)')) b.disabled = training;
+  }
+
+  /**
+   * Runs `then` once the open sheet's unsaved work is saved or given up ("Save changes?"); the
+   * recovery banner's Restore asks the same way. False: the user kept the work.
+   */
+  async leaving(doing: string): Promise<boolean> {
+    if (!this.state) return true;
+    return mayReplace(this.state.project, this.state.sheet.name, doing, this.askSave, () => this.save(false));
+  }
+
+  private async leavingThen(doing: string, then: () => Promise<void> | void): Promise<void> {
+    if (await this.leaving(doing)) await then();
+  }
+
+  /** A new 15 × 15 sheet like the demo's: generated from 3 planted tastes, ready to Solve or type into. */
+  private newSheet(): Promise<void> {
+    return this.leavingThen('starting a new sheet', async () => {
+      await this.attempt(() => this.api.call('newSynthetic', newSheetSpec(Math.floor(Math.random() * 2 ** 31))));
+    });
+  }
+
+  private openDemo(): Promise<void> {
+    return this.leavingThen('opening the demo sheet', async () => {
+      await this.attempt(() => this.api.call('openDemo', {}));
+    });
+  }
+
+  private async refreshRecent(): Promise<void> {
+    const got = await this.attempt(() => this.api.call('recentFiles', {}));
+    if (!got) return;
+    this.documents = got.documentsFolder;
+    const training = this.state?.status === 'training';
+    this.recent.replaceChildren(
+      h('div', { class: 'menu-heading', text: got.files.length ? 'Open recent' : 'Open recent: nothing yet' }),
+      ...got.files.map((f, n) => {
+        const label = recentLabel(f);
+        const b = h('button', { id: `menu-recent-${n}`, type: 'button', role: 'menuitem', class: f.found ? '' : 'missing', title: label.title, disabled: !f.found || training }, h('span', { text: label.text }));
+        b.addEventListener('click', () => {
+          this.menu.open = false;
+          void this.openRecent(f);
+        });
+        return b;
+      }),
+    );
+  }
+
+  private openRecent(f: RecentFile): Promise<void> {
+    const name = f.path.split(/[\\/]/).pop() ?? f.path;
+    return this.leavingThen(`opening ${name}`, async () => {
+      if (f.kind === 'import') return this.load.openImportAt(f.path);
+      await this.attempt(() => (f.kind === 'project' ? this.api.call('openProject', { path: f.path }) : this.api.call('openRatings', { path: f.path })));
+    });
   }
 
   private async openProject(): Promise<void> {
@@ -77,15 +144,17 @@ export class FileMenu {
     );
   }
 
-  /** Save writes to the project's file when it has one; Save as (or a first save) asks where. */
-  private async save(askWhere: boolean): Promise<void> {
+  /** Save writes to the project's file when it has one; Save as (or a first save) asks where. True: saved. */
+  private async save(askWhere: boolean): Promise<boolean> {
     const path = this.state?.project.path;
     const saved = path && !askWhere
       ? await this.attempt(async () => this.replacing(await this.api.call('saveProject', { path }), (p) => this.api.call('saveProject', { path: p, overwrite: true })))
       : await this.withPath<StatePatch>('save-project', 'Save the project', 'Save as (a .collabsheet file)', this.suggested('collabsheet'), 'Save', (p, overwrite) =>
           this.api.call('saveProject', { path: p, overwrite }),
         );
-    if (saved?.project) this.say({ level: 'info', text: `Saved ${saved.project.path}` });
+    if (!saved?.project) return false;
+    this.say({ level: 'info', text: `Saved ${saved.project.path}` });
+    return true;
   }
 
   private async exportXlsx(): Promise<void> {
@@ -128,13 +197,8 @@ export class FileMenu {
     return unlessRefused(task, (text) => this.say({ level: 'error', text }));
   }
 
-  /** The project's own path, or the sheet's name in the folder of the last file typed. */
+  /** The project's own path, or the sheet's name in the user's documents folder (not the data's folder, issue 16 item 6). */
   private suggested(extension: string): string {
-    const project = this.state?.project.path;
-    if (project) return extension === 'collabsheet' ? project : project.replace(/\.collabsheet$/, `.${extension}`);
-    const last = localStorage.getItem('collabsheet.importPath') ?? '';
-    const folder = last.includes('/') ? last.slice(0, last.lastIndexOf('/') + 1) : '';
-    const name = (this.state?.sheet.name ?? 'sheet').replace(/[^\w.-]+/g, '-').replace(/\.(csv|tsv|data|dat|xlsx|json)$/i, '');
-    return `${folder}${name}.${extension}`;
+    return suggestedPath(this.state?.project.path ?? null, this.state?.sheet.name ?? 'sheet', this.documents, extension);
   }
 }

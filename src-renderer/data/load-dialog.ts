@@ -55,6 +55,13 @@ export class LoadDialog {
     this.chooseFile();
   }
 
+  /** Open recent: the import dialog at the preview of a file imported before. */
+  async openImportAt(path: string): Promise<void> {
+    localStorage.setItem(LAST_PATH_KEY, path);
+    this.chooseFile();
+    await this.preview(path);
+  }
+
   private chooseFile(): void {
     const input = h('input', { id: 'import-path', type: 'text', class: 'path-input', placeholder: '/home/me/ml-100k/u.data', spellcheck: 'false', value: localStorage.getItem(LAST_PATH_KEY) ?? '' });
     const preview = () => void this.preview(input.value.trim());

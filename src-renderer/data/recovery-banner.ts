@@ -1,6 +1,7 @@
 /**
  * At start: work a previous session autosaved but never saved (it crashed, or quit without
- * saving) is offered back — Restore opens it as unsaved work, Discard deletes the copy.
+ * saving) is offered back — Restore opens it as unsaved work (asking "Save changes?" first when
+ * the open sheet has unsaved work of its own), Discard deletes the copy.
  */
 import type { RecoveryOffer, UserMessage } from '../../src-main/service/contract.ts';
 import { CommandError, type ApiClient } from '../api/client.ts';
@@ -13,6 +14,8 @@ export class RecoveryBanner {
     host: HTMLElement,
     private readonly api: ApiClient,
     private readonly say: (m: UserMessage) => void,
+    /** "Save changes?" for the open sheet; false: keep it, restore nothing. */
+    private readonly leaving: (doing: string) => Promise<boolean>,
   ) {
     this.bar = h('div', { id: 'recovery', class: 'recovery', role: 'alert', hidden: true });
     host.prepend(this.bar);
@@ -31,13 +34,18 @@ export class RecoveryBanner {
     const what = offer.projectPath ? `changes to ${offer.projectPath}` : `"${offer.name}"`;
     const restore = h('button', { id: 'recovery-restore', type: 'button', class: 'primary', text: 'Restore' });
     const discard = h('button', { id: 'recovery-discard', type: 'button', text: 'Discard' });
-    restore.addEventListener('click', () => void this.act(() => this.api.call('restoreRecoverable', { path: offer.path }), `Restored ${what} — unsaved until you save it`));
+    restore.addEventListener('click', () => void this.restore(offer, what));
     discard.addEventListener('click', () => void this.act(() => this.api.call('discardRecoverable', { path: offer.path }), null));
     this.bar.replaceChildren(
       h('span', { id: 'recovery-text', text: `Unsaved work was found: ${what}, autosaved ${when}${offers.length > 1 ? ` (and ${offers.length - 1} more)` : ''}.` }),
       restore,
       discard,
     );
+  }
+
+  private async restore(offer: RecoveryOffer, what: string): Promise<void> {
+    if (!(await this.leaving(`restoring ${what}`))) return;
+    await this.act(() => this.api.call('restoreRecoverable', { path: offer.path }), `Restored ${what} — unsaved until you save it`);
   }
 
   private async act(task: () => Promise<unknown>, done: string | null): Promise<void> {

@@ -23,7 +23,7 @@ import type {
   TrainConfig,
   ValidArgs,
 } from '../contract.ts';
-import { EditHistory, type Edit, type ParamChange, type Replay } from '../edit-history.ts';
+import { EditHistory, type Edit, type ModelState, type ModelSwap, type ParamChange, type Replay } from '../edit-history.ts';
 import { parsePastedBlock } from '../paste.ts';
 import { checkRating } from '../rating-scale.ts';
 import { UserError } from '../user-error.ts';
@@ -144,7 +144,7 @@ export class App implements SheetHost {
       addUser: (a) => this.addRow('user', a.label),
       addMovie: (a) => this.addRow('item', a.title),
       coldStartList: query((a) => this.session.coldList(a.side, a.id)),
-      ...dataCommands(this, this.autosaver),
+      ...dataCommands(this, this.autosaver, this.options.recoveryDir),
     };
   }
 
@@ -260,6 +260,7 @@ export class App implements SheetHost {
     return this.exclusive(async () => {
       const step = which === 'undo' ? this.sheet.edits.undo() : this.sheet.edits.redo();
       if (!step) throw new UserError(which === 'undo' ? 'Nothing to undo' : 'Nothing to redo');
+      if (step.kind === 'model') return this.swapModel(step.swap);
       if (step.kind === 'cells') return this.changed({ ...(await this.apply(step.changes)), ...this.undoState() });
       if (step.kind === 'param') return this.changed({ numbers: this.writeParameter(step.change), ...this.undoState() });
       await this.replayRow(step);
@@ -353,14 +354,39 @@ export class App implements SheetHost {
   // -------------------------------------------------------------------------------------------
   // The model and training
 
+  /**
+   * Another k or model kind cannot keep the trained factors: the model starts afresh, and the
+   * one set aside is an undo step (issue 16 item 2), which the message says.
+   */
   private setConfig(config: TrainConfig): Promise<StatePatch> {
     return this.exclusive(async () => {
       const before = this.session.current().config.model;
       const reshaped = config.model.kind !== before.kind || config.model.factors !== before.factors;
+      const replaced = reshaped ? this.modelState() : null;
       const numbers = await this.session.configure(config);
-      if (reshaped) this.sheet.history = [];
-      return this.changed({ config, numbers, ...(reshaped ? { historyCleared: true } : {}) });
+      if (!replaced) return this.changed({ config, numbers });
+      this.sheet.history = [];
+      this.sheet.edits.recordModel(replaced);
+      if (replaced.epochs > 0) this.notify('info', setAsideMessage(replaced, config));
+      return this.changed({ config, numbers, historyCleared: true, ...this.undoState() });
     });
+  }
+
+  /** The model as it is now, copied: what undoing the change about to be made puts back. */
+  private modelState(): ModelState {
+    const { config, trainer } = this.session.current();
+    return { config, params: trainer.exportParams(), history: this.sheet.history, epochs: this.session.epochCount };
+  }
+
+  /** Undo or redo of a model change: the model on the other side comes back, factors, optimizer and chart. */
+  private async swapModel(swap: ModelSwap): Promise<StatePatch> {
+    const back = swap.state;
+    swap.state = this.modelState();
+    await this.session.configure(back.config);
+    this.session.restoreParams(back.params, back.epochs);
+    this.sheet.history = back.history;
+    this.emit({ event: 'state', payload: this.state() }); // the chart's history comes back whole
+    return this.changed({ config: back.config, numbers: this.session.numbers(), ...this.undoState() });
   }
 
   private setSettings(settings: SessionSettings): Promise<StatePatch> {
@@ -376,9 +402,11 @@ export class App implements SheetHost {
 
   private reset(seed: number, init: TrainConfig['model']['init']): Promise<StatePatch> {
     return this.exclusive(async () => {
+      const replaced = this.modelState();
       const numbers = await this.session.reset(seed, init);
       this.sheet.history = [];
-      return this.changed({ config: this.session.current().config, numbers, historyCleared: true });
+      this.sheet.edits.recordModel(replaced); // Reset is undoable too: it sets the trained factors aside
+      return this.changed({ config: this.session.current().config, numbers, historyCleared: true, ...this.undoState() });
     });
   }
 
@@ -488,4 +516,16 @@ export class App implements SheetHost {
       throw new UserError(`There is no cell at row ${row + 1}, column ${col + 1} on this sheet`);
     }
   }
+}
+
+/** As the settings panel names the models. */
+const MODEL_NAMES: Record<TrainConfig['model']['kind'], string> = { dot: 'dot product', dotbias: 'dot product + biases', nn: 'the neural net', classes: 'rating classes' };
+
+/** "k changed from 8 to 16: …" — what was set aside and how to get it back. */
+function setAsideMessage(replaced: ModelState, config: TrainConfig): string {
+  const was = replaced.config.model;
+  const change = was.kind !== config.model.kind
+    ? `The model changed from ${MODEL_NAMES[was.kind]} to ${MODEL_NAMES[config.model.kind]}`
+    : `k changed from ${was.factors} to ${config.model.factors}`;
+  return `${change}: the model starts afresh, and the factors trained for ${replaced.epochs} epochs were set aside — Undo (Ctrl+Z) brings them back`;
 }

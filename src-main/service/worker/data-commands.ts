@@ -6,6 +6,7 @@
 import { existsSync } from 'node:fs';
 import { basename, dirname, extname, join } from 'node:path';
 import { previewFile } from '../../data/import/index.ts';
+import { demoSheetPath } from '../../io/resources.ts';
 import { readCollabWorkbook } from '../../io/xlsx.ts';
 import type { AppState, CommandHandlers, SessionSettings } from '../contract.ts';
 import type { DataCommandResults, FormatChoice, ImportOutcome, ImportPreview, SplitChoice } from '../data-contract.ts';
@@ -17,8 +18,9 @@ import type { ImportReply, ViewRequest } from './data-calls.ts';
 import { isWriteExists, unlessExists } from './write-outcome.ts';
 import { userFacing } from './sheet-sources.ts';
 import type { LoadResult } from './training-session.ts';
+import { documentsFolder, RecentFiles } from './recent-files.ts';
 
-export function dataCommands(app: SheetHost, autosaver: Autosaver): Pick<CommandHandlers, keyof DataCommandResults | 'openRatings'> {
+export function dataCommands(app: SheetHost, autosaver: Autosaver, recoveryDir: string | undefined): Pick<CommandHandlers, keyof DataCommandResults | 'openRatings'> {
   const { session } = app;
   const calls = app.data;
   const crosstabNow = () => session.current().view.size ?? DEFAULT_CROSSTAB;
@@ -37,21 +39,35 @@ export function dataCommands(app: SheetHost, autosaver: Autosaver): Pick<Command
   const viewChange = (view: ViewRequest) => app.exclusive(async () => app.viewChanged(calls.view(view)));
 
   const openProjectAt = (path: string, as: ProjectAs) => openProjectFile(app, path, as);
+  const recent = new RecentFiles(recoveryDir);
+
+  /** Opens a sheet file, workbook or ratings file as it is. */
+  const openRatings = (a: { path: string }) =>
+    app.exclusive(async () => {
+      const sheetFile = /\.json$/i.test(a.path);
+      // A new sheet gets the defaults for its size, not the old sheet's config or pacing; a
+      // ratings file gets the benchmarks' validation split, a workbook none (Excel has none).
+      const split = sheetFile || /\.xlsx$/i.test(a.path) ? { validPct: 0, splitSeed: 42 } : REAL_DATA_SPLIT;
+      const source = sheetFile ? ({ kind: 'sheet-file', path: a.path } as const) : ({ kind: 'ratings-file', path: a.path } as const);
+      const state = app.opened(await session.load({ source, split, config: null, crosstab: crosstabNow() }), split);
+      app.checkpoint({ kind: 'replay', command: 'openRatings', args: a, label: basename(a.path) });
+      return state;
+    });
 
   return {
-    openRatings: (a) =>
-      app.exclusive(async () => {
-        const sheetFile = /\.json$/i.test(a.path);
-        // A new sheet gets the defaults for its size, not the old sheet's config or pacing; a
-        // ratings file gets the benchmarks' validation split, a workbook none (Excel has none).
-        const split = sheetFile || /\.xlsx$/i.test(a.path) ? { validPct: 0, splitSeed: 42 } : REAL_DATA_SPLIT;
-        const source = sheetFile ? ({ kind: 'sheet-file', path: a.path } as const) : ({ kind: 'ratings-file', path: a.path } as const);
-        const state = app.opened(await session.load({ source, split, config: null, crosstab: crosstabNow() }), split);
-        app.checkpoint({ kind: 'replay', command: 'openRatings', args: a, label: basename(a.path) });
-        return state;
-      }),
+    openRatings: async (a) => {
+      const state = await openRatings(a);
+      if (a.path !== demoSheetPath()) await recent.add(a.path, 'opened'); // the demo has its own menu item
+      return state;
+    },
+    openDemo: () => openRatings({ path: demoSheetPath() }),
+    recentFiles: async () => ({ files: await recent.list(), documentsFolder: documentsFolder() }),
     previewImport: (a) => preview(a.path, a.format ?? {}),
-    importRatings: (a) => loadInto(a.split, { command: 'importRatings', args: a, label: basename(a.path) }, () => calls.importRatings({ ...a, crosstab: a.crosstab ?? crosstabNow() })),
+    importRatings: async (a) => {
+      const outcome = await loadInto(a.split, { command: 'importRatings', args: a, label: basename(a.path) }, () => calls.importRatings({ ...a, crosstab: a.crosstab ?? crosstabNow() }));
+      if (outcome.kind === 'imported') await recent.add(a.path, 'import');
+      return outcome;
+    },
     cancelImport: async () => {
       app.stopFlag.raise();
       return null;
@@ -60,7 +76,11 @@ export function dataCommands(app: SheetHost, autosaver: Autosaver): Pick<Command
     setCrosstab: (a) => viewChange({ size: a.size }),
     pinInSheet: (a) => viewChange({ size: crosstabNow(), user: a.user, item: a.item }),
     findInSheet: (a) => app.exclusive(async () => calls.find(a.query)),
-    openProject: (a) => app.exclusive(() => openProjectAt(a.path, { projectPath: a.path, unsaved: false })),
+    openProject: async (a) => {
+      const state = await app.exclusive(() => openProjectAt(a.path, { projectPath: a.path, unsaved: false }));
+      await recent.add(a.path, 'project');
+      return state;
+    },
     saveProject: (a) =>
       app.exclusive(async () => {
         const path = extname(a.path) ? a.path : `${a.path}.collabsheet`;
@@ -70,6 +90,7 @@ export function dataCommands(app: SheetHost, autosaver: Autosaver): Pick<Command
         const saved = await unlessExists(path, () => calls.saveProject({ target: { kind: 'file', path, overwrite }, meta: { history, settings } }));
         if (isWriteExists(saved)) return saved;
         await autosaver.discardOwn();
+        await recent.add(path, 'project');
         return app.saved(path);
       }),
     exportXlsx: (a) =>
