@@ -34,6 +34,11 @@ const SHUTDOWN_GRACE_MS = 10_000;
 export class WorkerClient {
   /** Resolves once the worker has opened its first sheet; rejects with why it could not. */
   readonly ready: Promise<void>;
+  /**
+   * Resolves once the thread has exited. A replacement starts only then: ONNX Runtime's binding
+   * is not safe with one thread tearing down while another loads it.
+   */
+  readonly ended: Promise<void>;
   private readonly worker: Worker;
   private readonly pending = new Map<number, Pending>();
   private nextId = 1;
@@ -45,6 +50,7 @@ export class WorkerClient {
     let started: { resolve(): void; reject(e: Error): void } | null = null;
     this.ready = new Promise((resolve, reject) => (started = { resolve, reject }));
     this.worker = createWorker({ workerData: data, resourceLimits });
+    this.ended = new Promise((resolve) => this.worker.once('exit', () => resolve()));
     this.worker.on('message', (m: FromWorker) => {
       if ('ready' in m) {
         if (m.ready) started?.resolve();

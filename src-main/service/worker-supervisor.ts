@@ -101,7 +101,8 @@ export class WorkerSupervisor {
     const from = this.checkpoint;
     const where = from ? from.label : 'the sheet it opened first';
     this.notify('error', `The training worker stopped: ${why}. Restarting it on ${where}; changes made after that are lost.`);
-    this.starting = this.reopen(from).then(
+    const old = this.client;
+    this.starting = old.ended.then(() => this.reopen(from)).then(
       (opened) => this.notify('info', `The training worker was restarted: ${opened} is open again.`),
       (error: Error) => this.giveUp(`The training worker could not be restarted: ${error.message}.`),
     );
