@@ -19,6 +19,8 @@ export interface FeatureSource {
   /** Kinds it may be mapped as (an override outside these is refused). */
   allowed: readonly FeatureKind[];
   cell(fields: string[]): string;
+  /** Values known beforehand, coded first in this order (u.genre's order, users.dat's age order). */
+  vocabulary?: readonly string[];
 }
 
 export interface FeatureLayout {
@@ -64,7 +66,7 @@ export const yearOfTitle = (title: string): string => /\((\d{4})\)\s*$/.exec(tit
 /** Zip codes are nearly one per user (795 among ml-100k's 943): their first character (a US region; Canadian codes a letter) is what users share. */
 const zipRegion = (zip: string): string => zip.trim().charAt(0).toUpperCase();
 
-const fixed = (name: string, kind: FeatureKind, allowed: readonly FeatureKind[], cell: (f: string[]) => string): FeatureSource => ({ name, kind, allowed, cell });
+const fixed = (name: string, kind: FeatureKind, allowed: readonly FeatureKind[], cell: (f: string[]) => string, vocabulary?: readonly string[]): FeatureSource => ({ name, kind, allowed, cell, vocabulary });
 const genresOf = (text: string) => (text === NO_GENRES ? '' : text);
 
 /**
@@ -85,8 +87,8 @@ function detectFormat(file: string, first: string, lineNo: number, split: (delim
         format: 'users.dat', label: "MovieLens users.dat ('::'-separated, no header)", delimiter: '::', hasHeader: false, fieldCount: 5, idColumn: 0, skipped: [],
         sources: [
           fixed('gender', 'categorical', LABELS, (r) => r[1]),
-          fixed('age', 'categorical', LABELS, (r) => ML1M_AGES[r[2]] ?? r[2]),
-          fixed('occupation', 'categorical', LABELS, (r) => ML1M_OCCUPATIONS[Number(r[3])] ?? r[3]),
+          fixed('age', 'categorical', LABELS, (r) => ML1M_AGES[r[2]] ?? r[2], Object.values(ML1M_AGES)),
+          fixed('occupation', 'categorical', LABELS, (r) => ML1M_OCCUPATIONS[Number(r[3])] ?? r[3], ML1M_OCCUPATIONS),
           fixed('zip_region', 'categorical', LABELS, (r) => zipRegion(r[4])),
         ],
       };
@@ -105,7 +107,7 @@ function detectFormat(file: string, first: string, lineNo: number, split: (delim
       format: 'u.item', label: "MovieLens u.item ('|'-separated, no header)", delimiter: '|', hasHeader: false, fieldCount: piped.length, idColumn: 0,
       skipped: [{ column: 'title', reason: 'text: its year is taken' }, { column: 'release date', reason: 'the year is taken from the title (the date when the title has none)' }, { column: 'video release date', reason: 'empty in MovieLens' }, { column: 'IMDb URL', reason: 'a link' }],
       sources: [
-        fixed('genres', 'multi', ['multi'], (r) => ML100K_GENRES.filter((_, k) => r[5 + k] === '1').join('|')),
+        fixed('genres', 'multi', ['multi'], (r) => ML100K_GENRES.filter((_, k) => r[5 + k] === '1').join('|'), ML100K_GENRES),
         fixed('year', 'numeric', ['numeric', 'categorical'], (r) => yearOfTitle(r[1]) || (/(\d{4})$/.exec(r[2])?.[1] ?? '')),
       ],
     };

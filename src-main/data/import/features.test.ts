@@ -60,6 +60,8 @@ describe('MovieLens files', () => {
     expect(t.ids).toEqual(['1', '2', '3', '4']);
     expect(t.features.map((f) => f.name)).toEqual(['genres', 'year']);
     const genres = feature(t.features, 'genres', 'multi');
+    // All 19 in u.genre's order, whichever appear: "19 genres" whatever the rows hold.
+    expect(genres.vocabulary).toEqual([UNKNOWN, ...GENRES]);
     expect(valuesOf(genres, 0)).toEqual(['Animation', "Children's", 'Comedy']);
     expect(valuesOf(genres, 1)).toEqual(['Drama', 'War']);
     expect(valuesOf(genres, 2)).toEqual([UNKNOWN]); // no flag set: unknown, never an empty row
@@ -97,7 +99,10 @@ describe('MovieLens files', () => {
     const path = fixture('users.dat', '1::F::1::10::48067\n2::M::56::16::70072\n3::M::25::15::55117\n4::M::45::7::02460\n');
     const t = await readFeatureFile(path);
     expect(t.format).toBe('users.dat');
-    expect([0, 1, 2, 3].map((r) => valuesOf(feature(t.features, 'age', 'categorical'), r)[0])).toEqual(['Under 18', '56+', '25-34', '45-49']);
+    const age = feature(t.features, 'age', 'categorical');
+    expect([0, 1, 2, 3].map((r) => valuesOf(age, r)[0])).toEqual(['Under 18', '56+', '25-34', '45-49']);
+    expect(age.vocabulary).toEqual([UNKNOWN, 'Under 18', '18-24', '25-34', '35-44', '45-49', '50-55', '56+']); // in age order
+    expect(feature(t.features, 'occupation', 'categorical').vocabulary).toHaveLength(22);
     expect([0, 1, 2, 3].map((r) => valuesOf(feature(t.features, 'occupation', 'categorical'), r)[0])).toEqual(['K-12 student', 'self-employed', 'scientist', 'executive/managerial']);
     expect(valuesOf(feature(t.features, 'gender', 'categorical'), 0)).toEqual(['F']);
   });

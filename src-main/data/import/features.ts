@@ -273,8 +273,8 @@ export function autoKind(cells: readonly string[]): FeatureKind | { skip: string
 function encode(source: FeatureSource, kind: FeatureKind, cells: string[], lines: number[], rows: RowReader): Feature {
   switch (kind) {
     case 'numeric': return encodeNumeric(source.name, cells, lines, rows);
-    case 'categorical': return encodeCategorical(source.name, cells, lines, rows.file);
-    case 'multi': return encodeMulti(source.name, cells, lines, rows);
+    case 'categorical': return encodeCategorical(source, cells, lines, rows.file);
+    case 'multi': return encodeMulti(source, cells, lines, rows);
   }
 }
 
@@ -282,7 +282,9 @@ function encode(source: FeatureSource, kind: FeatureKind, cells: string[], lines
 class Vocabulary {
   readonly values = [UNKNOWN];
   private readonly codes = new Map<string, number>([[UNKNOWN, 0]]);
-  constructor(private readonly file: string, private readonly name: string) {}
+  constructor(private readonly file: string, private readonly name: string, known: readonly string[] = []) {
+    for (const v of known) this.code(v, 0);
+  }
 
   code(value: string, line: number): number {
     let c = this.codes.get(value);
@@ -298,8 +300,8 @@ class Vocabulary {
   }
 }
 
-function encodeCategorical(name: string, cells: string[], lines: number[], file: string): CategoricalFeature {
-  const vocabulary = new Vocabulary(file, name);
+function encodeCategorical({ name, vocabulary: known }: FeatureSource, cells: string[], lines: number[], file: string): CategoricalFeature {
+  const vocabulary = new Vocabulary(file, name, known);
   const codes = new Int32Array(cells.length);
   let unknown = 0;
   cells.forEach((c, r) => {
@@ -309,8 +311,8 @@ function encodeCategorical(name: string, cells: string[], lines: number[], file:
   return { name, kind: 'categorical', vocabulary: vocabulary.values, codes, unknown };
 }
 
-function encodeMulti(name: string, cells: string[], lines: number[], rows: RowReader): MultiFeature {
-  const vocabulary = new Vocabulary(rows.file, name);
+function encodeMulti({ name, vocabulary: known }: FeatureSource, cells: string[], lines: number[], rows: RowReader): MultiFeature {
+  const vocabulary = new Vocabulary(rows.file, name, known);
   const offsets = new Int32Array(cells.length + 1);
   const codes: number[] = [];
   let unknown = 0;
