@@ -29,6 +29,9 @@ export interface TrainCommand {
   out: string | null;
   /** `export`: the formats to write into `out` (train --out writes CSV). */
   formats?: EmbeddingFormat[];
+  /** Side-feature files (issue 15): read, joined and reported; no model uses them yet. */
+  itemFeatures: string | null;
+  userFeatures: string | null;
 }
 
 export const TRAIN_USAGE = `usage: collabsheet train <ratings> [--valid <file> | --valid-pct 0.1] [--seed 42]
@@ -37,11 +40,15 @@ export const TRAIN_USAGE = `usage: collabsheet train <ratings> [--valid <file> |
   [--schedule one-cycle|constant] [--updates lazy|dense] [--epochs 5] [--bs 64|full] [--threads 1]
   [--device cpu|cuda|webgpu] [--init trunc-normal|uniform] [--layers 100] [--dropout 0]
   [--patience 0] [--cores 2] [--json] [--out <dir>]
+  [--item-features <file>] [--user-features <file>]
 
 <ratings>: CSV/TSV with a header naming user, item and rating columns (userId/movieId/rating
 accepted), MovieLens u.data or ratings.dat. Defaults are fastbook ch. 8's recipe.
 --cores 2 (the default) trains big data (from 2,000,000 ratings; dot/dotbias models with lazy
-updates) on two worker threads, each half the batch; --cores 1 keeps one thread.`;
+updates) on two worker threads, each half the batch; --cores 1 keeps one thread.
+--item-features / --user-features: MovieLens u.item, movies.csv, u.user, users.dat, or a
+CSV/TSV with a header keyed by id; read and matched to the ratings' ids and reported, but not
+used by the model yet.`;
 
 export const EXPORT_USAGE = `usage: collabsheet export <ratings> --format csv|tsv|json|npy|projector|onnx|all --out <dir>
   [any option of collabsheet train]
@@ -86,6 +93,8 @@ const OPTIONS = {
   cores: { type: 'string' },
   json: { type: 'boolean' },
   out: { type: 'string' },
+  'item-features': { type: 'string' },
+  'user-features': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -259,6 +268,8 @@ function trainCommand(parsed: Parsed): TrainCommand {
     cores: num('cores', v.cores, 2, { integer: true, min: 1, max: 2 }) as 1 | 2,
     json: v.json ?? false,
     out: v.out ?? null,
+    itemFeatures: v['item-features'] ?? null,
+    userFeatures: v['user-features'] ?? null,
   };
 }
 

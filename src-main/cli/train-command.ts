@@ -9,6 +9,7 @@ import { createTrainer } from '../engine/train/trainer.ts';
 import type { EpochMetrics, StopReason } from '../engine/types.ts';
 import { configWarnings, type TrainCommand } from './args.ts';
 import { loadDatasets } from './datasets.ts';
+import { readSideFeatures } from './side-features.ts';
 import { writeParams } from './export-params.ts';
 import { type Column, fixed, formatHeader, formatRow } from './table.ts';
 
@@ -54,7 +55,9 @@ export async function runTrain(cmd: TrainCommand, io: Output, signal?: AbortSign
   const started = performance.now();
   const { train, valid, notes } = await loadDatasets(cmd.ratings, cmd.valid, cmd.validPct, cmd.config.seed);
   for (const w of configWarnings(cmd.config)) io.err(`warning: ${w}`);
-  if (!cmd.json) for (const n of notes) io.out(n);
+  // Read before training, so a bad features file fails fast; the model does not take them yet.
+  const side = await readSideFeatures(cmd, train);
+  if (!cmd.json) for (const n of [...notes, ...side.notes]) io.out(n);
 
   const trainer = await createTrainer(train, valid, cmd.config, cmd.cores === 2 ? { twoCores: { start: blockWorkerFromSource } } : {});
   if (trainer.deviceNotice) io.err(`warning: ${trainer.deviceNotice.replace('device cpu', '--device cpu')}`);
@@ -73,7 +76,7 @@ export async function runTrain(cmd: TrainCommand, io: Output, signal?: AbortSign
     if (cmd.json) {
       io.out(JSON.stringify({
         done: true, epochs: trainer.epochsDone, train_rmse: final.trainRmse, valid_rmse: final.validRmse,
-        seconds, ...(stopped ? { stopped: describeStop(stopped) } : {}), ...(files ? { files } : {}),
+        seconds, ...(stopped ? { stopped: describeStop(stopped) } : {}), ...(files ? { files } : {}), ...side.json,
       }));
     } else {
       io.out(`done: ${trainer.epochsDone} epochs, train RMSE ${fixed(final.trainRmse)}, valid RMSE ${fixed(final.validRmse)}, ${seconds.toFixed(2)} s` +

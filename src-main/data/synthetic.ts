@@ -31,6 +31,37 @@ export interface PlantedSpec {
   idPrefix?: { user: string; item: string };
   /** Clip to [lo, hi] and round to the nearest step (e.g. 0.5 for half stars). */
   scale?: { lo: number; hi: number; step: number };
+  /** Plant side features the ratings depend on (issue 15 item 6); the users' and items' draws are otherwise unchanged. */
+  features?: PlantedFeatureSpec;
+}
+
+/**
+ * Side features with known effects: each item gets 1–3 of `genres` genres and its planted vector
+ * (and bias) is the mean of its genres' vectors (biases) plus its own noise; each user gets one of
+ * `ageBuckets` age buckets, whose planted bias is added to the user's own. A model that reads the
+ * features can then place an item with no ratings from its genres alone.
+ */
+export interface PlantedFeatureSpec {
+  genres: number;
+  ageBuckets: number;
+  /** Std of an item's own part beside its genres' mean, as a share of factorStd / biasStd (default 0.5). */
+  itemOwnShare?: number;
+  /** Std of the age buckets' biases (default 0.3). */
+  ageBiasStd?: number;
+}
+
+/** Bounds of the planted features (what a CSV's auto-detection reads as categorical). */
+export const PLANTED_FEATURE_LIMITS = { genres: { min: 1, max: 20 }, ageBuckets: { min: 1, max: 20 } } as const;
+
+export interface PlantedFeatures {
+  /** Genres of item i: itemGenres[itemGenreOffsets[i] … itemGenreOffsets[i+1]), each in [0, genres). */
+  itemGenreOffsets: Int32Array;
+  itemGenres: Int32Array;
+  genreFactors: Float32Array; // genres × rank
+  genreBias: Float32Array;
+  /** Age bucket of each user, in [0, ageBuckets). */
+  userAge: Int32Array;
+  ageBias: Float32Array;
 }
 
 export interface PlantedTruth {
@@ -39,6 +70,8 @@ export interface PlantedTruth {
   userBias: Float32Array;
   itemBias: Float32Array;
   mean: number;
+  /** With spec.features: what was planted. */
+  features?: PlantedFeatures;
 }
 
 export function generatePlanted(spec: PlantedSpec): { data: RatingsDataset; truth: PlantedTruth } {
@@ -54,6 +87,7 @@ export function generatePlanted(spec: PlantedSpec): { data: RatingsDataset; trut
   const itemFactors = new Float32Array(items * rank).map(() => normal() * factorStd);
   const userBias = new Float32Array(users).map(() => normal() * biasStd);
   const itemBias = new Float32Array(items).map(() => normal() * biasStd);
+  const features = spec.features && plantFeatures(spec.features, spec.seed, { users, items, rank, factorStd, biasStd }, { userFactors, itemFactors, userBias, itemBias });
 
   const perUser = ratingsPerUser(users, items, total, spec.userSkew ?? spec.popularitySkew ?? 0, rand);
   const pickItem = popularityPicker(items, spec.popularitySkew ?? 0, rand);
@@ -99,8 +133,74 @@ export function generatePlanted(spec: PlantedSpec): { data: RatingsDataset; trut
   const ids = (count: number, prefix: string) => Array.from({ length: count }, (_, i) => `${prefix}${i + 1}`);
   const data: RatingsDataset = { users: u, items: it, ratings: r, userIds: ids(users, spec.idPrefix?.user ?? 'u'), itemIds: ids(items, spec.idPrefix?.item ?? 'i') };
   if (ts) data.timestamps = ts;
-  return { data, truth: { userFactors, itemFactors, userBias, itemBias, mean } };
+  return { data, truth: { userFactors, itemFactors, userBias, itemBias, mean, ...(features ? { features } : {}) } };
 }
+
+/**
+ * Draws the features from their own stream (so the ratings' pattern stays that of the same spec
+ * without features) and rewrites the items' vectors and biases and the users' biases in place.
+ */
+function plantFeatures(
+  f: PlantedFeatureSpec,
+  seed: number,
+  size: { users: number; items: number; rank: number; factorStd: number; biasStd: number },
+  planted: { userFactors: Float32Array; itemFactors: Float32Array; userBias: Float32Array; itemBias: Float32Array },
+): PlantedFeatures {
+  const { genres, ageBuckets } = f;
+  for (const [name, value] of [['genres', genres], ['ageBuckets', ageBuckets]] as const) {
+    const { min, max } = PLANTED_FEATURE_LIMITS[name];
+    if (!Number.isInteger(value) || value < min || value > max) throw new Error(`features.${name} must be a whole number from ${min} to ${max}, got ${value}`);
+  }
+  const { users, items, rank, factorStd, biasStd } = size;
+  const rand = mulberry32((seed ^ 0x6a09e667) >>> 0);
+  const normal = normalSampler(rand);
+  const own = f.itemOwnShare ?? 0.5;
+  const genreFactors = new Float32Array(genres * rank).map(() => normal() * factorStd);
+  const genreBias = new Float32Array(genres).map(() => normal() * biasStd);
+  const ageBias = new Float32Array(ageBuckets).map(() => normal() * (f.ageBiasStd ?? 0.3));
+  const itemGenreOffsets = new Int32Array(items + 1);
+  const chosen: number[] = [];
+  for (let i = 0; i < items; i++) {
+    const want = Math.min(genres, 1 + Math.floor(rand() * 3));
+    const mine: number[] = [];
+    while (mine.length < want) {
+      const g = Math.floor(rand() * genres);
+      if (!mine.includes(g)) mine.push(g);
+    }
+    mine.sort((a, b) => a - b);
+    chosen.push(...mine);
+    itemGenreOffsets[i + 1] = chosen.length;
+    for (let k = 0; k < rank; k++) {
+      let sum = 0;
+      for (const g of mine) sum += genreFactors[g * rank + k];
+      planted.itemFactors[i * rank + k] = sum / mine.length + planted.itemFactors[i * rank + k] * own;
+    }
+    planted.itemBias[i] = mine.reduce((a, g) => a + genreBias[g], 0) / mine.length + planted.itemBias[i] * own;
+  }
+  const userAge = new Int32Array(users).map(() => Math.floor(rand() * ageBuckets));
+  for (let u = 0; u < users; u++) planted.userBias[u] += ageBias[userAge[u]];
+  return { itemGenreOffsets, itemGenres: Int32Array.from(chosen), genreFactors, genreBias, userAge, ageBias };
+}
+
+/** Genre and age bucket names as the feature files write them. */
+export const plantedGenreName = (g: number): string => `Genre${g + 1}`;
+export const plantedAgeName = (b: number): string => `age${b + 1}`;
+
+/**
+ * The planted features as two CSV files' text — `item,genres` (`Genre2|Genre5`) and
+ * `user,age_bucket` — keyed by the dataset's ids, in the shape readFeatureFile reads.
+ */
+export function plantedFeatureCsvs(data: RatingsDataset, features: PlantedFeatures): { items: string; users: string } {
+  const items = data.itemIds.map((id, i) => {
+    const genres = Array.from(features.itemGenres.subarray(features.itemGenreOffsets[i], features.itemGenreOffsets[i + 1]), plantedGenreName);
+    return `${csvField(id)},${genres.join('|')}`;
+  });
+  const users = data.userIds.map((id, u) => `${csvField(id)},${plantedAgeName(features.userAge[u])}`);
+  return { items: `item,genres\n${items.join('\n')}\n`, users: `user,age_bucket\n${users.join('\n')}\n` };
+}
+
+/** An id as a CSV field: quoted when it holds a delimiter, a quote or a line break. */
+const csvField = (s: string): string => (/[",\r\n]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s);
 
 /**
  * How many ratings each user gets: `total` draws by user popularity, then any user over the

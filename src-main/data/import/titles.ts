@@ -107,7 +107,7 @@ export function attachTitles(data: RatingsDataset, t: ItemTitles): number {
   return titled;
 }
 
-function isUtf8(bytes: Buffer): boolean {
+export function isUtf8(bytes: Buffer): boolean {
   try {
     new TextDecoder('utf-8', { fatal: true }).decode(bytes);
     return true;
@@ -116,7 +116,8 @@ function isUtf8(bytes: Buffer): boolean {
   }
 }
 
-function splitLines(bytes: Buffer): [number, number][] {
+/** [start, end) of each line, the line break (and a byte-order mark) excluded. */
+export function splitLines(bytes: Buffer): [number, number][] {
   const lines: [number, number][] = [];
   let start = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;
   while (start < bytes.length) {
