@@ -10,28 +10,11 @@
 import { expect, test, type Locator, type Page } from '@playwright/test';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import WebSocket from 'ws';
+import { join } from 'node:path';
+import { DEMO, reopenDemoSheet } from './support/demo-sheet.ts';
 
 const TOKEN = process.env['COLLABSHEET_E2E_TOKEN'];
-const DEMO = resolve('resources/demo-sheet.json');
 const demo = JSON.parse(readFileSync(DEMO, 'utf8')) as { users: { label: string }[]; movies: { title: string }[]; ratings: (number | null)[][] };
-
-/** Reopens the demo sheet through the service's socket, as the page's own client would. */
-async function reopenDemoSheet(baseURL: string): Promise<void> {
-  const ws = new WebSocket(`${baseURL.replace(/^http/, 'ws')}/socket?token=${TOKEN}`, { origin: baseURL });
-  await new Promise((ok, fail) => ws.once('open', ok).once('error', fail));
-  const reply = new Promise<{ ok: boolean; error?: string }>((ok) =>
-    ws.on('message', (data) => {
-      const m = JSON.parse(String(data));
-      if (m.id === 1) ok(m);
-    }),
-  );
-  ws.send(JSON.stringify({ id: 1, command: 'openRatings', args: { path: DEMO } }));
-  const r = await reply;
-  ws.close();
-  if (!r.ok) throw new Error(r.error);
-}
 
 test.beforeAll(({ baseURL }) => reopenDemoSheet(baseURL!));
 test.afterAll(({ baseURL }) => reopenDemoSheet(baseURL!));

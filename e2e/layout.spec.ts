@@ -12,33 +12,15 @@
  * before and after.
  */
 import { expect, test, type Locator, type Page } from '@playwright/test';
-import { resolve } from 'node:path';
-import WebSocket from 'ws';
+import { reopenDemoSheet } from './support/demo-sheet.ts';
 
 const TOKEN = process.env['COLLABSHEET_E2E_TOKEN'];
-const DEMO = resolve('resources/demo-sheet.json');
 const SIZES = [
   { width: 1024, height: 700 },
   { width: 1280, height: 800 },
   { width: 1920, height: 1080 },
   { width: 3840, height: 2160 },
 ];
-
-/** Reopens the demo sheet through the service's socket, as the page's own client would. */
-async function reopenDemoSheet(baseURL: string): Promise<void> {
-  const ws = new WebSocket(`${baseURL.replace(/^http/, 'ws')}/socket?token=${TOKEN}`, { origin: baseURL });
-  await new Promise((ok, fail) => ws.once('open', ok).once('error', fail));
-  const reply = new Promise<{ ok: boolean; error?: string }>((ok) =>
-    ws.on('message', (data) => {
-      const m = JSON.parse(String(data));
-      if (m.id === 1) ok(m);
-    }),
-  );
-  ws.send(JSON.stringify({ id: 1, command: 'openRatings', args: { path: DEMO } }));
-  const r = await reply;
-  ws.close();
-  if (!r.ok) throw new Error(r.error);
-}
 
 test.beforeAll(({ baseURL }) => reopenDemoSheet(baseURL!));
 test.afterAll(({ baseURL }) => reopenDemoSheet(baseURL!));
