@@ -72,3 +72,36 @@ export class Modal {
     if (this.dialog.open) this.dialog.close();
   }
 }
+
+/** One answer of a question dialog: its button and the value it answers with. */
+export interface Answer<T> {
+  id: string;
+  label: string;
+  value: T;
+  primary?: boolean;
+}
+
+/**
+ * A yes/no-style question as a modal: the text, one button per answer, Escape answering
+ * `onEscape`; `focus` names the answer whose button has the focus (Enter's), if any. One modal,
+ * made on first use.
+ */
+export function questionDialog<T>(id: string, q: { title: string; step: string; textId: string; answers: Answer<T>[]; onEscape: T; focus?: string }): (text: string) => Promise<T> {
+  let modal: Modal | null = null;
+  return (text) =>
+    new Promise((resolve) => {
+      modal ??= new Modal(id);
+      const done = (value: T) => {
+        modal!.close();
+        resolve(value);
+      };
+      modal.show({
+        step: q.step,
+        title: q.title,
+        content: [h('p', { id: q.textId, text })],
+        actions: q.answers.map((a) => ({ id: a.id, label: a.label, primary: a.primary, run: () => done(a.value) })),
+        escape: () => done(q.onEscape),
+      });
+      if (q.focus) modal.dialog.querySelector<HTMLButtonElement>(`#${q.focus}`)?.focus();
+    });
+}

@@ -6,8 +6,7 @@
  */
 import type { WriteExists } from '../../src-main/service/contract.ts';
 import { CommandError } from '../api/client.ts';
-import { h } from './dom.ts';
-import { Modal } from './modal.ts';
+import { questionDialog } from './modal.ts';
 
 export type Ask = (question: string) => Promise<boolean>;
 
@@ -32,23 +31,14 @@ function isWriteExists(value: unknown): value is WriteExists {
 
 /** The question as a modal with Cancel (the default: Escape) and Replace. */
 export function replaceDialog(): Ask {
-  let modal: Modal | null = null;
-  return (text) =>
-    new Promise((resolve) => {
-      modal ??= new Modal('replace-dialog');
-      const done = (yes: boolean) => {
-        modal!.close();
-        resolve(yes);
-      };
-      modal.show({
-        step: 'replace',
-        title: 'Replace the existing file?',
-        content: [h('p', { id: 'replace-question', text })],
-        actions: [
-          { id: 'replace-cancel', label: 'Cancel', run: () => done(false) },
-          { id: 'replace-ok', label: 'Replace', primary: true, run: () => done(true) },
-        ],
-        escape: () => done(false),
-      });
-    });
+  return questionDialog('replace-dialog', {
+    step: 'replace',
+    title: 'Replace the existing file?',
+    textId: 'replace-question',
+    answers: [
+      { id: 'replace-cancel', label: 'Cancel', value: false },
+      { id: 'replace-ok', label: 'Replace', value: true, primary: true },
+    ],
+    onEscape: false,
+  });
 }

@@ -5,8 +5,7 @@
  * first: Save (then go on only if the save happened), Don't save (go on), or Cancel (stay).
  */
 import type { ProjectStatus } from '../../src-main/service/contract.ts';
-import { h } from './dom.ts';
-import { Modal } from './modal.ts';
+import { questionDialog } from './modal.ts';
 
 export type SaveChoice = 'save' | 'dont-save' | 'cancel';
 export type AskSave = (question: string) => Promise<SaveChoice>;
@@ -29,25 +28,16 @@ export function saveQuestion(project: ProjectStatus, sheetName: string, doing: s
 
 /** The question as a modal: Save (the default), Don't save, Cancel (also Escape). */
 export function saveChangesDialog(): AskSave {
-  let modal: Modal | null = null;
-  return (text) =>
-    new Promise((resolve) => {
-      modal ??= new Modal('save-changes-dialog');
-      const done = (choice: SaveChoice) => {
-        modal!.close();
-        resolve(choice);
-      };
-      modal.show({
-        step: 'save-changes',
-        title: 'Save changes?',
-        content: [h('p', { id: 'save-changes-question', text })],
-        actions: [
-          { id: 'save-changes-cancel', label: 'Cancel', run: () => done('cancel') },
-          { id: 'save-changes-discard', label: "Don't save", run: () => done('dont-save') },
-          { id: 'save-changes-save', label: 'Save', primary: true, run: () => done('save') },
-        ],
-        escape: () => done('cancel'),
-      });
-      modal.dialog.querySelector<HTMLButtonElement>('#save-changes-save')?.focus();
-    });
+  return questionDialog<SaveChoice>('save-changes-dialog', {
+    step: 'save-changes',
+    title: 'Save changes?',
+    textId: 'save-changes-question',
+    answers: [
+      { id: 'save-changes-cancel', label: 'Cancel', value: 'cancel' },
+      { id: 'save-changes-discard', label: "Don't save", value: 'dont-save' },
+      { id: 'save-changes-save', label: 'Save', value: 'save', primary: true },
+    ],
+    onEscape: 'cancel',
+    focus: 'save-changes-save',
+  });
 }
