@@ -29,6 +29,7 @@ export interface ElectronApi {
       exit(code: number): void;
       setAboutPanelOptions(options: { applicationName: string; applicationVersion: string; copyright?: string }): void;
       getVersion(): string;
+      getPath(name: 'documents'): string;
     };
   BrowserWindow: {
     new (options: BrowserWindowConstructorOptions): HostWindow;
@@ -71,7 +72,7 @@ export async function startDesktopHost(electron: ElectronApi, options: DesktopHo
 
   connectServiceBridge({ ipcMain, endpoint: root.endpoint, renderer, windows: () => BrowserWindow.getAllWindows() });
   const dialogs = electronFileDialogs(dialog, () => BrowserWindow.getFocusedWindow() ?? currentWindow());
-  const fileAction = (action: FileActionName, args?: Record<string, unknown>) => runFileAction(FILE_ACTIONS[action], dialogs, callService, args);
+  const fileAction = (action: FileActionName, args?: Record<string, unknown>) => runFileAction(FILE_ACTIONS[action], dialogs, callService, args, app.getPath('documents'));
   ipcMain.handle(
     FILE_ACTION_CHANNEL,
     trustedOnly(renderer, FILE_ACTION_CHANNEL, async (action: unknown, args?: unknown) => {

@@ -33,6 +33,12 @@ describe('file actions', () => {
     expect(calls).toEqual([{ command: 'saveProject', args: { path: '/tmp/a.collabsheet', overwrite: true } }]);
   });
 
+  it('starts a save dialog in the folder it is given (issue 16 item 6: the documents folder, not the data\'s)', async () => {
+    const { fake, asked } = dialogs('/tmp/a.xlsx');
+    await runFileAction(FILE_ACTIONS['export-xlsx'], fake, async () => ok, {}, '/home/me/Documents');
+    expect(asked).toEqual([{ kind: 'save', title: FILE_ACTIONS['export-xlsx'].title, defaultPath: '/home/me/Documents/sheet.xlsx' }]);
+  });
+
   it('exports into a chosen folder', async () => {
     const calls: unknown[] = [];
     const { fake, asked } = dialogs('/home/me/export');

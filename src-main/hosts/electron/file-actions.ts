@@ -1,4 +1,5 @@
 import type { FileFilter } from 'electron';
+import { join } from 'node:path';
 import { z } from 'zod';
 import { commandArgs, type ReplyMessage } from '../../service/contract.ts';
 import type { FileActionName } from './channels.ts';
@@ -73,13 +74,15 @@ export async function runFileAction(
   dialogs: FileDialogs,
   callService: ServiceCaller,
   args: Record<string, unknown> = {},
+  /** Where a save dialog starts (the user's documents folder), not the process's working folder. */
+  saveFolder?: string,
 ): Promise<ReplyMessage | null> {
   const filters = [...spec.filters];
   const path =
     spec.dialog === 'open'
       ? await dialogs.chooseOpenPath({ title: spec.title, filters })
       : spec.dialog === 'save'
-        ? await dialogs.chooseSavePath({ title: spec.title, filters, defaultPath: spec.defaultName })
+        ? await dialogs.chooseSavePath({ title: spec.title, filters, defaultPath: saveFolder && spec.defaultName ? join(saveFolder, spec.defaultName) : spec.defaultName })
         : await dialogs.chooseFolder({ title: spec.title });
   if (path === null) return null;
   return callService(spec.command, spec.dialog === 'save' ? { ...args, path, overwrite: true } : { ...args, path });

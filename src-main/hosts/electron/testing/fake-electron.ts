@@ -100,6 +100,10 @@ export class FakeApp extends EventEmitter {
   setAboutPanelOptions(options: unknown): void {
     this.aboutOptions = options;
   }
+  getPath(name: 'documents'): string {
+    return name === 'documents' ? '/home/fake/Documents' : '/home/fake';
+  }
+
   getVersion(): string {
     return '0.1.0-test';
   }
