@@ -81,7 +81,7 @@ export class SheetGrid {
       rowData: [],
       getRowId: (p) => p.data.id,
       rowHeight: 26,
-      headerHeight: 172,
+      headerHeight: headerHeightFor(window.innerHeight),
       suppressMovableColumns: true,
       suppressCellFocus: false,
       singleClickEdit: false,
@@ -121,6 +121,10 @@ export class SheetGrid {
     const doc = host.ownerDocument;
     doc.addEventListener('beforecopy', (e) => this.copyingFromGrid() && e.preventDefault());
     doc.addEventListener('copy', (e) => this.copyingFromGrid() && this.copy(e));
+    doc.defaultView?.addEventListener('resize', () => {
+      const height = headerHeightFor(doc.defaultView!.innerHeight);
+      if (this.api.getGridOption('headerHeight') !== height) this.api.setGridOption('headerHeight', height);
+    });
   }
 
   /** Full state: rebuilds columns and rows when the sheet's shape changed. */
@@ -415,4 +419,13 @@ export class SheetGrid {
     }
     return { text: '', classes: ['corner'] };
   }
+}
+
+/**
+ * The movie titles stand upright in the header: 172 px shows most whole, but on a short window
+ * (1024 × 700 left room for about one and a half user rows under the factor rows) the rows
+ * matter more; a title cut there is whole on hover.
+ */
+export function headerHeightFor(windowHeight: number): number {
+  return windowHeight < 800 ? 120 : 172;
 }
