@@ -5,7 +5,7 @@
  * loss with the graph's autodiff. The serving model (io/export/serving-model.ts) builds the same
  * forward pass into its own graph, over its own codes and trained parameters (BuiltInto).
  */
-import { type FloatType, Graph, type Shape, type Value, gradients, ops, serialize } from '../graph/index.ts';
+import { type DType, type FloatType, Graph, type Shape, type Value, gradients, ops, serialize } from '../graph/index.ts';
 import type { ParamInit } from './init.ts';
 
 export interface ParamSpec {
@@ -68,6 +68,8 @@ export class ModelBuilder {
   readonly items: Value;
   readonly params: GraphParam[] = [];
   readonly masks: { spec: MaskSpec; input: Value }[] = [];
+  /** Side-feature tables (side-features.ts): fed with the data, never trained. */
+  readonly tables: { name: string; input: Value }[] = [];
   private readonly ratingsInput: Value | null;
 
   constructor(dtype: FloatType, readonly training: boolean, private readonly into: BuiltInto | null = null) {
@@ -106,18 +108,29 @@ export class ModelBuilder {
     return looked;
   }
 
+  /**
+   * A side-feature table (side-features.ts), one row per user or item, looked up by the batch's
+   * codes inside the graph — so a batch carries only codes. Fed, never trained; `type` 'float'
+   * is the graph's float type.
+   */
+  featureTable(name: string, by: 'user' | 'item', type: 'int' | 'float', row: number[]): Value {
+    const table = this.param(name, [by === 'user' ? 'n_users' : 'n_items', ...row], type === 'int' ? 'int32' : this.graph.float);
+    this.tables.push({ name, input: table });
+    return ops.gather(table, by === 'user' ? this.users : this.items);
+  }
+
   dense(name: string, shape: number[], init: ParamInit): Value {
     const input = this.param(name, shape);
     this.params.push({ spec: { name, lookup: null, shape, init }, input, differentiated: input });
     return input;
   }
 
-  /** A parameter: a graph input of this shape, or the value given for it by name (BuiltInto). */
-  private param(name: string, shape: Shape): Value {
-    if (!this.into) return this.graph.input(name, this.graph.float, shape);
+  /** A parameter or feature table: a graph input of this shape, or the value given for it by name (BuiltInto). */
+  private param(name: string, shape: Shape, dtype: DType = this.graph.float): Value {
+    if (!this.into) return this.graph.input(name, dtype, shape);
     const v = this.into.params[name];
-    const fits = v && v.dtype === this.graph.float && v.rank === shape.length && shape.every((d, i) => typeof d !== 'number' || v.shape[i] === d);
-    if (!fits) throw new Error(`model parameter ${name}: expected ${this.graph.float}[${shape.join(', ')}], got ${v ?? 'none'}`);
+    const fits = v && v.dtype === dtype && v.rank === shape.length && shape.every((d, i) => typeof d !== 'number' || v.shape[i] === d);
+    if (!fits) throw new Error(`model parameter ${name}: expected ${dtype}[${shape.join(', ')}], got ${v ?? 'none'}`);
     return v;
   }
 

@@ -1,9 +1,12 @@
 /**
  * fastbook's CollabNN / fastai's EmbeddingNN: user and item embeddings (sized by fastai's rule)
  * concatenated, then Linear+ReLU layers (optional dropout after each), then a Linear head.
+ * With side features (issue 15 item 2), as fastai's tabular model: their embeddings and
+ * normalised numbers are concatenated beside the user and item embeddings.
  */
 import { type Value, concatColumns, linear, mse, ops, sigmoidRange } from '../graph/index.ts';
 import type { ModelBuilder, ModelDefinition } from './builder.ts';
+import { columnTensors, embeddingName, type ModelFeatures, type SideFeatureSet } from './side-features.ts';
 
 /**
  * fastai's emb_sz_rule: min(600, round(1.6 · n^0.56)). fastai counts a '#na#' category in n,
@@ -17,20 +20,52 @@ export interface NNOptions {
   layers: number[];
   dropout: number;
   yRange: [number, number] | null;
+  /** Side features of users and items; null: the ids alone. */
+  features: ModelFeatures | null;
 }
 
-/** Embeddings → concat → (Linear → ReLU → dropout)*: the [B, lastWidth] features. */
+/** Embeddings (and side features) → concat → (Linear → ReLU → dropout)*: the [B, lastWidth] features. */
 export function nnBody(b: ModelBuilder, o: NNOptions): Value {
+  const side: Value[] = [];
+  for (const set of [o.features?.user, o.features?.item]) if (set) side.push(...featureColumns(b, set));
   let x = concatColumns([
     b.embedding('user_embedding', 'user', o.userEmbedding),
     b.embedding('item_embedding', 'item', o.itemEmbedding),
+    ...side,
   ]);
-  let width = o.userEmbedding + o.itemEmbedding;
+  let width = inputWidth(o);
   o.layers.forEach((out, i) => {
     x = b.dropout(ops.relu(linearLayer(b, `layer${i}`, x, width, out)), o.dropout);
     width = out;
   });
   return x;
+}
+
+/**
+ * One side's feature columns, each [B, w]: a categorical feature's embedding, a multi-valued
+ * one's mean embedding (padded codes with 1/count weights: Σ weight · embedding, so Gather, Mul
+ * and ReduceSum — no op of its own), the numeric columns as they are (normalised, unknown flags).
+ */
+function featureColumns(b: ModelBuilder, set: SideFeatureSet): Value[] {
+  return set.columns.map((c) => {
+    const rows = columnTensors(set.side, c).map((t) => b.featureTable(t.name, t.side, t.type, t.row));
+    if (c.kind === 'numeric') return rows[0];
+    const table = b.dense(embeddingName(c), [c.vocabulary.length, featureEmbeddingSize(c.vocabulary.length)], { kind: 'embedding' });
+    const looked = ops.gather(table, rows[0]);
+    return c.kind === 'categorical' ? looked : ops.reduceSum(ops.mul(looked, ops.unsqueeze(rows[1], [2])), [1], false);
+  });
+}
+
+/** A feature's embedding width: the same rule, its vocabulary counting the unknown value as fastai counts '#na#'. */
+export const featureEmbeddingSize = (vocabulary: number): number => embeddingSize(vocabulary - 1);
+
+/** Width of what the first layer takes: the user and item embeddings and every feature column. */
+function inputWidth(o: NNOptions): number {
+  let width = o.userEmbedding + o.itemEmbedding;
+  for (const set of [o.features?.user, o.features?.item]) {
+    for (const c of set?.columns ?? []) width += c.kind === 'numeric' ? 2 * c.labels.length : featureEmbeddingSize(c.vocabulary.length);
+  }
+  return width;
 }
 
 /** A Linear layer's weight [in, out] and bias [out], initialised like PyTorch's nn.Linear. */
@@ -40,7 +75,7 @@ export function linearLayer(b: ModelBuilder, name: string, x: Value, fanIn: numb
   return linear(x, w, bias);
 }
 
-export const lastWidth = (o: NNOptions): number => o.layers.at(-1) ?? o.userEmbedding + o.itemEmbedding;
+export const lastWidth = (o: NNOptions): number => o.layers.at(-1) ?? inputWidth(o);
 
 export function embeddingNNModel(o: NNOptions): ModelDefinition {
   return {

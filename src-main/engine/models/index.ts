@@ -9,6 +9,7 @@ import type { ModelDefinition } from './builder.ts';
 import { ratingClasses, ratingClassesModel } from './classes.ts';
 import { dotProductModel } from './dot-bias.ts';
 import { type NNOptions, embeddingNNModel, embeddingSize } from './embedding-nn.ts';
+import { type ModelFeatures, noFeatures } from './side-features.ts';
 
 export {
   type BuiltInto, type ModelDefinition, type ModelGraph, type ParamSpec, type MaskSpec, type GraphParam,
@@ -16,7 +17,11 @@ export {
 } from './builder.ts';
 export { dotBiasPrediction, dotProductModel } from './dot-bias.ts';
 export { initParam, type ParamInit } from './init.ts';
-export { embeddingSize } from './embedding-nn.ts';
+export { embeddingSize, featureEmbeddingSize } from './embedding-nn.ts';
+export {
+  type FeatureColumn, type FeatureTensor, type ModelFeatures, type SideFeatureSet,
+  embeddingName, encodeFeatures, featureTensors, growColumns, noFeatures,
+} from './side-features.ts';
 export { ratingClasses } from './classes.ts';
 
 export interface ModelData {
@@ -24,6 +29,8 @@ export interface ModelData {
   items: number;
   /** Training ratings: the classes of the 'classes' model are their distinct values. */
   ratings: Float32Array;
+  /** Side features (issue 15): the neural models take them; the factor models do not. */
+  features?: ModelFeatures | null;
 }
 
 export interface ModelChoice {
@@ -42,6 +49,7 @@ export function defineModel(config: ModelConfig, data: ModelData): ModelChoice {
     layers: config.layers,
     dropout: config.dropout,
     yRange: config.yRange,
+    features: noFeatures(data.features) ? null : data.features!,
   };
   switch (config.kind) {
     case 'dot': return { definition: dotProductModel({ factors: config.factors, bias: false, yRange: config.yRange }), classes: null };

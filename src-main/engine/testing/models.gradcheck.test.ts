@@ -6,7 +6,8 @@
 import { describe, expect, it } from 'vitest';
 import { mulberry32 } from '../../data/random.ts';
 import type { ModelConfig } from '../types.ts';
-import { buildModelGraph, defineModel, rowSize } from '../models/index.ts';
+import type { Feature } from '../../data/import/features.ts';
+import { type ModelFeatures, buildModelGraph, defineModel, encodeFeatures, featureTensors, rowSize } from '../models/index.ts';
 import type { TensorArray } from '../runtime/session.ts';
 import type { Value } from '../graph/index.ts';
 import { gradcheck } from './gradcheck.ts';
@@ -29,14 +30,45 @@ const configs: Record<string, ModelConfig> = {
   classes: { ...base, kind: 'classes', layers: [6] },
 };
 
+/**
+ * Issue 15 item 2: side features of every kind — a categorical code (occupation), a multi-valued
+ * one averaged over a padded width (genres; item 4 has none, item 3 one, item 0 three), numbers
+ * with an unknown (year of item 2, age of user 1).
+ */
+const vocabulary = (n: number) => ['(unknown)', ...Array.from({ length: n - 1 }, (_, k) => `v${k}`)];
+const userFeatures: Feature[] = [
+  { kind: 'categorical', name: 'occupation', unknown: 0, vocabulary: vocabulary(3), codes: Int32Array.from([1, 2, 0, 1]) },
+  { kind: 'numeric', name: 'age', unknown: 1, values: Float32Array.from([20, NaN, 40, 31]), mean: 30, std: 8 },
+];
+const itemFeatures: Feature[] = [
+  { kind: 'multi', name: 'genres', unknown: 1, vocabulary: vocabulary(4), offsets: Int32Array.from([0, 3, 5, 6, 7, 8]), codes: Int32Array.from([1, 2, 3, 2, 3, 1, 3, 0]) },
+  { kind: 'numeric', name: 'year', unknown: 1, values: Float32Array.from([1990, 1995, NaN, 1970, 2000]), mean: 1990, std: 10 },
+];
+const features: ModelFeatures = { user: encodeFeatures('user', userFeatures, USERS), item: encodeFeatures('item', itemFeatures, ITEMS) };
+const featureConfigs: Record<string, ModelConfig> = {
+  'nn + side features': configs.nn,
+  'nn + side features + dropout': configs['nn + dropout'],
+  'classes + side features': configs.classes,
+};
+
 describe('every model backward matches finite differences (float64, 1e-5 relative)', () => {
-  for (const [name, config] of Object.entries(configs)) {
+  const cases = [
+    ...Object.entries(configs).map(([name, config]) => [name, config, null] as const),
+    ...Object.entries(featureConfigs).map(([name, config]) => [name, config, features] as const),
+  ];
+  for (const [name, config, side] of cases) {
     it(name, () => {
       const rand = mulberry32(7);
-      const { definition } = defineModel(config, { users: USERS, items: ITEMS, ratings: Float32Array.from(batchRatings) });
+      const { definition } = defineModel(config, { users: USERS, items: ITEMS, ratings: Float32Array.from(batchRatings), features: side });
       const m = buildModelGraph(definition, 'float64', 'train');
       const b = m.builder;
       const feeds = new Map<Value, TensorArray>([[b.users, batchUsers], [b.items, batchItems], [b.ratings, batchRatings]]);
+      const tables = new Map([...(side ? [...featureTensors(side.user!), ...featureTensors(side.item!)] : [])].map((t) => [t.name, t]));
+      expect(b.tables.length).toBe(tables.size);
+      for (const { name: table, input } of b.tables) {
+        const t = tables.get(table)!;
+        feeds.set(input, t.type === 'int' ? t.data : Float64Array.from(t.data));
+      }
       for (const { spec, input } of b.masks) {
         // A fixed inverted-dropout mask with both kept and dropped units.
         feeds.set(input, Float64Array.from({ length: batchUsers.length * spec.width }, () => (rand() < spec.p ? 0 : 1 / (1 - spec.p))));

@@ -29,6 +29,7 @@ export class Batches {
   readonly grads: Grad[];
   private runs = new Map<number, BoundRun>();
   private paramTensors: TensorHandle[] = [];
+  private tables: Record<string, TensorHandle> = {};
 
   constructor(
     readonly capacity: number,
@@ -66,9 +67,13 @@ export class Batches {
     return this.maskSpecs.length > 0;
   }
 
-  /** Points the parameter feeds at (new) tables; call after the tables were reallocated. */
-  bindParams(params: readonly Param[], shapes: readonly number[][]): void {
+  /**
+   * Points the parameter feeds at (new) tables, and feeds the side-feature tables (fixed data,
+   * by input name); call after the tables were reallocated.
+   */
+  bindParams(params: readonly Param[], shapes: readonly number[][], tables: Record<string, TensorHandle> = {}): void {
     this.paramTensors = params.map((p, i) => tensor(p.data, shapes[i]));
+    this.tables = tables;
     this.runs.clear();
   }
 
@@ -114,6 +119,7 @@ export class Batches {
     };
     this.maskSpecs.forEach((m, i) => (feeds[m.name] = tensor(this.masks[i].subarray(0, n * m.width), [n, m.width])));
     this.specs.forEach((s, i) => (feeds[s.name] = this.paramTensors[i]));
+    Object.assign(feeds, this.tables);
     const fetches: Record<string, TensorHandle> = {
       loss: tensor(this.loss, []),
       prediction: tensor(this.predictions.subarray(0, n), [n]),

@@ -17,8 +17,9 @@ export class Predictor {
 
   constructor(private readonly session: Session, private readonly specs: readonly ParamSpec[]) {}
 
-  bindParams(params: readonly Param[], shapes: readonly number[][]): void {
-    this.feeds = {};
+  /** The parameter tables, and the side-feature tables by input name. */
+  bindParams(params: readonly Param[], shapes: readonly number[][], tables: Record<string, TensorHandle> = {}): void {
+    this.feeds = { ...tables };
     this.specs.forEach((s, i) => (this.feeds[s.name] = tensor(params[i].data, shapes[i])));
   }
 

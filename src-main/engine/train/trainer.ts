@@ -12,12 +12,14 @@ import { availableParallelism } from 'node:os';
 import { type RatingsDataset, itemCount, userCount } from '../../data/dataset.ts';
 import { mulberry32 } from '../../data/random.ts';
 import { type ErrorSums, maeOf, noErrors, rmseOf } from '../metrics.ts';
-import { type MaskSpec, type ParamSpec, buildModelGraph, defineModel, modelBytes } from '../models/index.ts';
+import {
+  type MaskSpec, type ModelFeatures, type ParamSpec, buildModelGraph, defineModel, featureTensors, growColumns, modelBytes,
+} from '../models/index.ts';
 import {
   type Grad, type HyperSchedules, Lbfgs, type Optimizer, type Schedule, createOptimizer, flatLength, packGrads, packParams,
   schedConst, schedulesFor, unpackParams,
 } from '../optim/index.ts';
-import { type Session, createSession } from '../runtime/session.ts';
+import { type Session, type TensorHandle, createSession, tensor } from '../runtime/session.ts';
 import { Batches } from './batches.ts';
 import { type EpochHooks, type PassEnd, type PassHooks, runPass } from './batch-pass.ts';
 import { type EpochOrder, ShuffledOrder, epochOrder } from './epoch-order.ts';
@@ -94,6 +96,11 @@ export interface TrainerOptions {
    * (plus ONNX Runtime's intra-op threads).
    */
   twoCores?: { start: BlockWorkerStarter; from?: number };
+  /**
+   * Side features of users and items (issue 15), for the models that take them (the neural
+   * ones): their tables are fed beside the parameters, grown as unknown when the data grows.
+   */
+  features?: ModelFeatures;
 }
 
 /**
@@ -131,6 +138,8 @@ class CollabTrainer implements Trainer {
   private readonly predictor: Predictor;
   private batches: Batches;
   private readonly maskSpecs: readonly MaskSpec[];
+  /** The feature tables the model's graphs take (none for the factor models). */
+  private readonly tableNames: ReadonlySet<string>;
   /** How sparse gradients update the tables (fixed at creation; see defaultUpdates). */
   private readonly updates: 'lazy' | 'dense';
   /** Built at the first single-thread epoch (two-core epochs keep their orders in the workers). */
@@ -153,7 +162,7 @@ class CollabTrainer implements Trainer {
     this.valid = valid;
     this.guard = new DivergenceGuard(train.ratings);
     const rows = tableRows(train, valid);
-    const model = defineModel(config.model, { ...rows, ratings: train.ratings });
+    const model = defineModel(config.model, { ...rows, ratings: train.ratings, features: options.features });
     this.classes = model.classes;
     const trainGraph = buildModelGraph(model.definition, 'float32', 'train');
     const predictGraph = buildModelGraph(model.definition, 'float32', 'predict');
@@ -166,6 +175,7 @@ class CollabTrainer implements Trainer {
 
     this.rand = streams(config.seed);
     this.maskSpecs = trainGraph.builder.masks.map((m) => m.spec);
+    this.tableNames = new Set(trainGraph.builder.tables.map((t) => t.name));
     const capacity = batchCapacity(config, train);
     const tableElements = ParamStore.plan(this.specs, rows).reduce((n, size, k) => n + (this.specs[k].lookup ? size : 0), 0);
     this.updates = config.optim.updates ?? defaultUpdates(rows, tableElements, train.ratings.length, capacity);
@@ -466,12 +476,28 @@ class CollabTrainer implements Trainer {
     return trainingMemory({ specs: this.specs, maskSpecs: this.maskSpecs, rows, capacity, optim: this.config.optim, mode: this.updates });
   }
 
-  /** Points every tensor at the current parameter tables (after creation or growth). */
+  /** Points every tensor at the current parameter and feature tables (after creation or growth). */
   private bindParams(): void {
     const shapes = this.specs.map((_, i) => this.store.shape(i));
-    this.batches.bindParams(this.store.params, shapes);
-    this.predictor.bindParams(this.store.params, shapes);
+    const tables = this.featureFeeds();
+    this.batches.bindParams(this.store.params, shapes, tables);
+    this.predictor.bindParams(this.store.params, shapes, tables);
     this.solver?.resize();
+  }
+
+  /** The feature tables over the current table rows; codes beyond the features' rows are unknown. */
+  private featureFeeds(): Record<string, TensorHandle> {
+    const feeds: Record<string, TensorHandle> = {};
+    const { features } = this.options;
+    if (!features || this.tableNames.size === 0) return feeds;
+    for (const set of [features.user, features.item]) {
+      if (!set) continue;
+      const rows = set.side === 'user' ? this.store.tableRows.users : this.store.tableRows.items;
+      for (const t of featureTensors(growColumns(set, rows))) {
+        if (this.tableNames.has(t.name)) feeds[t.name] = tensor(t.data, [rows, ...t.row]);
+      }
+    }
+    return feeds;
   }
 }
 

@@ -1,0 +1,177 @@
+/**
+ * Side features as a model takes them (issue 15 item 2, fastai's tabular model): per user or item
+ * code, a categorical feature's code, a multi-valued feature's codes padded to a fixed width
+ * with averaging weights, and numeric features normalised with an "unknown" flag. These are
+ * tables indexed by the user/item code *inside* the graph, so a batch still carries only codes.
+ *
+ * Unknown is always representable, which is what cold start needs: code 0 of every vocabulary
+ * is "(unknown)" (a learned embedding row of its own), and a number the file lacks is 0 (the
+ * mean) with its flag set to 1. A code beyond the joined rows (a user or item added later) is
+ * all-unknown until its features are given.
+ */
+import type { Feature } from '../../data/import/features.ts';
+
+export type FeatureSide = 'user' | 'item';
+
+/** A categorical feature: one code per row; embedded with a table of vocabulary.length rows. */
+export interface CategoricalColumn {
+  kind: 'categorical';
+  /** Graph-safe: `<side>_<feature>` in [a-z0-9_]. */
+  name: string;
+  label: string;
+  vocabulary: readonly string[];
+  codes: Int32Array;
+}
+
+/**
+ * A multi-valued feature (genres): each row's codes padded to `width` (with code 0 and weight 0),
+ * weights 1/count — so Σ weight · embedding(code) is the mean of the row's embeddings.
+ */
+export interface MultiColumn {
+  kind: 'multi';
+  name: string;
+  label: string;
+  vocabulary: readonly string[];
+  width: number;
+  codes: Int32Array;
+  weights: Float32Array;
+}
+
+/** Numeric features of one side, two columns each: (x − mean)/std (0 if unknown) and the unknown flag. */
+export interface NumericColumns {
+  kind: 'numeric';
+  name: string;
+  labels: readonly string[];
+  /** Training data's mean and std per feature: how a new row's numbers are normalised. */
+  stats: readonly { mean: number; std: number }[];
+  /** rows × 2·labels.length. */
+  values: Float32Array;
+}
+
+export type FeatureColumn = CategoricalColumn | MultiColumn | NumericColumns;
+
+export interface SideFeatureSet {
+  side: FeatureSide;
+  /** Rows the tables hold (codes ≥ rows are grown as unknown by `growColumns`). */
+  rows: number;
+  columns: FeatureColumn[];
+}
+
+/** What a model is given: each side's columns, either side possibly absent. */
+export interface ModelFeatures {
+  user: SideFeatureSet | null;
+  item: SideFeatureSet | null;
+}
+
+export const noFeatures = (f: ModelFeatures | null | undefined): boolean => !f || (!f.user?.columns.length && !f.item?.columns.length);
+
+const safe = (s: string) => s.toLowerCase().replace(/[^a-z0-9]+/g, '_').replace(/^_|_$/g, '') || 'feature';
+
+/**
+ * Joined features (one row per dataset code, features-join.ts) as model columns over `rows`
+ * codes. Numeric features of a side share one table; names are unique per side.
+ */
+export function encodeFeatures(side: FeatureSide, features: readonly Feature[], rows: number): SideFeatureSet {
+  const columns: FeatureColumn[] = [];
+  const used = new Set<string>([`${side}_numbers`]);
+  const nameOf = (label: string) => {
+    let name = `${side}_${safe(label)}`;
+    for (let k = 2; used.has(name); k++) name = `${side}_${safe(label)}_${k}`;
+    used.add(name);
+    return name;
+  };
+  const numeric = features.filter((f) => f.kind === 'numeric');
+  for (const f of features) {
+    if (f.kind === 'categorical') {
+      const codes = new Int32Array(rows);
+      codes.set(f.codes.subarray(0, Math.min(rows, f.codes.length)));
+      columns.push({ kind: 'categorical', name: nameOf(f.name), label: f.name, vocabulary: f.vocabulary, codes });
+    } else if (f.kind === 'multi') {
+      columns.push(multiColumn(nameOf(f.name), f.name, f.vocabulary, f.offsets, f.codes, rows));
+    }
+  }
+  if (numeric.length) {
+    const m = numeric.length;
+    const values = new Float32Array(rows * 2 * m);
+    for (let r = 0; r < rows; r++) {
+      numeric.forEach((f, j) => {
+        const x = r < f.values.length ? f.values[r] : NaN;
+        const unknown = Number.isNaN(x);
+        values[r * 2 * m + 2 * j] = unknown ? 0 : (x - f.mean) / (f.std > 0 ? f.std : 1);
+        values[r * 2 * m + 2 * j + 1] = unknown ? 1 : 0;
+      });
+    }
+    columns.push({ kind: 'numeric', name: `${side}_numbers`, labels: numeric.map((f) => f.name), stats: numeric.map((f) => ({ mean: f.mean, std: f.std })), values });
+  }
+  return { side, rows, columns };
+}
+
+function multiColumn(name: string, label: string, vocabulary: readonly string[], offsets: Int32Array, source: Int32Array, rows: number): MultiColumn {
+  const known = offsets.length - 1;
+  let width = 1;
+  for (let r = 0; r < known; r++) width = Math.max(width, offsets[r + 1] - offsets[r]);
+  const codes = new Int32Array(rows * width);
+  const weights = new Float32Array(rows * width);
+  for (let r = 0; r < rows; r++) {
+    const start = r < known ? offsets[r] : 0;
+    const n = r < known ? offsets[r + 1] - start : 0;
+    if (n === 0) weights[r * width] = 1; // beyond the file: the unknown code 0, alone
+    for (let j = 0; j < n; j++) {
+      codes[r * width + j] = source[start + j];
+      weights[r * width + j] = 1 / n;
+    }
+  }
+  return { kind: 'multi', name, label, vocabulary, width, codes, weights };
+}
+
+/** The set over more rows (a dataset that grew users or items): the new rows all unknown. */
+export function growColumns(set: SideFeatureSet, rows: number): SideFeatureSet {
+  if (rows <= set.rows) return set;
+  const grow = <T extends Int32Array | Float32Array>(a: T, perRow: number, fill: (row: T) => void): T => {
+    const out = new (a.constructor as new (n: number) => T)(rows * perRow);
+    out.set(a);
+    fill(out.subarray(set.rows * perRow) as T);
+    return out;
+  };
+  const columns = set.columns.map((c): FeatureColumn => {
+    switch (c.kind) {
+      case 'categorical': return { ...c, codes: grow(c.codes, 1, () => {}) };
+      case 'multi': return {
+        ...c,
+        codes: grow(c.codes, c.width, () => {}),
+        weights: grow(c.weights, c.width, (w) => { for (let r = 0; r < w.length; r += c.width) w[r] = 1; }),
+      };
+      case 'numeric': return { ...c, values: grow(c.values, 2 * c.labels.length, (v) => { for (let j = 1; j < v.length; j += 2) v[j] = 1; }) };
+    }
+  });
+  return { ...set, rows, columns };
+}
+
+/** A graph input holding a feature table: its name, element type, one row's shape, and data. */
+export interface FeatureTensor {
+  name: string;
+  side: FeatureSide;
+  /** 'int' for codes; 'float' for weights and numbers (the graph's float type). */
+  type: 'int' | 'float';
+  /** One row's shape ([] for one code per row). */
+  row: number[];
+  data: Int32Array | Float32Array;
+}
+
+/** The graph inputs of a side's columns, in the order the model declares them. */
+export const featureTensors = (set: SideFeatureSet): FeatureTensor[] => set.columns.flatMap((c) => columnTensors(set.side, c));
+
+/** One column's graph inputs: the names the model declares and the trainer feeds. */
+export function columnTensors(side: FeatureSide, c: FeatureColumn): FeatureTensor[] {
+  switch (c.kind) {
+    case 'categorical': return [{ name: `${c.name}_code`, side, type: 'int', row: [], data: c.codes }];
+    case 'multi': return [
+      { name: `${c.name}_codes`, side, type: 'int', row: [c.width], data: c.codes },
+      { name: `${c.name}_weights`, side, type: 'float', row: [c.width], data: c.weights },
+    ];
+    case 'numeric': return [{ name: c.name, side, type: 'float', row: [2 * c.labels.length], data: c.values }];
+  }
+}
+
+/** The learned embedding table of a categorical or multi-valued column: one row per vocabulary value. */
+export const embeddingName = (c: CategoricalColumn | MultiColumn): string => `${c.name}_embedding`;
