@@ -41,7 +41,7 @@ describe('collabsheet synth --features', () => {
 
     const train = await run(['train', out, '--item-features', files.items, '--user-features', files.users, '--epochs', '1', '--factors', '2']);
     expect(train.code).toBe(0);
-    expect(train.out).toContain(`item features: ${files.items} (','-separated with header, keyed by "item"): genres (6 values, several a row); ${data.itemIds.length} of ${data.itemIds.length} items matched${items.extra ? `, ${items.extra} rows for items not in the ratings (ignored)` : ''} — not used by the model yet`);
+    expect(train.out).toContain(`item features: ${files.items} (','-separated with header, keyed by "item"): genres (6 values, several a row); ${data.itemIds.length} of ${data.itemIds.length} items matched${items.extra ? `, ${items.extra} rows for items not in the ratings (ignored)` : ''} — not used by --model dotbias (a factor model: only --model nn or classes takes side features)`);
     expect(train.out).toContainEqual(expect.stringMatching(/^user features: .*planted\.users\.csv .*: age_bucket \(3 values\); \d+ of \d+ users matched/));
   });
 

@@ -5,7 +5,10 @@
  * formats).
  */
 import { blockWorkerFromSource } from '../engine/train/parallel/from-source.ts';
-import { createTrainer } from '../engine/train/trainer.ts';
+import { COLD_ITEM_MAX_RATINGS, coldValid } from '../engine/analysis/cold-items.ts';
+import { rmse } from '../engine/metrics.ts';
+import { createTrainer, type Trainer } from '../engine/train/trainer.ts';
+import type { RatingsDataset } from '../data/dataset.ts';
 import type { EpochMetrics, StopReason } from '../engine/types.ts';
 import { configWarnings, type TrainCommand } from './args.ts';
 import { loadDatasets } from './datasets.ts';
@@ -50,16 +53,26 @@ function describeStop(s: StopReason): string {
   }
 }
 
+/** RMSE on the validation ratings of cold items (cold-items.ts); null without any. */
+function coldFit(trainer: Trainer, train: RatingsDataset, valid: RatingsDataset | null): { ratings: number; rmse: number } | null {
+  const cold = valid && coldValid(train, valid);
+  if (!cold || cold.ratings.length === 0) return null;
+  return { ratings: cold.ratings.length, rmse: rmse(trainer.predict(cold.users, cold.items), cold.ratings) };
+}
+
 /** Runs the command; resolves to the process exit code. */
 export async function runTrain(cmd: TrainCommand, io: Output, signal?: AbortSignal): Promise<number> {
   const started = performance.now();
   const { train, valid, notes } = await loadDatasets(cmd.ratings, cmd.valid, cmd.validPct, cmd.config.seed);
   for (const w of configWarnings(cmd.config)) io.err(`warning: ${w}`);
-  // Read before training, so a bad features file fails fast; the model does not take them yet.
-  const side = await readSideFeatures(cmd, train);
+  // Read before training, so a bad features file fails fast.
+  const side = await readSideFeatures(cmd, train, cmd.config.model.kind);
   if (!cmd.json) for (const n of [...notes, ...side.notes]) io.out(n);
 
-  const trainer = await createTrainer(train, valid, cmd.config, cmd.cores === 2 ? { twoCores: { start: blockWorkerFromSource } } : {});
+  const trainer = await createTrainer(train, valid, cmd.config, {
+    ...(cmd.cores === 2 ? { twoCores: { start: blockWorkerFromSource } } : {}),
+    ...(side.features ? { features: side.features } : {}),
+  });
   if (trainer.deviceNotice) io.err(`warning: ${trainer.deviceNotice.replace('device cpu', '--device cpu')}`);
   let stopped: StopReason | null = null;
   try {
@@ -70,17 +83,20 @@ export async function runTrain(cmd: TrainCommand, io: Output, signal?: AbortSign
       stopped = result.stopped;
     }
     const final = trainer.evaluate();
+    const cold = coldFit(trainer, train, valid);
     // Written before the done line, so with --json it can list the files.
-    const files = cmd.out === null ? null : await writeParams(cmd.out, trainer.exportParams().params, cmd.config, train, cmd.formats ?? ['csv']);
+    const files = cmd.out === null ? null : await writeParams(cmd.out, trainer.exportParams().params, cmd.config, train, cmd.formats ?? ['csv'], side.features);
     const seconds = (performance.now() - started) / 1000;
     if (cmd.json) {
       io.out(JSON.stringify({
         done: true, epochs: trainer.epochsDone, train_rmse: final.trainRmse, valid_rmse: final.validRmse,
+        cold_valid_rmse: cold?.rmse ?? null, cold_valid_ratings: cold?.ratings ?? 0, cold_item_max_ratings: COLD_ITEM_MAX_RATINGS,
         seconds, ...(stopped ? { stopped: describeStop(stopped) } : {}), ...(files ? { files } : {}), ...side.json,
       }));
     } else {
       io.out(`done: ${trainer.epochsDone} epochs, train RMSE ${fixed(final.trainRmse)}, valid RMSE ${fixed(final.validRmse)}, ${seconds.toFixed(2)} s` +
         (stopped ? ` (${describeStop(stopped)})` : ''));
+      if (valid) io.out(`cold valid (items with ≤ ${COLD_ITEM_MAX_RATINGS} train ratings): ${cold ? `${cold.ratings} ratings, RMSE ${fixed(cold.rmse)}` : 'no ratings'}`);
       if (files) io.out(`wrote ${files.join(', ')}`);
     }
   } finally {

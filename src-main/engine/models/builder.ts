@@ -171,13 +171,14 @@ export function buildPredictionInto(def: ModelDefinition, into: BuiltInto): Valu
 export const gradOutputName = (param: string) => `grad_${param}`;
 
 /**
- * ONNX bytes. Training: inputs users, items, ratings, dropout masks, params; outputs `loss`,
- * `prediction` (the batch's predictions before the step, for the epoch's running train metrics)
- * and `grad_<param>` per param. Prediction: inputs users, items, params; output `prediction`.
+ * ONNX bytes. Training: inputs users, items, ratings, dropout masks, params, feature tables;
+ * outputs `loss`, `prediction` (the batch's predictions before the step, for the epoch's running
+ * train metrics) and `grad_<param>` per param. Prediction: inputs users, items, params, feature
+ * tables; output `prediction`.
  */
 export function modelBytes(m: ModelGraph): Uint8Array {
   const b = m.builder;
-  const params = b.params.map((p) => p.input);
+  const params = [...b.params.map((p) => p.input), ...b.tables.map((t) => t.input)];
   if (!m.loss || !m.grads) {
     return serialize(b.graph, { name: 'predict', inputs: [b.users, b.items, ...params], outputs: { prediction: m.prediction } });
   }
