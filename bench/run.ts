@@ -3,7 +3,8 @@
  * ml-100k splits and the Excel sheet. Each of our settings is a `collabsheet train` command line,
  * printed so any row can be reproduced alone. Missing data or a missing peer (PyTorch) is a
  * skipped row, never a failure. `--json` prints one JSON object instead of the table.
- * `--scale` runs the MovieLens-25M-shape benchmark instead (bench/scale.ts).
+ * `--scale` runs the MovieLens-25M-shape benchmark instead (bench/scale.ts). `--only features`
+ * runs just the side-features rows (issue 15): the NN with and without u.item + u.user.
  */
 import { existsSync } from 'node:fs';
 import { availableParallelism, loadavg } from 'node:os';
@@ -11,6 +12,9 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseTrainArgs } from '../src-main/cli/args.ts';
 import { loadDatasets } from '../src-main/cli/datasets.ts';
+import { readSideFeatures } from '../src-main/cli/side-features.ts';
+import { COLD_ITEM_MAX_RATINGS, coldValid } from '../src-main/engine/analysis/cold-items.ts';
+import { rmse } from '../src-main/engine/metrics.ts';
 import { fixed, formatTable } from '../src-main/cli/table.ts';
 import { createTrainer } from '../src-main/engine/train/trainer.ts';
 import { fitEnsemble } from '../src-main/engine/train/ensemble.ts';
@@ -43,6 +47,9 @@ interface Row {
   seconds: number | null;
   trainRmse: number | null;
   validRmse: number | null;
+  /** Valid RMSE on items with ≤ COLD_ITEM_MAX_RATINGS training ratings, and how many ratings that is. */
+  coldRmse?: number | null;
+  coldRatings?: number;
   reference: string;
   status: 'ok' | 'skipped' | 'failed';
   note?: string;
@@ -57,6 +64,8 @@ interface OurCase {
   target: string;
   /** The PyTorch run of the same recipe, when there is one. */
   torch?: Omit<TorchCase, 'train' | 'valid'>;
+  /** Side-feature files (under the data folder), read as train --item-features / --user-features. */
+  features?: { item: string; user: string };
 }
 
 const FASTBOOK_TORCH = { model: 'dotbias' as const, epochs: 5, lr: 5e-3, wd: 0.1, factors: 50, layers: [100] };
@@ -97,22 +106,41 @@ const OUR_CASES: OurCase[] = [
   },
 ];
 
+/**
+ * Issue 15 "Must show": the NN of nnRecipe() with and without u.item + u.user, the same settings
+ * otherwise, on both splits. Settings tried on the random split, each with and without (valid /
+ * cold RMSE): wd 0.05, 0.3, 1; 5 epochs; lazy updates; bs 256 lr 1e-2; layers [200, 100];
+ * dropout 0.3 — none gave the cold ratings 5 % with the features (best: −0.4 %, 5 epochs).
+ */
+const FEATURES = { item: 'ml-100k/u.item', user: 'ml-100k/u.user' };
+const NN_FLAGS = ['--model', 'nn', '--layers', '100', '--bs', '64', '--epochs', '7', '--updates', 'dense'];
+const FEATURE_CASES: OurCase[] = [SPLITS.random, SPLITS.u1].flatMap((split) => [
+  { setting: 'NN [100] 7 epochs dense, no features', split, flags: NN_FLAGS, target: 'the row below is compared with this' },
+  {
+    setting: 'NN [100] 7 epochs dense + u.item, u.user', split, flags: NN_FLAGS, features: FEATURES,
+    target: `target: valid no worse, cold (items ≤ ${COLD_ITEM_MAX_RATINGS} train ratings) ≥ 5 % lower`,
+  },
+]);
+
 const dataPath = (p: string) => join(DATA, p);
-const missing = (s: Split) => [s.train, s.valid].filter((p): p is string => p !== null && !existsSync(dataPath(p)));
+const missing = (s: Split, c?: OurCase) =>
+  [s.train, s.valid, c?.features?.item ?? null, c?.features?.user ?? null].filter((p): p is string => p !== null && !existsSync(dataPath(p)));
 
 /** The case's command line, with data paths as given (shown) or resolved (run). */
 function trainArgs(c: OurCase, path: (p: string) => string): string[] {
   const valid = c.split.valid ? ['--valid', path(c.split.valid)] : ['--valid-pct', '0'];
-  return [path(c.split.train), ...valid, ...c.flags];
+  const features = c.features ? ['--item-features', path(c.features.item), '--user-features', path(c.features.user)] : [];
+  return [path(c.split.train), ...valid, ...c.flags, ...features];
 }
 
-type Metrics = Pick<Row, 'epochs' | 'seconds' | 'trainRmse' | 'validRmse'> & { note?: string };
+type Metrics = Pick<Row, 'epochs' | 'seconds' | 'trainRmse' | 'validRmse' | 'coldRmse' | 'coldRatings'> & { note?: string };
 
 async function runOurs(c: OurCase): Promise<Metrics> {
   const cmd = parseTrainArgs(trainArgs(c, dataPath));
   if (!cmd) throw new Error('a bench case asked for --help');
   const { train, valid } = await loadDatasets(cmd.ratings, cmd.valid, cmd.validPct, cmd.config.seed);
-  const trainer = await createTrainer(train, valid, cmd.config);
+  const side = await readSideFeatures(cmd, train, cmd.config.model.kind);
+  const trainer = await createTrainer(train, valid, cmd.config, side.features ? { features: side.features } : {});
   try {
     let seconds = 0;
     let stopped = null;
@@ -122,8 +150,10 @@ async function runOurs(c: OurCase): Promise<Metrics> {
       stopped = r.stopped;
     }
     const fit = trainer.evaluate();
+    const cold = valid && coldValid(train, valid);
     return {
       epochs: trainer.epochsDone, seconds, trainRmse: fit.trainRmse, validRmse: fit.validRmse,
+      ...(cold?.ratings.length ? { coldRmse: rmse(trainer.predict(cold.users, cold.items), cold.ratings), coldRatings: cold.ratings.length } : {}),
       ...(stopped ? { note: `stopped: ${stopped.kind}` } : {}),
     };
   } finally {
@@ -158,9 +188,9 @@ const NO_METRICS = { epochs: null, seconds: null, trainRmse: null, validRmse: nu
 
 /** One table row: run it unless its data is missing; a thrown error is a failed row. */
 async function row(
-  head: Pick<Row, 'setting' | 'data' | 'reference' | 'command'>, split: Split, run: () => Metrics | Promise<Metrics>,
+  head: Pick<Row, 'setting' | 'data' | 'reference' | 'command'>, split: Split, run: () => Metrics | Promise<Metrics>, c?: OurCase,
 ): Promise<Row> {
-  const gone = missing(split);
+  const gone = missing(split, c);
   if (gone.length) return { ...head, ...NO_METRICS, status: 'skipped', note: `skipped: no ${gone.map(dataPath).join(', ')}` };
   try {
     return { ...head, ...(await run()), status: 'ok' };
@@ -175,12 +205,15 @@ async function main(): Promise<void> {
     return;
   }
   const json = process.argv.includes('--json');
+  const only = process.argv[process.argv.indexOf('--only') + 1];
+  if (process.argv.includes('--only') && only !== 'features') throw new Error(`--only: the one group is 'features', got '${only ?? ''}'`);
+  const featuresOnly = only === 'features';
   const log = (s: string) => { if (!json) process.stderr.write(`${s}\n`); };
   const started = performance.now();
-  const python = findTorchPython();
+  const python = featuresOnly ? null : findTorchPython();
   const rows: Row[] = [];
   const reference = 'reference (this run)';
-  for (const c of OUR_CASES) {
+  for (const c of featuresOnly ? FEATURE_CASES : [...OUR_CASES, ...FEATURE_CASES]) {
     const tc = c.torch;
     if (tc) {
       const head = { setting: `PyTorch ${c.setting}`, data: c.split.name, reference };
@@ -191,8 +224,63 @@ async function main(): Promise<void> {
     }
     log(`running ${c.setting} on ${c.split.name}…`);
     const command = `collabsheet train ${trainArgs(c, (p) => join('../shared/data', p)).join(' ')}`;
-    rows.push(await row({ setting: c.setting, data: c.split.name, reference: c.target, command }, c.split, () => runOurs(c)));
+    rows.push(await row({ setting: c.setting, data: c.split.name, reference: c.target, command }, c.split, () => runOurs(c), c));
   }
+  if (!featuresOnly) await referenceRows(rows, log);
+  const verdicts = featureVerdicts(rows);
+
+  const optim = featuresOnly ? null : (log('timing the optimizer step…'), benchOptimStep(500));
+  const machine = { cpus: availableParallelism(), loadavg: loadavg().map((x) => +x.toFixed(2)), node: process.version };
+  const totalSeconds = (performance.now() - started) / 1000;
+
+  if (json) {
+    process.stdout.write(`${JSON.stringify({ machine, rows, features: verdicts, optimStep: optim, totalSeconds })}\n`);
+    return;
+  }
+  const table = formatTable(
+    ['setting', 'data', 'epochs', 'seconds', 'train RMSE', 'valid RMSE', 'cold RMSE (n)', 'reference / note'],
+    rows.map((r) => [
+      r.setting, r.data, r.epochs === null ? '-' : String(r.epochs), fixed(r.seconds, 2), fixed(r.trainRmse), fixed(r.validRmse),
+      r.coldRmse == null ? '-' : `${fixed(r.coldRmse)} (${r.coldRatings})`,
+      [r.reference, r.note].filter(Boolean).join(' | '),
+    ]),
+    [2, 3, 4, 5, 6],
+  );
+  console.log(table);
+  console.log('seconds: training epochs only for PyTorch (its evaluation excluded); ours include each epoch\'s validation RMSE' +
+    ' (one ONNX run per 16k ratings, ~2 ms on ml-100k), so the comparison leans against us.');
+  console.log(`cold RMSE: the validation ratings of items with ≤ ${COLD_ITEM_MAX_RATINGS} training ratings (train --json: cold_valid_rmse).`);
+  for (const v of verdicts) console.log(v.text);
+  if (optim) {
+    console.log('\noptimizer step at ml-100k size (fastest of 10 rounds):');
+    for (const line of describeOptimStep(optim)) console.log(`  ${line}`);
+  }
+  console.log(`machine: ${machine.cpus} cpus, load ${machine.loadavg.join(' ')}, node ${machine.node}; bench took ${totalSeconds.toFixed(0)} s`);
+  console.log('\nreproduce a row:');
+  for (const r of rows) if (r.command) console.log(`  ${r.setting} (${r.data}): ${r.command}`);
+  if (rows.some((r) => r.status === 'failed')) process.exitCode = 1;
+}
+
+/** Per split, the side-features pair against issue 15's targets: valid no worse, cold ≥ 5 % lower. */
+function featureVerdicts(rows: Row[]) {
+  return [SPLITS.random, SPLITS.u1].flatMap((split) => {
+    const [without, withF] = FEATURE_CASES.filter((c) => c.split === split).map((c) => rows.find((r) => r.setting === c.setting && r.data === split.name));
+    if (!without || !withF || without.validRmse === null || withF.validRmse === null || !without.coldRmse || !withF.coldRmse) return [];
+    const coldChange = withF.coldRmse / without.coldRmse - 1;
+    const noWorse = withF.validRmse <= without.validRmse;
+    const met = noWorse && coldChange <= -0.05;
+    const pct = (x: number) => `${x > 0 ? '+' : ''}${(100 * x).toFixed(1)} %`;
+    return [{
+      data: split.name, validChange: withF.validRmse / without.validRmse - 1, coldChange, met,
+      text: `features on ${split.name}: valid ${fixed(withF.validRmse)} vs ${fixed(without.validRmse)} (${pct(withF.validRmse / without.validRmse - 1)}), ` +
+        `cold ${fixed(withF.coldRmse)} vs ${fixed(without.coldRmse)} (${pct(coldChange)}) — target ${met ? 'met' : 'NOT met'} (valid no worse, cold ≥ 5 % lower)`,
+    }];
+  });
+}
+
+/** The reference rows: our best ensemble, and the per-rating SGD reference, on both splits. */
+async function referenceRows(rows: Row[], log: (s: string) => void): Promise<void> {
+  const reference = 'reference (this run)';
   const best = { setting: 'our best: average of 5 dotbias + 3 ratings-as-classes models', command: 'bestRecipe() in src-main/engine/train/recipes.ts; alone: node --import tsx src-main/engine/testing/figures.ts ../shared/data ml-100k' };
   for (const [split, reference] of [[SPLITS.random, 'target <= 0.885'], [SPLITS.u1, 'target <= 0.915 (tuned on the random split)']] as const) {
     log(`running ${best.setting} on ${split.name}…`);
@@ -202,33 +290,6 @@ async function main(): Promise<void> {
     log(`running the TS per-rating SGD reference on ${split.name}…`);
     rows.push(await row({ setting: 'TS per-rating SGD (Funk SVD, Surprise defaults)', data: split.name, reference }, split, () => runFunk(split)));
   }
-
-  log('timing the optimizer step…');
-  const optim = benchOptimStep(500);
-  const machine = { cpus: availableParallelism(), loadavg: loadavg().map((x) => +x.toFixed(2)), node: process.version };
-  const totalSeconds = (performance.now() - started) / 1000;
-
-  if (json) {
-    process.stdout.write(`${JSON.stringify({ machine, rows, optimStep: optim, totalSeconds })}\n`);
-    return;
-  }
-  const table = formatTable(
-    ['setting', 'data', 'epochs', 'seconds', 'train RMSE', 'valid RMSE', 'reference / note'],
-    rows.map((r) => [
-      r.setting, r.data, r.epochs === null ? '-' : String(r.epochs), fixed(r.seconds, 2), fixed(r.trainRmse), fixed(r.validRmse),
-      [r.reference, r.note].filter(Boolean).join(' | '),
-    ]),
-    [2, 3, 4, 5],
-  );
-  console.log(table);
-  console.log('seconds: training epochs only for PyTorch (its evaluation excluded); ours include each epoch\'s validation RMSE' +
-    ' (one ONNX run per 16k ratings, ~2 ms on ml-100k), so the comparison leans against us.');
-  console.log('\noptimizer step at ml-100k size (fastest of 10 rounds):');
-  for (const line of describeOptimStep(optim)) console.log(`  ${line}`);
-  console.log(`machine: ${machine.cpus} cpus, load ${machine.loadavg.join(' ')}, node ${machine.node}; bench took ${totalSeconds.toFixed(0)} s`);
-  console.log('\nreproduce a row:');
-  for (const r of rows) if (r.command) console.log(`  ${r.setting} (${r.data}): ${r.command}`);
-  if (rows.some((r) => r.status === 'failed')) process.exitCode = 1;
 }
 
 await main();
