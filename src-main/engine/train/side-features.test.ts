@@ -16,7 +16,7 @@ import { randomSplit } from '../../data/split.ts';
 import { generatePlanted, plantedFeatureCsvs, type PlantedTruth } from '../../data/synthetic.ts';
 import { COLD_ITEM_MAX_RATINGS, coldValid } from '../analysis/cold-items.ts';
 import { rmse } from '../metrics.ts';
-import { type ModelFeatures, encodeFeatures } from '../models/index.ts';
+import { type ModelFeatures, encodeFeatures, growColumns } from '../models/index.ts';
 import { fastbookNN } from './recipes.ts';
 import { createTrainer } from './trainer.ts';
 
@@ -135,5 +135,35 @@ describe('the neural model with planted side features (issue 15 item 6)', () => 
   it('beats the same network without them on cold items by more than 5 %, and is no worse overall', () => {
     expect(withFeatures.coldRmse, `cold: ${withFeatures.coldRmse.toFixed(4)} vs ${without.coldRmse.toFixed(4)}`).toBeLessThan(0.95 * without.coldRmse);
     expect(withFeatures.validRmse).toBeLessThanOrEqual(without.validRmse + 1e-3);
+  });
+});
+
+describe('cold start from features (issue 15 item 3, the engine side)', () => {
+  it('a movie added later is predicted from the genres it is given: as a held-out movie of the same genres', async () => {
+    const trainer = await createTrainer(train, valid, CONFIG, { features });
+    try {
+      while (trainer.epochsDone < CONFIG.epochs) await trainer.runEpoch();
+      const added = train.itemIds.length;
+      trainer.setData({ ...train, itemIds: [...train.itemIds, 'new movie'] }, valid);
+      const users = Int32Array.from({ length: SPEC.users }, (_, u) => u);
+      const predict = (i: number) => Array.from(trainer.predict(users, new Int32Array(SPEC.users).fill(i)));
+      const twin = 13; // held out whole (13 % 10 === 3): genres, no ratings
+      const meanGap = (a: number[], b: number[]) => a.reduce((s, x, k) => s + Math.abs(x - b[k]), 0) / a.length;
+      const unknown = meanGap(predict(added), predict(twin));
+
+      const item = growColumns(features.item!, added + 1);
+      for (const c of item.columns) {
+        if (c.kind !== 'multi') continue;
+        c.codes.copyWithin(added * c.width, twin * c.width, (twin + 1) * c.width);
+        c.weights.copyWithin(added * c.width, twin * c.width, (twin + 1) * c.width);
+      }
+      trainer.setFeatures({ ...features, item });
+      const given = meanGap(predict(added), predict(twin));
+      expect(given, `gap to the twin: ${given.toFixed(4)} with its genres, ${unknown.toFixed(4)} unknown`).toBeLessThan(unknown / 3);
+      expect(correlation(predict(added), predict(twin))).toBeGreaterThan(0.99);
+      expect(() => trainer.setFeatures({ ...features, user: null })).toThrow(/setFeatures: the model was built with feature tables .*user_age_bucket_code/);
+    } finally {
+      await trainer.dispose();
+    }
   });
 });

@@ -77,6 +77,12 @@ export interface Trainer {
   exportParams(): ModelParams;
   importParams(p: ModelParams): void;
   /**
+   * New side-feature tables (issue 15 cold start): e.g. the genres of a movie just added by
+   * setData, whose id row is fresh (near zero) — it is then predicted from its features. The
+   * columns must be the model's (same names and widths); the tables grow to the data's rows.
+   */
+  setFeatures(features: ModelFeatures): void;
+  /**
    * The live parameter tables by name, without copying (exportParams copies, which costs 100+ MB
    * on ml-25m): for reading between runs. Valid until setData grows the tables or training moves them.
    */
@@ -155,7 +161,7 @@ class CollabTrainer implements Trainer {
   private bestValid = Infinity;
   private readonly errorSums: ErrorSums = noErrors();
 
-  constructor(train: RatingsDataset, valid: RatingsDataset | null, readonly config: TrainConfig, private readonly options: TrainerOptions) {
+  constructor(train: RatingsDataset, valid: RatingsDataset | null, readonly config: TrainConfig, private options: TrainerOptions) {
     validateConfig(config);
     checkData(train);
     this.train = train;
@@ -440,6 +446,16 @@ class CollabTrainer implements Trainer {
       else optimizer.reset();
     }
     this.solver?.restart();
+  }
+
+  setFeatures(features: ModelFeatures): void {
+    const shapeOf = (f: ModelFeatures | undefined) =>
+      [f?.user, f?.item].flatMap((set) => (set ? featureTensors(set) : [])).filter((t) => this.tableNames.has(t.name)).map((t) => `${t.name} [${t.row}]`).join(', ');
+    const now = shapeOf(this.options.features);
+    const given = shapeOf(features);
+    if (given !== now) throw new Error(`setFeatures: the model was built with feature tables ${now || '(none)'}, not ${given || '(none)'}: rebuild the model for other features`);
+    this.options = { ...this.options, features };
+    this.bindParams();
   }
 
   paramViews(): Readonly<Record<string, ParamTensor>> {
