@@ -510,7 +510,9 @@ class CollabTrainer implements Trainer {
       if (!set) continue;
       const rows = set.side === 'user' ? this.store.tableRows.users : this.store.tableRows.items;
       for (const t of featureTensors(growColumns(set, rows))) {
-        if (this.tableNames.has(t.name)) feeds[t.name] = tensor(t.data, [rows, ...t.row]);
+        // Features joined over more codes than the tables hold: only the tables' rows are fed.
+        const size = rows * t.row.reduce((a, b) => a * b, 1);
+        if (this.tableNames.has(t.name)) feeds[t.name] = tensor(t.data.subarray(0, size), [rows, ...t.row]);
       }
     }
     return feeds;
