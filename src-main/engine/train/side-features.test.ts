@@ -166,4 +166,15 @@ describe('cold start from features (issue 15 item 3, the engine side)', () => {
       await trainer.dispose();
     }
   });
+
+  it('takes features joined over more codes than the ratings name (only the tables\' rows are fed)', async () => {
+    const wide = { user: growColumns(features.user!, SPEC.users + 7), item: growColumns(features.item!, train.itemIds.length + 7) };
+    const trainer = await createTrainer(train, valid, { ...CONFIG, epochs: 1 }, { features: wide });
+    try {
+      await trainer.runEpoch();
+      expect(Number.isFinite(trainer.evaluate().validRmse)).toBe(true);
+    } finally {
+      await trainer.dispose();
+    }
+  });
 });
