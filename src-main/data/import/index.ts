@@ -39,6 +39,11 @@ export interface ImportOptions extends FormatOverrides {
    * the one MovieLens ships beside the ratings file, if present; false: none.
    */
   titles?: string | false;
+  /**
+   * Allocate the users/items/ratings (and timestamps) columns over SharedArrayBuffers, so worker
+   * threads can read them in place (the fused trainer does); default false.
+   */
+  sharedMemory?: boolean;
   /** Called about every 4 MB read. */
   onProgress?: (p: ImportProgress) => void;
   /** Aborting makes the import reject with a DataImportError of code 'cancelled'. */
@@ -200,12 +205,14 @@ async function parseFile(path: string, options: ImportOptions, coders: { user: I
       scale: options.scale,
       keepTimestamps: options.timestamps ?? true,
     };
-    const parser = new RatingsParser(path, format, rules, await estimateRows(fh, size, layout.bytesPerLine), coders);
+    const memory = options.sharedMemory ? 'shared' : 'plain';
+    const parser = new RatingsParser(path, format, rules, await estimateRows(fh, size, layout.bytesPerLine), coders, memory);
     await scanChunks(
       path,
       fh,
       {
         start: layout.bomLength,
+        buffer: parser.readBuffer,
         signal: options.signal,
         onChunk: (bytesRead) => options.onProgress?.({ bytesRead, totalBytes: size, rows: parser.rows }),
       },
