@@ -1,3 +1,5 @@
+import { type Prefault, prefaultPages } from './prefault.ts';
+
 /**
  * 'shared': the columns live in SharedArrayBuffers, so worker threads (the fused trainer's) read
  * the imported ratings in place instead of copying 300 MB at 25M ratings.
@@ -22,6 +24,7 @@ export class RatingColumnsBuilder {
   ratings: Float32Array;
   timestamps: Float64Array | null;
   length = 0;
+  private prefault: Prefault | null = null;
 
   constructor(capacity: number, withTimestamps: boolean, readonly memory: ColumnMemory = 'plain') {
     const n = Math.max(16, Math.ceil(capacity));
@@ -29,6 +32,20 @@ export class RatingColumnsBuilder {
     this.items = allocate(Int32Array, n, memory);
     this.ratings = allocate(Float32Array, n, memory);
     this.timestamps = withTimestamps ? allocate(Float64Array, n, memory) : null;
+    this.startPrefault();
+  }
+
+  /** Called when the parse ends, finished or failed (a failed one never reaches finish()). */
+  stopPrefault(): void {
+    this.prefault?.stop();
+    this.prefault = null;
+  }
+
+  /** Shared columns: a worker faults their pages in while the parser fills them (prefault.ts). */
+  private startPrefault(): void {
+    this.stopPrefault();
+    const columns = [this.users, this.items, this.ratings, this.timestamps];
+    this.prefault = this.memory === 'shared' ? prefaultPages(columns.flatMap((c) => (c ? [c.buffer as SharedArrayBuffer] : []))) : null;
   }
 
   get capacity(): number {
@@ -48,6 +65,7 @@ export class RatingColumnsBuilder {
     this.items = this.copied(this.items, Int32Array, n);
     this.ratings = this.copied(this.ratings, Float32Array, n);
     if (this.timestamps) this.timestamps = this.copied(this.timestamps, Float64Array, n);
+    this.startPrefault();
   }
 
   push(user: number, item: number, rating: number, timestamp: number): void {
@@ -64,6 +82,7 @@ export class RatingColumnsBuilder {
    * save 60 MB would double the peak); copies otherwise.
    */
   finish(): { users: Int32Array; items: Int32Array; ratings: Float32Array; timestamps?: Float64Array } {
+    this.stopPrefault();
     const n = this.length;
     const view = this.capacity - n <= this.capacity / 8;
     return {

@@ -193,6 +193,7 @@ interface ParsedFile {
 
 async function parseFile(path: string, options: ImportOptions, coders: { user: IdCoder; item: IdCoder }): Promise<ParsedFile> {
   const fh = await openForReading(path);
+  let stopPrefault = () => {};
   try {
     const { size } = await fh.stat();
     const sample = Buffer.alloc(Math.min(size, SAMPLE_BYTES));
@@ -207,6 +208,7 @@ async function parseFile(path: string, options: ImportOptions, coders: { user: I
     };
     const memory = options.sharedMemory ? 'shared' : 'plain';
     const parser = new RatingsParser(path, format, rules, await estimateRows(fh, size, layout.bytesPerLine), coders, memory);
+    stopPrefault = () => parser.columns.stopPrefault();
     await scanChunks(
       path,
       fh,
@@ -226,6 +228,7 @@ async function parseFile(path: string, options: ImportOptions, coders: { user: I
     options.onProgress?.({ bytesRead: size, totalBytes: size, rows: columns.ratings.length });
     return { path, size, format, columns, duplicates, skipped: parser.skipped, badRowExamples: parser.badRowExamples };
   } finally {
+    stopPrefault();
     await fh.close();
   }
 }

@@ -11,6 +11,7 @@ import { describe, expect, it } from 'vitest';
 import { mulberry32 } from '../random.ts';
 import type { RatingsDataset } from '../dataset.ts';
 import { readRatingsFile, readTrainValidFiles } from './index.ts';
+import { prefaultPages } from './prefault.ts';
 import { committedLineKernelModule, compileLineKernel, lineKernelBytesModule } from './wasm/build-line-kernel.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'collabsheet-line-kernel-'));
@@ -87,5 +88,22 @@ describe('sharedMemory', () => {
 describe('the committed line kernel bytes', () => {
   it('are what line-kernel.wat compiles to (run build-line-kernel.ts after editing it)', async () => {
     expect(committedLineKernelModule()).toBe(lineKernelBytesModule(await compileLineKernel()));
+  });
+});
+
+describe('prefaultPages', () => {
+  it('faults pages in without changing a value, even while the parser writes the same pages', async () => {
+    const buf = new SharedArrayBuffer(16 << 20);
+    const a = new Int32Array(buf);
+    for (let i = 0; i < a.length; i += 7) a[i] = i + 1;
+    const p = prefaultPages([buf], 0)!;
+    // The parser's stores, racing the worker's touches.
+    for (let i = 0; i < a.length; i += 3) a[i] = -i;
+    await p.done;
+    for (let i = 0; i < a.length; i++) {
+      const want = i % 3 === 0 ? -i : i % 7 === 0 ? i + 1 : 0;
+      if (a[i] !== want) expect([i, a[i]]).toEqual([i, want]);
+    }
+    expect(prefaultPages([new SharedArrayBuffer(1024)])).toBeNull();
   });
 });
