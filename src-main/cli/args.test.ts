@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { CliUsageError, parseLrFindArgs, parseTrainArgs } from './args.ts';
+import { mulberry32 } from '../data/random.ts';
+import { CliUsageError, parseExportArgs, parseLrFindArgs, parseTrainArgs } from './args.ts';
 
 describe('--updates', () => {
   it('is left to the trainer unless given', () => {
@@ -67,5 +68,58 @@ describe('lr-find arguments', () => {
     expect(() => parseLrFindArgs(['r.csv', '--end-lr', '1000'])).toThrow('--end-lr: must be at most 100, got 1000');
     expect(() => parseLrFindArgs([])).toThrow('lr-find: missing the ratings file');
     expect(parseLrFindArgs(['--help'])).toBeNull();
+  });
+});
+
+// Issue 11 item 5: --engine onnx|fused|auto, parsed like every flag.
+describe('--engine', () => {
+  it('defaults to auto and takes onnx or fused', () => {
+    expect(parseTrainArgs(['r.csv'])!.engine).toBe('auto');
+    expect(parseTrainArgs(['r.csv', '--engine', 'fused'])!.engine).toBe('fused');
+    expect(parseTrainArgs(['r.csv', '--engine=onnx'])!.engine).toBe('onnx');
+    expect(parseExportArgs(['r.csv', '--format', 'csv', '--out', 'd', '--engine', 'fused'])!.engine).toBe('fused');
+  });
+
+  it('refuses anything else in one line naming the choices', () => {
+    expect(() => parseTrainArgs(['r.csv', '--engine', 'FUSED'])).toThrow("--engine: expected auto|onnx|fused, got 'FUSED'");
+    expect(() => parseTrainArgs(['r.csv', '--engine', ''])).toThrow("--engine: expected auto|onnx|fused, got ''");
+    expect(() => parseTrainArgs(['r.csv', '--engine'])).toThrow('--engine: missing its value');
+    expect(() => parseTrainArgs(['r.csv', '--engine', '--json'])).toThrow('--engine: missing its value');
+    expect(() => parseLrFindArgs(['r.csv', '--engine', 'fused'])).toThrow('--engine: lr-find sweeps in ONNX Runtime');
+  });
+
+  it('fuzzed values: an engine or one CliUsageError line, never another error', () => {
+    const rand = mulberry32(11);
+    const pieces = ['auto', 'onnx', 'fused', 'Fused', ' fused', 'fused ', '=', '-', '--', '1', '-1', 'ønnx', '\u0000', ',', 'auto,fused', ''];
+    const pick = () => pieces[Math.floor(rand() * pieces.length)];
+    for (let run = 0; run < 300; run++) {
+      const value = Array.from({ length: 1 + Math.floor(rand() * 3) }, pick).join('');
+      const argv = rand() < 0.5 ? ['r.csv', '--engine', value] : ['r.csv', `--engine=${value}`];
+      try {
+        const cmd = parseTrainArgs(argv)!;
+        expect(['auto', 'onnx', 'fused']).toContain(cmd.engine);
+        expect(cmd.engine).toBe(value);
+      } catch (e) {
+        expect(e).toBeInstanceOf(CliUsageError);
+        expect((e as Error).message).toMatch(/^(--engine: |unknown option )/);
+        expect((e as Error).message).not.toContain('\n');
+      }
+    }
+  });
+});
+
+// Issue 11 item 4: the settings the user set, so an engine's own defaults replace only the others.
+describe('explicit settings', () => {
+  it('are the flags given, whatever their value (a default spelt out is still explicit)', () => {
+    expect([...parseTrainArgs(['r.csv'])!.explicit]).toEqual([]);
+    const cmd = parseTrainArgs(['r.csv', '--lr', '5e-3', '--wd=0', '--bs', '1024', '--schedule', 'constant', '--optimizer', 'sgd', '--json'])!;
+    expect([...cmd.explicit].sort()).toEqual(['bs', 'json', 'lr', 'optimizer', 'schedule', 'wd']);
+    expect(cmd.explicit.has('wd-mode')).toBe(false);
+    expect(parseTrainArgs(['r.csv', '--help'])).toBeNull();
+  });
+
+  it("leave out export's and lr-find's own flags", () => {
+    const exp = parseExportArgs(['r.csv', '--format', 'csv', '--out', 'd', '--factors', '8'])!;
+    expect([...exp.explicit].sort()).toEqual(['factors', 'out']);
   });
 });

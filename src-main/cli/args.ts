@@ -10,6 +10,7 @@ import {
 } from '../engine/types.ts';
 import { LR_FIND_DEFAULTS, NUM_IT_LIMITS, lrFindRefusal } from '../engine/train/lr-find.ts';
 import { EMBEDDING_FORMATS, type EmbeddingFormat } from '../io/export/export-embeddings.ts';
+import { ENGINE_REQUESTS, type EngineRequest } from './engine-choice.ts';
 
 /** A mistake in how the command was called: reported as one line, exit code 2. */
 export class CliUsageError extends Error {
@@ -32,20 +33,32 @@ export interface TrainCommand {
   /** Side-feature files (issue 15): read, joined and reported; no model uses them yet. */
   itemFeatures: string | null;
   userFeatures: string | null;
+  /** --engine (default auto: chooseEngine in engine-choice.ts decides once the ratings are read). */
+  engine: EngineRequest;
+  /**
+   * The flags the user gave (`lr`, `wd`, `optimizer`, `schedule`, `bs`…): a setting not in it
+   * holds this parser's default, which an engine with defaults of its own may replace.
+   */
+  explicit: ReadonlySet<TrainFlag>;
 }
+
+/** The flags of `collabsheet train`, by their spelling on the command line. */
+export type TrainFlag = Exclude<keyof typeof OPTIONS, 'help'>;
 
 export const TRAIN_USAGE = `usage: collabsheet train <ratings> [--valid <file> | --valid-pct 0.1] [--seed 42]
   [--model dot|dotbias|nn|classes] [--factors 50] [--y-range 0,5.5|none]
   [--optimizer adam|sgd|momentum|lbfgs] [--lr 5e-3] [--wd 0.1] [--wd-mode decoupled|l2]
   [--schedule one-cycle|constant] [--updates lazy|dense] [--epochs 5] [--bs 64|full] [--threads 1]
   [--device cpu|cuda|webgpu] [--init trunc-normal|uniform] [--layers 100] [--dropout 0]
-  [--patience 0] [--cores 2] [--json] [--out <dir>]
+  [--patience 0] [--cores 2] [--engine auto|onnx|fused] [--json] [--out <dir>]
   [--item-features <file>] [--user-features <file>]
 
 <ratings>: CSV/TSV with a header naming user, item and rating columns (userId/movieId/rating
 accepted), MovieLens u.data or ratings.dat. Defaults are fastbook ch. 8's recipe.
 --cores 2 (the default) trains big data (from 2,000,000 ratings; dot/dotbias models with lazy
 updates) on two worker threads, each half the batch; --cores 1 keeps one thread.
+--engine auto (the default) trains dot/dotbias models on big data in the fused WebAssembly
+kernel and everything else in ONNX Runtime; onnx or fused forces one.
 --item-features / --user-features: MovieLens u.item, movies.csv, u.user, users.dat, or a
 CSV/TSV with a header keyed by id; read and matched to the ratings' ids and reported, but not
 used by the model yet.`;
@@ -91,6 +104,7 @@ const OPTIONS = {
   device: { type: 'string' },
   patience: { type: 'string' },
   cores: { type: 'string' },
+  engine: { type: 'string' },
   json: { type: 'boolean' },
   out: { type: 'string' },
   'item-features': { type: 'string' },
@@ -157,6 +171,7 @@ const NOT_FOR_LR_FIND: Partial<Record<keyof typeof OPTIONS, string>> = {
   patience: 'lr-find does not train to the end, so there is nothing to stop early',
   out: 'lr-find puts the model back as it found it, so there are no parameters to write',
   cores: 'lr-find trains its batches on one thread',
+  engine: 'lr-find sweeps in ONNX Runtime',
 };
 
 /** Parse `lr-find`'s arguments: train's that make sense here, plus the sweep's. Null when --help was asked. */
@@ -270,6 +285,8 @@ function trainCommand(parsed: Parsed): TrainCommand {
     out: v.out ?? null,
     itemFeatures: v['item-features'] ?? null,
     userFeatures: v['user-features'] ?? null,
+    engine: oneOf<EngineRequest>('engine', v.engine, ENGINE_REQUESTS, 'auto'),
+    explicit: new Set((Object.keys(v) as (keyof typeof OPTIONS)[]).filter((k): k is TrainFlag => k !== 'help' && k in OPTIONS && v[k] !== undefined)),
   };
 }
 

@@ -39,6 +39,11 @@ export interface ImportOptions extends FormatOverrides {
    * the one MovieLens ships beside the ratings file, if present; false: none.
    */
   titles?: string | false;
+  /**
+   * Allocate the users/items/ratings (and timestamps) columns over SharedArrayBuffers, so worker
+   * threads can read them in place (the fused trainer does); default false.
+   */
+  sharedMemory?: boolean;
   /** Called about every 4 MB read. */
   onProgress?: (p: ImportProgress) => void;
   /** Aborting makes the import reject with a DataImportError of code 'cancelled'. */
@@ -188,6 +193,7 @@ interface ParsedFile {
 
 async function parseFile(path: string, options: ImportOptions, coders: { user: IdCoder; item: IdCoder }): Promise<ParsedFile> {
   const fh = await openForReading(path);
+  let stopPrefault = () => {};
   try {
     const { size } = await fh.stat();
     const sample = Buffer.alloc(Math.min(size, SAMPLE_BYTES));
@@ -200,12 +206,15 @@ async function parseFile(path: string, options: ImportOptions, coders: { user: I
       scale: options.scale,
       keepTimestamps: options.timestamps ?? true,
     };
-    const parser = new RatingsParser(path, format, rules, await estimateRows(fh, size, layout.bytesPerLine), coders);
+    const memory = options.sharedMemory ? 'shared' : 'plain';
+    const parser = new RatingsParser(path, format, rules, await estimateRows(fh, size, layout.bytesPerLine), coders, memory);
+    stopPrefault = () => parser.columns.stopPrefault();
     await scanChunks(
       path,
       fh,
       {
         start: layout.bomLength,
+        buffer: parser.readBuffer,
         signal: options.signal,
         onChunk: (bytesRead) => options.onProgress?.({ bytesRead, totalBytes: size, rows: parser.rows }),
       },
@@ -219,6 +228,7 @@ async function parseFile(path: string, options: ImportOptions, coders: { user: I
     options.onProgress?.({ bytesRead: size, totalBytes: size, rows: columns.ratings.length });
     return { path, size, format, columns, duplicates, skipped: parser.skipped, badRowExamples: parser.badRowExamples };
   } finally {
+    stopPrefault();
     await fh.close();
   }
 }

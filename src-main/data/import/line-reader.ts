@@ -13,7 +13,12 @@ export interface ScanOptions {
   signal?: AbortSignal;
   /** Called after each chunk with the bytes consumed so far (the signal is checked there too). */
   onChunk?: (bytesDone: number) => void;
+  /** The buffer to read into (at least READ_BUFFER_BYTES; the parser's own memory), else a new one. */
+  buffer?: Buffer;
 }
+
+/** A chunk and the longest line carried over from the one before. */
+export const READ_BUFFER_BYTES = CHUNK_BYTES + MAX_LINE_BYTES;
 
 /**
  * Reads the file in fixed chunks into one reused buffer (memory stays at a few MB whatever the
@@ -28,7 +33,8 @@ export async function scanChunks(
   options: ScanOptions,
   onLines: (buf: Buffer, start: number, end: number, linesBefore: number) => number,
 ): Promise<number> {
-  const buf = Buffer.allocUnsafe(CHUNK_BYTES + MAX_LINE_BYTES);
+  const buf = options.buffer ?? Buffer.allocUnsafe(READ_BUFFER_BYTES);
+  if (buf.length < READ_BUFFER_BYTES) throw new Error(`scanChunks needs a buffer of ${READ_BUFFER_BYTES} bytes`);
   let carry = 0; // bytes of an unfinished line kept at the start of buf
   let position = options.start;
   let lines = 0;

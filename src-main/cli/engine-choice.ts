@@ -1,0 +1,59 @@
+/**
+ * Which engine trains (issue 11 item 5): the fused WebAssembly kernel for the factor models on
+ * big data, ONNX Runtime otherwise. Pure, so the CLI, the app's settings and the benchmark all
+ * choose the same way and tests pin the rule.
+ */
+import type { TrainConfig } from '../engine/types.ts';
+
+export const ENGINE_REQUESTS = ['auto', 'onnx', 'fused'] as const;
+/** What --engine asks for; 'auto' lets chooseEngine decide. */
+export type EngineRequest = (typeof ENGINE_REQUESTS)[number];
+export type EngineName = Exclude<EngineRequest, 'auto'>;
+
+/**
+ * Rating count from which 'auto' picks the fused engine for a factor model. Provisional: a
+ * placeholder until the 1M / 5M / 25M runs of `npm run bench -- --scale` measure where the fused
+ * engine starts to beat ONNX Runtime, which then sets it.
+ */
+export const FUSED_CROSSOVER_RATINGS = 1_000_000;
+
+export interface EngineChoice {
+  engine: EngineName;
+  /** One line for the CLI output and the status line: why this engine. */
+  reason: string;
+}
+
+/** Why the fused engine cannot train `config`, or null when it can. */
+export type FusedSupport = (config: TrainConfig) => string | null;
+
+/**
+ * The fused kernel trains the dot-product models (with or without biases and sigmoid_range) on
+ * the CPU with a per-rating optimizer; everything else stays in ONNX Runtime. The fused engine's
+ * own `fusedUnsupported` can be passed in its place once it is wired in.
+ */
+export const factorModelsOnly: FusedSupport = (config) => {
+  const { kind } = config.model;
+  if (kind !== 'dot' && kind !== 'dotbias') return `the ${kind === 'nn' ? 'neural' : 'ratings-as-classes'} model (--model ${kind}) trains in ONNX Runtime`;
+  if (config.optim.optimizer === 'lbfgs') return 'L-BFGS is a full-batch optimizer (--optimizer lbfgs), which trains in ONNX Runtime';
+  if (config.device !== 'cpu') return `--device ${config.device} trains in ONNX Runtime (the fused kernel runs on the CPU)`;
+  return null;
+};
+
+/**
+ * The engine for `config` on `ratingCount` training ratings. Throws an Error whose message is
+ * the refusal when --engine fused is forced on a configuration the fused engine cannot train.
+ */
+export function chooseEngine(config: TrainConfig, ratingCount: number, requested: EngineRequest = 'auto', unsupported: FusedSupport = factorModelsOnly): EngineChoice {
+  const why = unsupported(config);
+  if (requested === 'onnx') return { engine: 'onnx', reason: '--engine onnx' };
+  if (requested === 'fused') {
+    if (why) throw new Error(`--engine fused: ${why}; use --engine onnx or auto`);
+    return { engine: 'fused', reason: '--engine fused' };
+  }
+  if (why) return { engine: 'onnx', reason: why };
+  const count = ratingCount.toLocaleString('en-US');
+  const crossover = FUSED_CROSSOVER_RATINGS.toLocaleString('en-US');
+  return ratingCount >= FUSED_CROSSOVER_RATINGS
+    ? { engine: 'fused', reason: `${count} ratings, at least ${crossover}: the fused kernel is faster` }
+    : { engine: 'onnx', reason: `${count} ratings, under ${crossover}: ONNX Runtime is as fast` };
+}
