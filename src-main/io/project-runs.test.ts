@@ -68,6 +68,21 @@ describe('runs in a project file', () => {
     await expect(opened.runs[0].params!.load()).rejects.toThrow(`${path}: is damaged (checksum mismatch in run 1's array`);
   });
 
+  it('a file cut inside its runs section is named damaged at open (the section is measured, not read)', async () => {
+    const path = join(dir, 'cut.collabsheet');
+    await saveProject(path, { ...sheet(), runs: [{ meta: { id: 'r1' }, params: factors(100, 3) }] });
+    const bytes = readFileSync(path);
+    writeFileSync(path, bytes.subarray(0, bytes.length - 100));
+    await expect(openProject(path)).rejects.toThrow(`${path}: is damaged: it ends after ${bytes.length - 100} bytes, 100 bytes short (an interrupted copy?)`);
+  });
+
+  it('a project without runs whose last array ends off the 8-byte grid opens (mainBytes is where it ends, not padded)', async () => {
+    const path = join(dir, 'unaligned.collabsheet');
+    const odd = { ...sheet(), model: { params: { item_bias: { shape: [3], data: Float32Array.of(1, 2, 3) } }, optimizer: null } }; // 12 bytes last
+    await saveProject(path, odd);
+    expect((await openProject(path)).model).toEqual(odd.model);
+  });
+
   it('openProjectRuns reads the header only and finds each run where the latest save put it', async () => {
     const path = join(dir, 'relink.collabsheet');
     await saveProject(path, { ...sheet(), runs: [{ meta: { id: 'r1' }, params: factors(3, 7) }] });

@@ -237,8 +237,10 @@ async function readMainPart(path: string): Promise<Buffer> {
   const fh = await openRegularFile(path);
   try {
     const size = (await fh.stat()).size;
-    // Never allocate what the file only claims: a short file is named short by decodeProject.
-    const bytes = Buffer.alloc(Math.min(at.blobStart + at.header.mainBytes, size, MAX_PROJECT_BYTES));
+    // A cut file is named at open, not when a run is: its runs' section is not read, only measured.
+    const end = at.blobStart + (at.header.runBlobs ?? []).flat().reduce((most, b) => Math.max(most, b.offset + b.byteLength), at.header.mainBytes);
+    if (size < end) throw new ProjectFileError(path, `is damaged: it ends after ${size} bytes, ${end - size} bytes short (an interrupted copy?)`);
+    const bytes = Buffer.alloc(Math.min(at.blobStart + at.header.mainBytes, MAX_PROJECT_BYTES));
     await fh.read(bytes, 0, bytes.length, 0);
     return bytes;
   } finally {
@@ -258,8 +260,8 @@ export function encodeProject(project: CollabProject, autosaveOf: string | null)
   for (const [i, b] of blobs.entries()) {
     const bytes = blobBytes(b);
     entries.push({ offset, byteLength: bytes.byteLength, crc32: crc32(bytes) });
+    if (i === mainBlobs.length - 1) mainBytes = offset + bytes.byteLength; // where the sheet's last blob ends, before any padding
     offset = align8(offset + bytes.byteLength);
-    if (i === mainBlobs.length - 1) mainBytes = offset;
   }
   const runBlobs: BlobEntry[][] = [];
   let next = mainBlobs.length;
