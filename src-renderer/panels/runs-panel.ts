@@ -90,11 +90,13 @@ export class RunsPanel {
     this.renderPicked(this.picked.length !== before || !same);
   }
 
+  /**
+   * Two lines a run: its name across the card, then its numbers — in the narrowest pane (340 px)
+   * a name beside eight number columns had no room left to be read.
+   */
   private renderTable(): void {
     const shown = this.sorted ? sortRuns(this.runs, this.sort.column, this.sort.descending) : [...this.runs].reverse(); // newest first until sorted
-    const head = document.createElement('tr');
-    head.append(document.createElement('th'));
-    for (const c of COLUMNS) {
+    const header = (c: (typeof COLUMNS)[number]) => {
       const th = document.createElement('th');
       const b = document.createElement('button');
       b.type = 'button';
@@ -109,15 +111,27 @@ export class RunsPanel {
         this.renderPicked(false);
       });
       th.append(b);
-      head.append(th);
-    }
-    const rows = shown.map((r) => this.row(r));
-    this.table.replaceChildren(head, ...rows);
+      return th;
+    };
+    const [nameColumn, ...numberColumns] = COLUMNS;
+    const pickHead = document.createElement('th');
+    pickHead.rowSpan = 2;
+    const nameHead = header(nameColumn);
+    nameHead.colSpan = numberColumns.length;
+    const top = document.createElement('tr');
+    top.append(pickHead, nameHead);
+    const second = document.createElement('tr');
+    second.append(...numberColumns.map(header));
+    const head = document.createElement('thead');
+    head.append(top, second);
+    const body = document.createElement('tbody');
+    body.append(...shown.flatMap((r) => this.row(r)));
+    this.table.replaceChildren(head, body);
     this.empty.hidden = this.runs.length > 0;
     this.table.parentElement!.hidden = this.runs.length === 0;
   }
 
-  private row(r: RunSummary): HTMLTableRowElement {
+  private row(r: RunSummary): HTMLTableRowElement[] {
     const tr = document.createElement('tr');
     tr.dataset['run'] = r.id;
     const pick = document.createElement('input');
@@ -137,15 +151,19 @@ export class RunsPanel {
     const o = r.config.optim;
     const name = cell(r.name, `${r.name} — double-click to rename`);
     name.className = 'run-name';
+    name.colSpan = COLUMNS.length - 1;
     name.addEventListener('dblclick', () => this.editName(name, r));
     const fit = r.validRmse ?? r.trainRmse;
     const fitCell = cell(fit.toFixed(4), r.validRmse === null ? 'train RMSE (no validation split)' : 'valid RMSE');
     if (r.validRmse === null) fitCell.classList.add('muted');
     const pickCell = document.createElement('td');
+    pickCell.rowSpan = 2;
+    pickCell.className = 'run-pick';
     pickCell.append(pick);
-    tr.append(
-      pickCell,
-      name,
+    tr.append(pickCell, name);
+    const numbers = document.createElement('tr');
+    numbers.dataset['numbers'] = r.id;
+    numbers.append(
       cell(r.config.model.kind),
       cell(String(r.config.model.factors)),
       cell(o.optimizer),
@@ -153,9 +171,9 @@ export class RunsPanel {
       cell(String(Number(o.wd.toPrecision(3)))),
       cell(String(r.epochs)),
       fitCell,
-      cell(r.seconds < 10 ? `${r.seconds.toFixed(1)} s` : `${Math.round(r.seconds)} s`),
+      cell(r.seconds < 10 ? `${r.seconds.toFixed(1)} s` : `${Math.round(r.seconds)} s`, `${r.seconds.toFixed(2)} seconds`),
     );
-    return tr;
+    return [tr, numbers];
   }
 
   /** The name becomes a field: Enter or leaving it renames, Escape keeps the name. */
@@ -217,7 +235,12 @@ export class RunsPanel {
   private renderDiff(picked: RunSummary[]): void {
     const rows = picked.length < 2 ? [] : settingsDiff(picked);
     this.diff.hidden = rows.length === 0;
+    const head = document.createElement('thead');
+    const names = document.createElement('tr');
+    names.append(document.createElement('th'), ...picked.map((r) => Object.assign(document.createElement('th'), { textContent: r.name, title: r.name })));
+    head.append(names);
     this.diff.replaceChildren(
+      head,
       ...rows.map(({ key, texts }) => {
         const tr = document.createElement('tr');
         const th = document.createElement('th');
