@@ -55,7 +55,7 @@ export class LrFindPanel {
     after.after(host);
     this.button.addEventListener('click', () => void this.find());
     this.use.addEventListener('click', () => {
-      if (this.rate !== null) void this.actions.use(this.rate);
+      if (this.rate !== null) void this.actions.use(Number(this.rate.toPrecision(2))); // the rate the button shows
     });
   }
 
