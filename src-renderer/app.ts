@@ -9,8 +9,10 @@ import { DataUi } from './data/data-ui.ts';
 import { FormulaView } from './panels/formula-view.ts';
 import { InsightArea } from './panels/insight/insight-area.ts';
 import { renderLegend } from './panels/legend.ts';
+import { LrFindPanel } from './panels/lr-find-panel.ts';
 import { MessageBar } from './panels/message-bar.ts';
 import { RmseChart } from './panels/rmse-chart.ts';
+import { RunsPanel } from './panels/runs-panel.ts';
 import { SettingsPanel } from './panels/settings-panel.ts';
 import { wireSidePaneToggle } from './panels/side-pane.ts';
 import { TastesPanel } from './panels/tastes-panel.ts';
@@ -38,6 +40,8 @@ export class App {
   private readonly formula = new FormulaView(byId('formula-bar'), byId('tooltip'));
   private readonly data: DataUi;
   private readonly insight: InsightArea;
+  private readonly runs: RunsPanel;
+  private readonly lrFind: LrFindPanel;
   private progressText = '';
   /** The status line's parts, updated in place (it changes with every epoch). */
   private readonly statusParts = ['status-state', 'status-fit', 'status-progress'].map((className) => {
@@ -74,6 +78,20 @@ export class App {
       { sheetPane: byId('sheet-pane'), titleBar: byId('sheet-title'), sidePane: byId('side-pane') },
       { send: (command, args) => this.send(command, args), focusCell: (cell) => this.grid.focusCell(cell) },
     );
+    this.lrFind = new LrFindPanel(byId('setting-lr').closest('.field')!, {
+      find: () => this.send('lrFind', {}),
+      use: async (lr) => {
+        const { config } = this.state;
+        await this.send('setConfig', { config: { ...config, optim: { ...config.optim, lr } } });
+      },
+    });
+    this.runs = new RunsPanel(byId('runs'), {
+      rename: (id, name) => this.send('renameRun', { id, name }),
+      remove: (id) => this.send('deleteRun', { id }),
+      open: (id) => this.send('openRun', { id }),
+      curves: (ids) => this.send('runCurves', { ids }),
+      overlay: (lines) => this.chart.overlay(lines),
+    });
     this.wireToolbar();
     this.wireKeyboard();
     wireSidePaneToggle(byId('side-pane'), byId<HTMLButtonElement>('toggle-side'));
@@ -119,6 +137,8 @@ export class App {
     this.settings.render(state);
     this.chart.show(state.history, state.config.optim.optimizer);
     this.tastes.render(state);
+    this.runs.render(state.runs);
+    this.lrFind.render(state);
     this.data.render(state);
     this.insight.render(state);
     byId('sheet-name').textContent = state.sheet.name;

@@ -2,14 +2,21 @@
  * The `.collabsheet` project file: the data (embedded, or a reference to the ratings file it came
  * from), the hyperparameters, the trained parameters and optimizer state, and the training history.
  *
- * Format (version 1), little-endian:
+ * Format (version 2), little-endian:
  *   0   8  magic "CSHEET\x1a\n" (the \x1a\n pair, as in PNG, exposes text-mode mangling)
  *   8   4  format version
  *   12  4  header length H
  *   16  4  CRC-32 of the header
  *   20  4  reserved (0)
- *   24  H  header: UTF-8 JSON {app, savedAt, autosaveOf, body, blobs: [{offset, byteLength, crc32}]}
- *   …      blobs, each 8-byte aligned, offsets relative to the end of the header
+ *   24  H  header: UTF-8 JSON {app, savedAt, autosaveOf, body, blobs: [{offset, byteLength, crc32}],
+ *          mainBytes, runBlobs: [[{offset, byteLength, crc32}] per run]}
+ *   …      blobs, each 8-byte aligned, offsets relative to the end of the header: first the sheet's
+ *          (mainBytes of them), then the runs' parameters (issue 12 item 1)
+ *
+ * The runs' parameters come last so that opening reads only the first PREFIX + H + mainBytes
+ * bytes: a run's factors are read from the file when the run is opened (LazyModel), and a
+ * project with many runs opens as fast, and holds as little memory, as one without. Version 1
+ * (no runs, no mainBytes) opens with no runs.
  *
  * Why not a zip: parameters and ratings are large typed arrays; this layout reads them back as
  * views on one buffer (no inflate, no copy), each blob is checksummed so damage is named, and it
@@ -32,7 +39,7 @@ import { type WriteOptions, writeFileAtomic } from './atomic-write.ts';
 import { type AnyTypedArray, blobElementBytes, type BlobRef, liftBlobs, lowerBlobs, typedView } from './blob-json.ts';
 
 export const PROJECT_EXTENSION = '.collabsheet';
-export const PROJECT_FORMAT_VERSION = 1;
+export const PROJECT_FORMAT_VERSION = 2;
 const MAGIC = Buffer.from('CSHEET\x1a\n', 'latin1');
 const PREFIX_BYTES = 24;
 /** Up to 2 GB (a Buffer's practical limit): a 25M-rating project's factors and moments are ~130 MB. */
@@ -56,7 +63,28 @@ export interface CollabProject {
   history: EpochMetrics[];
   /** The app's own plain-data state (split, view, selection…), stored as is. */
   state?: unknown;
+  /** The runs (issue 12 item 1): the app's plain-data record of each, and its parameters if kept. */
+  runs?: StoredRun[];
 }
+
+export interface StoredRun {
+  meta: unknown;
+  params: ModelParams | null;
+}
+
+/** A run's parameters still in the project file: `load` reads, checks and parses them. */
+export interface LazyModel {
+  bytes: number;
+  load(): Promise<ModelParams>;
+}
+
+/** A project as opened: the runs' parameters stay in the file until asked for. */
+export interface OpenedProject extends Omit<CollabProject, 'runs'> {
+  runs: { meta: unknown; params: LazyModel | null }[];
+}
+
+/** Most runs a project file may list (the app keeps far fewer). */
+const MAX_STORED_RUNS = 1000;
 
 export class ProjectFileError extends Error {
   override readonly name = 'ProjectFileError';
@@ -68,21 +96,30 @@ export class ProjectFileError extends Error {
   }
 }
 
+type BlobEntry = { offset: number; byteLength: number; crc32: number };
+
 interface Header {
   app: string;
   savedAt: string;
   /** For an autosave: the project file it shadows (null for an untitled project). */
   autosaveOf: string | null;
   body: unknown;
-  blobs: { offset: number; byteLength: number; crc32: number }[];
+  blobs: BlobEntry[];
+  /** Bytes of the sheet's blobs (after the header); the runs' follow. Absent in version 1. */
+  mainBytes?: number;
+  /** Each run's parameter blobs, in body.runs order (an empty list for a run without). */
+  runBlobs?: BlobEntry[][];
 }
 
+const blobEntrySchema = z.object({ offset: z.number().int().nonnegative(), byteLength: z.number().int().nonnegative(), crc32: z.number().int() });
 const headerSchema = z.object({
   app: z.string(),
   savedAt: z.string(),
   autosaveOf: z.string().nullable(),
   body: z.unknown(),
-  blobs: z.array(z.object({ offset: z.number().int().nonnegative(), byteLength: z.number().int().nonnegative(), crc32: z.number().int() })),
+  blobs: z.array(blobEntrySchema),
+  mainBytes: z.number().int().nonnegative().optional(),
+  runBlobs: z.array(z.array(blobEntrySchema)).max(MAX_STORED_RUNS).optional(),
 });
 
 const typed = <T>(ctor: new (...a: never[]) => T) => z.instanceof(ctor as never) as unknown as z.ZodType<T>;
@@ -169,16 +206,19 @@ const bodySchema = z.strictObject({
   history: z.array(metricsSchema),
   state: z.unknown().optional(),
 });
+/** body.runs, read apart from the body: its parameters are blob references into runBlobs, not lowered at open. */
+const runsSchema = z.array(z.strictObject({ meta: z.unknown(), params: z.unknown().nullable() })).max(MAX_STORED_RUNS);
 
 /** Writes the project atomically; an existing file is replaced only with `overwrite` (atomic-write.ts). */
 export async function saveProject(path: string, project: CollabProject, options: WriteOptions = {}): Promise<void> {
   await writeFileAtomic(path, encodeProject(project, null), options);
 }
 
-export async function openProject(path: string): Promise<CollabProject> {
+/** Reads the header and the sheet's blobs only; the runs' parameters are read when asked for. */
+export async function openProject(path: string): Promise<OpenedProject> {
   let bytes: Buffer;
   try {
-    bytes = await readRegularFile(path, MAX_PROJECT_BYTES, 'a project');
+    bytes = await readMainPart(path);
   } catch (e) {
     if (e instanceof UnreadableFileError) throw new ProjectFileError(path, e.problem);
     throw e;
@@ -186,17 +226,51 @@ export async function openProject(path: string): Promise<CollabProject> {
   return decodeProject(path, bytes).project;
 }
 
+/**
+ * The file up to the end of the sheet's blobs: the whole of a version 1 file, and of one whose
+ * header cannot be read alone (decodeProject names what is wrong with it then).
+ */
+async function readMainPart(path: string): Promise<Buffer> {
+  const whole = () => readRegularFile(path, MAX_PROJECT_BYTES, 'a project');
+  const at = await readHeaderAt(path).catch(() => null);
+  if (at?.header.mainBytes === undefined) return whole();
+  const fh = await openRegularFile(path);
+  try {
+    const size = (await fh.stat()).size;
+    // A cut file is named at open, not when a run is: its runs' section is not read, only measured.
+    const end = at.blobStart + (at.header.runBlobs ?? []).flat().reduce((most, b) => Math.max(most, b.offset + b.byteLength), at.header.mainBytes);
+    if (size < end) throw new ProjectFileError(path, `is damaged: it ends after ${size} bytes, ${end - size} bytes short (an interrupted copy?)`);
+    const bytes = Buffer.alloc(Math.min(at.blobStart + at.header.mainBytes, MAX_PROJECT_BYTES));
+    await fh.read(bytes, 0, bytes.length, 0);
+    return bytes;
+  } finally {
+    await fh.close();
+  }
+}
+
 /** The parts of a project file, ready to be written in order. */
 export function encodeProject(project: CollabProject, autosaveOf: string | null): Uint8Array[] {
-  const { json, blobs } = liftBlobs(project);
+  const { runs = [], ...sheet } = project;
+  const { json, blobs: mainBlobs } = liftBlobs(sheet);
+  const lifted = runs.map((r) => liftBlobs(r.params));
+  const blobs = [...mainBlobs, ...lifted.flatMap((l) => l.blobs)];
   const entries: Header['blobs'] = [];
   let offset = 0;
-  for (const b of blobs) {
+  let mainBytes = 0;
+  for (const [i, b] of blobs.entries()) {
     const bytes = blobBytes(b);
     entries.push({ offset, byteLength: bytes.byteLength, crc32: crc32(bytes) });
+    if (i === mainBlobs.length - 1) mainBytes = offset + bytes.byteLength; // where the sheet's last blob ends, before any padding
     offset = align8(offset + bytes.byteLength);
   }
-  const header: Header = { app: 'CollabSheet', savedAt: new Date().toISOString(), autosaveOf, body: json, blobs: entries };
+  const runBlobs: BlobEntry[][] = [];
+  let next = mainBlobs.length;
+  for (const l of lifted) {
+    runBlobs.push(entries.slice(next, next + l.blobs.length));
+    next += l.blobs.length;
+  }
+  const body = { ...(json as object), runs: runs.map((r, i) => ({ meta: r.meta, params: r.params ? lifted[i].json : null })) };
+  const header: Header = { app: 'CollabSheet', savedAt: new Date().toISOString(), autosaveOf, body, blobs: entries.slice(0, mainBlobs.length), mainBytes, runBlobs };
   const headerText = JSON.stringify(header);
   const headerBytes = Buffer.from(headerText + ' '.repeat(align8(PREFIX_BYTES + Buffer.byteLength(headerText)) - PREFIX_BYTES - Buffer.byteLength(headerText)));
   const prefix = Buffer.alloc(PREFIX_BYTES);
@@ -216,23 +290,14 @@ export function encodeProject(project: CollabProject, autosaveOf: string | null)
   return parts;
 }
 
-export function decodeProject(path: string, bytes: Buffer): { project: CollabProject; header: Omit<Header, 'body'> } {
+/** `bytes` holds the file from its start, at least up to the end of the sheet's blobs. */
+export function decodeProject(path: string, bytes: Buffer): { project: OpenedProject; header: Omit<Header, 'body'> } {
   const header = readHeader(path, bytes);
   const blobStart = PREFIX_BYTES + bytes.readUInt32LE(12);
-  const body = lowerBlobs(header.body, (ref: BlobRef) => {
-    const entry = header.blobs[ref.$blob];
-    if (!entry) throw new ProjectFileError(path, `is damaged (array ${ref.$blob} is missing)`);
-    const start = blobStart + entry.offset;
-    if (start + entry.byteLength > bytes.length) {
-      throw new ProjectFileError(path, `is damaged: it ends after ${bytes.length} bytes, ${start + entry.byteLength - bytes.length} bytes short (an interrupted copy?)`);
-    }
-    const slice = bytes.subarray(start, start + entry.byteLength);
-    if (crc32(slice) !== entry.crc32) throw new ProjectFileError(path, `is damaged (checksum mismatch in array ${ref.$blob})`);
-    if (!Number.isSafeInteger(ref.length) || ref.length * blobElementBytes(ref.kind) !== entry.byteLength) {
-      throw new ProjectFileError(path, `is damaged (array ${ref.$blob} claims ${ref.length} values in ${entry.byteLength} bytes)`);
-    }
-    return typedView(ref.kind, slice, ref.length);
-  });
+  const { runs: rawRuns, ...rawBody } = (header.body ?? {}) as { runs?: unknown };
+  const body = lowerBlobs(rawBody, blobReader(path, bytes, blobStart, header.blobs, ''));
+  const runs = runsSchema.safeParse(rawRuns ?? []);
+  if (!runs.success) throw new ProjectFileError(path, `is not a valid project (runs: ${runs.error.issues[0].message})`);
   const parsed = bodySchema.safeParse(body);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
@@ -247,8 +312,65 @@ export function decodeProject(path: string, bytes: Buffer): { project: CollabPro
     if (d.itemTitles) d.itemTitles = d.itemTitles.map((t) => t ?? undefined);
     if (d.itemGenres) d.itemGenres = d.itemGenres.map((g) => g ?? undefined);
   }
+  const opened: OpenedProject = {
+    ...project,
+    runs: runs.data.map((r, i) => ({ meta: r.meta, params: r.params === null ? null : lazyModel(path, bytes, blobStart, header.runBlobs?.[i] ?? [], r.params, i) })),
+  };
   const { body: _, ...rest } = header;
-  return { project, header: rest };
+  return { project: opened, header: rest };
+}
+
+/** The typed array a blob reference names, checked: in the bytes, its checksum, its length. */
+function blobReader(path: string, bytes: Buffer, blobStart: number, blobs: BlobEntry[], what: string) {
+  return (ref: BlobRef) => {
+    const entry = blobs[ref.$blob];
+    if (!entry) throw new ProjectFileError(path, `is damaged (${what}array ${ref.$blob} is missing)`);
+    const start = blobStart + entry.offset;
+    if (start + entry.byteLength > bytes.length) {
+      throw new ProjectFileError(path, `is damaged: it ends after ${bytes.length} bytes, ${start + entry.byteLength - bytes.length} bytes short (an interrupted copy?)`);
+    }
+    const slice = bytes.subarray(start, start + entry.byteLength);
+    if (crc32(slice) !== entry.crc32) throw new ProjectFileError(path, `is damaged (checksum mismatch in ${what}array ${ref.$blob})`);
+    if (!Number.isSafeInteger(ref.length) || ref.length * blobElementBytes(ref.kind) !== entry.byteLength) {
+      throw new ProjectFileError(path, `is damaged (${what}array ${ref.$blob} claims ${ref.length} values in ${entry.byteLength} bytes)`);
+    }
+    return typedView(ref.kind, slice, ref.length);
+  };
+}
+
+/**
+ * Run `n`'s parameters where they lie in the file (or in `bytes`, where those hold them): read
+ * when the run is opened, checked like the sheet's own, and refused in words if the file changed.
+ */
+function lazyModel(path: string, bytes: Buffer, blobStart: number, blobs: BlobEntry[], json: unknown, n: number): LazyModel {
+  const end = blobs.reduce((most, b) => Math.max(most, b.offset + b.byteLength), 0);
+  const first = blobs.reduce((least, b) => Math.min(least, b.offset), end);
+  return {
+    bytes: end - first,
+    load: async () => {
+      let source = bytes;
+      let base = blobStart;
+      if (blobStart + end > bytes.length) {
+        const fh = await openRegularFile(path).catch((e: unknown) => {
+          throw e instanceof UnreadableFileError ? new ProjectFileError(path, `${e.problem}: run ${n + 1}'s factors are read from it`) : e;
+        });
+        try {
+          source = Buffer.alloc(end - first);
+          const { bytesRead } = await fh.read(source, 0, source.length, blobStart + first);
+          source = source.subarray(0, bytesRead);
+          base = -first;
+        } finally {
+          await fh.close();
+        }
+      }
+      const model = modelSchema.safeParse(lowerBlobs(json, blobReader(path, source, base, blobs, `run ${n + 1}'s `)));
+      if (!model.success) {
+        const issue = model.error.issues[0];
+        throw new ProjectFileError(path, `is not a valid project (run ${n + 1}'s factors, ${issue.path.join('.')}: ${issue.message})`);
+      }
+      return model.data as ModelParams;
+    },
+  };
 }
 
 function readHeader(path: string, bytes: Buffer): Header {
@@ -371,6 +493,11 @@ export async function discardAutosave(path: string): Promise<void> {
 }
 
 async function readHeaderOnly(path: string): Promise<Header> {
+  return (await readHeaderAt(path)).header;
+}
+
+/** The header and where the blobs start, reading no more of the file than the header. */
+async function readHeaderAt(path: string): Promise<{ header: Header; blobStart: number }> {
   const fh = await openRegularFile(path);
   try {
     const prefix = Buffer.alloc(PREFIX_BYTES);
@@ -381,8 +508,16 @@ async function readHeaderOnly(path: string): Promise<Header> {
     const all = Buffer.alloc(PREFIX_BYTES + length);
     prefix.copy(all);
     await fh.read(all, PREFIX_BYTES, length, PREFIX_BYTES);
-    return readHeader(path, all);
+    return { header: readHeader(path, all), blobStart: PREFIX_BYTES + length };
   } finally {
     await fh.close();
   }
+}
+
+/** The runs of the project at `path`, their parameters left in the file (after a save: where they now are). */
+export async function openProjectRuns(path: string): Promise<OpenedProject['runs']> {
+  const { header, blobStart } = await readHeaderAt(path);
+  const runs = runsSchema.safeParse((header.body as { runs?: unknown } | null)?.runs ?? []);
+  if (!runs.success) throw new ProjectFileError(path, `is not a valid project (runs: ${runs.error.issues[0].message})`);
+  return runs.data.map((r, i) => ({ meta: r.meta, params: r.params === null ? null : lazyModel(path, Buffer.alloc(0), blobStart, header.runBlobs?.[i] ?? [], r.params, i) }));
 }

@@ -81,6 +81,9 @@ export const sessionSettingsSchema = z.strictObject({
 });
 export type SessionSettings = z.infer<typeof sessionSettingsSchema>;
 
+/** Runs are named r1, r2, … in the order they were made. */
+const runId = z.string().regex(/^r[1-9]\d{0,8}$/, 'A run id is r and a number, as the Runs list names them');
+
 /** A cell of the visible sheet: row = user row, col = movie column (0-based sheet positions). */
 const cell = { row: index, col: index };
 
@@ -135,6 +138,12 @@ export const commandArgs = {
    * cannot be read.
    */
   openRatings: z.strictObject({ path: filePathSchema }),
+  /** Runs (issue 12 item 1, run-store.ts): the valid and train curves of up to 12 runs, for the chart's overlay. */
+  runCurves: z.strictObject({ ids: z.array(runId).min(1).max(12) }),
+  renameRun: z.strictObject({ id: runId, name: z.string().trim().min(1, 'A run needs a name').max(200) }),
+  deleteRun: z.strictObject({ id: runId }),
+  /** The run's model, factors and chart back in the sheet; one undo step, as a model change is. */
+  openRun: z.strictObject({ id: runId }),
   /** Re-initialise the parameters (and clear the history) with this seed and initialisation. */
   reset: z.strictObject({
     seed: z.number().int().nonnegative().max(2 ** 32 - 1),
@@ -176,6 +185,10 @@ export interface CommandResults extends DataCommandResults, InsightCommandResult
   step: RunOutcome;
   stop: null;
   lrFind: LrFindResult;
+  runCurves: RunCurve[];
+  renameRun: StatePatch;
+  deleteRun: StatePatch;
+  openRun: StatePatch;
   openRatings: AppState;
   reset: StatePatch;
 }
@@ -257,6 +270,42 @@ export interface AppState {
   canUndo: boolean;
   canRedo: boolean;
   project: ProjectStatus;
+  /** Every Solve and Step so far, oldest first (their curves come with runCurves). */
+  runs: RunSummary[];
+}
+
+/** One setting of a run in words: `text` ("k 5", "lr 0.005") is what a legend shows where runs differ. */
+export interface RunWord {
+  key: string;
+  text: string;
+}
+
+/** A Solve or Step, as the Runs panel lists it (issue 12 item 1). */
+export interface RunSummary {
+  id: string;
+  name: string;
+  /** ISO time the run ended. */
+  created: string;
+  /** What trained it: 'onnx' (ONNX Runtime's graph) today. */
+  engine: string;
+  config: TrainConfig;
+  validPct: number;
+  splitSeed: number;
+  /** The settings in words, in the panel's order. */
+  words: RunWord[];
+  epochs: number;
+  seconds: number;
+  trainRmse: number;
+  validRmse: number | null;
+  /** Its factors are kept, so "Open this run" can put them back. */
+  canOpen: boolean;
+}
+
+export interface RunCurve {
+  id: string;
+  epochs: number[];
+  trainRmse: number[];
+  validRmse: (number | null)[];
 }
 
 /** A cell the user changed, as the sheet now shows it. */
@@ -285,6 +334,8 @@ export interface StatePatch {
   canUndo?: boolean;
   canRedo?: boolean;
   project?: ProjectStatus;
+  /** The run list, whole, when it changed (it is small: no curves). */
+  runs?: RunSummary[];
 }
 
 export interface RunOutcome {

@@ -25,5 +25,6 @@ export function applyPatch(state: AppState, patch: StatePatch): AppState {
     canUndo: patch.canUndo ?? state.canUndo,
     canRedo: patch.canRedo ?? state.canRedo,
     project: patch.project ?? state.project,
+    runs: patch.runs ?? state.runs,
   };
 }

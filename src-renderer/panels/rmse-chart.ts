@@ -23,6 +23,15 @@ Chart.register(LineController, LineElement, PointElement, LinearScale, CategoryS
 
 type Point = { x: number; y: number };
 
+/** A picked run's curve over the chart (issue 12 item 1): its epochs counted from 1, its legend words. */
+export interface OverlayLine {
+  label: string;
+  colour: string;
+  points: Point[];
+  /** The train curve, for a run without a validation split. */
+  dashed: boolean;
+}
+
 export class RmseChart {
   private readonly chart: Chart<'line', Point[]>;
   private shown = 0;
@@ -30,6 +39,8 @@ export class RmseChart {
   private readonly toggleText: HTMLSpanElement;
   /** The optimizer the second series is named for. */
   private optimizer: OptimizerKind | null = null;
+  /** Picked runs are shown in place of the live curve. */
+  private overlaid = false;
 
   constructor(canvas: HTMLCanvasElement) {
     const line = (label: string, colour: string, yAxisID: string, dash: number[] = []): ChartDataset<'line', Point[]> => ({
@@ -113,7 +124,26 @@ export class RmseChart {
       lr.data.push({ x: m.epoch, y: m.lr });
     }
     this.shown = history.length;
-    valid.hidden = valid.data.length === 0;
+    train.hidden = this.overlaid;
+    valid.hidden = this.overlaid || valid.data.length === 0;
+    this.chart.update('none');
+  }
+
+  /**
+   * The picked runs' curves in place of the live one, their epochs counted from each run's start
+   * so that runs line up; null puts the live curve back.
+   */
+  overlay(lines: readonly OverlayLine[] | null): void {
+    const datasets = this.chart.data.datasets;
+    datasets.splice(3);
+    this.overlaid = lines !== null && lines.length > 0;
+    for (const l of lines ?? []) {
+      datasets.push({ label: l.label, data: l.points, borderColor: l.colour, backgroundColor: l.colour, borderWidth: 2, borderDash: l.dashed ? [5, 3] : [], pointRadius: 0, yAxisID: 'rmse' });
+    }
+    datasets[0].hidden = this.overlaid;
+    datasets[1].hidden = this.overlaid || datasets[1].data.length === 0;
+    const x = this.chart.options.scales?.['x'];
+    if (x && 'title' in x && x.title) x.title.text = this.overlaid ? 'epoch of the run' : 'epoch';
     this.chart.update('none');
   }
 }

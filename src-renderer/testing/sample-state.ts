@@ -51,5 +51,6 @@ export function sampleState(): AppState {
     canUndo: false,
     canRedo: false,
     project: { path: null, unsaved: false },
+    runs: [],
   };
 }

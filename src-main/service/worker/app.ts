@@ -26,6 +26,7 @@ import type {
 import { EditHistory, type Edit, type ModelState, type ModelSwap, type ParamChange, type Replay } from '../edit-history.ts';
 import { parsePastedBlock } from '../paste.ts';
 import { checkRating } from '../rating-scale.ts';
+import { RunStore } from '../runs/run-store.ts';
 import { UserError } from '../user-error.ts';
 import { Autosaver } from './autosave.ts';
 import { DataCalls } from './data-calls.ts';
@@ -57,6 +58,8 @@ export class App implements SheetHost {
   /** Set by dispose: nothing new starts, and a Solve already queued does not. */
   private closing = false;
   private queue: Promise<unknown> = Promise.resolve();
+  /** The run a series of Steps grows; any other change ends the series (a Step after it is a new run). */
+  private stepRun: string | null = null;
 
   constructor(
     private readonly post: (m: FromWorker) => void,
@@ -134,6 +137,10 @@ export class App implements SheetHost {
       },
       reset: (a) => this.reset(a.seed, a.init),
       lrFind: () => this.lrFind(),
+      runCurves: query((a) => this.sheet.runs.curves(a.ids)),
+      renameRun: (a) => this.exclusive(async () => this.runsChanged(() => this.sheet.runs.rename(a.id, a.name))),
+      deleteRun: (a) => this.exclusive(async () => this.runsChanged(() => this.sheet.runs.delete(a.id))),
+      openRun: (a) => this.openRun(a.id),
       biases: query((a) => insights.biases(a)),
       itemPca: query((a) => insights.itemPca(a)),
       similarItems: query((a) => insights.similarItems(a)),
@@ -163,6 +170,7 @@ export class App implements SheetHost {
       canUndo: this.sheet.edits.canUndo,
       canRedo: this.sheet.edits.canRedo,
       project: { path: this.sheet.path, unsaved: this.sheet.unsaved },
+      runs: this.sheet.runs.list(),
     };
   }
 
@@ -181,11 +189,13 @@ export class App implements SheetHost {
   opened(
     load: LoadResult,
     settings: Omit<SessionSettings, 'epochsPerSecond'> & { epochsPerSecond?: number },
-    saved: { history: EpochMetrics[]; path: string | null; unsaved: boolean } = { history: [], path: null, unsaved: false },
+    saved: { history: EpochMetrics[]; path: string | null; unsaved: boolean; runs?: RunStore } = { history: [], path: null, unsaved: false },
   ): AppState {
     const small = load.split.totals.ratings <= SMALL_SHEET_RATINGS;
     const epochsPerSecond = settings.epochsPerSecond ?? (small ? SMALL_SHEET_EPOCHS_PER_SECOND : 0);
-    this.sheet = { edits: new EditHistory(), history: saved.history, settings: { ...settings, epochsPerSecond }, path: saved.path, unsaved: saved.unsaved };
+    const runs = saved.runs ?? new RunStore();
+    this.sheet = { edits: new EditHistory(), history: saved.history, settings: { ...settings, epochsPerSecond }, path: saved.path, unsaved: saved.unsaved, runs };
+    this.stepRun = null;
     const state = this.state();
     this.emit({ event: 'state', payload: state });
     return state;
@@ -420,20 +430,74 @@ export class App implements SheetHost {
       this.stopFlag.clear();
       this.training = true;
       this.announce({ status: 'training' });
+      const from = this.sheet.history.length;
+      const started = performance.now();
+      let runs: StatePatch = {};
       try {
         const outcome = await this.session.train({ maxEpochs, epochsPerSecond: this.sheet.settings.epochsPerSecond });
         if (outcome.stopped?.kind === 'diverged') this.notify('error', `Training diverged: ${outcome.stopped.message}`);
         if (outcome.stopped?.kind === 'converged') this.notify('info', this.convergedText());
+        runs = this.recordRun(maxEpochs === 1, this.sheet.history.slice(from), (performance.now() - started) / 1000, outcome);
         return outcome;
       } finally {
         this.training = false;
-        this.announce({ status: 'idle', project: this.project() });
+        this.announce({ status: 'idle', project: this.project(), ...runs });
         void this.autosaver.saveNow();
       }
     });
     // Refuse edits from the moment Solve is accepted, not only once it reaches the queue.
     this.training = true;
     return run;
+  }
+
+  /**
+   * A Solve is a run; a Step begins one, and the Steps right after it (nothing else changed in
+   * between) grow it. A run that trained no epoch (stopped at once) is none.
+   */
+  private recordRun(step: boolean, curve: EpochMetrics[], seconds: number, outcome: RunOutcome): StatePatch {
+    if (curve.length === 0) return {};
+    const { config, trainer } = this.session.current();
+    const { validPct, splitSeed } = this.sheet.settings;
+    const done = { config, settings: { validPct, splitSeed }, engine: 'onnx', curve, seconds, fit: outcome.fit, params: trainer.exportParams() };
+    const runs = this.sheet.runs;
+    const grown = step && this.stepRun !== null && runs.extend(this.stepRun, done);
+    const id = grown ? this.stepRun : runs.add(done);
+    this.stepRun = step ? id : null;
+    return { runs: runs.list() };
+  }
+
+  /** Renamed or deleted a run: the project changed, the list is sent whole (it is small). */
+  private runsChanged(change: () => void): StatePatch {
+    change();
+    return this.changed({ runs: this.sheet.runs.list() });
+  }
+
+  /**
+   * The run's model, its factors and its curve back in the sheet, as a model change: the model
+   * it replaces is an undo step. Factors that no longer fit (rows added since) leave the sheet as it was.
+   */
+  private openRun(id: string): Promise<StatePatch> {
+    return this.exclusive(async () => {
+      const run = await this.sheet.runs.opened(id);
+      const replaced = this.modelState();
+      await this.session.configure(run.config);
+      try {
+        this.session.restoreParams(run.params, run.curve.at(-1)?.epoch ?? 0);
+      } catch (error) {
+        await this.session.configure(replaced.config);
+        this.session.restoreParams(replaced.params, replaced.epochs);
+        throw new UserError(`The run "${run.name}" cannot be opened: its factors do not fit this sheet now (${(error as Error).message})`);
+      }
+      this.sheet.history = [...run.curve];
+      this.sheet.edits.recordModel(replaced);
+      const { validPct, splitSeed } = this.sheet.settings;
+      const summary = this.sheet.runs.list().find((r) => r.id === id);
+      if (summary && (summary.validPct !== validPct || summary.splitSeed !== splitSeed)) {
+        this.notify('info', `"${run.name}" was trained on another validation split (${summary.validPct * 100}%, seed ${summary.splitSeed}): the sheet measures it on its own split, so its RMSE differs from the run's`);
+      }
+      this.emit({ event: 'state', payload: this.state() }); // the chart's history is the run's now
+      return this.changed({ config: run.config, numbers: this.session.numbers(), ...this.undoState() });
+    });
   }
 
   /** In the chart's numbering (the history's), which continues across Solves. */
@@ -479,6 +543,7 @@ export class App implements SheetHost {
   /** A change the user made: unsaved until the next save, announced, and autosaved soon. */
   private changed(patch: StatePatch): StatePatch {
     this.sheet.unsaved = true;
+    this.stepRun = null;
     this.autosaver.schedule();
     return this.announce({ ...patch, project: this.project() });
   }

@@ -65,7 +65,7 @@ export class Autosaver {
     }
     const path = await app.data.saveProject({
       target: { kind: 'autosave', recoveryDir: this.own, projectPath: sheet.path, sessionId: this.sessionId },
-      meta: { history: sheet.history, settings: sheet.settings },
+      meta: { history: sheet.history, settings: sheet.settings, runs: sheet.runs },
     });
     this.written.add(path);
     const name = sheet.path ? basename(sheet.path) : app.session.current().sheet.name;

@@ -49,8 +49,8 @@ export class DataCalls {
     return userFacing(() => saveProjectFile(this.session, req));
   }
 
-  openProject(path: string): Promise<ProjectReply> {
-    return userFacing(() => openProjectFile(this.session, path, this.progress(basename(path))));
+  openProject(path: string, eager = false): Promise<ProjectReply> {
+    return userFacing(() => openProjectFile(this.session, path, this.progress(basename(path)), eager));
   }
 
   exportXlsx(path: string, overwrite: boolean): Promise<XlsxExport> {

@@ -84,10 +84,10 @@ export function dataCommands(app: SheetHost, autosaver: Autosaver, recoveryDir: 
     saveProject: (a) =>
       app.exclusive(async () => {
         const path = extname(a.path) ? a.path : `${a.path}.collabsheet`;
-        const { history, settings } = app.openSheet;
+        const { history, settings, runs } = app.openSheet;
         // The project's own file was the user's choice already (opened, or saved as): Save replaces it.
         const overwrite = confirmed(a, path) || path === app.openSheet.path;
-        const saved = await unlessExists(path, () => calls.saveProject({ target: { kind: 'file', path, overwrite }, meta: { history, settings } }));
+        const saved = await unlessExists(path, () => calls.saveProject({ target: { kind: 'file', path, overwrite }, meta: { history, settings, runs } }));
         if (isWriteExists(saved)) return saved;
         await autosaver.discardOwn();
         await recent.add(path, 'project');
@@ -124,8 +124,9 @@ type ReplayCheckpoint = Extract<Checkpoint, { kind: 'replay' }>;
  * open sheet; the sheet can be rebuilt from that file from now on.
  */
 export async function openProjectFile(app: SheetHost, path: string, as: ProjectAs): Promise<AppState> {
-  const reply = await app.data.openProject(path);
-  const state = app.opened(reply.load, reply.meta.settings, { history: reply.meta.history, path: as.projectPath, unsaved: as.unsaved });
+  // An autosave is replaced at the next autosave, or deleted once restored: its runs' factors are read now.
+  const reply = await app.data.openProject(path, path !== as.projectPath);
+  const state = app.opened(reply.load, reply.meta.settings, { history: reply.meta.history, path: as.projectPath, unsaved: as.unsaved, runs: reply.meta.runs });
   reply.notices.forEach((text) => app.notify('warning', text));
   app.checkpoint({ kind: 'project', path, ...as, label: as.projectPath ? basename(as.projectPath) : basename(path) });
   return state;

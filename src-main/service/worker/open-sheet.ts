@@ -5,6 +5,7 @@
  */
 import type { AppState, EpochMetrics, SessionSettings, StatePatch, TrainConfig } from '../contract.ts';
 import type { EditHistory } from '../edit-history.ts';
+import type { RunStore } from '../runs/run-store.ts';
 import type { Checkpoint } from './channel.ts';
 import type { DataCalls } from './data-calls.ts';
 import type { ViewResult } from './loaded-sheet.ts';
@@ -39,6 +40,8 @@ export interface OpenSheet {
   path: string | null;
   /** Changed since it was opened or last saved (what autosave and "unsaved" mean). */
   unsaved: boolean;
+  /** Its Solves and Steps (issue 12 item 1). */
+  readonly runs: RunStore;
 }
 
 export interface SheetHost {
@@ -53,7 +56,7 @@ export interface SheetHost {
   opened(
     load: LoadResult,
     settings: Omit<SessionSettings, 'epochsPerSecond'> & { epochsPerSecond?: number },
-    saved?: { history: EpochMetrics[]; path: string | null; unsaved: boolean },
+    saved?: { history: EpochMetrics[]; path: string | null; unsaved: boolean; runs?: RunStore },
   ): AppState;
   /** The crosstab moved or grew a row: the sheet shows another block. */
   viewChanged(view: ViewResult): StatePatch;

@@ -9,9 +9,10 @@ import { mkdir, stat } from 'node:fs/promises';
 import type { ImportProgress } from '../../data/import/index.ts';
 import { WriteRefusedError } from '../../io/atomic-write.ts';
 import type { EpochMetrics, TrainConfig } from '../../engine/types.ts';
-import { autosave, type CollabProject, openProject, ProjectFileError, type ProjectSource, saveProject } from '../../io/project.ts';
+import { autosave, type CollabProject, openProject, openProjectRuns, type OpenedProject, ProjectFileError, type ProjectSource, saveProject } from '../../io/project.ts';
 import { trainConfigSchema, type SessionSettings } from '../contract.ts';
 import type { RatingChange, RatingsTable } from '../ratings-table.ts';
+import { RunStore } from '../runs/run-store.ts';
 import { UserError } from '../user-error.ts';
 import { type AppProjectState, checkStateFitsData, parseAppState } from './project-state.ts';
 import { generate, type PreparedSheet, readRatings } from './sheet-sources.ts';
@@ -21,6 +22,7 @@ import type { LoadResult, TrainingSession } from './training-session.ts';
 export interface ProjectMeta {
   history: EpochMetrics[];
   settings: SessionSettings;
+  runs: RunStore;
 }
 
 export type SaveTarget =
@@ -45,15 +47,20 @@ export interface ProjectReply {
 export const EMBED_LIMIT = 1_000_000;
 
 export async function saveProjectFile(session: TrainingSession, req: SaveRequest): Promise<string> {
-  const project = toProject(session, req);
+  const project: CollabProject = { ...toProject(session, req), runs: await req.meta.runs.stored() };
   const target = req.target;
   try {
+    let written: string;
     if (target.kind === 'file') {
       await saveProject(target.path, project, { overwrite: target.overwrite });
-      return target.path;
+      written = target.path;
+    } else {
+      await mkdir(target.recoveryDir, { recursive: true });
+      written = await autosave(target.recoveryDir, target.projectPath, target.sessionId, project);
     }
-    await mkdir(target.recoveryDir, { recursive: true });
-    return await autosave(target.recoveryDir, target.projectPath, target.sessionId, project);
+    // Runs whose factors were left in a file read them from the file just written from now on.
+    req.meta.runs.relink(await openProjectRuns(written));
+    return written;
   } catch (error) {
     if (error instanceof WriteRefusedError) throw error; // says what it is already; "exists" is asked about
     const where = target.kind === 'file' ? target.path : target.recoveryDir;
@@ -93,12 +100,14 @@ function sourceOf(sheet: PreparedSheet, table: RatingsTable, small: boolean): Pr
   return { kind: 'embedded', dataset: table.loaded };
 }
 
+/** `eager`: read the runs' parameters now (an autosave, which is replaced or deleted soon), not when a run is opened. */
 export async function openProjectFile(
   session: TrainingSession,
   path: string,
   progress: (stage: 'reading', p: ImportProgress) => void,
+  eager = false,
 ): Promise<ProjectReply> {
-  let project: CollabProject;
+  let project: OpenedProject;
   try {
     project = await openProject(path);
   } catch (error) {
@@ -143,11 +152,12 @@ export async function openProjectFile(
     load = { ...load, ...session.viewResult() };
   }
   // The chart's history belongs to the saved factors: without them it describes another model.
-  return { load, meta: { history: restored ? project.history : [], settings: state.settings }, notices };
+  const runs = await RunStore.fromProject(project.runs, notices, eager);
+  return { load, meta: { history: restored ? project.history : [], settings: state.settings, runs }, notices };
 }
 
 async function sheetOf(
-  project: CollabProject,
+  project: OpenedProject,
   state: AppProjectState,
   path: string,
   notices: string[],

@@ -1,0 +1,273 @@
+/**
+ * The Runs card (issue 12 item 1): every Solve and Step series of the sheet in a sortable table;
+ * checkboxes pick runs whose curves go over the chart, in colours, with a legend of what differs
+ * between them and a diff of their settings; a name renames on double-click; Open this run and
+ * Delete act on the picked run(s). It sends commands through the controller's `send`.
+ */
+import type { RunCurve, RunSummary } from '../../src-main/service/contract.ts';
+import type { OverlayLine } from './rmse-chart.ts';
+import { runLegends, settingsDiff, sortRuns, type RunColumn } from './run-legend.ts';
+import '../styles/runs.css';
+
+/** Distinct on white and for the common colour blindnesses (Okabe–Ito), the live curve's blue last. */
+const COLOURS = ['#d55e00', '#0072b2', '#009e73', '#cc79a7', '#e69f00', '#56b4e9', '#000000', '#f0e442'];
+
+const COLUMNS: { key: RunColumn; label: string; title: string }[] = [
+  { key: 'name', label: 'Name', title: 'Double-click a name to rename the run' },
+  { key: 'model', label: 'Model', title: 'Model' },
+  { key: 'k', label: 'k', title: 'Factors' },
+  { key: 'optimizer', label: 'Opt', title: 'Optimizer' },
+  { key: 'lr', label: 'lr', title: 'Learning rate' },
+  { key: 'wd', label: 'wd', title: 'Weight decay' },
+  { key: 'epochs', label: 'Ep', title: 'Epochs trained' },
+  { key: 'valid', label: 'Valid', title: 'Final valid RMSE (train RMSE, in grey, without a validation split)' },
+  { key: 'time', label: 'Time', title: 'Wall time' },
+];
+
+export interface RunsPanelActions {
+  /** Sends a run command; answers null when it was refused (the controller showed why). */
+  rename(id: string, name: string): Promise<unknown>;
+  remove(id: string): Promise<unknown>;
+  open(id: string): Promise<unknown>;
+  curves(ids: string[]): Promise<RunCurve[] | null>;
+  /** The picked runs' curves for the chart; null: none picked, the live curve. */
+  overlay(lines: OverlayLine[] | null): void;
+}
+
+export class RunsPanel {
+  private runs: RunSummary[] = [];
+  private picked: string[] = [];
+  private sort: { column: RunColumn; descending: boolean } = { column: 'name', descending: false };
+  private sorted = false;
+  private readonly table = document.createElement('table');
+  private readonly legend = document.createElement('ul');
+  private readonly diff = document.createElement('table');
+  private readonly openButton = document.createElement('button');
+  private readonly deleteButton = document.createElement('button');
+  private readonly empty = document.createElement('p');
+  /** The overlay asked for last: an older answer arriving late is dropped. */
+  private overlayAsk = 0;
+
+  constructor(
+    host: HTMLElement,
+    private readonly actions: RunsPanelActions,
+  ) {
+    this.table.className = 'runs-table';
+    this.table.id = 'runs-table';
+    this.legend.className = 'runs-legend';
+    this.legend.id = 'runs-legend';
+    this.diff.className = 'runs-diff';
+    this.diff.id = 'runs-diff';
+    this.empty.className = 'muted small';
+    this.empty.textContent = 'Each Solve (or series of Steps) is listed here: pick runs to compare their curves.';
+    const box = document.createElement('div');
+    box.className = 'runs-table-box';
+    box.append(this.table);
+    const bar = document.createElement('div');
+    bar.className = 'runs-actions';
+    this.openButton.type = 'button';
+    this.openButton.id = 'open-run';
+    this.openButton.textContent = 'Open this run';
+    this.openButton.title = "Puts the picked run's model and factors back in the sheet (Undo brings the current ones back)";
+    this.deleteButton.type = 'button';
+    this.deleteButton.id = 'delete-runs';
+    this.deleteButton.textContent = 'Delete';
+    bar.append(this.openButton, this.deleteButton);
+    host.append(this.empty, box, bar, this.legend, this.diff);
+    this.openButton.addEventListener('click', () => {
+      if (this.picked.length === 1) void this.actions.open(this.picked[0]);
+    });
+    this.deleteButton.addEventListener('click', () => void this.deletePicked());
+  }
+
+  render(runs: RunSummary[]): void {
+    const same = runs.length === this.runs.length && runs.every((r, i) => r === this.runs[i]);
+    this.runs = runs;
+    const ids = new Set(runs.map((r) => r.id));
+    const before = this.picked.length;
+    this.picked = this.picked.filter((id) => ids.has(id));
+    if (!same) this.renderTable();
+    this.renderPicked(this.picked.length !== before || !same);
+  }
+
+  /**
+   * Two lines a run: its name across the card, then its numbers — in the narrowest pane (340 px)
+   * a name beside eight number columns had no room left to be read.
+   */
+  private renderTable(): void {
+    const shown = this.sorted ? sortRuns(this.runs, this.sort.column, this.sort.descending) : [...this.runs].reverse(); // newest first until sorted
+    const header = (c: (typeof COLUMNS)[number]) => {
+      const th = document.createElement('th');
+      const b = document.createElement('button');
+      b.type = 'button';
+      b.textContent = c.label;
+      b.title = `${c.title} — click to sort`;
+      b.dataset['column'] = c.key;
+      if (this.sorted && this.sort.column === c.key) th.setAttribute('aria-sort', this.sort.descending ? 'descending' : 'ascending');
+      b.addEventListener('click', () => {
+        this.sort = { column: c.key, descending: this.sorted && this.sort.column === c.key ? !this.sort.descending : false };
+        this.sorted = true;
+        this.renderTable();
+        this.renderPicked(false);
+      });
+      th.append(b);
+      return th;
+    };
+    const [nameColumn, ...numberColumns] = COLUMNS;
+    const pickHead = document.createElement('th');
+    pickHead.rowSpan = 2;
+    const nameHead = header(nameColumn);
+    nameHead.colSpan = numberColumns.length;
+    const top = document.createElement('tr');
+    top.append(pickHead, nameHead);
+    const second = document.createElement('tr');
+    second.append(...numberColumns.map(header));
+    const head = document.createElement('thead');
+    head.append(top, second);
+    const body = document.createElement('tbody');
+    body.append(...shown.flatMap((r) => this.row(r)));
+    this.table.replaceChildren(head, body);
+    this.empty.hidden = this.runs.length > 0;
+    this.table.parentElement!.hidden = this.runs.length === 0;
+  }
+
+  private row(r: RunSummary): HTMLTableRowElement[] {
+    const tr = document.createElement('tr');
+    tr.dataset['run'] = r.id;
+    const pick = document.createElement('input');
+    pick.type = 'checkbox';
+    pick.setAttribute('aria-label', `Pick ${r.name}`);
+    pick.checked = this.picked.includes(r.id);
+    pick.addEventListener('change', () => {
+      this.picked = pick.checked ? [...this.picked, r.id] : this.picked.filter((id) => id !== r.id);
+      this.renderPicked(true);
+    });
+    const cell = (text: string, title = text) => {
+      const td = document.createElement('td');
+      td.textContent = text;
+      td.title = title;
+      return td;
+    };
+    const o = r.config.optim;
+    const name = cell(r.name, `${r.name} — double-click to rename`);
+    name.className = 'run-name';
+    name.colSpan = COLUMNS.length - 1;
+    name.addEventListener('dblclick', () => this.editName(name, r));
+    const fit = r.validRmse ?? r.trainRmse;
+    const fitCell = cell(fit.toFixed(4), r.validRmse === null ? 'train RMSE (no validation split)' : 'valid RMSE');
+    if (r.validRmse === null) fitCell.classList.add('muted');
+    const pickCell = document.createElement('td');
+    pickCell.rowSpan = 2;
+    pickCell.className = 'run-pick';
+    pickCell.append(pick);
+    tr.append(pickCell, name);
+    const numbers = document.createElement('tr');
+    numbers.dataset['numbers'] = r.id;
+    numbers.append(
+      cell(r.config.model.kind),
+      cell(String(r.config.model.factors)),
+      cell(o.optimizer),
+      cell(o.optimizer === 'lbfgs' ? '—' : String(Number(o.lr.toPrecision(3)))),
+      cell(String(Number(o.wd.toPrecision(3)))),
+      cell(String(r.epochs)),
+      fitCell,
+      cell(r.seconds < 10 ? `${r.seconds.toFixed(1)} s` : `${Math.round(r.seconds)} s`, `${r.seconds.toFixed(2)} seconds`),
+    );
+    return [tr, numbers];
+  }
+
+  /** The name becomes a field: Enter or leaving it renames, Escape keeps the name. */
+  private editName(td: HTMLTableCellElement, r: RunSummary): void {
+    const input = document.createElement('input');
+    input.type = 'text';
+    input.value = r.name;
+    input.maxLength = 200;
+    input.className = 'run-rename';
+    input.setAttribute('aria-label', `New name for ${r.name}`);
+    td.replaceChildren(input);
+    input.focus();
+    input.select();
+    let done = false;
+    const finish = (keep: boolean) => {
+      if (done) return;
+      done = true;
+      const name = input.value.trim();
+      td.textContent = r.name;
+      if (!keep && name && name !== r.name) void this.actions.rename(r.id, name);
+    };
+    input.addEventListener('keydown', (e) => {
+      if (e.key === 'Enter') finish(false);
+      else if (e.key === 'Escape') finish(true);
+    });
+    input.addEventListener('blur', () => finish(false));
+  }
+
+  private async deletePicked(): Promise<void> {
+    for (const id of [...this.picked]) await this.actions.remove(id);
+  }
+
+  /** The legend, the diff, the buttons and (when `curves`) the chart's overlay for the picked runs. */
+  private renderPicked(curves: boolean): void {
+    const picked = this.picked.map((id) => this.runs.find((r) => r.id === id)!);
+    const labels = runLegends(picked);
+    const colourOf = (id: string) => COLOURS[this.picked.indexOf(id) % COLOURS.length];
+    for (const tr of this.table.querySelectorAll<HTMLTableRowElement>('tr[data-run]')) {
+      const id = tr.dataset['run']!;
+      tr.style.setProperty('--run-colour', this.picked.includes(id) ? colourOf(id) : 'transparent');
+      tr.querySelector('input[type=checkbox]')!.toggleAttribute('checked', this.picked.includes(id));
+    }
+    this.legend.replaceChildren(
+      ...picked.map((r, i) => {
+        const li = document.createElement('li');
+        li.style.setProperty('--run-colour', colourOf(r.id));
+        li.textContent = labels[i];
+        li.title = r.name;
+        return li;
+      }),
+    );
+    this.renderDiff(picked);
+    this.openButton.disabled = picked.length !== 1 || !picked[0].canOpen;
+    this.openButton.title = picked.length === 1 && !picked[0].canOpen ? 'This run kept no factors (only the latest runs keep theirs)' : "Puts the picked run's model and factors back in the sheet (Undo brings the current ones back)";
+    this.deleteButton.disabled = picked.length === 0;
+    if (curves) void this.showCurves(picked, labels);
+  }
+
+  private renderDiff(picked: RunSummary[]): void {
+    const rows = picked.length < 2 ? [] : settingsDiff(picked);
+    this.diff.hidden = rows.length === 0;
+    const head = document.createElement('thead');
+    const names = document.createElement('tr');
+    names.append(document.createElement('th'), ...picked.map((r) => Object.assign(document.createElement('th'), { textContent: r.name, title: r.name })));
+    head.append(names);
+    this.diff.replaceChildren(
+      head,
+      ...rows.map(({ key, texts }) => {
+        const tr = document.createElement('tr');
+        const th = document.createElement('th');
+        th.textContent = key;
+        tr.append(th, ...texts.map((t) => Object.assign(document.createElement('td'), { textContent: t })));
+        return tr;
+      }),
+    );
+  }
+
+  private async showCurves(picked: RunSummary[], labels: string[]): Promise<void> {
+    const ask = ++this.overlayAsk;
+    if (picked.length === 0) return this.actions.overlay(null);
+    const curves = await this.actions.curves(picked.map((r) => r.id));
+    if (!curves || ask !== this.overlayAsk) return;
+    this.actions.overlay(
+      curves.map((c, i) => {
+        const valid = c.validRmse.every((v) => v !== null);
+        const first = c.epochs[0] ?? 1;
+        const ys = valid ? (c.validRmse as number[]) : c.trainRmse;
+        return {
+          label: `${labels[i]}${valid ? '' : ' (train)'}`,
+          colour: COLOURS[i % COLOURS.length],
+          dashed: !valid,
+          points: c.epochs.map((e, n) => ({ x: e - first + 1, y: ys[n] })),
+        };
+      }),
+    );
+  }
+}
