@@ -11,6 +11,9 @@ export type SweepSetting = (typeof SWEEP_SETTINGS)[number];
 /** A number (k, lr, wd, bs, epochs), a name (optimizer, model), a y_range or null (y_range off), or 'full' (bs). */
 export type SettingValue = number | string | readonly [number, number] | null;
 
+/** One or two axes; at most 1,000 cells, so a typo in a list cannot queue a day of training. */
+export const MAX_SWEEP_RUNS = 1000;
+
 /** Settings whose values span decades: shown on a log axis. */
 export const LOG_SETTINGS: readonly SweepSetting[] = ['lr', 'wd'];
 

@@ -7,7 +7,7 @@ import type { RatingsDataset } from '../../data/dataset.ts';
 import type { TrainConfig } from '../types.ts';
 import { PaceClock, type QueueProgress } from './progress.ts';
 import { type Run, type TrainedRun, trainRun } from './run.ts';
-import { type SettingValue, type SweepSetting, describeSetting, withSetting } from './settings.ts';
+import { MAX_SWEEP_RUNS, type SettingValue, type SweepSetting, describeSetting, withSetting } from './settings.ts';
 
 export interface SweepAxis {
   setting: SweepSetting;
@@ -35,9 +35,6 @@ export interface SweepOptions {
   /** Each run as it finishes (the CLI prints a line per run). */
   onRun?: (cell: SweepCell, index: number) => void;
 }
-
-/** One or two axes; at most 1,000 cells, so a typo in a list cannot queue a day of training. */
-export const MAX_SWEEP_RUNS = 1000;
 
 export async function sweep(
   train: RatingsDataset, valid: RatingsDataset | null, base: TrainConfig, axes: SweepAxis[], o: SweepOptions = {},

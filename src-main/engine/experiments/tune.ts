@@ -6,8 +6,11 @@
  *   rung 0: N candidates, each for a quarter of its epochs (one-cycle over the shorter run);
  *   rung 1: the best third of them for half their epochs;
  *   rung 2: the best third of those for all their epochs;
- *   seeds:  the best rung-2 settings again with other seeds, round-robin over the top three, for
- *           the blend (seeds differ by ±0.002 and their average is better than any of them).
+ *   seeds:  for the blend, settings trained again with other seeds, in turn: the best two of
+ *           rung 2, then the best of each other model kind (by the furthest rung it reached),
+ *           at all its epochs. Seeds differ by ±0.002 and their average beats each; the kinds'
+ *           errors differ (the ratings-as-classes model is worse alone, better in a blend:
+ *           recipes.ts), which short rungs cannot see.
  *
  * Deterministic for a seed and budget: N and the number of seed runs are decided up front from
  * the budget by a cost model (cost.ts), never from the clock; which runs go on is decided by
@@ -72,8 +75,8 @@ const SEED_SHARE = 0.25;
 const KEEP = 1 / 3;
 const RUNG_EPOCHS = [0.25, 0.5, 1];
 const MAX_CANDIDATES = 400;
-/** Seed runs repeat the best this many distinct settings. */
-const SEEDED_TOP = 3;
+/** Seed runs repeat this many of the last rung's best settings (and each other kind's best). */
+const TOP_FINALS = 2;
 /** The blend is fitted over at most this many runs (the best), so its weights fit few numbers. */
 const MAX_BLEND = 30;
 
@@ -137,6 +140,8 @@ export async function tune(train: RatingsDataset, valid: RatingsDataset, o: Tune
     return null;
   };
 
+  /** Per candidate: the furthest rung it reached and its valid RMSE there. */
+  const reached = new Map<number, { rung: number; rmse: number }>();
   {
     let survivors = pool.map((config, index) => ({ config, index }));
     for (let rung = 0; rung < RUNG_EPOCHS.length && survivors.length > 0; rung++) {
@@ -144,8 +149,9 @@ export async function tune(train: RatingsDataset, valid: RatingsDataset, o: Tune
       if (rung > 0) clock.queued(configs.reduce((n, c) => n + c.epochs, 0));
       const trained = await trainAll(configs, `rung ${rung}` as TuneStage, survivors.map((s) => `rung ${rung} #${s.index + 1}`));
       if (!trained) break;
+      survivors.forEach((s, i) => reached.set(s.index, { rung, rmse: trained[i].run.validRmse ?? Infinity }));
       if (rung === RUNG_EPOCHS.length - 1) {
-        await seedRuns(trained, plan.seedRuns, o.seed, clock, trainAll);
+        await seedRuns(seedSettings(pool, reached), plan.seedRuns, o.seed, clock, trainAll);
         break;
       }
       const ranked = survivors.map((s, i) => ({ ...s, rmse: trained[i].run.validRmse ?? Infinity }))
@@ -164,17 +170,31 @@ export async function tune(train: RatingsDataset, valid: RatingsDataset, o: Tune
 
 type TrainAll = (configs: TrainConfig[], stage: TuneStage, labels: string[]) => Promise<TrainedRun[] | null>;
 
-/** The best rung-2 settings with seeds seed+1, seed+2, … in turn, `count` runs in all. */
-async function seedRuns(finals: TrainedRun[], count: number, seed: number, clock: PaceClock, trainAll: TrainAll): Promise<void> {
-  const top = [...finals].sort((a, b) => (a.run.validRmse ?? Infinity) - (b.run.validRmse ?? Infinity)).slice(0, SEEDED_TOP);
-  if (top.length === 0 || count === 0) return;
+/**
+ * What the seed runs repeat, in turn: the best TOP_FINALS of the last rung, then the best
+ * candidate of each other model kind (furthest rung first, then lowest RMSE), at all its epochs.
+ */
+function seedSettings(pool: TrainConfig[], reached: Map<number, { rung: number; rmse: number }>): { config: TrainConfig; index: number }[] {
+  const ranked = [...reached.entries()]
+    .sort(([i, a], [j, b]) => b.rung - a.rung || a.rmse - b.rmse || i - j)
+    .map(([index]) => ({ config: pool[index], index }));
+  const chosen = ranked.slice(0, TOP_FINALS);
+  for (const c of ranked) {
+    if (!chosen.some((x) => x.config.model.kind === c.config.model.kind)) chosen.push(c);
+  }
+  return chosen;
+}
+
+/** `count` runs of the settings given, in turn, with seeds seed+1, seed+2, … */
+async function seedRuns(settings: { config: TrainConfig; index: number }[], count: number, seed: number, clock: PaceClock, trainAll: TrainAll): Promise<void> {
+  if (settings.length === 0 || count === 0) return;
   const configs: TrainConfig[] = [];
   const labels: string[] = [];
   for (let i = 0; i < count; i++) {
-    const from = top[i % top.length].run;
-    const s = (seed + 1 + Math.floor(i / top.length)) >>> 0;
-    configs.push({ ...from.settings, seed: s });
-    labels.push(`${from.label}, seed ${s}`);
+    const from = settings[i % settings.length];
+    const s = (seed + 1 + Math.floor(i / settings.length)) >>> 0;
+    configs.push({ ...from.config, seed: s });
+    labels.push(`#${from.index + 1}, seed ${s}`);
   }
   clock.queued(configs.reduce((n, c) => n + c.epochs, 0));
   await trainAll(configs, 'seeds', labels);
