@@ -160,10 +160,11 @@ export async function tune(train: RatingsDataset, valid: RatingsDataset, o: Tune
     }
   }
   o.onProgress?.(clock.progress(runs.length, total, null));
+  const bestSingle = bestRun(runs.map((r) => r.run));
   return {
-    plan, runs, cancelled, budgetHit,
-    bestSingle: bestRun(runs.map((r) => r.run)),
-    bestBlend: blendOf(runs.filter((r) => r.stage !== 'rung 0'), valid),
+    plan, runs, cancelled, budgetHit, bestSingle,
+    // Rung 0's quarter-length runs are left out, except the best single run, so the blend is never worse than it.
+    bestBlend: blendOf(runs.filter((r) => r.stage !== 'rung 0' || r.run === bestSingle), valid),
     seconds: (performance.now() - startedAt) / 1000,
   };
 }
