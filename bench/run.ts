@@ -4,6 +4,8 @@
  * printed so any row can be reproduced alone. Missing data or a missing peer (PyTorch) is a
  * skipped row, never a failure. `--json` prints one JSON object instead of the table.
  * `--scale` runs the MovieLens-25M-shape benchmark instead (bench/scale.ts).
+ * `--only tune` runs the experiments' rows alone (bench/tune.ts): fastbook's recipe, then
+ * `collabsheet tune --budget 120s`, on both ml-100k splits, and the sweep of k.
  */
 import { existsSync } from 'node:fs';
 import { availableParallelism, loadavg } from 'node:os';
@@ -19,6 +21,7 @@ import { funkSvd, SURPRISE_SVD } from './funk-svd.ts';
 import { benchOptimStep, describeOptimStep } from './optim-step.ts';
 import { runScale } from './scale.ts';
 import { findTorchPython, runTorch, type TorchCase } from './pytorch.ts';
+import { benchKSweep, benchTune, SWEEP_K, TUNE_BUDGET_SECONDS } from './tune.ts';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const DATA = process.env.COLLABSHEET_DATA ?? join(ROOT, '..', 'shared', 'data');
@@ -106,7 +109,7 @@ function trainArgs(c: OurCase, path: (p: string) => string): string[] {
   return [path(c.split.train), ...valid, ...c.flags];
 }
 
-type Metrics = Pick<Row, 'epochs' | 'seconds' | 'trainRmse' | 'validRmse'> & { note?: string };
+type Metrics = Pick<Row, 'epochs' | 'seconds' | 'trainRmse' | 'validRmse'> & { note?: string; command?: string };
 
 async function runOurs(c: OurCase): Promise<Metrics> {
   const cmd = parseTrainArgs(trainArgs(c, dataPath));
@@ -175,12 +178,15 @@ async function main(): Promise<void> {
     return;
   }
   const json = process.argv.includes('--json');
+  const only = process.argv[process.argv.indexOf('--only') + 1];
+  if (process.argv.includes('--only') && only !== 'tune') throw new Error(`--only: expected tune, got '${only ?? ''}'`);
   const log = (s: string) => { if (!json) process.stderr.write(`${s}\n`); };
   const started = performance.now();
   const python = findTorchPython();
   const rows: Row[] = [];
   const reference = 'reference (this run)';
-  for (const c of OUR_CASES) {
+  const cases = only === 'tune' ? OUR_CASES.filter((c) => c.setting === 'fastbook dotbias k50 bs64') : OUR_CASES;
+  for (const c of cases) {
     const tc = c.torch;
     if (tc) {
       const head = { setting: `PyTorch ${c.setting}`, data: c.split.name, reference };
@@ -193,6 +199,21 @@ async function main(): Promise<void> {
     const command = `collabsheet train ${trainArgs(c, (p) => join('../shared/data', p)).join(' ')}`;
     rows.push(await row({ setting: c.setting, data: c.split.name, reference: c.target, command }, c.split, () => runOurs(c)));
   }
+  const tuneTargets = [[SPLITS.random, 'target single <= 0.890, blend <= 0.880'], [SPLITS.u1, 'target single <= 0.908, blend <= 0.900']] as const;
+  for (const [split, target] of tuneTargets) {
+    log(`running tune --budget ${TUNE_BUDGET_SECONDS}s on ${split.name} (load ${loadavg()[0].toFixed(2)})…`);
+    rows.push(...await tuneRows(split, target));
+  }
+  let sweepTable: string | null = null;
+  if (!missing(SPLITS.random).length) {
+    log(`running the k sweep (${SWEEP_K.join(', ')}) on ${SPLITS.random.name}…`);
+    sweepTable = await benchKSweep(dataPath(SPLITS.random.train), dataPath(SPLITS.random.valid!));
+  }
+  if (only === 'tune') {
+    printRows(rows, json, started, null, sweepTable);
+    return;
+  }
+
   const best = { setting: 'our best: average of 5 dotbias + 3 ratings-as-classes models', command: 'bestRecipe() in src-main/engine/train/recipes.ts; alone: node --import tsx src-main/engine/testing/figures.ts ../shared/data ml-100k' };
   for (const [split, reference] of [[SPLITS.random, 'target <= 0.885'], [SPLITS.u1, 'target <= 0.915 (tuned on the random split)']] as const) {
     log(`running ${best.setting} on ${split.name}…`);
@@ -204,12 +225,30 @@ async function main(): Promise<void> {
   }
 
   log('timing the optimizer step…');
-  const optim = benchOptimStep(500);
+  printRows(rows, json, started, benchOptimStep(500), sweepTable);
+}
+
+/** The tune's best single run (with its train line) and best blend: two rows of one tune. */
+async function tuneRows(split: Split, reference: string): Promise<Row[]> {
+  const name = `tune --budget ${TUNE_BUDGET_SECONDS}s`;
+  const head = { data: split.name, reference };
+  let blendRow: Row | null = null;
+  const single = await row({ setting: `${name}: best single`, ...head }, split, async () => {
+    const shown = (p: string) => join('../shared/data', p);
+    const t = await benchTune(dataPath(split.train), dataPath(split.valid!), shown(split.train), shown(split.valid!));
+    blendRow = { setting: `${name}: best blend`, ...head, epochs: null, seconds: t.seconds, trainRmse: null, validRmse: t.blend, status: 'ok', note: t.note };
+    const load = `load ${loadavg().map((x) => x.toFixed(1)).join(' ')} after`;
+    return { epochs: null, seconds: t.seconds, trainRmse: null, validRmse: t.single, note: load, ...(t.command ? { command: t.command } : {}) };
+  });
+  return blendRow ? [single, blendRow] : [single];
+}
+
+function printRows(rows: Row[], json: boolean, started: number, optim: ReturnType<typeof benchOptimStep> | null, sweepTable: string | null): void {
   const machine = { cpus: availableParallelism(), loadavg: loadavg().map((x) => +x.toFixed(2)), node: process.version };
   const totalSeconds = (performance.now() - started) / 1000;
 
   if (json) {
-    process.stdout.write(`${JSON.stringify({ machine, rows, optimStep: optim, totalSeconds })}\n`);
+    process.stdout.write(`${JSON.stringify({ machine, rows, optimStep: optim, kSweep: sweepTable, totalSeconds })}\n`);
     return;
   }
   const table = formatTable(
@@ -223,8 +262,11 @@ async function main(): Promise<void> {
   console.log(table);
   console.log('seconds: training epochs only for PyTorch (its evaluation excluded); ours include each epoch\'s validation RMSE' +
     ' (one ONNX run per 16k ratings, ~2 ms on ml-100k), so the comparison leans against us.');
-  console.log('\noptimizer step at ml-100k size (fastest of 10 rounds):');
-  for (const line of describeOptimStep(optim)) console.log(`  ${line}`);
+  if (sweepTable) console.log(`\nfastbook recipe with k swept (${SPLITS.random.name}):\n${sweepTable}`);
+  if (optim) {
+    console.log('\noptimizer step at ml-100k size (fastest of 10 rounds):');
+    for (const line of describeOptimStep(optim)) console.log(`  ${line}`);
+  }
   console.log(`machine: ${machine.cpus} cpus, load ${machine.loadavg.join(' ')}, node ${machine.node}; bench took ${totalSeconds.toFixed(0)} s`);
   console.log('\nreproduce a row:');
   for (const r of rows) if (r.command) console.log(`  ${r.setting} (${r.data}): ${r.command}`);
