@@ -5,6 +5,8 @@
  * skipped row, never a failure. `--json` prints one JSON object instead of the table.
  * `--scale` runs the MovieLens-25M-shape benchmark instead (bench/scale.ts). `--only features`
  * runs just the side-features rows (issue 15): the NN with and without u.item + u.user.
+ * `--only tune` runs the experiments' rows alone (bench/tune.ts): fastbook's recipe, then
+ * `collabsheet tune --budget 120s`, on both ml-100k splits, and the sweep of k.
  */
 import { existsSync } from 'node:fs';
 import { availableParallelism, loadavg } from 'node:os';
@@ -23,6 +25,7 @@ import { funkSvd, SURPRISE_SVD } from './funk-svd.ts';
 import { benchOptimStep, describeOptimStep } from './optim-step.ts';
 import { runScale } from './scale.ts';
 import { findTorchPython, runTorch, type TorchCase } from './pytorch.ts';
+import { benchKSweep, benchTune, SWEEP_K, TUNE_BUDGET_SECONDS } from './tune.ts';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const DATA = process.env.COLLABSHEET_DATA ?? join(ROOT, '..', 'shared', 'data');
@@ -133,7 +136,7 @@ function trainArgs(c: OurCase, path: (p: string) => string): string[] {
   return [path(c.split.train), ...valid, ...c.flags, ...features];
 }
 
-type Metrics = Pick<Row, 'epochs' | 'seconds' | 'trainRmse' | 'validRmse' | 'coldRmse' | 'coldRatings'> & { note?: string };
+type Metrics = Pick<Row, 'epochs' | 'seconds' | 'trainRmse' | 'validRmse' | 'coldRmse' | 'coldRatings'> & { note?: string; command?: string };
 
 async function runOurs(c: OurCase): Promise<Metrics> {
   const cmd = parseTrainArgs(trainArgs(c, dataPath));
@@ -206,14 +209,18 @@ async function main(): Promise<void> {
   }
   const json = process.argv.includes('--json');
   const only = process.argv[process.argv.indexOf('--only') + 1];
-  if (process.argv.includes('--only') && only !== 'features') throw new Error(`--only: the one group is 'features', got '${only ?? ''}'`);
+  const groups = ['features', 'tune'];
+  if (process.argv.includes('--only') && !groups.includes(only ?? '')) throw new Error(`--only: one of ${groups.join(', ')}, got '${only ?? ''}'`);
   const featuresOnly = only === 'features';
   const log = (s: string) => { if (!json) process.stderr.write(`${s}\n`); };
   const started = performance.now();
   const python = featuresOnly ? null : findTorchPython();
   const rows: Row[] = [];
   const reference = 'reference (this run)';
-  for (const c of featuresOnly ? FEATURE_CASES : [...OUR_CASES, ...FEATURE_CASES]) {
+  const cases = featuresOnly ? FEATURE_CASES
+    : only === 'tune' ? OUR_CASES.filter((c) => c.setting === 'fastbook dotbias k50 bs64')
+      : [...OUR_CASES, ...FEATURE_CASES];
+  for (const c of cases) {
     const tc = c.torch;
     if (tc) {
       const head = { setting: `PyTorch ${c.setting}`, data: c.split.name, reference };
@@ -226,15 +233,47 @@ async function main(): Promise<void> {
     const command = `collabsheet train ${trainArgs(c, (p) => join('../shared/data', p)).join(' ')}`;
     rows.push(await row({ setting: c.setting, data: c.split.name, reference: c.target, command }, c.split, () => runOurs(c), c));
   }
-  if (!featuresOnly) await referenceRows(rows, log);
-  const verdicts = featureVerdicts(rows);
+  let sweepTable: string | null = null;
+  if (!featuresOnly) {
+    const tuneTargets = [[SPLITS.random, 'target single <= 0.890, blend <= 0.880'], [SPLITS.u1, 'target single <= 0.908, blend <= 0.900']] as const;
+    for (const [split, target] of tuneTargets) {
+      log(`running tune --budget ${TUNE_BUDGET_SECONDS}s on ${split.name} (load ${loadavg()[0].toFixed(2)})…`);
+      rows.push(...await tuneRows(split, target));
+    }
+    if (!missing(SPLITS.random).length) {
+      log(`running the k sweep (${SWEEP_K.join(', ')}) on ${SPLITS.random.name}…`);
+      sweepTable = await benchKSweep(dataPath(SPLITS.random.train), dataPath(SPLITS.random.valid!));
+    }
+  }
+  if (!only) await referenceRows(rows, log);
+  const optim = only ? null : (log('timing the optimizer step…'), benchOptimStep(500));
+  printRows(rows, json, started, optim, sweepTable, featureVerdicts(rows));
+}
 
-  const optim = featuresOnly ? null : (log('timing the optimizer step…'), benchOptimStep(500));
+/** The tune's best single run (with its train line) and best blend: two rows of one tune. */
+async function tuneRows(split: Split, reference: string): Promise<Row[]> {
+  const name = `tune --budget ${TUNE_BUDGET_SECONDS}s`;
+  const head = { data: split.name, reference };
+  let blendRow: Row | null = null;
+  const single = await row({ setting: `${name}: best single`, ...head }, split, async () => {
+    const shown = (p: string) => join('../shared/data', p);
+    const t = await benchTune(dataPath(split.train), dataPath(split.valid!), shown(split.train), shown(split.valid!));
+    blendRow = { setting: `${name}: best blend`, ...head, epochs: null, seconds: t.seconds, trainRmse: null, validRmse: t.blend, status: 'ok', note: t.note };
+    const load = `load ${loadavg().map((x) => x.toFixed(1)).join(' ')} after`;
+    return { epochs: null, seconds: t.seconds, trainRmse: null, validRmse: t.single, note: load, ...(t.command ? { command: t.command } : {}) };
+  });
+  return blendRow ? [single, blendRow] : [single];
+}
+
+function printRows(
+  rows: Row[], json: boolean, started: number, optim: ReturnType<typeof benchOptimStep> | null, sweepTable: string | null,
+  verdicts: ReturnType<typeof featureVerdicts>,
+): void {
   const machine = { cpus: availableParallelism(), loadavg: loadavg().map((x) => +x.toFixed(2)), node: process.version };
   const totalSeconds = (performance.now() - started) / 1000;
 
   if (json) {
-    process.stdout.write(`${JSON.stringify({ machine, rows, features: verdicts, optimStep: optim, totalSeconds })}\n`);
+    process.stdout.write(`${JSON.stringify({ machine, rows, features: verdicts, optimStep: optim, kSweep: sweepTable, totalSeconds })}\n`);
     return;
   }
   const table = formatTable(
@@ -251,6 +290,7 @@ async function main(): Promise<void> {
     ' (one ONNX run per 16k ratings, ~2 ms on ml-100k), so the comparison leans against us.');
   console.log(`cold RMSE: the validation ratings of items with ≤ ${COLD_ITEM_MAX_RATINGS} training ratings (train --json: cold_valid_rmse).`);
   for (const v of verdicts) console.log(v.text);
+  if (sweepTable) console.log(`\nfastbook recipe with k swept (${SPLITS.random.name}):\n${sweepTable}`);
   if (optim) {
     console.log('\noptimizer step at ml-100k size (fastest of 10 rounds):');
     for (const line of describeOptimStep(optim)) console.log(`  ${line}`);

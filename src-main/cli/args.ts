@@ -23,6 +23,8 @@ export interface TrainCommand {
   valid: string | null;
   /** Share of `ratings` held out for validation when no --valid file is given (0 = none). */
   validPct: number;
+  /** Seed of that split (--split-seed, default --seed): a tune's runs train other seeds on its split. */
+  splitSeed: number;
   config: TrainConfig;
   /** 2: big data (dot/dotbias, lazy updates, ≥ 2M ratings) trains on two worker threads; 1: one. */
   cores: 1 | 2;
@@ -45,7 +47,7 @@ export interface TrainCommand {
 /** The flags of `collabsheet train`, by their spelling on the command line. */
 export type TrainFlag = Exclude<keyof typeof OPTIONS, 'help'>;
 
-export const TRAIN_USAGE = `usage: collabsheet train <ratings> [--valid <file> | --valid-pct 0.1] [--seed 42]
+export const TRAIN_USAGE = `usage: collabsheet train <ratings> [--valid <file> | --valid-pct 0.1] [--seed 42] [--split-seed S]
   [--model dot|dotbias|nn|classes] [--factors 50] [--y-range 0,5.5|none]
   [--optimizer adam|sgd|momentum|lbfgs] [--lr 5e-3] [--wd 0.1] [--wd-mode decoupled|l2]
   [--schedule one-cycle|constant] [--updates lazy|dense] [--epochs 5] [--bs 64|full] [--threads 1]
@@ -55,6 +57,7 @@ export const TRAIN_USAGE = `usage: collabsheet train <ratings> [--valid <file> |
 
 <ratings>: CSV/TSV with a header naming user, item and rating columns (userId/movieId/rating
 accepted), MovieLens u.data or ratings.dat. Defaults are fastbook ch. 8's recipe.
+--split-seed: the seed of the --valid-pct split (default: --seed), as tune prints it.
 --cores 2 (the default) trains big data (from 2,000,000 ratings; dot/dotbias models with lazy
 updates) on two worker threads, each half the batch; --cores 1 keeps one thread.
 --engine auto (the default) trains dot/dotbias models on big data in the fused WebAssembly
@@ -86,6 +89,7 @@ const OPTIONS = {
   valid: { type: 'string' },
   'valid-pct': { type: 'string' },
   seed: { type: 'string' },
+  'split-seed': { type: 'string' },
   model: { type: 'string' },
   factors: { type: 'string' },
   'y-range': { type: 'string' },
@@ -157,7 +161,7 @@ function layers(value: string | undefined): number[] {
   return sizes;
 }
 
-export interface LrFindCommand extends Pick<TrainCommand, 'ratings' | 'valid' | 'validPct' | 'config' | 'json'> {
+export interface LrFindCommand extends Pick<TrainCommand, 'ratings' | 'valid' | 'validPct' | 'splitSeed' | 'config' | 'json'> {
   startLr: number;
   endLr: number;
   numIt: number;
@@ -177,20 +181,37 @@ const NOT_FOR_LR_FIND: Partial<Record<keyof typeof OPTIONS, string>> = {
 /** Parse `lr-find`'s arguments: train's that make sense here, plus the sweep's. Null when --help was asked. */
 export function parseLrFindArgs(argv: string[]): LrFindCommand | null {
   const own = { 'start-lr': { type: 'string' }, 'end-lr': { type: 'string' }, 'num-it': { type: 'string' } } as const;
-  const parsed = parseCommand('lr-find', argv, { ...OPTIONS, ...own });
+  const parsed = parseWithTrainFlags('lr-find', argv, own, NOT_FOR_LR_FIND);
   if (!parsed) return null;
-  for (const [flag, why] of Object.entries(NOT_FOR_LR_FIND)) {
-    if (parsed.values[flag] !== undefined) throw new CliUsageError(`--${flag}: ${why}`);
-  }
-  const { ratings, valid, validPct, config, json } = trainCommand(parsed);
+  const { ratings, valid, validPct, splitSeed, config, json } = parsed.train;
   const refusal = lrFindRefusal(config);
   if (refusal) throw new CliUsageError(`--optimizer ${config.optim.optimizer}: ${refusal}`);
-  const v = parsed.values as Record<keyof typeof own, string | undefined>;
+  const v = parsed.own;
   const startLr = num('start-lr', v['start-lr'], LR_FIND_DEFAULTS.startLr, CONFIG_LIMITS.lr);
   const endLr = num('end-lr', v['end-lr'], LR_FIND_DEFAULTS.endLr, CONFIG_LIMITS.lr);
   if (endLr <= startLr) throw new CliUsageError(`--end-lr: must be above --start-lr (${startLr}), got ${endLr}`);
   const numIt = num('num-it', v['num-it'], LR_FIND_DEFAULTS.numIt, NUM_IT_LIMITS);
-  return { ratings, valid, validPct, config, json, startLr, endLr, numIt };
+  return { ratings, valid, validPct, splitSeed, config, json, startLr, endLr, numIt };
+}
+
+/** Every option train parses, --help included (what sweep and tune keep or refuse). */
+export type TrainOption = keyof typeof OPTIONS;
+export const TRAIN_FLAGS = Object.keys(OPTIONS) as TrainOption[];
+
+/**
+ * A command that takes train's flags (its base settings, the split) and flags of its own:
+ * lr-find, sweep, tune. `refused`: train's flags it has no use for, each with what to do
+ * instead. Null when --help was asked.
+ */
+export function parseWithTrainFlags<O extends Record<string, { type: 'string' }>>(
+  command: string, argv: string[], own: O, refused: Partial<Record<TrainOption, string>>,
+): { train: TrainCommand; own: { [K in keyof O]?: string } } | null {
+  const parsed = parseCommand(command, argv, { ...OPTIONS, ...own });
+  if (!parsed) return null;
+  for (const [flag, why] of Object.entries(refused)) {
+    if (parsed.values[flag] !== undefined) throw new CliUsageError(`--${flag}: ${why}`);
+  }
+  return { train: trainCommand(parsed), own: parsed.values as { [K in keyof O]?: string } };
 }
 
 /** Parse `train`'s arguments (after the word `train`). Returns null when --help was asked. */
@@ -279,6 +300,7 @@ function trainCommand(parsed: Parsed): TrainCommand {
     ratings: parsed.positionals[0],
     valid: v.valid ?? null,
     validPct: v.valid !== undefined ? 0 : num('valid-pct', v['valid-pct'], 0.1, { min: 0, max: 0.9 }),
+    splitSeed: num('split-seed', v['split-seed'], config.seed, CONFIG_LIMITS.seed),
     config,
     cores: num('cores', v.cores, 2, { integer: true, min: 1, max: 2 }) as 1 | 2,
     json: v.json ?? false,

@@ -28,7 +28,7 @@ const row = (batch: number, p: LrPoint) => formatRow(COLUMNS, [String(batch), p.
 
 /** Runs the command; resolves to the process exit code. */
 export async function runLrFind(cmd: LrFindCommand, io: Output, signal?: AbortSignal): Promise<number> {
-  const { train, valid, notes } = await loadDatasets(cmd.ratings, cmd.valid, cmd.validPct, cmd.config.seed);
+  const { train, valid, notes } = await loadDatasets(cmd.ratings, cmd.valid, cmd.validPct, cmd.splitSeed);
   for (const w of configWarnings(cmd.config)) io.err(`warning: ${w}`);
   if (!cmd.json) for (const n of notes) io.out(n);
 

@@ -5,7 +5,9 @@
  */
 import { DataImportError } from '../data/import/index.ts';
 import { CliUsageError, EXPORT_USAGE, LR_FIND_USAGE, parseExportArgs, parseLrFindArgs, parseTrainArgs, TRAIN_USAGE } from './args.ts';
+import { parseSweepArgs, SWEEP_USAGE } from './sweep-command.ts';
 import { parseSynthArgs, SYNTH_USAGE } from './synth-command.ts';
+import { parseTuneArgs, TUNE_USAGE } from './tune-command.ts';
 import type { Output } from './train-command.ts';
 
 const USAGE = `usage: collabsheet <command> [options]
@@ -18,6 +20,12 @@ commands:
                               Embedding Projector files or an ONNX serving model
   lr-find <ratings> [options] sweep the learning rate as fastai's lr_find and suggest one
                               (collabsheet lr-find --help for its options)
+  sweep <ratings> --param P --values V1,V2,… [options]
+                              one run per value of a setting (or a grid of two), compared
+                              (collabsheet sweep --help for its options)
+  tune <ratings> --budget 120s [options]
+                              search the settings within a time budget; the best single run
+                              and the best blend (collabsheet tune --help for its options)
   synth --out <file> [options]
                               write a synthetic ratings CSV from a planted low-rank model
                               (collabsheet synth --help for its options)`;
@@ -58,6 +66,24 @@ export async function main(argv: string[], io: Output = stdio): Promise<number> 
         const { runLrFind } = await import('./lr-find-command.ts');
         return await runLrFind(cmd, io, cancel.signal);
       }
+      case 'sweep': {
+        const cmd = parseSweepArgs(rest);
+        if (!cmd) {
+          io.out(SWEEP_USAGE);
+          return 0;
+        }
+        const { runSweep } = await import('./sweep-command.ts');
+        return await runSweep(cmd, io, cancel.signal);
+      }
+      case 'tune': {
+        const cmd = parseTuneArgs(rest);
+        if (!cmd) {
+          io.out(TUNE_USAGE);
+          return 0;
+        }
+        const { runTune } = await import('./tune-command.ts');
+        return await runTune(cmd, io, cancel.signal);
+      }
       case 'synth': {
         const cmd = parseSynthArgs(rest);
         if (!cmd) {
@@ -77,13 +103,16 @@ export async function main(argv: string[], io: Output = stdio): Promise<number> 
         throw new CliUsageError(`unknown command '${command}'`);
     }
   } catch (e) {
-    return report(e, io, command === 'export' || command === 'synth' || command === 'lr-find' ? command : 'train');
+    return report(e, io, (REPORTED as readonly string[]).includes(command) ? command as Reported : 'train');
   } finally {
     process.off('SIGINT', onSigint);
   }
 }
 
-function report(e: unknown, io: Output, command: 'train' | 'export' | 'synth' | 'lr-find'): number {
+const REPORTED = ['train', 'export', 'synth', 'lr-find', 'sweep', 'tune'] as const;
+type Reported = (typeof REPORTED)[number];
+
+function report(e: unknown, io: Output, command: Reported): number {
   if (e instanceof CliUsageError) {
     io.err(`collabsheet: ${e.message} (see collabsheet ${command} --help)`);
     return 2;

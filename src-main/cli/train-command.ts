@@ -63,7 +63,7 @@ function coldFit(trainer: Trainer, train: RatingsDataset, valid: RatingsDataset 
 /** Runs the command; resolves to the process exit code. */
 export async function runTrain(cmd: TrainCommand, io: Output, signal?: AbortSignal): Promise<number> {
   const started = performance.now();
-  const { train, valid, notes } = await loadDatasets(cmd.ratings, cmd.valid, cmd.validPct, cmd.config.seed);
+  const { train, valid, notes } = await loadDatasets(cmd.ratings, cmd.valid, cmd.validPct, cmd.splitSeed);
   for (const w of configWarnings(cmd.config)) io.err(`warning: ${w}`);
   // Read before training, so a bad features file fails fast.
   const side = await readSideFeatures(cmd, train, cmd.config.model.kind);

@@ -1,6 +1,6 @@
-/** Train a fresh model to the end of its epoch budget: what benchmarks and scripts need. */
+/** Train a fresh model to the end of its epoch budget: what benchmarks, scripts and experiments need. */
 import type { RatingsDataset } from '../../data/dataset.ts';
-import { type Fit, createTrainer } from './trainer.ts';
+import { type Fit, type Trainer, createTrainer } from './trainer.ts';
 import type { EpochMetrics, StopReason, TrainConfig } from '../types.ts';
 
 export interface FitResult {
@@ -13,9 +13,18 @@ export interface FitResult {
   final: Fit;
 }
 
+export interface FitHooks {
+  onEpoch?: (m: EpochMetrics) => void;
+  /** Polled between batches: a sweep's Cancel, Ctrl-C. */
+  shouldStop?: () => boolean;
+  /** Sees the trained model before it is disposed (experiments keep its validation predictions). */
+  atEnd?: (trainer: Trainer) => void;
+}
+
 export async function fitToEnd(
-  train: RatingsDataset, valid: RatingsDataset | null, config: TrainConfig, onEpoch?: (m: EpochMetrics) => void,
+  train: RatingsDataset, valid: RatingsDataset | null, config: TrainConfig, hooks: FitHooks = {},
 ): Promise<FitResult> {
+  const { onEpoch, shouldStop, atEnd } = hooks;
   const t0 = performance.now();
   const trainer = await createTrainer(train, valid, config);
   const setupSeconds = (performance.now() - t0) / 1000;
@@ -23,7 +32,7 @@ export async function fitToEnd(
     const epochs: EpochMetrics[] = [];
     let stopped: StopReason | null = null;
     while (!stopped && trainer.epochsDone < config.epochs) {
-      const r = await trainer.runEpoch();
+      const r = await trainer.runEpoch({ shouldStop });
       if (r.metrics) {
         epochs.push(r.metrics);
         onEpoch?.(r.metrics);
@@ -31,7 +40,9 @@ export async function fitToEnd(
       stopped = r.stopped;
     }
     const trainSeconds = epochs.reduce((s, m) => s + m.seconds, 0);
-    return { epochs, stopped, trainSeconds, setupSeconds, final: trainer.evaluate() };
+    const final = trainer.evaluate();
+    atEnd?.(trainer);
+    return { epochs, stopped, trainSeconds, setupSeconds, final };
   } finally {
     await trainer.dispose();
   }

@@ -62,7 +62,7 @@ export function bestDotBias(seed = 42): TrainConfig {
 }
 
 /** Ratings as classes, dense Adam, wd 0.2, 8 epochs: the ensemble's second kind of member. */
-function classesMember(seed: number): TrainConfig {
+export function classesMember(seed = 42): TrainConfig {
   const r = fastbookRecipe(64);
   return { ...r, seed, epochs: 8, model: { ...r.model, kind: 'classes' }, optim: { ...r.optim, wd: 0.2, updates: 'dense' } };
 }

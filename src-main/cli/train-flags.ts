@@ -1,0 +1,31 @@
+/**
+ * A config as `collabsheet train` flags: how sweep and tune print a run so that one command
+ * reproduces it. Every setting is written out, defaults included, so the line means the same
+ * thing if a default changes; parseTrainArgs reads it back to the same config.
+ */
+import type { TrainConfig } from '../engine/types.ts';
+import type { TrainCommand } from './args.ts';
+
+export function trainFlags(c: TrainConfig): string[] {
+  const { model: m, optim: o } = c;
+  const flags = [
+    '--model', m.kind, '--factors', String(m.factors), '--y-range', m.yRange === null ? 'none' : m.yRange.join(','),
+    '--init', m.init, '--layers', m.layers.join(','), '--dropout', String(m.dropout),
+    '--optimizer', o.optimizer, '--lr', String(o.lr), '--wd', String(o.wd), '--wd-mode', o.wdMode, '--schedule', o.schedule,
+    ...(o.updates === undefined ? [] : ['--updates', o.updates]),
+    '--epochs', String(c.epochs), '--bs', String(c.batchSize), '--seed', String(c.seed), '--threads', String(c.threads),
+    '--device', c.device, '--patience', String(c.earlyStopPatience),
+  ];
+  // An empty --layers is not a value train takes; no layers is only meaningful for dot/dotbias, which ignore them.
+  if (m.layers.length === 0) flags.splice(flags.indexOf('--layers'), 2);
+  return flags;
+}
+
+/** The whole `collabsheet train` line for a config trained on this command's data and split. */
+export function trainCommandLine(data: Pick<TrainCommand, 'ratings' | 'valid' | 'validPct' | 'splitSeed'>, c: TrainConfig): string {
+  const split = data.valid !== null ? ['--valid', data.valid] : ['--valid-pct', String(data.validPct), '--split-seed', String(data.splitSeed)];
+  return ['collabsheet', 'train', data.ratings, ...split, ...trainFlags(c)].map(shellWord).join(' ');
+}
+
+/** Quoted for a POSIX shell when it holds anything but safe characters. */
+const shellWord = (w: string): string => (/^[\w@%+=:,./-]+$/.test(w) ? w : `'${w.replace(/'/g, "'\\''")}'`);

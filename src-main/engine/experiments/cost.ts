@@ -1,0 +1,60 @@
+/**
+ * What a run costs, estimated before it runs, so a tune can decide its whole schedule from the
+ * budget up front: the same command then trains the same runs whatever the machine's load (a
+ * plan that read the clock would not). The constants were measured with `collabsheet train` on
+ * ml-100k (90k ratings, ONNX Runtime on one thread) on the shared 2-core build machine, load
+ * about 1.3: dotbias bs 64 dense 0.16 s an epoch at k 20, 0.30 at k 50, 0.56 at k 100; bs 128
+ * 0.16 at k 50; the classes model 0.7 s.
+ */
+import { embeddingSize } from '../models/index.ts';
+import { defaultUpdates } from '../train/trainer.ts';
+import type { TrainConfig } from '../types.ts';
+
+export interface DataShape {
+  ratings: number;
+  users: number;
+  items: number;
+}
+
+export interface CostModel {
+  /** One ONNX Runtime call and the optimizer's fixed work, per batch. */
+  batchSeconds: number;
+  /** Per parameter element the optimizer steps in a batch (every element when updates are dense). */
+  elementSeconds: number;
+  /** Per rating of a batch, per unit of the model's row width (forward and backward). */
+  ratingSeconds: number;
+  /** The networks' matrix products on top (nn, classes). */
+  networkFactor: number;
+  /** Building the graphs and sessions, and the last evaluation. */
+  runSeconds: number;
+}
+
+export const MEASURED_COST: CostModel = {
+  batchSeconds: 43e-6, elementSeconds: 1.35e-9, ratingSeconds: 2e-9, networkFactor: 1.3, runSeconds: 0.3,
+};
+
+/** Parameter elements of the model, and how many a rating looks up (its row width). */
+export function modelSize(config: TrainConfig, d: DataShape): { elements: number; width: number } {
+  const { kind, factors: k, layers } = config.model;
+  if (kind === 'dot' || kind === 'dotbias') {
+    const width = kind === 'dot' ? k : k + 1;
+    return { elements: (d.users + d.items) * width, width: 2 * width };
+  }
+  const eu = embeddingSize(d.users);
+  const ei = embeddingSize(d.items);
+  const widths = [eu + ei, ...layers, kind === 'classes' ? 10 : 1];
+  let dense = 0;
+  for (let l = 0; l + 1 < widths.length; l++) dense += (widths[l] + 1) * widths[l + 1];
+  return { elements: d.users * eu + d.items * ei + dense, width: eu + ei + dense / Math.max(1, widths[1]) };
+}
+
+export function estimateRunSeconds(config: TrainConfig, d: DataShape, cost: CostModel = MEASURED_COST): number {
+  const batch = config.batchSize === 'full' ? d.ratings : Math.min(config.batchSize, d.ratings);
+  const batches = Math.ceil(d.ratings / batch);
+  const { elements, width } = modelSize(config, d);
+  const updates = config.optim.updates ?? defaultUpdates(d, elements, d.ratings, batch);
+  const stepped = updates === 'lazy' ? Math.min(elements, batch * width) : elements;
+  const network = config.model.kind === 'nn' || config.model.kind === 'classes' ? cost.networkFactor : 1;
+  const perBatch = cost.batchSeconds + stepped * cost.elementSeconds + batch * width * cost.ratingSeconds * network;
+  return cost.runSeconds + config.epochs * batches * perBatch * network;
+}

@@ -1,0 +1,62 @@
+// Issue 12 item 5: tune is deterministic for a seed and budget, and its runs' settings reproduce them.
+import { describe, expect, it } from 'vitest';
+import { randomSplit } from '../../data/split.ts';
+import { generatePlanted } from '../../data/synthetic.ts';
+import { MEASURED_COST } from './cost.ts';
+import { trainRun } from './run.ts';
+import { planTune, tune } from './tune.ts';
+
+const { data } = generatePlanted({ users: 50, items: 40, ratings: 1000, rank: 3, noise: 0.3, seed: 9 });
+const { train, valid } = randomSplit(data, 0.15, 42);
+// Every run priced at just over 10 s: a 100 s budget plans 3 candidates (rungs of 3, 1, 1) and 2 seed
+// runs, whatever this machine's speed; the real runs take well under a second each.
+const cost = { ...MEASURED_COST, runSeconds: 10 };
+const shape = { ratings: train.ratings.length, users: train.userIds.length, items: train.itemIds.length };
+
+describe('tune', () => {
+  it('plans from the budget alone', () => {
+    expect(planTune(shape, 100, 42, cost).plan).toMatchObject({ candidates: 3, seedRuns: 2 });
+    expect(planTune(shape, 100, 42, cost)).toEqual(planTune(shape, 100, 42, cost));
+    expect(planTune(shape, 400, 42, cost).plan.candidates).toBeGreaterThan(3);
+  });
+
+  it('gives the same answer for the same seed, and runs whose settings reproduce their RMSE', async () => {
+    const a = await tune(train, valid, { budgetSeconds: 100, seed: 42, cost });
+    const b = await tune(train, valid, { budgetSeconds: 100, seed: 42, cost });
+    expect(a.budgetHit).toBe(false);
+    expect(a.runs.map((r) => r.stage)).toEqual(['rung 0', 'rung 0', 'rung 0', 'rung 1', 'rung 2', 'seeds', 'seeds']);
+    expect(b.runs.map((r) => [r.run.settings, r.run.validRmse])).toEqual(a.runs.map((r) => [r.run.settings, r.run.validRmse]));
+    expect(b.bestSingle!.id).toBe(a.bestSingle!.id);
+    expect(b.bestBlend).toEqual(a.bestBlend);
+
+    const best = a.bestSingle!;
+    expect(best.validRmse).toBe(Math.min(...a.runs.map((r) => r.run.validRmse!)));
+    const again = await trainRun(train, valid, best.settings, { id: 'x', label: 'again' });
+    expect(again.run.validRmse).toBe(best.validRmse);
+
+    // The blend is of runs that trained at least half their epochs (and the best single run), and no worse than the best of them.
+    const ids = new Map(a.runs.map((r) => [r.run.id, r]));
+    const members = a.bestBlend!.members.map((m) => ids.get(m.id)!);
+    expect(members.every((m) => m.stage !== 'rung 0' || m.run.id === best.id)).toBe(true);
+    expect(a.bestBlend!.validRmse).toBeLessThanOrEqual(best.validRmse! + 1e-9);
+  });
+
+  it('another seed searches other settings', async () => {
+    expect(planTune(shape, 400, 7, cost).pool).not.toEqual(planTune(shape, 400, 42, cost).pool);
+  });
+
+  it('stops at Cancel and says so', async () => {
+    const cancel = new AbortController();
+    const r = await tune(train, valid, { budgetSeconds: 100, seed: 42, cost, signal: cancel.signal, onRun: () => cancel.abort() });
+    expect(r.cancelled).toBe(true);
+    expect(r.budgetHit).toBe(false);
+    expect(r.runs).toHaveLength(1);
+  });
+
+  it('counts the time before it against the budget: a budget already spent trains nothing', async () => {
+    const r = await tune(train, valid, { budgetSeconds: 1, seed: 42, cost, startedAt: performance.now() - 2000 });
+    expect(r.budgetHit).toBe(true);
+    expect(r.runs).toHaveLength(0);
+    expect(r.bestSingle).toBeNull();
+  });
+});

@@ -1,0 +1,221 @@
+/**
+ * Tune: successive halving over the search space (search-space.ts) within a time budget, then
+ * more seeds of the best settings, returning the best single run and the best blend of the runs
+ * it trained.
+ *
+ *   rung 0: N candidates, each for a quarter of its epochs (one-cycle over the shorter run);
+ *   rung 1: the best third of them for half their epochs;
+ *   rung 2: the best third of those for all their epochs;
+ *   seeds:  for the blend, settings trained again with other seeds, in turn: the best two of
+ *           rung 2, then the best of each other model kind (by the furthest rung it reached),
+ *           at all its epochs. Seeds differ by ±0.002 and their average beats each; the kinds'
+ *           errors differ (the ratings-as-classes model is worse alone, better in a blend:
+ *           recipes.ts), which short rungs cannot see.
+ *
+ * Deterministic for a seed and budget: N and the number of seed runs are decided up front from
+ * the budget by a cost model (cost.ts), never from the clock; which runs go on is decided by
+ * their valid RMSE, which the trainer reproduces exactly for a seed. The clock is only a safety
+ * net: the whole wall time counts against the budget, and a tune that reaches it (a machine far
+ * slower than the cost model's) stops at once and says so (`budgetHit`), since that answer
+ * depends on the machine's speed.
+ *
+ * Measured (ml-100k, seed 42, 120 s): at load ~2.5 on the 2-core build machine, random split,
+ * 92 runs in 110 s, best single 0.8906 (bestDotBias at lr 3e-3 for 7 epochs, seed 47; reproduced
+ * by `collabsheet train`), blend 0.8867 (before the blend solver and the seed stage's other
+ * kinds). At load 14 the plan's rung 0 did not finish: 0.9050 / 0.9263 (u1). The model family's
+ * ceiling as we measured it: singles plateau at 0.891–0.894 (random) and 0.912–0.915 (u1) over
+ * k, lr, wd, bs, epochs, y_range; a fitted blend of 5 dotbias + 3 classes + NN + k 20 + k 100
+ * reaches 0.8845 (random) and 0.9049 (u1), equal weights 0.8864 / 0.9071.
+ */
+import type { RatingsDataset } from '../../data/dataset.ts';
+import { itemCount, userCount } from '../../data/dataset.ts';
+import type { TrainConfig } from '../types.ts';
+import { type Blend, blend } from './blend.ts';
+import { type CostModel, type DataShape, MEASURED_COST, estimateRunSeconds } from './cost.ts';
+import { PaceClock, type QueueProgress } from './progress.ts';
+import { type Run, type TrainedRun, trainRun } from './run.ts';
+import { candidates } from './search-space.ts';
+import { bestRun } from './sweep.ts';
+
+export interface TuneOptions {
+  budgetSeconds: number;
+  seed: number;
+  signal?: AbortSignal;
+  onProgress?: (p: QueueProgress) => void;
+  onRun?: (run: TrainedRun, stage: TuneStage) => void;
+  /** The estimate the plan is made with (tests give a fixed one). */
+  cost?: CostModel;
+  /**
+   * When the budget started (performance.now() ms): the caller's, so reading the data counts
+   * too. Default: now.
+   */
+  startedAt?: number;
+}
+
+export type TuneStage = 'rung 0' | 'rung 1' | 'rung 2' | 'seeds';
+
+export interface TunedRun extends TrainedRun {
+  stage: TuneStage;
+}
+
+export interface TunePlan {
+  candidates: number;
+  seedRuns: number;
+  /** What the cost model expects the training to take, seconds. */
+  plannedSeconds: number;
+}
+
+export interface TuneResult {
+  plan: TunePlan;
+  /** Every run finished, in training order. */
+  runs: TunedRun[];
+  bestSingle: Run | null;
+  bestBlend: Blend | null;
+  cancelled: boolean;
+  budgetHit: boolean;
+  seconds: number;
+}
+
+/** Share of the budget the plan fills: reading the data, the blend and the cost model's error take the rest. */
+const PLANNED_SHARE = 0.8;
+/** Share of the plan kept for the seed runs. */
+const SEED_SHARE = 0.25;
+const KEEP = 1 / 3;
+const RUNG_EPOCHS = [0.25, 0.5, 1];
+const MAX_CANDIDATES = 400;
+/** Seed runs repeat this many of the last rung's best settings (and each other kind's best). */
+const TOP_FINALS = 2;
+/** The blend is fitted over at most this many runs (the best), so its weights fit few numbers. */
+const MAX_BLEND = 30;
+
+const epochsAt = (c: TrainConfig, rung: number): number => Math.max(1, Math.ceil(c.epochs * RUNG_EPOCHS[rung]));
+const atRung = (c: TrainConfig, rung: number): TrainConfig => ({ ...c, epochs: epochsAt(c, rung) });
+
+export function planTune(d: DataShape, budgetSeconds: number, seed: number, cost: CostModel = MEASURED_COST): { plan: TunePlan; pool: TrainConfig[] } {
+  const all = candidates(seed, MAX_CANDIDATES);
+  const costs = RUNG_EPOCHS.map((_, rung) => all.map((c) => estimateRunSeconds(atRung(c, rung), d, cost)));
+  const halvingBudget = budgetSeconds * PLANNED_SHARE * (1 - SEED_SHARE);
+  const expected = (n: number): number => {
+    let total = 0;
+    let kept = n;
+    for (let rung = 0; rung < RUNG_EPOCHS.length; rung++) {
+      const mean = costs[rung].slice(0, n).reduce((a, b) => a + b, 0) / n;
+      total += kept * mean;
+      kept = Math.ceil(kept * KEEP);
+    }
+    return total;
+  };
+  let n = 1;
+  while (n < MAX_CANDIDATES && expected(n + 1) <= halvingBudget) n++;
+  const seedBudget = budgetSeconds * PLANNED_SHARE - expected(n);
+  const meanFull = costs[2].slice(0, n).reduce((a, b) => a + b, 0) / n;
+  const seedRuns = Math.max(0, Math.floor(seedBudget / meanFull));
+  return { plan: { candidates: n, seedRuns, plannedSeconds: expected(n) + seedRuns * meanFull }, pool: all.slice(0, n) };
+}
+
+export async function tune(train: RatingsDataset, valid: RatingsDataset, o: TuneOptions): Promise<TuneResult> {
+  if (valid.ratings.length === 0) throw new Error('tune needs a validation split to choose by: give --valid or --valid-pct');
+  const startedAt = o.startedAt ?? performance.now();
+  const deadline = startedAt + o.budgetSeconds * 1000;
+  const shape = { ratings: train.ratings.length, users: userCount(train), items: itemCount(train) };
+  const { plan, pool } = planTune(shape, o.budgetSeconds, o.seed, o.cost);
+
+  const runs: TunedRun[] = [];
+  let cancelled = false;
+  let budgetHit = false;
+  const total = plan.candidates + Math.ceil(plan.candidates * KEEP) + Math.ceil(Math.ceil(plan.candidates * KEEP) * KEEP) + plan.seedRuns;
+  const clock = new PaceClock(pool.reduce((n, c) => n + epochsAt(c, 0), 0));
+  const cancel = () => o.signal?.aborted ?? false;
+  const overBudget = () => performance.now() > deadline;
+  const shouldStop = () => cancel() || overBudget();
+
+  /** Trains the configs in order; false once the budget or Cancel ended the tune. */
+  const trainAll = async (configs: TrainConfig[], stage: TuneStage, labels: string[]): Promise<TrainedRun[] | null> => {
+    const done: TrainedRun[] = [];
+    for (const [i, config] of configs.entries()) {
+      if (shouldStop()) break;
+      o.onProgress?.(clock.progress(runs.length, total, labels[i]));
+      const r = await trainRun(train, valid, config, { id: `r${runs.length + 1}`, label: labels[i], shouldStop });
+      if (r.run.stopped?.kind === 'cancelled') break;
+      clock.finished(config.epochs);
+      runs.push({ ...r, stage });
+      done.push(r);
+      o.onRun?.(r, stage);
+    }
+    if (!shouldStop()) return done;
+    cancelled = cancel();
+    budgetHit = !cancelled;
+    return null;
+  };
+
+  /** Per candidate: the furthest rung it reached and its valid RMSE there. */
+  const reached = new Map<number, { rung: number; rmse: number }>();
+  {
+    let survivors = pool.map((config, index) => ({ config, index }));
+    for (let rung = 0; rung < RUNG_EPOCHS.length && survivors.length > 0; rung++) {
+      const configs = survivors.map((s) => atRung(s.config, rung));
+      if (rung > 0) clock.queued(configs.reduce((n, c) => n + c.epochs, 0));
+      const trained = await trainAll(configs, `rung ${rung}` as TuneStage, survivors.map((s) => `rung ${rung} #${s.index + 1}`));
+      if (!trained) break;
+      survivors.forEach((s, i) => reached.set(s.index, { rung, rmse: trained[i].run.validRmse ?? Infinity }));
+      if (rung === RUNG_EPOCHS.length - 1) {
+        await seedRuns(seedSettings(pool, reached), plan.seedRuns, o.seed, clock, trainAll);
+        break;
+      }
+      const ranked = survivors.map((s, i) => ({ ...s, rmse: trained[i].run.validRmse ?? Infinity }))
+        .sort((a, b) => a.rmse - b.rmse || a.index - b.index);
+      survivors = ranked.slice(0, Math.ceil(ranked.length * KEEP));
+    }
+  }
+  o.onProgress?.(clock.progress(runs.length, total, null));
+  const bestSingle = bestRun(runs.map((r) => r.run));
+  return {
+    plan, runs, cancelled, budgetHit, bestSingle,
+    // Rung 0's quarter-length runs are left out, except the best single run, so the blend is never worse than it.
+    bestBlend: blendOf(runs.filter((r) => r.stage !== 'rung 0' || r.run === bestSingle), valid),
+    seconds: (performance.now() - startedAt) / 1000,
+  };
+}
+
+type TrainAll = (configs: TrainConfig[], stage: TuneStage, labels: string[]) => Promise<TrainedRun[] | null>;
+
+/**
+ * What the seed runs repeat, in turn: the best TOP_FINALS of the last rung, then the best
+ * candidate of each other model kind (furthest rung first, then lowest RMSE), at all its epochs.
+ */
+function seedSettings(pool: TrainConfig[], reached: Map<number, { rung: number; rmse: number }>): { config: TrainConfig; index: number }[] {
+  const ranked = [...reached.entries()]
+    .sort(([i, a], [j, b]) => b.rung - a.rung || a.rmse - b.rmse || i - j)
+    .map(([index]) => ({ config: pool[index], index }));
+  const chosen = ranked.slice(0, TOP_FINALS);
+  for (const c of ranked) {
+    if (!chosen.some((x) => x.config.model.kind === c.config.model.kind)) chosen.push(c);
+  }
+  return chosen;
+}
+
+/** `count` runs of the settings given, in turn, with seeds seed+1, seed+2, … */
+async function seedRuns(settings: { config: TrainConfig; index: number }[], count: number, seed: number, clock: PaceClock, trainAll: TrainAll): Promise<void> {
+  if (settings.length === 0 || count === 0) return;
+  const configs: TrainConfig[] = [];
+  const labels: string[] = [];
+  for (let i = 0; i < count; i++) {
+    const from = settings[i % settings.length];
+    const s = (seed + 1 + Math.floor(i / settings.length)) >>> 0;
+    configs.push({ ...from.config, seed: s });
+    labels.push(`#${from.index + 1}, seed ${s}`);
+  }
+  clock.queued(configs.reduce((n, c) => n + c.epochs, 0));
+  await trainAll(configs, 'seeds', labels);
+}
+
+/** Fitted weights over the best MAX_BLEND of the runs given (those that trained at least half their epochs). */
+function blendOf(runs: TrainedRun[], valid: RatingsDataset): Blend | null {
+  const pool = runs
+    .filter((r) => r.validPredictions !== null && Number.isFinite(r.run.validRmse))
+    .sort((a, b) => a.run.validRmse! - b.run.validRmse!)
+    .slice(0, MAX_BLEND);
+  if (pool.length === 0) return null;
+  const { predictions: _, ...b } = blend(pool.map((r) => ({ id: r.run.id, predictions: r.validPredictions! })), valid.ratings);
+  return b;
+}
