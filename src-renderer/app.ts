@@ -10,6 +10,7 @@ import { FormulaView } from './panels/formula-view.ts';
 import { InsightArea } from './panels/insight/insight-area.ts';
 import { renderLegend } from './panels/legend.ts';
 import { MessageBar } from './panels/message-bar.ts';
+import { PaintPacer } from './panels/paint-pacer.ts';
 import { RmseChart } from './panels/rmse-chart.ts';
 import { SettingsPanel } from './panels/settings-panel.ts';
 import { wireSidePaneToggle } from './panels/side-pane.ts';
@@ -39,6 +40,8 @@ export class App {
   private readonly data: DataUi;
   private readonly insight: InsightArea;
   private progressText = '';
+  /** A Solve's numbers and progress reach the screen through this, so clicks are answered meanwhile (issue 16 item 5). */
+  private readonly live = new PaintPacer(() => this.paintLive());
   /** The status line's parts, updated in place (it changes with every epoch). */
   private readonly statusParts = ['status-state', 'status-fit', 'status-progress'].map((className) => {
     const s = document.createElement('span');
@@ -95,15 +98,12 @@ export class App {
       case 'epoch': {
         this.state = { ...this.state, numbers: e.payload.numbers, history: [...this.state.history, ...e.payload.metrics] };
         this.progressText = '';
-        this.grid.setNumbers(this.state.numbers);
-        this.chart.show(this.state.history, this.state.config.optim.optimizer);
-        this.tastes.render(this.state);
-        this.showFormulas();
-        return this.renderStatus();
+        this.grid.noteNumbersArrived();
+        return this.live.request();
       }
       case 'progress':
         this.progressText = trainingProgressText(e.payload);
-        return this.renderStatus();
+        return this.live.request();
       case 'message':
         return this.messages.show(e.payload);
       case 'importProgress':
@@ -111,6 +111,15 @@ export class App {
       case 'coldStart':
         return this.insight.coldStart(e.payload);
     }
+  }
+
+  /** The latest numbers of a running Solve: the sheet's cells, the curve, the tastes, the formulas and the status. */
+  private paintLive(): void {
+    this.grid.setNumbers(this.state.numbers);
+    this.chart.show(this.state.history, this.state.config.optim.optimizer);
+    this.tastes.render(this.state);
+    this.showFormulas();
+    this.renderStatus();
   }
 
   private render(state: AppState): void {
