@@ -8,7 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ServiceEndpoint } from '../../service/endpoint.ts';
-import { MAX_ENTRIES, type FolderListing } from './folder-listing.ts';
+import { MAX_ENTRIES } from './folder-listing.ts';
+import type { FolderListing } from './folder-types.ts';
 import { FOLDER_PATH, startWebHost, type WebHost } from './web-host.ts';
 
 const endpoint: ServiceEndpoint = { handle: async () => ({ id: 1, ok: true, value: null }), subscribe: () => () => {} };

@@ -9,6 +9,7 @@ import { opendir, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { z } from 'zod';
 import { filePathSchema } from '../../service/file-path.ts';
+import type { FolderEntry, FolderListing } from './folder-types.ts';
 
 export const MAX_ENTRIES = 2000;
 /** Names read before sorting: a huge folder is cut while reading, not after holding it all. */
@@ -19,24 +20,6 @@ export const folderRequestSchema = z.strictObject({
   hidden: z.boolean().optional(),
 });
 export type FolderRequest = z.infer<typeof folderRequestSchema>;
-
-export interface FolderEntry {
-  name: string;
-  kind: 'folder' | 'file';
-  /** Bytes; null for a folder or what could not be read. */
-  size: number | null;
-  /** ms since the epoch; null where it could not be read. */
-  modified: number | null;
-}
-
-export interface FolderListing {
-  path: string;
-  /** The folder above; null at a root. */
-  parent: string | null;
-  entries: FolderEntry[];
-  /** Entries left out past MAX_ENTRIES (at least; reading stops at MAX_READ names). */
-  more: number;
-}
 
 /** A folder that cannot be listed, in words for the user. */
 export class FolderError extends Error {
