@@ -15,7 +15,7 @@ import { RmseChart } from './panels/rmse-chart.ts';
 import { SettingsPanel } from './panels/settings-panel.ts';
 import { wireSidePaneToggle } from './panels/side-pane.ts';
 import { TastesPanel } from './panels/tastes-panel.ts';
-import { trainingProgressText } from './panels/training-progress.ts';
+import { idleTail, trainingProgressText } from './panels/training-progress.ts';
 import { ratingFormula } from './sheet/formula.ts';
 import { typedParameter, type ParameterCell } from './sheet/parameter-cell.ts';
 import { SheetGrid, type SheetCell } from './sheet/sheet-grid.ts';
@@ -40,6 +40,8 @@ export class App {
   private readonly data: DataUi;
   private readonly insight: InsightArea;
   private progressText = '';
+  /** The epoch the last Solve stopped at on convergence, for the status line; null otherwise. */
+  private convergedAt: number | null = null;
   /** A Solve's numbers and progress reach the screen through this, so clicks are answered meanwhile (issue 16 item 5). */
   private readonly live = new PaintPacer(() => this.paintLive());
   /** The status line's parts, updated in place (it changes with every epoch). */
@@ -175,7 +177,7 @@ export class App {
     const { trainRmse, validRmse } = this.state.numbers.fit;
     const training = this.state.status === 'training';
     const fit = `epoch ${last?.epoch ?? 0} · train ${trainRmse.toFixed(4)} · valid ${validRmse === null ? '—' : validRmse.toFixed(4)}`;
-    const progress = training && this.progressText ? ` · ${this.progressText}` : '';
+    const progress = training ? (this.progressText ? ` · ${this.progressText}` : '') : idleTail(this.convergedAt, last?.epoch);
     const [state, fitPart, progressPart] = this.statusParts;
     state.textContent = `${training ? 'Training' : 'Ready'} · `;
     fitPart.textContent = fit;
@@ -243,7 +245,12 @@ export class App {
   }
 
   private wireToolbar(): void {
-    byId('solve').addEventListener('click', () => void this.send('solve', {}));
+    byId('solve').addEventListener('click', async () => {
+      this.convergedAt = null;
+      const outcome = await this.send('solve', {});
+      this.convergedAt = outcome?.stopped?.kind === 'converged' ? (this.state.history.at(-1)?.epoch ?? null) : null;
+      this.renderStatus();
+    });
     byId('step').addEventListener('click', () => void this.send('step', {}));
     byId('stop').addEventListener('click', () => void this.send('stop', {}));
     byId('reset').addEventListener('click', () => {
