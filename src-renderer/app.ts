@@ -11,12 +11,13 @@ import { InsightArea } from './panels/insight/insight-area.ts';
 import { renderLegend } from './panels/legend.ts';
 import { LrFindPanel } from './panels/lr-find-panel.ts';
 import { MessageBar } from './panels/message-bar.ts';
+import { PaintPacer } from './panels/paint-pacer.ts';
 import { RmseChart } from './panels/rmse-chart.ts';
 import { RunsPanel } from './panels/runs-panel.ts';
 import { SettingsPanel } from './panels/settings-panel.ts';
 import { wireSidePaneToggle } from './panels/side-pane.ts';
 import { TastesPanel } from './panels/tastes-panel.ts';
-import { trainingProgressText } from './panels/training-progress.ts';
+import { idleTail, trainingProgressText } from './panels/training-progress.ts';
 import { ratingFormula } from './sheet/formula.ts';
 import { typedParameter, type ParameterCell } from './sheet/parameter-cell.ts';
 import { SheetGrid, type SheetCell } from './sheet/sheet-grid.ts';
@@ -43,6 +44,10 @@ export class App {
   private readonly runs: RunsPanel;
   private readonly lrFind: LrFindPanel;
   private progressText = '';
+  /** The epoch the last Solve stopped at on convergence, for the status line; null otherwise. */
+  private convergedAt: number | null = null;
+  /** A Solve's numbers and progress reach the screen through this, so clicks are answered meanwhile (issue 16 item 5). */
+  private readonly live = new PaintPacer(() => this.paintLive());
   /** The status line's parts, updated in place (it changes with every epoch). */
   private readonly statusParts = ['status-state', 'status-fit', 'status-progress'].map((className) => {
     const s = document.createElement('span');
@@ -113,15 +118,12 @@ export class App {
       case 'epoch': {
         this.state = { ...this.state, numbers: e.payload.numbers, history: [...this.state.history, ...e.payload.metrics] };
         this.progressText = '';
-        this.grid.setNumbers(this.state.numbers);
-        this.chart.show(this.state.history, this.state.config.optim.optimizer);
-        this.tastes.render(this.state);
-        this.showFormulas();
-        return this.renderStatus();
+        this.grid.noteNumbersArrived();
+        return this.live.request();
       }
       case 'progress':
         this.progressText = trainingProgressText(e.payload);
-        return this.renderStatus();
+        return this.live.request();
       case 'message':
         return this.messages.show(e.payload);
       case 'importProgress':
@@ -129,6 +131,15 @@ export class App {
       case 'coldStart':
         return this.insight.coldStart(e.payload);
     }
+  }
+
+  /** The latest numbers of a running Solve: the sheet's cells, the curve, the tastes, the formulas and the status. */
+  private paintLive(): void {
+    this.grid.setNumbers(this.state.numbers);
+    this.chart.show(this.state.history, this.state.config.optim.optimizer);
+    this.tastes.render(this.state);
+    this.showFormulas();
+    this.renderStatus();
   }
 
   private render(state: AppState): void {
@@ -186,7 +197,7 @@ export class App {
     const { trainRmse, validRmse } = this.state.numbers.fit;
     const training = this.state.status === 'training';
     const fit = `epoch ${last?.epoch ?? 0} · train ${trainRmse.toFixed(4)} · valid ${validRmse === null ? '—' : validRmse.toFixed(4)}`;
-    const progress = training && this.progressText ? ` · ${this.progressText}` : '';
+    const progress = training ? (this.progressText ? ` · ${this.progressText}` : '') : idleTail(this.convergedAt, last?.epoch);
     const [state, fitPart, progressPart] = this.statusParts;
     state.textContent = `${training ? 'Training' : 'Ready'} · `;
     fitPart.textContent = fit;
@@ -254,7 +265,12 @@ export class App {
   }
 
   private wireToolbar(): void {
-    byId('solve').addEventListener('click', () => void this.send('solve', {}));
+    byId('solve').addEventListener('click', async () => {
+      this.convergedAt = null;
+      const outcome = await this.send('solve', {});
+      this.convergedAt = outcome?.stopped?.kind === 'converged' ? (this.state.history.at(-1)?.epoch ?? null) : null;
+      this.renderStatus();
+    });
     byId('step').addEventListener('click', () => void this.send('step', {}));
     byId('stop').addEventListener('click', () => void this.send('stop', {}));
     byId('reset').addEventListener('click', () => {

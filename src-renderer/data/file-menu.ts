@@ -1,7 +1,8 @@
 /**
  * The File menu of the page (the desktop app has the same actions in its native menu): a new
  * sheet, the demo sheet, import, synthetic data, projects with Open recent, and the Excel
- * export. Paths come from native dialogs on the desktop and from a path field in the browser;
+ * export. Paths come from native dialogs on the desktop and from the host's file browser in the
+ * browser (file-browser.ts);
  * what a command returns or refuses becomes a message. Whatever replaces the open sheet asks
  * "Save changes?" first when it has unsaved work (save-changes.ts).
  */
@@ -9,10 +10,13 @@ import type { AppState, RecentFile, StatePatch, UserMessage, WriteExists, XlsxEx
 import { unlessRefused, type ApiClient, type FileAction } from '../api/client.ts';
 import { h } from './dom.ts';
 import type { LoadDialog } from './load-dialog.ts';
-import { PathPrompt } from './path-prompt.ts';
+import { browse, type BrowseRequest } from './file-browser.ts';
+import { splitPath } from './file-browser-model.ts';
 import { replaceDialog, replacingIfConfirmed } from './replace-confirm.ts';
 import { mayReplace, saveChangesDialog } from './save-changes.ts';
 import { newSheetSpec, recentLabel, suggestedPath } from './recent-menu.ts';
+
+const PROJECTS = { extensions: ['.collabsheet'], kindsLabel: 'projects (.collabsheet)' } as const;
 
 interface Item {
   id: string;
@@ -23,7 +27,6 @@ interface Item {
 
 export class FileMenu {
   private readonly menu: HTMLDetailsElement;
-  private readonly prompt = new PathPrompt();
   private readonly askReplace = replaceDialog();
   private readonly askSave = saveChangesDialog();
   private readonly recent: HTMLElement;
@@ -139,7 +142,8 @@ export class FileMenu {
   }
 
   private async openProject(): Promise<void> {
-    await this.withPath<AppState>('open-project', 'Open a project', 'Project file (.collabsheet) on this computer', this.suggested('collabsheet'), 'Open', (path) =>
+    const request = { title: 'Open a project', confirm: 'Open', mode: 'open', start: splitPath(this.suggested('collabsheet')).folder, ...PROJECTS } as const;
+    await this.withPath<AppState>('open-project', request, (path) =>
       this.api.call('openProject', { path }),
     );
   }
@@ -149,7 +153,7 @@ export class FileMenu {
     const path = this.state?.project.path;
     const saved = path && !askWhere
       ? await this.attempt(async () => this.replacing(await this.api.call('saveProject', { path }), (p) => this.api.call('saveProject', { path: p, overwrite: true })))
-      : await this.withPath<StatePatch>('save-project', 'Save the project', 'Save as (a .collabsheet file)', this.suggested('collabsheet'), 'Save', (p, overwrite) =>
+      : await this.withPath<StatePatch>('save-project', { title: 'Save the project', confirm: 'Save', mode: 'save', start: this.suggested('collabsheet'), ...PROJECTS }, (p, overwrite) =>
           this.api.call('saveProject', { path: p, overwrite }),
         );
     if (!saved?.project) return false;
@@ -158,7 +162,8 @@ export class FileMenu {
   }
 
   private async exportXlsx(): Promise<void> {
-    const out = await this.withPath<XlsxExport>('export-xlsx', 'Export as an Excel workbook', 'Workbook file (.xlsx)', this.suggested('xlsx'), 'Export', (path, overwrite) =>
+    const request = { title: 'Export as an Excel workbook', confirm: 'Export', mode: 'save', start: this.suggested('xlsx'), extensions: ['.xlsx'], kindsLabel: 'workbooks (.xlsx)' } as const;
+    const out = await this.withPath<XlsxExport>('export-xlsx', request, (path, overwrite) =>
       this.api.call('exportXlsx', { path, overwrite }),
     );
     if (!out) return;
@@ -170,19 +175,19 @@ export class FileMenu {
 
   /**
    * A native dialog then the command (desktop: the save dialog asked about replacing the file it
-   * returned), or a path field then the command (browser); either way a file the command found
+   * returned), or the host's file browser then the command (browser); either way a file the command found
    * there (in the browser, or the one a default extension leads to) is replaced only after asking.
    * Null: cancelled or refused.
    */
   private withPath<T>(
-    action: FileAction, title: string, label: string, value: string, confirm: string,
+    action: FileAction, request: BrowseRequest,
     command: (path: string, overwrite: boolean) => Promise<T | WriteExists>,
   ): Promise<T | null> {
     return this.attempt(async () => {
       let answer: T | WriteExists | null;
       if (this.api.fileAction) answer = (await this.api.fileAction(action)) as T | WriteExists | null;
       else {
-        const path = await this.prompt.ask(title, label, value, confirm);
+        const path = await browse(request);
         answer = path === null ? null : await command(path, false);
       }
       return answer === null ? null : this.replacing(answer, (p) => command(p, true));

@@ -30,9 +30,13 @@ import {
   type Choices,
   type Role,
 } from './import-form.ts';
+import { browse } from './file-browser.ts';
+import { splitPath } from './file-browser-model.ts';
 import { Modal } from './modal.ts';
 
 const LAST_PATH_KEY = 'collabsheet.importPath';
+/** What the file browser lists for an import: the kinds previewImport reads. */
+const RATINGS_FILES = ['.csv', '.tsv', '.txt', '.data', '.dat', '.xlsx'];
 const PREVIEW_ROWS = 8;
 
 export class LoadDialog {
@@ -66,11 +70,21 @@ export class LoadDialog {
     const input = h('input', { id: 'import-path', type: 'text', class: 'path-input', placeholder: '/home/me/ml-100k/u.data', spellcheck: 'false', value: localStorage.getItem(LAST_PATH_KEY) ?? '' });
     const preview = () => void this.preview(input.value.trim());
     input.addEventListener('keydown', (e) => e.key === 'Enter' && preview());
+    const browseButton = h('button', { id: 'import-browse', type: 'button' }, 'Browse…');
+    browseButton.addEventListener('click', async () => {
+      const current = input.value.trim();
+      // Empty: the browser starts in the last folder it showed.
+      const start = current ? splitPath(current).folder : '';
+      const path = await browse({ title: 'Choose a ratings file', confirm: 'Choose', mode: 'open', start, extensions: RATINGS_FILES, kindsLabel: 'ratings files (.csv .tsv .txt .data .dat .xlsx)' });
+      if (path === null) return;
+      input.value = path;
+      preview();
+    });
     this.modal.show({
       step: 'choose',
       title: 'Import ratings',
       content: [
-        h('label', { class: 'form-field wide', for: 'import-path' }, h('span', { text: 'Ratings file on this computer' }), input),
+        h('label', { class: 'form-field wide', for: 'import-path' }, h('span', { text: 'Ratings file on this computer' }), h('span', { class: 'inline-pair' }, input, browseButton)),
         h('p', { class: 'muted small', text: 'CSV or TSV with or without a header, MovieLens u.data / ratings.dat / ratings.csv, or fast.ai\'s collab_filter .xlsx. You map the columns in the next step.' }),
       ],
       actions: [

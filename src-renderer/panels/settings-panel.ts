@@ -95,7 +95,10 @@ const FIELDS: Field[] = [
   {
     id: 'wd-mode',
     label: 'Weight decay as',
-    input: { kind: 'select', options: [['decoupled', 'decoupled (AdamW, fastai)'], ['l2', 'L2 penalty in the loss (fastbook)']] },
+    // Short option texts: the settings column is half the pane's width (issue 16 item 3 leftovers: the
+    // long ones were cut); whose convention each is goes in the note under it.
+    input: { kind: 'select', options: [['decoupled', 'decoupled (AdamW)'], ['l2', 'L2 in the loss']] },
+    note: (s) => (s.config.optim.wdMode === 'l2' ? "fastbook's form: wd × the sum of squared weights added to the loss" : "fastai's default: the weights shrink apart from the gradient step"),
     get: (s) => s.config.optim.wdMode,
     set: (s, v) => withOptim(s, { wdMode: v as TrainConfig['optim']['wdMode'] }),
   },

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { trainingProgressText } from './training-progress.ts';
+import { idleTail, trainingProgressText } from './training-progress.ts';
 
 const p = { epoch: 3, fraction: 0.25, lr: 0.01, elapsedSeconds: 5 };
 
@@ -13,5 +13,13 @@ describe('trainingProgressText', () => {
   });
   it('gives no estimate from too little of the epoch', () => {
     expect(trainingProgressText({ ...p, fraction: 0.01, elapsedSeconds: 0.2 })).toBe('epoch 3 · 1%');
+  });
+});
+
+describe('idleTail (issue 16 item 4)', () => {
+  it('says a Solve converged at its last epoch, until training moves on', () => {
+    expect(idleTail(69, 69)).toBe(' · converged at epoch 69');
+    expect(idleTail(69, 70)).toBe('');
+    expect(idleTail(null, 69)).toBe('');
   });
 });

@@ -20,3 +20,12 @@ function duration(seconds: number): string {
   if (seconds < 90) return `about ${Math.round(seconds)} s`;
   return `about ${Math.round(seconds / 60)} min`;
 }
+
+/**
+ * What the status line says after "epoch N · train … · valid …" when idle (issue 16 item 4): a
+ * Solve that stopped on convergence adds " · converged at epoch 69" until the sheet trains on.
+ * At the end, where the progress is while training, so the line still starts "Ready · epoch N".
+ */
+export function idleTail(convergedAtEpoch: number | null, lastEpoch: number | undefined): string {
+  return convergedAtEpoch !== null && convergedAtEpoch === lastEpoch ? ` · converged at epoch ${convergedAtEpoch}` : '';
+}

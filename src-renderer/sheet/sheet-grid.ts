@@ -150,10 +150,14 @@ export class SheetGrid {
     this.repaint();
   }
 
+  /** New numbers arrived from training (counted apart from repaints: the page paints them paced, app.ts). */
+  noteNumbersArrived(): void {
+    this.host.dataset['updates'] = String(++this.updates);
+  }
+
   /** New numbers from a training epoch: only the cell values change. */
   setNumbers(numbers: SheetNumbers): void {
     this.numbers = numbers;
-    this.host.dataset['updates'] = String(++this.updates);
     this.repaint(false);
   }
 
@@ -181,9 +185,9 @@ export class SheetGrid {
   /**
    * Refreshes the cells at once. New numbers only re-render the cells whose text changed (a
    * cell's classes follow from the same numbers as its text); a new state or view re-renders all.
-   * No requestAnimationFrame batching: the worker already sends at most ~30 updates a second, and
-   * waiting for a frame merged updates that landed within one frame (measured: 24 repaints/s
-   * for 29 updates/s), so the student saw fewer of the steps the factors took.
+   * A Solve's numbers come here paced by app.ts (panels/paint-pacer.ts): at most one repaint a
+   * frame (two updates within one frame were never both on screen), and on a machine where a
+   * repaint costs more than a frame, as much time free for input as the repaint took.
    */
   private repaint(all = true): void {
     const started = performance.now();

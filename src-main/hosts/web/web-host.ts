@@ -6,15 +6,20 @@
  * who was shown the printed address can use it.
  */
 import { randomBytes, timingSafeEqual } from 'node:crypto';
-import { createServer, type IncomingMessage } from 'node:http';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { ServiceEndpoint } from '../../service/endpoint.ts';
+import { FolderError, folderRequestSchema, listFolder } from './folder-listing.ts';
 import { jsonNestingExceeds } from './json-depth.ts';
 import { decodePath, readTarget } from './request-target.ts';
 import { contentSecurityPolicy, plain, serveStatic } from './static-files.ts';
 
 export const SOCKET_PATH = '/socket';
+/** POST {path, hidden?} → the folder's listing (folder-listing.ts), for the page's file browser. */
+export const FOLDER_PATH = '/folder';
+/** A folder request is a path and a flag. */
+const MAX_FOLDER_REQUEST_BYTES = 16 * 1024;
 const COOKIE = 'collabsheet_token';
 /** One message is a command with its arguments; a pasted block is the largest we expect. */
 const MAX_MESSAGE_BYTES = 4 * 1024 * 1024;
@@ -67,8 +72,10 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
       if (!hostAllowed(req)) return plain(res, 421, 'This CollabSheet host answers only to its own address.');
       const target = readTarget(req.url);
       if (!target) return plain(res, 400, 'Bad request target');
-      if (req.method !== 'GET' && req.method !== 'HEAD') return plain(res, 405, 'Method not allowed');
+      const folder = target.rawPath === FOLDER_PATH;
+      if (folder ? req.method !== 'POST' : req.method !== 'GET' && req.method !== 'HEAD') return plain(res, 405, 'Method not allowed');
       if (!authorised(req, target.query)) return plain(res, 401, 'This CollabSheet address needs its token: open the address the host printed.');
+      if (folder) return void answerFolder(req, res);
       const path = decodePath(target.rawPath);
       if (path === null) return plain(res, 400, 'Bad request path');
       if (tokenMatches(target.query.get('token'))) {
@@ -125,6 +132,57 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
+}
+
+/**
+ * The file browser's request: a JSON body of at most MAX_FOLDER_REQUEST_BYTES (a form post from
+ * another page cannot send application/json without a CORS preflight, which we never grant).
+ */
+async function answerFolder(req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const reply = (status: number, body: unknown) => {
+    res.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store' });
+    res.end(JSON.stringify(body));
+  };
+  try {
+    if (!/^application\/json\b/i.test(req.headers['content-type'] ?? '')) {
+      req.resume();
+      return reply(415, { error: 'A folder request is JSON: send Content-Type application/json' });
+    }
+    const text = await readBody(req, MAX_FOLDER_REQUEST_BYTES);
+    if (text === null) return reply(413, { error: `A folder request is at most ${MAX_FOLDER_REQUEST_BYTES} bytes` });
+    let body: unknown;
+    try {
+      body = JSON.parse(text);
+    } catch {
+      return reply(400, { error: 'Malformed folder request: not JSON' });
+    }
+    const request = folderRequestSchema.safeParse(body);
+    if (!request.success) return reply(400, { error: `Malformed folder request: ${request.error.issues.map((i) => i.message).join('; ')}` });
+    reply(200, await listFolder(request.data));
+  } catch (error) {
+    if (error instanceof FolderError) return reply(422, { error: error.message });
+    log('folder', error);
+    if (!res.headersSent) reply(500, { error: 'The folder could not be listed' });
+    else res.destroy();
+  }
+}
+
+/** The body as UTF-8 text, or null once it passes `limit` bytes (the rest is not read). */
+function readBody(req: IncomingMessage, limit: number): Promise<string | null> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let bytes = 0;
+    req.on('data', (chunk: Buffer) => {
+      bytes += chunk.length;
+      if (bytes > limit) {
+        req.removeAllListeners('data');
+        req.resume();
+        resolve(null);
+      } else chunks.push(chunk);
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
 }
 
 /**

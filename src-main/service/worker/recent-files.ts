@@ -4,8 +4,8 @@
  * settings folder (userData), in the web host its state folder — so every instance shares them.
  * Where files are suggested: the user's documents folder, never the data's own folder.
  */
-import { existsSync, statSync } from 'node:fs';
-import { mkdir, readFile, stat } from 'node:fs/promises';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { writeFileAtomic } from '../../io/atomic-write.ts';
@@ -24,16 +24,20 @@ export class RecentFiles {
     this.file = recoveryDir ? join(dirname(recoveryDir), 'recent.json') : null;
   }
 
-  /** Newest first; each says whether the file is still there (the menu greys out the others). */
+  /**
+   * Newest first; each says whether the file is still there (the menu greys out the others).
+   * Read synchronously (a small file and a few stats, in the worker thread): while a Solve runs
+   * the worker gives the event loop one turn between batches, and each awaited file operation
+   * took a turn of its own, so opening the File menu waited ~200 ms for its list (issue 16 item 5).
+   */
   async list(): Promise<RecentFile[]> {
-    const entries = await this.read();
-    return Promise.all(entries.map(async (e) => ({ ...e, found: await stat(e.path).then((s) => s.isFile(), () => false) })));
+    return this.read().map((e) => ({ ...e, found: statSync(e.path, { throwIfNoEntry: false })?.isFile() ?? false }));
   }
 
   /** The file goes to the top (once). A failed write loses a menu entry, never the command that opened the file. */
   async add(path: string, kind: RecentFile['kind']): Promise<void> {
     if (!this.file) return;
-    const rest = (await this.read()).filter((e) => e.path !== path);
+    const rest = this.read().filter((e) => e.path !== path);
     const entries = [{ path, kind }, ...rest].slice(0, RECENT_LIMIT);
     const bytes = new TextEncoder().encode(JSON.stringify(entries, null, 1));
     await mkdir(dirname(this.file), { recursive: true })
@@ -42,11 +46,11 @@ export class RecentFiles {
   }
 
   /** What recent.json holds that looks like an entry; a missing, damaged or foreign file is an empty list. */
-  private async read(): Promise<Omit<RecentFile, 'found'>[]> {
+  private read(): Omit<RecentFile, 'found'>[] {
     if (!this.file) return [];
     try {
-      if ((await stat(this.file)).size > MAX_RECENT_BYTES) return [];
-      const parsed: unknown = JSON.parse(await readFile(this.file, 'utf8'));
+      if (statSync(this.file).size > MAX_RECENT_BYTES) return [];
+      const parsed: unknown = JSON.parse(readFileSync(this.file, 'utf8'));
       if (!Array.isArray(parsed)) return [];
       return parsed
         .filter((e): e is Omit<RecentFile, 'found'> => typeof e?.path === 'string' && e.path.length <= 4096 && KINDS.has(e?.kind))

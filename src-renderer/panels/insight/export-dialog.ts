@@ -6,6 +6,7 @@
  */
 import type { ExportFormat, ExportResult, WriteExists } from '../../../src-main/service/contract.ts';
 import { CommandError, type ApiClient } from '../../api/client.ts';
+import { browse } from '../../data/file-browser.ts';
 import { replaceDialog, replacingIfConfirmed } from '../../data/replace-confirm.ts';
 import { el } from './dom.ts';
 
@@ -38,9 +39,14 @@ export class ExportDialog {
     const native = Boolean(api.fileAction);
     this.folder = el('input', { attrs: { type: 'text', id: 'export-folder', placeholder: '/path/to/a/folder', spellcheck: 'false' } });
     this.folder.value = localStorage.getItem(FOLDER_KEY) ?? '';
+    const browseButton = el('button', { text: 'Browse…', attrs: { type: 'button', id: 'export-browse' } });
+    browseButton.addEventListener('click', async () => {
+      const folder = await browse({ title: 'Export into a folder', confirm: 'Choose this folder', mode: 'folder', start: this.folder.value.trim(), extensions: [], kindsLabel: 'folders' });
+      if (folder !== null) this.folder.value = folder;
+    });
     const destination = native
       ? el('p', { className: 'muted small', text: 'You choose the folder next.' })
-      : el('label', { className: 'export-folder' }, el('span', { text: 'Folder (created if missing; you are asked before files there are replaced)' }), this.folder);
+      : el('label', { className: 'export-folder' }, el('span', { text: 'Folder (created if missing; you are asked before files there are replaced)' }), el('span', { className: 'inline-pair' }, this.folder, browseButton));
     this.go = el('button', { className: 'primary', text: native ? 'Choose folder and export…' : 'Export', attrs: { type: 'submit', id: 'export-go' } });
     const cancel = el('button', { text: 'Close', attrs: { type: 'button' } });
     cancel.addEventListener('click', () => this.element.close());
