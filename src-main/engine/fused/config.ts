@@ -1,0 +1,84 @@
+/**
+ * The fused engine's settings, its defaults, and how an app/CLI TrainConfig maps onto them.
+ */
+import type { ScheduleKind, TrainConfig } from '../types.ts';
+
+export type FusedModel = 'dot' | 'dotbias';
+/** Plain per-rating SGD, or libmf's per-row AdaGrad-style rate (kernel.wat). */
+export type FusedOptimizer = 'sgd' | 'adagrad';
+
+export interface FusedConfig {
+  model: FusedModel;
+  /** k. */
+  factors: number;
+  /** sigmoid_range, as the ONNX models. */
+  yRange: [number, number] | null;
+  optimizer: FusedOptimizer;
+  /** Peak lr (one-cycle) or the constant lr. */
+  lr: number;
+  /**
+   * Per-update L2 strength: every update of a parameter θ the rating touches uses
+   * ∂(pred − r)²/∂θ + wd·θ (so wd is the coefficient in the gradient, per rating).
+   */
+  wd: number;
+  schedule: ScheduleKind;
+  epochs: number;
+  seed: number;
+  /** N threads; default os.availableParallelism(). 1 trains in the calling thread. */
+  workers: number;
+  /** Added to the agreed API: the std of the factors' truncated-normal init (fastai's is 0.01). */
+  initStd: number;
+}
+
+/** The defaults for the CLI's auto engine (figures: see bench/fused-kernel.ts and the report). */
+export const FUSED_DEFAULTS: Omit<FusedConfig, 'epochs' | 'seed' | 'workers' | 'factors'> = {
+  model: 'dotbias',
+  yRange: [0, 5.5],
+  optimizer: 'adagrad',
+  lr: 0.05,
+  wd: 0.02,
+  schedule: 'one-cycle',
+  initStd: 0.1,
+};
+
+/** null when cfg can run fused, else the reason in plain words. */
+export function fusedUnsupported(cfg: TrainConfig): string | null {
+  const kind = cfg.model.kind;
+  if (kind === 'nn') return 'the neural model trains in ONNX Runtime';
+  if (kind === 'classes') return 'the ratings-as-classes model trains in ONNX Runtime';
+  if (cfg.optim.optimizer === 'lbfgs') return 'L-BFGS (the sheet\'s Solve) trains in ONNX Runtime';
+  if (cfg.batchSize === 'full') return 'full-batch training (the sheet\'s Solve) runs in ONNX Runtime; the fused engine updates per rating';
+  if (cfg.device !== 'cpu') return `the fused engine runs on the CPU; device ${cfg.device} trains in ONNX Runtime`;
+  if (cfg.model.init === 'uniform') return 'Excel\'s uniform [0, 1) init trains in ONNX Runtime; the fused engine starts from a small truncated normal';
+  if (cfg.earlyStopPatience > 0) return 'early stopping runs in ONNX Runtime';
+  return null;
+}
+
+/**
+ * The fused config for a TrainConfig the fused engine supports: its model, factors, y range,
+ * schedule, epochs and seed. The optimizer maps as 'sgd' → 'sgd', every other (momentum, Adam)
+ * → 'adagrad', the fused engine's adaptive rule; lr and wd are FUSED_DEFAULTS' for that
+ * optimizer, since a batch optimizer's numbers mean something else per rating (Adam at 0.01 on
+ * batches of 32768 is not SGD at 0.01 on single ratings).
+ */
+export function fusedConfigFrom(cfg: TrainConfig, workers: number): FusedConfig {
+  const why = fusedUnsupported(cfg);
+  if (why) throw new Error(`this configuration cannot train fused: ${why}`);
+  const optimizer: FusedOptimizer = cfg.optim.optimizer === 'sgd' ? 'sgd' : 'adagrad';
+  const rates = optimizer === FUSED_DEFAULTS.optimizer ? FUSED_DEFAULTS : FUSED_SGD;
+  return {
+    ...FUSED_DEFAULTS,
+    ...rates,
+    model: cfg.model.kind as FusedModel,
+    factors: cfg.model.factors,
+    yRange: cfg.model.yRange,
+    optimizer,
+    schedule: cfg.optim.schedule,
+    epochs: cfg.epochs,
+    seed: cfg.seed,
+    workers,
+  };
+}
+
+/** Plain SGD's lr and wd (measured beside the defaults). */
+export const FUSED_SGD: Pick<FusedConfig, 'lr' | 'wd'> = { lr: 0.01, wd: 0.02 };

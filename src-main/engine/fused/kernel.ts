@@ -1,0 +1,118 @@
+/**
+ * The fused kernel's memory and its instances. One shared WebAssembly.Memory holds everything a
+ * training run touches: the control words of the block schedule, the per-block error sums, the
+ * factor tables (rows padded to a multiple of 4 floats), the biases, the adaptive rule's per-row
+ * state and the ratings as 12-byte records, blocked (blocks.ts). Every thread instantiates the
+ * same module on it (kernel.wat); nothing is copied between threads.
+ *
+ * The memory never grows (growing would need every thread to re-view it): its size is planned
+ * from the data up front, and refused above 2 GiB (addresses are i32 in the kernel).
+ */
+import { KERNEL_WASM_BASE64 } from './kernel-bytes.ts';
+
+export interface KernelExports {
+  configure(kp: number, k: number, bias: number, range: number, lo: number, span: number, wd: number, opt: number,
+    P: number, Q: number, BU: number, BI: number, GU: number, GI: number): void;
+  train(rec: number, count: number, lr: number, out: number): void;
+  evaluate(rec: number, count: number, out: number): void;
+}
+
+/** What the kernel computes (plain data: it travels to the workers). */
+export interface KernelSettings {
+  k: number;
+  bias: boolean;
+  yRange: [number, number] | null;
+  wd: number;
+  /** 0 sgd, 1 libmf's per-row AdaGrad (kernel.wat). */
+  opt: 0 | 1;
+}
+
+/** Byte offsets of everything in the memory (plain data: it travels to the workers). */
+export interface FusedLayout {
+  k: number;
+  /** k rounded up to a multiple of 4: a row's floats. */
+  kp: number;
+  nUsers: number;
+  nItems: number;
+  nTrain: number;
+  nValid: number;
+  /** Blocks of the grid (g × g); a sums slot (squared, absolute: 2 × f64) each, and one for validation. */
+  blocks: number;
+  control: number;
+  sums: number;
+  P: number;
+  Q: number;
+  BU: number;
+  BI: number;
+  GU: number;
+  GI: number;
+  train: number;
+  valid: number;
+  bytes: number;
+}
+
+/** Int32 words of the schedule's control area (schedule.ts): stop, barrier, one claim counter per round. */
+export const CONTROL_WORDS = (g: number): number => 4 + g;
+export const RECORD_BYTES = 12;
+const PAGE = 65536;
+/** The kernel's addresses are i32: stay below 2 GiB so none is negative in JS. */
+export const MAX_FUSED_BYTES = 2 ** 31;
+/** The import's declared maximum (kernel.wat): 32768 pages = 2 GiB. */
+const MAX_PAGES = 32768;
+
+const align16 = (bytes: number) => Math.ceil(bytes / 16) * 16;
+
+export function planLayout(sizes: { k: number; nUsers: number; nItems: number; nTrain: number; nValid: number; g: number }): FusedLayout {
+  const { k, nUsers, nItems, nTrain, nValid, g } = sizes;
+  const kp = Math.ceil(k / 4) * 4;
+  const blocks = g * g;
+  let at = 0;
+  const take = (bytes: number) => {
+    const start = at;
+    at += align16(bytes);
+    return start;
+  };
+  const control = take(4 * CONTROL_WORDS(g));
+  const sums = take(16 * (blocks + 1));
+  const P = take(4 * nUsers * kp);
+  const Q = take(4 * nItems * kp);
+  const BU = take(4 * nUsers);
+  const BI = take(4 * nItems);
+  const GU = take(8 * nUsers);
+  const GI = take(8 * nItems);
+  const train = take(RECORD_BYTES * nTrain);
+  const valid = take(RECORD_BYTES * nValid);
+  return { k, kp, nUsers, nItems, nTrain, nValid, blocks, control, sums, P, Q, BU, BI, GU, GI, train, valid, bytes: at };
+}
+
+/** The shared memory for a layout; a message naming the sizes when it does not fit. */
+export function createMemory(layout: FusedLayout): WebAssembly.Memory {
+  if (layout.bytes > MAX_FUSED_BYTES) {
+    const gb = (layout.bytes / 2 ** 30).toFixed(2);
+    throw new Error(`the fused engine needs ${gb} GiB for ${layout.nTrain + layout.nValid} ratings, ${layout.nUsers} users and ${layout.nItems} items at k = ${layout.k}, above its 2 GiB; use fewer factors or the ONNX Runtime engine (--engine onnx)`);
+  }
+  const pages = Math.max(1, Math.ceil(layout.bytes / PAGE));
+  if (pages > MAX_PAGES) throw new Error(`fused memory of ${pages} pages is above ${MAX_PAGES}`);
+  return new WebAssembly.Memory({ initial: pages, maximum: pages, shared: true });
+}
+
+let compiled: WebAssembly.Module | null = null;
+
+function kernelModule(): WebAssembly.Module {
+  // Synchronous compile: the module is ~1.6 KB.
+  compiled ??= new WebAssembly.Module(Buffer.from(KERNEL_WASM_BASE64, 'base64'));
+  return compiled;
+}
+
+/** This thread's instance of the kernel on the shared memory, configured for the run. */
+export function instantiate(memory: WebAssembly.Memory, layout: FusedLayout, s: KernelSettings): KernelExports {
+  const instance = new WebAssembly.Instance(kernelModule(), { env: { memory } });
+  const kernel = instance.exports as unknown as KernelExports;
+  const [lo, hi] = s.yRange ?? [0, 1];
+  kernel.configure(layout.kp, s.k, s.bias ? 1 : 0, s.yRange ? 1 : 0, lo, hi - lo, s.wd, s.opt,
+    layout.P, layout.Q, layout.BU, layout.BI, layout.GU, layout.GI);
+  return kernel;
+}
+
+/** The memory's bytes (a SharedArrayBuffer: the kernel's memory is shared). */
+export const bufferOf = (memory: WebAssembly.Memory): SharedArrayBuffer => memory.buffer as unknown as SharedArrayBuffer;
