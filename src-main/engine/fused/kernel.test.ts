@@ -9,7 +9,7 @@ import { buildModelGraph, gradOutputName, modelBytes } from '../models/builder.t
 import { dotProductModel } from '../models/dot-bias.ts';
 import { compileKernel, committedKernelModule, kernelBytesModule } from '../optim/wasm/build-kernel.ts';
 import { createSession, tensor } from '../runtime/session.ts';
-import { type KernelSettings, bufferOf, createMemory, instantiate, planLayout } from './kernel.ts';
+import { type KernelSettings, ROW, bufferOf, createMemory, instantiate, planLayout, tableView } from './kernel.ts';
 
 const FUSED_SOURCE = new URL('./kernel.wat', import.meta.url).pathname;
 const N_USERS = 3;
@@ -103,33 +103,38 @@ describe('one fused update equals the ONNX gradient plus the optimizer step (iss
         stepRow(want.bi.subarray(ITEM, ITEM + 1), grads.item_bias, want.GI, 2 * ITEM + 1, opt, 1);
       }
 
-      // The kernel on the same tables, rows padded in its memory.
+      // The kernel on the same tables, in its rows (factors padded, then bias and AdaGrad sums).
       const layout = planLayout({ k, nUsers: N_USERS, nItems: N_ITEMS, nTrain: 1, nValid: 0, g: 1 });
       const memory = createMemory(layout);
       const buffer = bufferOf(memory);
-      const P = new Float32Array(buffer, layout.P, N_USERS * layout.kp);
-      const Q = new Float32Array(buffer, layout.Q, N_ITEMS * layout.kp);
-      for (let r = 0; r < N_USERS; r++) P.set(t.P.subarray(r * k, (r + 1) * k), r * layout.kp);
-      for (let r = 0; r < N_ITEMS; r++) Q.set(t.Q.subarray(r * k, (r + 1) * k), r * layout.kp);
-      new Float32Array(buffer, layout.BU, N_USERS).set(t.bu);
-      new Float32Array(buffer, layout.BI, N_ITEMS).set(t.bi);
-      new Float32Array(buffer, layout.GU, 2 * N_USERS).set(t.GU);
-      new Float32Array(buffer, layout.GI, 2 * N_ITEMS).set(t.GI);
+      const rows = { user: tableView(memory, layout, 'user'), item: tableView(memory, layout, 'item') };
+      const put = (table: Float32Array, factors: Float32Array, bias: Float32Array, G: Float32Array) => {
+        for (let r = 0; r < bias.length; r++) {
+          table.set(factors.subarray(r * k, (r + 1) * k), r * layout.stride);
+          table[r * layout.stride + layout.kp + ROW.BIAS] = bias[r];
+          table[r * layout.stride + layout.kp + ROW.G_FACTORS] = G[2 * r];
+          table[r * layout.stride + layout.kp + ROW.G_BIAS] = G[2 * r + 1];
+        }
+      };
+      put(rows.user, t.P, t.bu, t.GU);
+      put(rows.item, t.Q, t.bi, t.GI);
       new Int32Array(buffer, layout.train, 2).set([USER, ITEM]);
       new Float32Array(buffer, layout.train + 8, 1)[0] = RATING;
       const settings: KernelSettings = { k, bias, yRange, wd: WD, opt };
       instantiate(memory, layout, settings).train(layout.train, 1, LR, layout.sums);
 
-      const unpad = (padded: Float32Array, rows: number) => Float32Array.from({ length: rows * k }, (_, j) => padded[Math.floor(j / k) * layout.kp + (j % k)]);
-      expectClose(unpad(P, N_USERS), want.P, 'user_factors');
-      expectClose(unpad(Q, N_ITEMS), want.Q, 'item_factors');
-      for (let r = 0; r < N_USERS; r++) expect(P.subarray(r * layout.kp + k, (r + 1) * layout.kp).every((x) => x === 0), 'padding stays 0').toBe(true);
+      const column = (table: Float32Array, n: number, at: number) => Float32Array.from({ length: n }, (_, r) => table[r * layout.stride + at]);
+      const factorsOf = (table: Float32Array, n: number) => Float32Array.from({ length: n * k }, (_, j) => table[Math.floor(j / k) * layout.stride + (j % k)]);
+      const sumsOf = (table: Float32Array, n: number) => Float32Array.from({ length: 2 * n }, (_, j) => table[(j >> 1) * layout.stride + layout.kp + (j % 2 ? ROW.G_BIAS : ROW.G_FACTORS)]);
+      expectClose(factorsOf(rows.user, N_USERS), want.P, 'user_factors');
+      expectClose(factorsOf(rows.item, N_ITEMS), want.Q, 'item_factors');
+      for (let r = 0; r < N_USERS; r++) expect(rows.user.subarray(r * layout.stride + k, r * layout.stride + layout.kp).every((x) => x === 0), 'padding stays 0').toBe(true);
       if (bias) {
-        expectClose(new Float32Array(buffer, layout.BU, N_USERS), want.bu, 'user_bias');
-        expectClose(new Float32Array(buffer, layout.BI, N_ITEMS), want.bi, 'item_bias');
+        expectClose(column(rows.user, N_USERS, layout.kp + ROW.BIAS), want.bu, 'user_bias');
+        expectClose(column(rows.item, N_ITEMS, layout.kp + ROW.BIAS), want.bi, 'item_bias');
       }
-      expectClose(new Float32Array(buffer, layout.GU, 2 * N_USERS), want.GU, 'AdaGrad sums of the users');
-      expectClose(new Float32Array(buffer, layout.GI, 2 * N_ITEMS), want.GI, 'AdaGrad sums of the items');
+      expectClose(sumsOf(rows.user, N_USERS), want.GU, 'AdaGrad sums of the users');
+      expectClose(sumsOf(rows.item, N_ITEMS), want.GI, 'AdaGrad sums of the items');
       // The error measured before the update is the graph's loss: (pred − r)².
       expectClose([new Float64Array(buffer, layout.sums, 1)[0]], [loss], 'squared error');
     });

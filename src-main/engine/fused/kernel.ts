@@ -3,7 +3,9 @@
  * training run touches: the control words of the block schedule, the per-block error sums, the
  * factor tables (rows padded to a multiple of 4 floats), the biases, the adaptive rule's per-row
  * state and the ratings as 12-byte records, blocked (blocks.ts). Every thread instantiates the
- * same module on it (kernel.wat); nothing is copied between threads.
+ * same module on it (kernel.wat); nothing is copied between threads. A row of a table is
+ * `stride` floats: k factors padded to kp, then the bias, the two AdaGrad sums and a spare
+ * (ROW), so one rating's reads and writes are two runs of adjacent cache lines.
  *
  * The memory never grows (growing would need every thread to re-view it): its size is planned
  * from the data up front, and refused above 2 GiB (addresses are i32 in the kernel).
@@ -12,7 +14,7 @@ import { KERNEL_WASM_BASE64 } from './kernel-bytes.ts';
 
 export interface KernelExports {
   configure(kp: number, k: number, bias: number, range: number, lo: number, span: number, wd: number, opt: number,
-    P: number, Q: number, BU: number, BI: number, GU: number, GI: number): void;
+    P: number, Q: number): void;
   train(rec: number, count: number, lr: number, out: number): void;
   evaluate(rec: number, count: number, out: number): void;
 }
@@ -30,8 +32,10 @@ export interface KernelSettings {
 /** Byte offsets of everything in the memory (plain data: it travels to the workers). */
 export interface FusedLayout {
   k: number;
-  /** k rounded up to a multiple of 4: a row's floats. */
+  /** k rounded up to a multiple of 4: a row's factor floats. */
   kp: number;
+  /** A row's floats: kp + 4 (ROW). */
+  stride: number;
   nUsers: number;
   nItems: number;
   nTrain: number;
@@ -40,12 +44,9 @@ export interface FusedLayout {
   blocks: number;
   control: number;
   sums: number;
+  /** The user rows, nUsers × stride floats; Q the item rows. */
   P: number;
   Q: number;
-  BU: number;
-  BI: number;
-  GU: number;
-  GI: number;
   train: number;
   valid: number;
   bytes: number;
@@ -54,6 +55,8 @@ export interface FusedLayout {
 /** Int32 words of the schedule's control area (schedule.ts): stop, barrier, one claim counter per round. */
 export const CONTROL_WORDS = (g: number): number => 4 + g;
 export const RECORD_BYTES = 12;
+/** Where a row's extras are, in floats after its kp factors. */
+export const ROW = { BIAS: 0, G_FACTORS: 1, G_BIAS: 2 } as const;
 const PAGE = 65536;
 /** The kernel's addresses are i32: stay below 2 GiB so none is negative in JS. */
 export const MAX_FUSED_BYTES = 2 ** 31;
@@ -65,6 +68,7 @@ const align16 = (bytes: number) => Math.ceil(bytes / 16) * 16;
 export function planLayout(sizes: { k: number; nUsers: number; nItems: number; nTrain: number; nValid: number; g: number }): FusedLayout {
   const { k, nUsers, nItems, nTrain, nValid, g } = sizes;
   const kp = Math.ceil(k / 4) * 4;
+  const stride = kp + 4;
   const blocks = g * g;
   let at = 0;
   const take = (bytes: number) => {
@@ -74,15 +78,11 @@ export function planLayout(sizes: { k: number; nUsers: number; nItems: number; n
   };
   const control = take(4 * CONTROL_WORDS(g));
   const sums = take(16 * (blocks + 1));
-  const P = take(4 * nUsers * kp);
-  const Q = take(4 * nItems * kp);
-  const BU = take(4 * nUsers);
-  const BI = take(4 * nItems);
-  const GU = take(8 * nUsers);
-  const GI = take(8 * nItems);
+  const P = take(4 * nUsers * stride);
+  const Q = take(4 * nItems * stride);
   const train = take(RECORD_BYTES * nTrain);
   const valid = take(RECORD_BYTES * nValid);
-  return { k, kp, nUsers, nItems, nTrain, nValid, blocks, control, sums, P, Q, BU, BI, GU, GI, train, valid, bytes: at };
+  return { k, kp, stride, nUsers, nItems, nTrain, nValid, blocks, control, sums, P, Q, train, valid, bytes: at };
 }
 
 /** The shared memory for a layout; a message naming the sizes when it does not fit. */
@@ -109,9 +109,14 @@ export function instantiate(memory: WebAssembly.Memory, layout: FusedLayout, s: 
   const instance = new WebAssembly.Instance(kernelModule(), { env: { memory } });
   const kernel = instance.exports as unknown as KernelExports;
   const [lo, hi] = s.yRange ?? [0, 1];
-  kernel.configure(layout.kp, s.k, s.bias ? 1 : 0, s.yRange ? 1 : 0, lo, hi - lo, s.wd, s.opt,
-    layout.P, layout.Q, layout.BU, layout.BI, layout.GU, layout.GI);
+  kernel.configure(layout.kp, s.k, s.bias ? 1 : 0, s.yRange ? 1 : 0, lo, hi - lo, s.wd, s.opt, layout.P, layout.Q);
   return kernel;
+}
+
+/** A table's rows as floats: row r's factors at [r·stride, r·stride + k), its extras at r·stride + kp + ROW.*. */
+export function tableView(memory: WebAssembly.Memory, layout: FusedLayout, side: 'user' | 'item'): Float32Array {
+  const rows = side === 'user' ? layout.nUsers : layout.nItems;
+  return new Float32Array(bufferOf(memory), side === 'user' ? layout.P : layout.Q, rows * layout.stride);
 }
 
 /** The memory's bytes (a SharedArrayBuffer: the kernel's memory is shared). */

@@ -16,7 +16,7 @@ import { DivergenceGuard, round } from '../train/divergence.ts';
 import type { WorkerEntry } from '../train/parallel/worker-entry.ts';
 import type { EpochMetrics, ParamTensor, StopReason } from '../types.ts';
 import { type Grid, epochOrder, gridFor, writeBlocked } from './blocks.ts';
-import { CONTROL_WORDS, type FusedLayout, type KernelExports, type KernelSettings, bufferOf, createMemory, instantiate, planLayout } from './kernel.ts';
+import { CONTROL_WORDS, type FusedLayout, type KernelExports, type KernelSettings, ROW, bufferOf, createMemory, instantiate, planLayout, tableView } from './kernel.ts';
 import { FusedPool } from './pool.ts';
 import { type EpochPlan, raiseStop, resetControl, trainBlock } from './rounds.ts';
 import type { FusedConfig } from './config.ts';
@@ -50,7 +50,7 @@ export async function trainFused(train: RatingsDataset, valid: RatingsDataset | 
   const layout = planLayout({ k: cfg.factors, nUsers, nItems, nTrain: train.ratings.length, nValid: valid?.ratings.length ?? 0, g });
   const memory = createMemory(layout);
   const buffer = bufferOf(memory);
-  initTables(buffer, layout, cfg);
+  initTables(memory, layout, cfg);
   const grid = writeBlocked(buffer, layout.train, train.users, train.items, train.ratings, nUsers, nItems, g, cfg.seed);
   if (valid) writeRecords(buffer, layout.valid, valid);
   const settings: KernelSettings = { k: cfg.factors, bias: cfg.model === 'dotbias', yRange: cfg.yRange, wd: cfg.wd, opt: cfg.optimizer === 'sgd' ? 0 : 1 };
@@ -60,22 +60,21 @@ export async function trainFused(train: RatingsDataset, valid: RatingsDataset | 
     ? new FusedPool(hooks.workerEntry, { memory, layout, settings, g, blockStart: grid.blockStart, threads: cfg.workers }, cfg.workers, ctl)
     : null;
   try {
-    return await runEpochs(train, kernel, layout, grid, ctl, pool, cfg, hooks);
+    return await runEpochs(train, memory, kernel, layout, grid, ctl, pool, cfg, hooks);
   } finally {
     await pool?.close();
   }
 }
 
-async function runEpochs(train: RatingsDataset, kernel: KernelExports, layout: FusedLayout, grid: Grid, ctl: Int32Array,
+async function runEpochs(train: RatingsDataset, memory: WebAssembly.Memory, kernel: KernelExports, layout: FusedLayout, grid: Grid, ctl: Int32Array,
   pool: FusedPool | null, cfg: FusedConfig, hooks: FusedHooks): Promise<FusedResult> {
-  const buffer = ctl.buffer as SharedArrayBuffer;
-  const sums = new Float64Array(buffer, layout.sums, 2 * (layout.blocks + 1));
+  const sums = new Float64Array(bufferOf(memory), layout.sums, 2 * (layout.blocks + 1));
   const lrAt = schedulesFor(cfg.schedule, cfg.lr, 0).lr;
   // The yardstick is the ratings' spread: the start (near-zero factors) is no fit to compare with.
   const guard = new DivergenceGuard(train.ratings);
   guard.noteStart(0);
   const history: EpochMetrics[] = [];
-  let params = paramsOf(buffer, layout, cfg);
+  let params = paramsOf(memory, layout, cfg);
   const signal = hooks.signal;
   const onAbort = () => raiseStop(ctl);
   signal?.addEventListener('abort', onAbort);
@@ -102,7 +101,7 @@ async function runEpochs(train: RatingsDataset, kernel: KernelExports, layout: F
       };
       const problem = guard.problem(fit, e + 1);
       if (problem) return { params, history, stop: diverged(problem, e, cfg.lr) };
-      params = paramsOf(buffer, layout, cfg);
+      params = paramsOf(memory, layout, cfg);
       const metrics: EpochMetrics = { epoch: e + 1, ...fit, lr: plan.lrs[plan.lrs.length - 1], seconds: (performance.now() - started) / 1000 };
       history.push(metrics);
       hooks.onEpoch?.(metrics);
@@ -148,14 +147,16 @@ function evaluate(kernel: KernelExports, layout: FusedLayout, sums: Float64Array
 }
 
 /** fastai's truncated normal for the factors (std cfg.initStd), biases 0, every AdaGrad sum 1 (libmf's start). */
-function initTables(buffer: SharedArrayBuffer, layout: FusedLayout, cfg: FusedConfig): void {
+function initTables(memory: WebAssembly.Memory, layout: FusedLayout, cfg: FusedConfig): void {
   const rand = mulberry32(cfg.seed);
-  for (const [at, rows] of [[layout.P, layout.nUsers], [layout.Q, layout.nItems]] as const) {
-    const table = new Float32Array(buffer, at, rows * layout.kp);
-    for (let r = 0; r < rows; r++) truncNormal(table.subarray(r * layout.kp, r * layout.kp + layout.k), cfg.initStd, rand);
+  for (const side of ['user', 'item'] as const) {
+    const table = tableView(memory, layout, side);
+    for (let at = 0; at < table.length; at += layout.stride) {
+      truncNormal(table.subarray(at, at + layout.k), cfg.initStd, rand);
+      table[at + layout.kp + ROW.G_FACTORS] = 1;
+      table[at + layout.kp + ROW.G_BIAS] = 1;
+    }
   }
-  new Float32Array(buffer, layout.GU, 2 * layout.nUsers).fill(1);
-  new Float32Array(buffer, layout.GI, 2 * layout.nItems).fill(1);
 }
 
 function writeRecords(buffer: SharedArrayBuffer, at: number, d: RatingsDataset): void {
@@ -170,18 +171,20 @@ function writeRecords(buffer: SharedArrayBuffer, at: number, d: RatingsDataset):
 }
 
 /** The tables as the ONNX models name and shape them (rows unpadded), copied out of the memory. */
-function paramsOf(buffer: SharedArrayBuffer, layout: FusedLayout, cfg: FusedConfig): Record<string, ParamTensor> {
-  const table = (at: number, rows: number): ParamTensor => {
-    const padded = new Float32Array(buffer, at, rows * layout.kp);
-    if (layout.kp === layout.k) return { shape: [rows, layout.k], data: padded.slice() };
-    const data = new Float32Array(rows * layout.k);
-    for (let r = 0; r < rows; r++) data.set(padded.subarray(r * layout.kp, r * layout.kp + layout.k), r * layout.k);
-    return { shape: [rows, layout.k], data };
-  };
-  const params: Record<string, ParamTensor> = { user_factors: table(layout.P, layout.nUsers), item_factors: table(layout.Q, layout.nItems) };
-  if (cfg.model === 'dotbias') {
-    params.user_bias = { shape: [layout.nUsers], data: new Float32Array(buffer, layout.BU, layout.nUsers).slice() };
-    params.item_bias = { shape: [layout.nItems], data: new Float32Array(buffer, layout.BI, layout.nItems).slice() };
+function paramsOf(memory: WebAssembly.Memory, layout: FusedLayout, cfg: FusedConfig): Record<string, ParamTensor> {
+  const { k, kp, stride } = layout;
+  const params: Record<string, ParamTensor> = {};
+  for (const side of ['user', 'item'] as const) {
+    const table = tableView(memory, layout, side);
+    const rows = table.length / stride;
+    const factors = new Float32Array(rows * k);
+    const bias = new Float32Array(rows);
+    for (let r = 0; r < rows; r++) {
+      factors.set(table.subarray(r * stride, r * stride + k), r * k);
+      bias[r] = table[r * stride + kp + ROW.BIAS];
+    }
+    params[`${side}_factors`] = { shape: [rows, k], data: factors };
+    if (cfg.model === 'dotbias') params[`${side}_bias`] = { shape: [rows], data: bias };
   }
   return params;
 }
