@@ -23,7 +23,7 @@ const DATA = process.env.COLLABSHEET_DATA ?? join(ROOT, '..', 'shared', 'data');
 const { values } = parseArgs({
   options: { sizes: { type: 'string', default: '1000000,5000000' }, workers: { type: 'string', default: '1,2' }, 'skip-ml100k': { type: 'boolean', default: false } },
 });
-const list = (s: string) => s.split(',').map(Number);
+const list = (s: string) => s.split(',').filter((x) => x.trim() !== '').map(Number);
 const load = () => loadavg().map((x) => x.toFixed(2)).join(' ');
 
 async function run(name: string, train: RatingsDataset, valid: RatingsDataset, cfg: FusedConfig, floor: number | null): Promise<void> {

@@ -81,6 +81,11 @@ describe('Stop and divergence', () => {
     for (const p of Object.values(r.params)) expect(p.data.every(Number.isFinite)).toBe(true);
   });
 
+  it('refuses an empty training set instead of calling its NaN errors a divergence', async () => {
+    const empty: RatingsDataset = { ...train, users: new Int32Array(0), items: new Int32Array(0), ratings: new Float32Array(0) };
+    await expect(trainFused(empty, null, config())).rejects.toThrow(/the training set has no ratings/);
+  });
+
   it('refuses codes outside the tables before touching memory', async () => {
     const bad: RatingsDataset = { ...train, users: Int32Array.from(train.users, (u, j) => (j === 5 ? 300 : u)) };
     await expect(trainFused(bad, null, config())).rejects.toThrow(/training rating 6: user 300 .* outside the 300 users/);

@@ -42,6 +42,8 @@ const YIELD_MS = 20;
 
 export async function trainFused(train: RatingsDataset, valid: RatingsDataset | null, cfg: FusedConfig, hooks: FusedHooks = {}): Promise<FusedResult> {
   checkConfig(cfg);
+  // Nothing to train on would read as NaN errors, i.e. "diverged".
+  if (train.ratings.length === 0) throw new Error('fused training: the training set has no ratings');
   const nUsers = userCount(train);
   const nItems = itemCount(train);
   checkCodes(train, nUsers, nItems, 'training');
@@ -70,7 +72,7 @@ async function runEpochs(train: RatingsDataset, memory: WebAssembly.Memory, kern
   pool: FusedPool | null, cfg: FusedConfig, hooks: FusedHooks): Promise<FusedResult> {
   const sums = new Float64Array(bufferOf(memory), layout.sums, 2 * (layout.blocks + 1));
   const lrAt = schedulesFor(cfg.schedule, cfg.lr, 0).lr;
-  // The yardstick is the ratings' spread: the start (near-zero factors) is no fit to compare with.
+  // The yardstick is the ratings' spread: the start predicts about the mean rating, whose RMSE is the spread.
   const guard = new DivergenceGuard(train.ratings);
   guard.noteStart(0);
   const history: EpochMetrics[] = [];
