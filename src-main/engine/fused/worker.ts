@@ -6,7 +6,7 @@
  * synchronously (the barriers block this thread, not the trainer's); `close` lets it exit.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { runBelowTheUi } from '../train/parallel/worker-entry.ts';
+import { runBelowTheUi } from '../train/parallel/below-ui.ts';
 import { CONTROL_WORDS, bufferOf, instantiate } from './kernel.ts';
 import type { FromFusedWorker, FusedWorkerData, ToFusedWorker } from './protocol.ts';
 import { runShare } from './rounds.ts';

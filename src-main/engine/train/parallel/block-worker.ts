@@ -5,7 +5,7 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { BlockTrainer, type RowBlock } from './block-trainer.ts';
-import { runBelowTheUi } from './worker-entry.ts';
+import { runBelowTheUi } from './below-ui.ts';
 import { type BlockReply, type BlockRequest, CONTROL, type BlockWorkerData, buffersOf } from './protocol.ts';
 
 if (!parentPort) throw new Error('block-worker.ts must run in a worker thread');
