@@ -28,7 +28,9 @@ const load = () => loadavg().map((x) => x.toFixed(2)).join(' ');
 
 async function run(name: string, train: RatingsDataset, valid: RatingsDataset, cfg: FusedConfig, floor: number | null): Promise<void> {
   const started = performance.now();
-  const r = await trainFused(train, valid, cfg);
+  const r = await trainFused(train, valid, cfg, {
+    onEpoch: (m) => console.log(`  epoch ${m.epoch}: ${m.seconds.toFixed(3)} s, train ${m.trainRmse.toFixed(4)}, valid ${m.validRmse?.toFixed(4)}, lr ${m.lr.toExponential(2)}`),
+  });
   const wall = (performance.now() - started) / 1000;
   const secs = r.history.map((m) => m.seconds);
   const later = secs.slice(1);
