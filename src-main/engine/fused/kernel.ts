@@ -4,8 +4,10 @@
  * factor tables (rows padded to a multiple of 4 floats), the biases, the adaptive rule's per-row
  * state and the ratings as 12-byte records, blocked (blocks.ts). Every thread instantiates the
  * same module on it (kernel.wat); nothing is copied between threads. A row of a table is
- * `stride` floats: k factors padded to kp, then the bias, the two AdaGrad sums and a spare
- * (ROW), so one rating's reads and writes are two runs of adjacent cache lines.
+ * `stride` floats: k factors padded to kp, then the bias and the two AdaGrad sums (ROW), so one
+ * rating's reads and writes are two runs of adjacent cache lines; rows are whole 64-byte cache
+ * lines, since neighbouring rows belong to different blocks, which other threads write at the
+ * same time (shared lines: 25M ratings on 2 threads ran 4.5× slower than on one, load ~10).
  *
  * The memory never grows (growing would need every thread to re-view it): its size is planned
  * from the data up front, and refused above 2 GiB (addresses are i32 in the kernel).
@@ -13,7 +15,7 @@
 import { KERNEL_WASM_BASE64 } from './kernel-bytes.ts';
 
 export interface KernelExports {
-  configure(kp: number, k: number, bias: number, range: number, lo: number, span: number, wd: number, opt: number,
+  configure(kp: number, stride: number, k: number, bias: number, range: number, lo: number, span: number, wd: number, opt: number,
     P: number, Q: number): void;
   train(rec: number, count: number, lr: number, out: number): void;
   evaluate(rec: number, count: number, out: number): void;
@@ -34,7 +36,7 @@ export interface FusedLayout {
   k: number;
   /** k rounded up to a multiple of 4: a row's factor floats. */
   kp: number;
-  /** A row's floats: kp + 4 (ROW). */
+  /** A row's floats: kp + 4 (ROW) rounded up to a cache line (16 floats). */
   stride: number;
   nUsers: number;
   nItems: number;
@@ -63,17 +65,18 @@ export const MAX_FUSED_BYTES = 2 ** 31;
 /** The import's declared maximum (kernel.wat): 32768 pages = 2 GiB. */
 const MAX_PAGES = 32768;
 
-const align16 = (bytes: number) => Math.ceil(bytes / 16) * 16;
+/** Every region starts on a cache line (64 bytes), so rows own theirs. */
+const alignLine = (bytes: number) => Math.ceil(bytes / 64) * 64;
 
 export function planLayout(sizes: { k: number; nUsers: number; nItems: number; nTrain: number; nValid: number; g: number }): FusedLayout {
   const { k, nUsers, nItems, nTrain, nValid, g } = sizes;
   const kp = Math.ceil(k / 4) * 4;
-  const stride = kp + 4;
+  const stride = Math.ceil((kp + 4) / 16) * 16;
   const blocks = g * g;
   let at = 0;
   const take = (bytes: number) => {
     const start = at;
-    at += align16(bytes);
+    at += alignLine(bytes);
     return start;
   };
   const control = take(4 * CONTROL_WORDS(g));
@@ -109,7 +112,7 @@ export function instantiate(memory: WebAssembly.Memory, layout: FusedLayout, s: 
   const instance = new WebAssembly.Instance(kernelModule(), { env: { memory } });
   const kernel = instance.exports as unknown as KernelExports;
   const [lo, hi] = s.yRange ?? [0, 1];
-  kernel.configure(layout.kp, s.k, s.bias ? 1 : 0, s.yRange ? 1 : 0, lo, hi - lo, s.wd, s.opt, layout.P, layout.Q);
+  kernel.configure(layout.kp, layout.stride, s.k, s.bias ? 1 : 0, s.yRange ? 1 : 0, lo, hi - lo, s.wd, s.opt, layout.P, layout.Q);
   return kernel;
 }
 

@@ -14,9 +14,9 @@
 ;;   1 adagrad:  libmf's per-row rate: θ' = θ − lr·g/√G_row, then G_row += mean over the row of g²
 ;;               (one G for a factor row, one for its bias; G starts at 1, see trainer.ts).
 ;;
-;; A row of a table is kp + 4 floats: the k factors padded to kp = k rounded up to 4 (the padding
+;; A row of a table is `stride` floats (configure's; layout: kernel.ts): the k factors padded to kp = k rounded up to 4 (the padding
 ;; stays 0: its gradient is 0·q + wd·0, so every loop is whole f32x4s), then the row's bias, its
-;; two AdaGrad sums (factors, bias) and a spare float — one row's state in adjacent cache lines.
+;; two AdaGrad sums (factors, bias), then padding to whole cache lines.
 ;; A rating record is 12 bytes: user i32, item i32, rating f32. Pointers are byte offsets.
 (module
   (import "env" "memory" (memory 1 32768 shared))
@@ -31,15 +31,15 @@
   (global $invk (mut f32) (f32.const 1))
   (global $P (mut i32) (i32.const 0))
   (global $Q (mut i32) (i32.const 0))
-  ;; A row's bytes: 4·(kp + 4).
+  ;; A row's bytes.
   (global $stride (mut i32) (i32.const 32))
 
   (func (export "configure")
-    (param $kp i32) (param $k i32) (param $bias i32) (param $range i32) (param $lo f32) (param $span f32)
+    (param $kp i32) (param $stride i32) (param $k i32) (param $bias i32) (param $range i32) (param $lo f32) (param $span f32)
     (param $wd f32) (param $opt i32)
     (param $P i32) (param $Q i32)
     (global.set $kp (local.get $kp))
-    (global.set $stride (i32.shl (i32.add (local.get $kp) (i32.const 4)) (i32.const 2)))
+    (global.set $stride (i32.shl (local.get $stride) (i32.const 2)))
     (global.set $invk (f32.div (f32.const 1) (f32.convert_i32_u (local.get $k))))
     (global.set $bias (local.get $bias))
     (global.set $range (local.get $range))
