@@ -1,6 +1,6 @@
 /**
  * The fused engine's own figures (issue 11): per-epoch seconds and valid RMSE of
- * FUSED_DEFAULTS at k = 50 over 10 epochs on MovieLens-25M-shaped planted data (bench/scale-data.ts)
+ * FUSED_DEFAULTS (wd by fusedWdFor) at k = 50 over 10 epochs on MovieLens-25M-shaped planted data (bench/scale-data.ts)
  * with N = 1 and 2 threads, and on ml-100k r90 (the shared train/valid split). Figures only, no
  * assertions; the machine's load is printed beside them, since other work on the cores moves them.
  * The side-by-side with libmf and the ONNX engine is `npm run bench -- --scale`.
@@ -14,7 +14,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import type { RatingsDataset } from '../src-main/data/dataset.ts';
 import { loadDatasets } from '../src-main/cli/datasets.ts';
-import { FUSED_DEFAULTS, type FusedConfig, trainFused } from '../src-main/engine/fused/index.ts';
+import { FUSED_DEFAULTS, type FusedConfig, fusedWdFor, trainFused } from '../src-main/engine/fused/index.ts';
 import { scaleData } from './scale-data.ts';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -28,6 +28,8 @@ const load = () => loadavg().map((x) => x.toFixed(2)).join(' ');
 
 async function run(name: string, train: RatingsDataset, valid: RatingsDataset, cfg: FusedConfig, floor: number | null): Promise<void> {
   const started = performance.now();
+  // The wd the CLI's auto engine would use for this size (fusedConfigFrom with the ratings).
+  cfg = { ...cfg, wd: fusedWdFor(train.ratings.length) };
   const r = await trainFused(train, valid, cfg, {
     onEpoch: (m) => console.log(`  epoch ${m.epoch}: ${m.seconds.toFixed(3)} s, train ${m.trainRmse.toFixed(4)}, valid ${m.validRmse?.toFixed(4)}, lr ${m.lr.toExponential(2)}`),
   });
@@ -36,7 +38,7 @@ async function run(name: string, train: RatingsDataset, valid: RatingsDataset, c
   const later = secs.slice(1);
   const last = r.history.at(-1);
   console.log([
-    name.padEnd(16), `N=${cfg.workers}`,
+    name.padEnd(16), `N=${cfg.workers}`, `wd ${cfg.wd.toFixed(3)}`,
     `first epoch ${secs[0]?.toFixed(3)} s`, `later ${later.length ? (later.reduce((a, b) => a + b, 0) / later.length).toFixed(3) : '-'} s/epoch`,
     `epochs ${secs.reduce((a, b) => a + b, 0).toFixed(2)} s`, `trainFused ${wall.toFixed(2)} s`,
     `train ${last?.trainRmse.toFixed(4)}`, `valid ${last?.validRmse?.toFixed(4)}`, floor === null ? '' : `(planted floor ${floor.toFixed(4)})`,

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { fastbookNN, scaleRecipe } from '../train/recipes.ts';
 import type { TrainConfig } from '../types.ts';
-import { FUSED_DEFAULTS, FUSED_SGD, fusedConfigFrom, fusedUnsupported } from './config.ts';
+import { FUSED_DEFAULTS, FUSED_SGD, fusedConfigFrom, fusedUnsupported, fusedWdFor } from './config.ts';
 
 const scale = (): TrainConfig => scaleRecipe();
 
@@ -30,6 +30,12 @@ describe('fusedConfigFrom', () => {
     expect(fusedConfigFrom(s, 2)).toEqual({
       ...FUSED_DEFAULTS, model: 'dotbias', factors: 20, yRange: [0, 5.5], schedule: 'one-cycle', epochs: 7, seed: 9, workers: 2,
     });
+  });
+
+  it('given the data size, the adaptive rule\'s wd follows it: 0.2 to 1M ratings, 0.15 at 5M, 0.1 from 25M', () => {
+    expect([1e5, 1e6, 5e6, 25e6, 1e8].map((n) => fusedWdFor(n))).toEqual([0.2, 0.2, expect.closeTo(0.15, 12), 0.1, 0.1]);
+    expect(fusedConfigFrom(scale(), 2, 90_000).wd).toBe(0.2);
+    expect(fusedConfigFrom(scale(), 2).wd).toBe(FUSED_DEFAULTS.wd);
   });
 
   it('maps sgd to sgd with its rates, and refuses what it does not support', () => {

@@ -31,27 +31,37 @@ export interface FusedConfig {
 }
 
 /**
- * The defaults for the CLI's auto engine: dotbias in (0, 5.5), libmf's per-row AdaGrad at peak lr
- * 0.3 one-cycle, per-update L2 0.2, factors N(0, 0.1²) truncated. Measured (valid RMSE after 10
- * epochs, k 50, on a 2-core machine shared with other work, load 5–16, so no timings here):
- *   planted 5M (floor 0.502), adagrad: lr 0.3 wd 0.2 0.7054 · wd 0.15 0.6955 · wd 0.3 0.7571 ·
- *     lr 0.5 0.7038 · lr 0.2 0.7211 · lr 0.2 wd 0.1 0.7356 · lr 0.2 without y range 0.7569 ·
- *     initStd 0.03 0.7044 · initStd 0.3 0.8314; sgd lr 0.01 wd 0.1 0.8394 (biases from 0) — the
- *     ONNX engine (Adam one-cycle) 0.756 at 5M.
- *   ml-100k r90: lr 0.3 wd 0.2 0.9002 · wd 0.15 0.9111 (over 0.905, why not 0.15) · lr 0.1 0.8994 ·
+ * The defaults for the CLI's auto engine, at 25M ratings: dotbias in (0, 5.5), libmf's per-row
+ * AdaGrad at peak lr 0.3 one-cycle, per-update L2 0.1 (fusedWdFor: more on smaller data),
+ * factors N(0, 0.1²) truncated. Measured valid RMSE after 10 epochs, k 50 (2-core machine shared
+ * with other work, load 4–16: timings in the report, not here):
+ *   planted 25M (floor 0.502): wd 0.1 0.5830 · wd 0.2 0.6447 — the ONNX engine 0.578.
+ *   planted 5M (floor 0.502): wd 0.15 0.6955 · wd 0.2 0.7054 · wd 0.3 0.7571 · lr 0.5 0.7038 ·
+ *     lr 0.2 0.7211 · lr 0.2 wd 0.1 0.7356 · lr 0.2 without y range 0.7569 · initStd 0.03 0.7044 ·
+ *     initStd 0.3 0.8314; sgd lr 0.01 wd 0.1 0.8394 (biases from 0) — the ONNX engine 0.756.
+ *   ml-100k r90: wd 0.2 0.9002 · wd 0.15 0.9111 · wd 0.1 0.9367 · lr 0.1 wd 0.2 0.8994 ·
  *     sgd lr 0.01 wd 0.1 0.9106.
  *   Per-row decay normalised by the row's count ((mean/n)^½ or ^1) lost at 1M (0.855–0.872 vs 0.850).
- * 25M figures: the report of issue 11 and bench/fused-kernel.ts.
  */
 export const FUSED_DEFAULTS: Omit<FusedConfig, 'epochs' | 'seed' | 'workers' | 'factors'> = {
   model: 'dotbias',
   yRange: [0, 5.5],
   optimizer: 'adagrad',
   lr: 0.3,
-  wd: 0.2,
+  wd: 0.1,
   schedule: 'one-cycle',
   initStd: 0.1,
 };
+
+/**
+ * The adaptive rule's per-update L2 for a training set of this many ratings: 0.2 up to 1M, 0.1
+ * from 25M, log-linear between (5M: 0.15) — the best of those measured at each size (above),
+ * since the smaller the data the more each rating's update must be held back.
+ */
+export function fusedWdFor(ratings: number): number {
+  const t = Math.min(1, Math.max(0, Math.log(ratings / 1e6) / Math.log(25)));
+  return 0.2 - 0.1 * t;
+}
 
 /** null when cfg can run fused, else the reason in plain words. */
 export function fusedUnsupported(cfg: TrainConfig): string | null {
@@ -71,13 +81,16 @@ export function fusedUnsupported(cfg: TrainConfig): string | null {
  * schedule, epochs and seed. The optimizer maps as 'sgd' → 'sgd', every other (momentum, Adam)
  * → 'adagrad', the fused engine's adaptive rule; lr and wd are FUSED_DEFAULTS' for that
  * optimizer, since a batch optimizer's numbers mean something else per rating (Adam at 0.01 on
- * batches of 32768 is not SGD at 0.01 on single ratings).
+ * batches of 32768 is not SGD at 0.01 on single ratings). Given the training set's size, the
+ * adaptive rule's wd follows it (fusedWdFor).
  */
-export function fusedConfigFrom(cfg: TrainConfig, workers: number): FusedConfig {
+export function fusedConfigFrom(cfg: TrainConfig, workers: number, ratings?: number): FusedConfig {
   const why = fusedUnsupported(cfg);
   if (why) throw new Error(`this configuration cannot train fused: ${why}`);
   const optimizer: FusedOptimizer = cfg.optim.optimizer === 'sgd' ? 'sgd' : 'adagrad';
-  const rates = optimizer === FUSED_DEFAULTS.optimizer ? FUSED_DEFAULTS : FUSED_SGD;
+  const rates = optimizer === FUSED_DEFAULTS.optimizer
+    ? { lr: FUSED_DEFAULTS.lr, wd: ratings === undefined ? FUSED_DEFAULTS.wd : fusedWdFor(ratings) }
+    : FUSED_SGD;
   return {
     ...FUSED_DEFAULTS,
     ...rates,
