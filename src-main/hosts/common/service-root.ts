@@ -4,6 +4,7 @@
  * host wires to its transport. Only the electron-vite build can import this file (`?nodeWorker`);
  * tests build the service with their own worker factory.
  */
+import fusedWorkerPath from '../../engine/fused/worker.ts?modulePath';
 import blockWorkerPath from '../../engine/train/parallel/block-worker.ts?modulePath';
 import createTrainingWorker from '../../service/worker/training-worker.ts?nodeWorker';
 import { createEndpoint, type ServiceEndpoint } from '../../service/endpoint.ts';
@@ -33,8 +34,10 @@ export async function createServiceRoot(options: ServiceRootOptions = {}): Promi
 }
 
 /**
- * The bundled training worker, told where the bundled two-core block worker is, and to run those
- * below the window that shares the cores (nice 10: docs/scale.md).
+ * The bundled training worker, told where the bundled two-core block worker and fused worker
+ * are, and to run those below the window that shares the cores (nice 10: docs/scale.md).
  */
-const bundledTrainingWorker: WorkerFactory = (options) =>
-  createTrainingWorker({ ...options, workerData: { ...(options.workerData as WorkerData), blockWorker: { entry: blockWorkerPath, nice: 10 } } });
+const bundledTrainingWorker: WorkerFactory = (options) => createTrainingWorker({
+  ...options,
+  workerData: { ...(options.workerData as WorkerData), blockWorker: { entry: blockWorkerPath, nice: 10 }, fusedWorker: { entry: fusedWorkerPath, nice: 10 } },
+});

@@ -16,6 +16,8 @@ export interface WorkerData {
   options: ServiceOptions;
   /** Where the two-core block workers' code is (engine/train/parallel/); absent: one thread. */
   blockWorker?: WorkerEntry;
+  /** Where the fused engine's worker threads' code is (engine/fused/worker.ts); absent: from source. */
+  fusedWorker?: WorkerEntry;
   /** Names the autosave; the supervisor keeps it for every worker it starts. */
   sessionId?: string;
   /** A restarted worker picks up here instead of opening `options.source` (worker-supervisor.ts). */

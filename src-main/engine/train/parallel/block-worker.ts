@@ -3,9 +3,9 @@
  * handled one at a time in arrival order; a round's stop request arrives through the shared
  * control flags (polled between batches), its progress leaves the same way.
  */
-import { setPriority } from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
 import { BlockTrainer, type RowBlock } from './block-trainer.ts';
+import { runBelowTheUi } from './below-ui.ts';
 import { type BlockReply, type BlockRequest, CONTROL, type BlockWorkerData, buffersOf } from './protocol.ts';
 
 if (!parentPort) throw new Error('block-worker.ts must run in a worker thread');
@@ -32,23 +32,6 @@ function handle(request: BlockRequest): Promise<unknown> | unknown {
         shouldStop: () => Atomics.load(control, CONTROL.STOP) === 1,
         onBatches: (done) => Atomics.store(control, CONTROL.DONE, done),
       });
-  }
-}
-
-/**
- * In the app, two block workers keep both cores busy and the window (the renderer, the main
- * thread) must still get one when it needs it: the app starts them at nice 10 (25M ratings: the
- * longest frame gap while scrolling during Solve 250 → 100 ms). It costs training time even with
- * no window to share with (25M: ~2 s an epoch), so the CLI and the benchmarks leave it out. On
- * Linux the nice value belongs to a thread, so this lowers this worker only; elsewhere
- * setpriority would lower the whole app, so there it is left alone.
- */
-function runBelowTheUi(nice: number): void {
-  if (process.platform !== 'linux') return;
-  try {
-    setPriority(0, nice);
-  } catch {
-    // Not permitted (a sandbox): run at the normal priority.
   }
 }
 

@@ -16,6 +16,11 @@ export interface WorkerEntry {
 }
 
 export function blockWorkerStarter(where: WorkerEntry): BlockWorkerStarter {
+  return workerStarter(where);
+}
+
+/** Starts threads running `where`'s entry with the given workerData and its nice value (block and fused workers). */
+export function workerStarter<D extends object>(where: WorkerEntry): (data: D) => Worker {
   return (data) => {
     const workerData = { ...data, nice: where.nice };
     return where.bootstrap

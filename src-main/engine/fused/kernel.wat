@@ -1,0 +1,222 @@
+;; The fused per-rating training kernel (issue 11 item 1): one pass over a block of ratings,
+;; predicting each with the factor model and updating its user and item rows (and biases) at
+;; once, in WebAssembly SIMD (f32x4 over the factors). Every instance of it (one per worker
+;; thread) runs on the same shared memory; the block scheduler (schedule.ts) only ever hands
+;; concurrent calls blocks that share no user and no item, so no row is locked.
+;; Compiled by ../optim/wasm/build-kernel.ts (wabt) into ./kernel-bytes.ts.
+;;
+;; The loss is the ONNX graph's (models/dot-bias.ts) for one rating r:
+;;   x = p_u·q_i [+ b_u + b_i];  pred = x, or lo + span·sigmoid(x) with a y range;
+;;   loss = (pred − r)²,  so  ∂loss/∂x = 2·(pred − r)·∂pred/∂x
+;; plus a per-update L2 weight decay: every parameter θ the rating touches gets g = ∂loss/∂θ + wd·θ.
+;; Optimizers (configure's $opt):
+;;   0 sgd:      θ' = θ − lr·g
+;;   1 adagrad:  libmf's per-row rate: θ' = θ − lr·g/√G_row, then G_row += mean over the row of g²
+;;               (one G for a factor row, one for its bias; G starts at 1, see trainer.ts).
+;;
+;; A row of a table is `stride` floats (configure's; layout: kernel.ts): the k factors padded to kp = k rounded up to 4 (the padding
+;; stays 0: its gradient is 0·q + wd·0, so every loop is whole f32x4s), then the row's bias, its
+;; two AdaGrad sums (factors, bias), then padding to whole cache lines.
+;; A rating record is 12 bytes: user i32, item i32, rating f32. Pointers are byte offsets.
+(module
+  (import "env" "memory" (memory 1 32768 shared))
+
+  (global $kp (mut i32) (i32.const 4))
+  (global $bias (mut i32) (i32.const 0))
+  (global $range (mut i32) (i32.const 0))
+  (global $lo (mut f32) (f32.const 0))
+  (global $span (mut f32) (f32.const 1))
+  (global $wd (mut f32) (f32.const 0))
+  (global $opt (mut i32) (i32.const 0))
+  (global $invk (mut f32) (f32.const 1))
+  (global $P (mut i32) (i32.const 0))
+  (global $Q (mut i32) (i32.const 0))
+  ;; A row's bytes.
+  (global $stride (mut i32) (i32.const 32))
+
+  (func (export "configure")
+    (param $kp i32) (param $stride i32) (param $k i32) (param $bias i32) (param $range i32) (param $lo f32) (param $span f32)
+    (param $wd f32) (param $opt i32)
+    (param $P i32) (param $Q i32)
+    (global.set $kp (local.get $kp))
+    (global.set $stride (i32.shl (local.get $stride) (i32.const 2)))
+    (global.set $invk (f32.div (f32.const 1) (f32.convert_i32_u (local.get $k))))
+    (global.set $bias (local.get $bias))
+    (global.set $range (local.get $range))
+    (global.set $lo (local.get $lo))
+    (global.set $span (local.get $span))
+    (global.set $wd (local.get $wd))
+    (global.set $opt (local.get $opt))
+    (global.set $P (local.get $P))
+    (global.set $Q (local.get $Q)))
+
+  ;; e^x in float64: x = n·ln2 + t with |t| ≤ ln2/2, e^t by its Taylor series to t⁹ (relative
+  ;; error < 1e-11, far below float32's), evaluated in Estrin's scheme (a short dependency chain),
+  ;; 2^n built in the exponent bits. |x| is clamped to 700 (e^±700 is finite).
+  (func $exp (param $x f64) (result f64)
+    (local $n f64) (local $t f64) (local $t2 f64) (local $t4 f64)
+    (local.set $x (f64.min (f64.max (local.get $x) (f64.const -700)) (f64.const 700)))
+    (local.set $n (f64.nearest (f64.mul (local.get $x) (f64.const 1.4426950408889634))))
+    (local.set $t (f64.sub (f64.sub (local.get $x) (f64.mul (local.get $n) (f64.const 0.693145751953125)))
+                           (f64.mul (local.get $n) (f64.const 1.4286068203094173e-06))))
+    (local.set $t2 (f64.mul (local.get $t) (local.get $t)))
+    (local.set $t4 (f64.mul (local.get $t2) (local.get $t2)))
+    (f64.mul
+      (f64.add
+        (f64.add
+          (f64.add (f64.const 1) (local.get $t))
+          (f64.mul (local.get $t2) (f64.add (f64.const 0.5) (f64.mul (local.get $t) (f64.const 0.16666666666666666)))))
+        (f64.add
+          (f64.mul (local.get $t4)
+            (f64.add
+              (f64.add (f64.const 0.041666666666666664) (f64.mul (local.get $t) (f64.const 0.008333333333333333)))
+              (f64.mul (local.get $t2) (f64.add (f64.const 0.001388888888888889) (f64.mul (local.get $t) (f64.const 1.984126984126984e-04))))))
+          (f64.mul (f64.mul (local.get $t4) (local.get $t4))
+            (f64.add (f64.const 2.48015873015873e-05) (f64.mul (local.get $t) (f64.const 2.7557319223985893e-06))))))
+      (f64.reinterpret_i64 (i64.shl (i64.add (i64.trunc_f64_s (local.get $n)) (i64.const 1023)) (i64.const 52)))))
+
+  (func $hsum (param $v v128) (result f32)
+    (f32.add
+      (f32.add (f32x4.extract_lane 0 (local.get $v)) (f32x4.extract_lane 1 (local.get $v)))
+      (f32.add (f32x4.extract_lane 2 (local.get $v)) (f32x4.extract_lane 3 (local.get $v)))))
+
+  ;; x = p·q [+ b_u + b_i] for the rows at p and q (their biases follow their factors).
+  (func $raw (param $p i32) (param $q i32) (result f32)
+    (local $end i32) (local $acc v128) (local $x f32)
+    (local.set $end (i32.add (local.get $p) (i32.shl (global.get $kp) (i32.const 2))))
+    (block $done
+      (loop $d
+        (br_if $done (i32.ge_u (local.get $p) (local.get $end)))
+        (local.set $acc (f32x4.add (local.get $acc) (f32x4.mul (v128.load (local.get $p)) (v128.load (local.get $q)))))
+        (local.set $p (i32.add (local.get $p) (i32.const 16)))
+        (local.set $q (i32.add (local.get $q) (i32.const 16)))
+        (br $d)))
+    (local.set $x (call $hsum (local.get $acc)))
+    (if (global.get $bias)
+      (then (local.set $x (f32.add (f32.add (local.get $x) (f32.load (local.get $p))) (f32.load (local.get $q))))))
+    (local.get $x))
+
+  ;; sigmoid(x) in float64, rounded once.
+  (func $sigmoid (param $x f32) (result f32)
+    (f32.demote_f64 (f64.div (f64.const 1)
+      (f64.add (f64.const 1) (call $exp (f64.neg (f64.promote_f32 (local.get $x))))))))
+
+  ;; The prediction for x = p·q [+ b_u + b_i]: x itself, or lo + span·sigmoid(x).
+  (func $predict (param $x f32) (result f32)
+    (if (result f32) (global.get $range)
+      (then (f32.add (global.get $lo) (f32.mul (global.get $span) (call $sigmoid (local.get $x)))))
+      (else (local.get $x))))
+
+  ;; Squared and absolute errors, summed in float64, stored at out and out + 8.
+  (func $addErrors (param $out i32) (param $sq f64) (param $ab f64)
+    (f64.store (local.get $out) (f64.add (f64.load (local.get $out)) (local.get $sq)))
+    (f64.store offset=8 (local.get $out) (f64.add (f64.load offset=8 (local.get $out)) (local.get $ab))))
+
+  ;; One bias b at addr, its AdaGrad sum at addr + 8: b' = b − rate·(gx + wd·b).
+  (func $stepBias (param $addr i32) (param $gx f32) (param $lr f32)
+    (local $g f32)
+    (local.set $g (f32.add (local.get $gx) (f32.mul (global.get $wd) (f32.load (local.get $addr)))))
+    (if (global.get $opt)
+      (then
+        (f32.store (local.get $addr) (f32.sub (f32.load (local.get $addr))
+          (f32.mul (f32.div (local.get $lr) (f32.sqrt (f32.load offset=8 (local.get $addr)))) (local.get $g))))
+        (f32.store offset=8 (local.get $addr) (f32.add (f32.load offset=8 (local.get $addr)) (f32.mul (local.get $g) (local.get $g)))))
+      (else
+        (f32.store (local.get $addr) (f32.sub (f32.load (local.get $addr)) (f32.mul (local.get $lr) (local.get $g)))))))
+
+  ;; One training pass over count records at rec, at learning rate lr. Each rating's error is
+  ;; measured before its own update (the ONNX engine's train-metric convention); the sums are
+  ;; added to out.
+  (func (export "train") (param $rec i32) (param $count i32) (param $lr f32) (param $out i32)
+    (local $end i32) (local $p i32) (local $q i32) (local $pe i32) (local $qe i32)
+    (local $x f32) (local $s f32) (local $pred f32) (local $dx f32) (local $e f32) (local $gx f32)
+    (local $etaP f32) (local $etaQ f32)
+    (local $vgx v128) (local $vwd v128) (local $vetaP v128) (local $vetaQ v128)
+    (local $pv v128) (local $qv v128) (local $gp v128) (local $gq v128) (local $gpp v128) (local $gqq v128)
+    (local $sq f64) (local $ab f64)
+    (local.set $end (i32.add (local.get $rec) (i32.mul (local.get $count) (i32.const 12))))
+    (local.set $vwd (f32x4.splat (global.get $wd)))
+    (block $exit
+      (loop $next
+        (br_if $exit (i32.ge_u (local.get $rec) (local.get $end)))
+        (local.set $p (i32.add (global.get $P) (i32.mul (i32.load (local.get $rec)) (global.get $stride))))
+        (local.set $q (i32.add (global.get $Q) (i32.mul (i32.load offset=4 (local.get $rec)) (global.get $stride))))
+        (local.set $pe (i32.add (local.get $p) (i32.shl (global.get $kp) (i32.const 2))))
+        (local.set $qe (i32.add (local.get $q) (i32.shl (global.get $kp) (i32.const 2))))
+
+        ;; Forward: the prediction and ∂pred/∂x.
+        (local.set $x (call $raw (local.get $p) (local.get $q)))
+        (if (global.get $range)
+          (then
+            (local.set $s (call $sigmoid (local.get $x)))
+            (local.set $pred (f32.add (global.get $lo) (f32.mul (global.get $span) (local.get $s))))
+            (local.set $dx (f32.mul (f32.mul (global.get $span) (local.get $s)) (f32.sub (f32.const 1) (local.get $s)))))
+          (else
+            (local.set $pred (local.get $x))
+            (local.set $dx (f32.const 1))))
+        (local.set $e (f32.sub (local.get $pred) (f32.load offset=8 (local.get $rec))))
+        (local.set $sq (f64.add (local.get $sq) (f64.promote_f32 (f32.mul (local.get $e) (local.get $e)))))
+        (local.set $ab (f64.add (local.get $ab) (f64.promote_f32 (f32.abs (local.get $e)))))
+        (local.set $gx (f32.mul (f32.mul (f32.const 2) (local.get $e)) (local.get $dx)))
+
+        ;; The rows' rates.
+        (if (global.get $opt)
+          (then
+            (local.set $etaP (f32.div (local.get $lr) (f32.sqrt (f32.load offset=4 (local.get $pe)))))
+            (local.set $etaQ (f32.div (local.get $lr) (f32.sqrt (f32.load offset=4 (local.get $qe))))))
+          (else
+            (local.set $etaP (local.get $lr))
+            (local.set $etaQ (local.get $lr))))
+
+        ;; Biases first (the factor loop moves p and q): ∂loss/∂b = gx.
+        (if (global.get $bias)
+          (then
+            (call $stepBias (local.get $pe) (local.get $gx) (local.get $lr))
+            (call $stepBias (local.get $qe) (local.get $gx) (local.get $lr))))
+
+        ;; Backward and step, both rows from their old values: g_p = gx·q + wd·p, g_q = gx·p + wd·q.
+        (local.set $vgx (f32x4.splat (local.get $gx)))
+        (local.set $vetaP (f32x4.splat (local.get $etaP)))
+        (local.set $vetaQ (f32x4.splat (local.get $etaQ)))
+        (local.set $gpp (v128.const i64x2 0 0))
+        (local.set $gqq (v128.const i64x2 0 0))
+        (block $done
+          (loop $d
+            (br_if $done (i32.ge_u (local.get $p) (local.get $pe)))
+            (local.set $pv (v128.load (local.get $p)))
+            (local.set $qv (v128.load (local.get $q)))
+            (local.set $gp (f32x4.add (f32x4.mul (local.get $vgx) (local.get $qv)) (f32x4.mul (local.get $vwd) (local.get $pv))))
+            (local.set $gq (f32x4.add (f32x4.mul (local.get $vgx) (local.get $pv)) (f32x4.mul (local.get $vwd) (local.get $qv))))
+            (v128.store (local.get $p) (f32x4.sub (local.get $pv) (f32x4.mul (local.get $vetaP) (local.get $gp))))
+            (v128.store (local.get $q) (f32x4.sub (local.get $qv) (f32x4.mul (local.get $vetaQ) (local.get $gq))))
+            (local.set $gpp (f32x4.add (local.get $gpp) (f32x4.mul (local.get $gp) (local.get $gp))))
+            (local.set $gqq (f32x4.add (local.get $gqq) (f32x4.mul (local.get $gq) (local.get $gq))))
+            (local.set $p (i32.add (local.get $p) (i32.const 16)))
+            (local.set $q (i32.add (local.get $q) (i32.const 16)))
+            (br $d)))
+        (if (global.get $opt)
+          (then
+            (f32.store offset=4 (local.get $pe) (f32.add (f32.load offset=4 (local.get $pe)) (f32.mul (call $hsum (local.get $gpp)) (global.get $invk))))
+            (f32.store offset=4 (local.get $qe) (f32.add (f32.load offset=4 (local.get $qe)) (f32.mul (call $hsum (local.get $gqq)) (global.get $invk))))))
+
+        (local.set $rec (i32.add (local.get $rec) (i32.const 12)))
+        (br $next)))
+    (call $addErrors (local.get $out) (local.get $sq) (local.get $ab)))
+
+  ;; The errors of the current parameters on count records at rec (validation), added to out.
+  (func (export "evaluate") (param $rec i32) (param $count i32) (param $out i32)
+    (local $end i32) (local $e f32) (local $sq f64) (local $ab f64)
+    (local.set $end (i32.add (local.get $rec) (i32.mul (local.get $count) (i32.const 12))))
+    (block $exit
+      (loop $next
+        (br_if $exit (i32.ge_u (local.get $rec) (local.get $end)))
+        (local.set $e (f32.sub
+          (call $predict (call $raw
+            (i32.add (global.get $P) (i32.mul (i32.load (local.get $rec)) (global.get $stride)))
+            (i32.add (global.get $Q) (i32.mul (i32.load offset=4 (local.get $rec)) (global.get $stride)))))
+          (f32.load offset=8 (local.get $rec))))
+        (local.set $sq (f64.add (local.get $sq) (f64.promote_f32 (f32.mul (local.get $e) (local.get $e)))))
+        (local.set $ab (f64.add (local.get $ab) (f64.promote_f32 (f32.abs (local.get $e)))))
+        (local.set $rec (i32.add (local.get $rec) (i32.const 12)))
+        (br $next)))
+    (call $addErrors (local.get $out) (local.get $sq) (local.get $ab))))
