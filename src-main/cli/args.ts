@@ -10,7 +10,7 @@ import {
 } from '../engine/types.ts';
 import { LR_FIND_DEFAULTS, NUM_IT_LIMITS, lrFindRefusal } from '../engine/train/lr-find.ts';
 import { EMBEDDING_FORMATS, type EmbeddingFormat } from '../io/export/export-embeddings.ts';
-import { ENGINE_REQUESTS, type EngineRequest } from './engine-choice.ts';
+import { ENGINE_REQUESTS, type EngineRequest, chooseEngine } from './engine-choice.ts';
 
 /** A mistake in how the command was called: reported as one line, exit code 2. */
 export class CliUsageError extends Error {
@@ -58,13 +58,16 @@ export const TRAIN_USAGE = `usage: collabsheet train <ratings> [--valid <file> |
 <ratings>: CSV/TSV with a header naming user, item and rating columns (userId/movieId/rating
 accepted), MovieLens u.data or ratings.dat. Defaults are fastbook ch. 8's recipe.
 --split-seed: the seed of the --valid-pct split (default: --seed), as tune prints it.
---cores 2 (the default) trains big data (from 2,000,000 ratings; dot/dotbias models with lazy
-updates) on two worker threads, each half the batch; --cores 1 keeps one thread.
---engine auto (the default) trains dot/dotbias models on big data in the fused WebAssembly
-kernel and everything else in ONNX Runtime; onnx or fused forces one.
+--engine auto (the default) trains dot/dotbias models on big data (from 1,000,000 training
+ratings) in the fused WebAssembly kernel and everything else in ONNX Runtime; onnx or fused
+forces one. The fused engine updates per rating with its own optimizer (--optimizer sgd: SGD,
+otherwise per-row AdaGrad) and its own lr and wd unless --lr / --wd are given; it runs on every
+core (--cores to choose).
+--cores 2 (the default) trains big data in ONNX Runtime (from 2,000,000 ratings; dot/dotbias
+models with lazy updates) on two worker threads, each half the batch; --cores 1 keeps one thread.
 --item-features / --user-features: MovieLens u.item, movies.csv, u.user, users.dat, or a
-CSV/TSV with a header keyed by id; read and matched to the ratings' ids and reported, but not
-used by the model yet.`;
+CSV/TSV with a header keyed by id; the neural models (--model nn, classes) take them beside the
+embeddings; the factor models do not use them.`;
 
 export const EXPORT_USAGE = `usage: collabsheet export <ratings> --format csv|tsv|json|npy|projector|onnx|all --out <dir>
   [any option of collabsheet train]
@@ -296,6 +299,15 @@ function trainCommand(parsed: Parsed): TrainCommand {
     device: oneOf<Device>('device', v.device, ['cpu', 'cuda', 'webgpu'], 'cpu'),
     earlyStopPatience: num('patience', v.patience, 0, CONFIG_LIMITS.earlyStopPatience),
   };
+  const engine = oneOf<EngineRequest>('engine', v.engine, ENGINE_REQUESTS, 'auto');
+  // A forced engine that cannot train these settings is a usage mistake, said before any data is read.
+  if (engine === 'fused') {
+    try {
+      chooseEngine(config, 0, engine);
+    } catch (e) {
+      throw new CliUsageError((e as Error).message);
+    }
+  }
   return {
     ratings: parsed.positionals[0],
     valid: v.valid ?? null,
@@ -307,7 +319,7 @@ function trainCommand(parsed: Parsed): TrainCommand {
     out: v.out ?? null,
     itemFeatures: v['item-features'] ?? null,
     userFeatures: v['user-features'] ?? null,
-    engine: oneOf<EngineRequest>('engine', v.engine, ENGINE_REQUESTS, 'auto'),
+    engine,
     explicit: new Set((Object.keys(v) as (keyof typeof OPTIONS)[]).filter((k): k is TrainFlag => k !== 'help' && k in OPTIONS && v[k] !== undefined)),
   };
 }

@@ -79,6 +79,31 @@ describe('collabsheet train', () => {
     expect(typeof done.seconds).toBe('number');
   });
 
+  it('--engine fused trains in the fused kernel, says so, and writes the same files as ONNX Runtime (issue 11 item 5)', async () => {
+    const out = file('out-fused');
+    const r = await cli(['train', file('ratings.csv'), '--engine', 'fused', '--epochs', '8', '--factors', '4', '--cores', '1', '--out', out]);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('engine: fused (--engine fused)');
+    expect(r.stdout).toMatch(/fused engine: per-row AdaGrad, lr 0\.3, wd 0\.2 per update, 1 thread/);
+    expect(r.stdout).toMatch(/done: 8 epochs/);
+    expect(readFileSync(join(out, 'users.csv'), 'utf8').split('\n')[0]).toBe('user,bias,factors_1,factors_2,factors_3,factors_4');
+    const json = await cli(['train', file('ratings.csv'), '--engine', 'fused', '--epochs', '8', '--factors', '4', '--cores', '1', '--lr', '0.1', '--json']);
+    const lines = json.stdout.trim().split('\n').map((l) => JSON.parse(l));
+    const done = lines.at(-1);
+    expect(done).toMatchObject({ done: true, engine: 'fused', epochs: 8 });
+    // A planted rank-3 model with noise 0.3: the fused run learns it (the mean predictor is ~1).
+    expect(done.valid_rmse).toBeLessThan(0.8);
+    expect(done.valid_rmse).toBe(lines.at(-2).valid_rmse);
+  });
+
+  it('--engine auto keeps small data in ONNX Runtime and names it; forced fused refuses the NN in one line, before reading the data (exit 2)', async () => {
+    const r = await cli(['train', file('ratings.csv'), '--epochs', '1', '--factors', '3', '--json']);
+    expect(JSON.parse(r.stdout.trim().split('\n').at(-1)!)).toMatchObject({ done: true, engine: 'onnx' });
+    const nn = await cli(['train', file('ratings.csv'), '--engine', 'fused', '--model', 'nn', '--epochs', '1']);
+    expectOneLineError(nn, '--engine fused: the neural model trains in ONNX Runtime; use --engine onnx or auto', 2);
+  });
+
   it('--out writes factors and biases keyed by the original ids', async () => {
     const out = file('out');
     const r = await cli(['train', file('ratings.csv'), '--epochs', '1', '--factors', '3', '--valid-pct', '0', '--out', out]);

@@ -17,8 +17,8 @@ describe('chooseEngine', () => {
   });
 
   it('auto: the neural and classes models, L-BFGS and a GPU stay in ONNX Runtime at any size, saying why', () => {
-    expect(chooseEngine(configOf('--model', 'nn'), 25_000_000)).toEqual({ engine: 'onnx', reason: 'the neural model (--model nn) trains in ONNX Runtime' });
-    expect(chooseEngine(configOf('--model', 'classes'), 25_000_000).reason).toBe('the ratings-as-classes model (--model classes) trains in ONNX Runtime');
+    expect(chooseEngine(configOf('--model', 'nn'), 25_000_000)).toEqual({ engine: 'onnx', reason: 'the neural model trains in ONNX Runtime' });
+    expect(chooseEngine(configOf('--model', 'classes'), 25_000_000).reason).toBe('the ratings-as-classes model trains in ONNX Runtime');
     expect(chooseEngine(configOf('--optimizer', 'lbfgs'), 25_000_000).engine).toBe('onnx');
     expect(chooseEngine(configOf('--device', 'cuda'), 25_000_000).engine).toBe('onnx');
   });
@@ -27,7 +27,7 @@ describe('chooseEngine', () => {
     expect(chooseEngine(configOf('--model', 'nn'), 25_000_000, 'onnx').engine).toBe('onnx');
     expect(chooseEngine(configOf(), 100, 'fused')).toEqual({ engine: 'fused', reason: '--engine fused' });
     expect(() => chooseEngine(configOf('--model', 'nn'), 25_000_000, 'fused'))
-      .toThrow('--engine fused: the neural model (--model nn) trains in ONNX Runtime; use --engine onnx or auto');
+      .toThrow('--engine fused: the neural model trains in ONNX Runtime; use --engine onnx or auto');
   });
 
   it("takes the fused engine's own support rule when given one", () => {

@@ -3,6 +3,7 @@
  * big data, ONNX Runtime otherwise. Pure, so the CLI, the app's settings and the benchmark all
  * choose the same way and tests pin the rule.
  */
+import { fusedUnsupported } from '../engine/fused/index.ts';
 import type { TrainConfig } from '../engine/types.ts';
 
 export const ENGINE_REQUESTS = ['auto', 'onnx', 'fused'] as const;
@@ -23,27 +24,14 @@ export interface EngineChoice {
   reason: string;
 }
 
-/** Why the fused engine cannot train `config`, or null when it can. */
+/** Why the fused engine cannot train `config`, or null when it can (default: the fused engine's own rule, fusedUnsupported). */
 export type FusedSupport = (config: TrainConfig) => string | null;
-
-/**
- * The fused kernel trains the dot-product models (with or without biases and sigmoid_range) on
- * the CPU with a per-rating optimizer; everything else stays in ONNX Runtime. The fused engine's
- * own `fusedUnsupported` can be passed in its place once it is wired in.
- */
-export const factorModelsOnly: FusedSupport = (config) => {
-  const { kind } = config.model;
-  if (kind !== 'dot' && kind !== 'dotbias') return `the ${kind === 'nn' ? 'neural' : 'ratings-as-classes'} model (--model ${kind}) trains in ONNX Runtime`;
-  if (config.optim.optimizer === 'lbfgs') return 'L-BFGS is a full-batch optimizer (--optimizer lbfgs), which trains in ONNX Runtime';
-  if (config.device !== 'cpu') return `--device ${config.device} trains in ONNX Runtime (the fused kernel runs on the CPU)`;
-  return null;
-};
 
 /**
  * The engine for `config` on `ratingCount` training ratings. Throws an Error whose message is
  * the refusal when --engine fused is forced on a configuration the fused engine cannot train.
  */
-export function chooseEngine(config: TrainConfig, ratingCount: number, requested: EngineRequest = 'auto', unsupported: FusedSupport = factorModelsOnly): EngineChoice {
+export function chooseEngine(config: TrainConfig, ratingCount: number, requested: EngineRequest = 'auto', unsupported: FusedSupport = fusedUnsupported): EngineChoice {
   const why = unsupported(config);
   if (requested === 'onnx') return { engine: 'onnx', reason: '--engine onnx' };
   if (requested === 'fused') {

@@ -4,14 +4,12 @@
  * or JSON lines for machines — then write the parameters (train --out: CSV; export: the chosen
  * formats).
  */
-import { blockWorkerFromSource } from '../engine/train/parallel/from-source.ts';
-import { COLD_ITEM_MAX_RATINGS, coldValid } from '../engine/analysis/cold-items.ts';
-import { rmse } from '../engine/metrics.ts';
-import { createTrainer, type Trainer } from '../engine/train/trainer.ts';
-import type { RatingsDataset } from '../data/dataset.ts';
+import { COLD_ITEM_MAX_RATINGS } from '../engine/analysis/cold-items.ts';
 import type { EpochMetrics, StopReason } from '../engine/types.ts';
 import { configWarnings, type TrainCommand } from './args.ts';
 import { loadDatasets } from './datasets.ts';
+import { chooseEngine } from './engine-choice.ts';
+import { runOnEngine } from './engine-run.ts';
 import { readSideFeatures } from './side-features.ts';
 import { writeParams } from './export-params.ts';
 import { type Column, fixed, formatHeader, formatRow } from './table.ts';
@@ -53,13 +51,6 @@ function describeStop(s: StopReason): string {
   }
 }
 
-/** RMSE on the validation ratings of cold items (cold-items.ts); null without any. */
-function coldFit(trainer: Trainer, train: RatingsDataset, valid: RatingsDataset | null): { ratings: number; rmse: number } | null {
-  const cold = valid && coldValid(train, valid);
-  if (!cold || cold.ratings.length === 0) return null;
-  return { ratings: cold.ratings.length, rmse: rmse(trainer.predict(cold.users, cold.items), cold.ratings) };
-}
-
 /** Runs the command; resolves to the process exit code. */
 export async function runTrain(cmd: TrainCommand, io: Output, signal?: AbortSignal): Promise<number> {
   const started = performance.now();
@@ -69,38 +60,33 @@ export async function runTrain(cmd: TrainCommand, io: Output, signal?: AbortSign
   const side = await readSideFeatures(cmd, train, cmd.config.model.kind);
   if (!cmd.json) for (const n of [...notes, ...side.notes]) io.out(n);
 
-  const trainer = await createTrainer(train, valid, cmd.config, {
-    ...(cmd.cores === 2 ? { twoCores: { start: blockWorkerFromSource } } : {}),
+  const choice = chooseEngine(cmd.config, train.ratings.length, cmd.engine);
+  if (!cmd.json) {
+    io.out(`engine: ${choice.engine} (${choice.reason})`);
+    io.out(formatHeader(COLUMNS));
+  }
+  const run = await runOnEngine(choice.engine, cmd, train, valid, {
+    onEpoch: (m) => io.out(epochLine(m, cmd.json)),
+    warn: (line) => io.err(`warning: ${line}`),
+    ...(signal ? { signal } : {}),
     ...(side.features ? { features: side.features } : {}),
   });
-  if (trainer.deviceNotice) io.err(`warning: ${trainer.deviceNotice.replace('device cpu', '--device cpu')}`);
-  let stopped: StopReason | null = null;
-  try {
-    if (!cmd.json) io.out(formatHeader(COLUMNS));
-    while (trainer.epochsDone < cmd.config.epochs && !stopped) {
-      const result = await trainer.runEpoch({ shouldStop: () => signal?.aborted ?? false });
-      if (result.metrics) io.out(epochLine(result.metrics, cmd.json));
-      stopped = result.stopped;
-    }
-    const final = trainer.evaluate();
-    const cold = coldFit(trainer, train, valid);
-    // Written before the done line, so with --json it can list the files.
-    const files = cmd.out === null ? null : await writeParams(cmd.out, trainer.exportParams().params, cmd.config, train, cmd.formats ?? ['csv'], side.features);
-    const seconds = (performance.now() - started) / 1000;
-    if (cmd.json) {
-      io.out(JSON.stringify({
-        done: true, epochs: trainer.epochsDone, train_rmse: final.trainRmse, valid_rmse: final.validRmse,
-        cold_valid_rmse: cold?.rmse ?? null, cold_valid_ratings: cold?.ratings ?? 0, cold_item_max_ratings: COLD_ITEM_MAX_RATINGS,
-        seconds, ...(stopped ? { stopped: describeStop(stopped) } : {}), ...(files ? { files } : {}), ...side.json,
-      }));
-    } else {
-      io.out(`done: ${trainer.epochsDone} epochs, train RMSE ${fixed(final.trainRmse)}, valid RMSE ${fixed(final.validRmse)}, ${seconds.toFixed(2)} s` +
-        (stopped ? ` (${describeStop(stopped)})` : ''));
-      if (valid) io.out(`cold valid (items with ≤ ${COLD_ITEM_MAX_RATINGS} train ratings): ${cold ? `${cold.ratings} ratings, RMSE ${fixed(cold.rmse)}` : 'no ratings'}`);
-      if (files) io.out(`wrote ${files.join(', ')}`);
-    }
-  } finally {
-    await trainer.dispose();
+  const { stopped, cold } = run;
+  // Written before the done line, so with --json it can list the files.
+  const files = cmd.out === null ? null : await writeParams(cmd.out, run.params, cmd.config, train, cmd.formats ?? ['csv'], side.features);
+  const seconds = (performance.now() - started) / 1000;
+  if (cmd.json) {
+    io.out(JSON.stringify({
+      done: true, engine: choice.engine, epochs: run.epochsDone, train_rmse: run.trainRmse, valid_rmse: run.validRmse,
+      cold_valid_rmse: cold?.rmse ?? null, cold_valid_ratings: cold?.ratings ?? 0, cold_item_max_ratings: COLD_ITEM_MAX_RATINGS,
+      seconds, ...(stopped ? { stopped: describeStop(stopped) } : {}), ...(files ? { files } : {}), ...side.json,
+    }));
+  } else {
+    if (run.settings) io.out(run.settings);
+    io.out(`done: ${run.epochsDone} epochs, train RMSE ${fixed(run.trainRmse)}, valid RMSE ${fixed(run.validRmse)}, ${seconds.toFixed(2)} s` +
+      (stopped ? ` (${describeStop(stopped)})` : ''));
+    if (valid) io.out(`cold valid (items with ≤ ${COLD_ITEM_MAX_RATINGS} train ratings): ${cold ? `${cold.ratings} ratings, RMSE ${fixed(cold.rmse)}` : 'no ratings'}`);
+    if (files) io.out(`wrote ${files.join(', ')}`);
   }
   if (stopped?.kind === 'diverged') {
     io.err(`training diverged: ${stopped.message} (--lr)`);
