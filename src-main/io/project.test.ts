@@ -69,7 +69,7 @@ describe('project files', () => {
     const cases: [string, (b: Buffer) => Buffer, RegExp][] = [
       ['not a project', () => Buffer.from('user,item,rating\n1,2,3\n'), /: not a CollabSheet project$/],
       ['empty', () => Buffer.alloc(0), /: the file is empty \(not a CollabSheet project\)$/],
-      ['newer version', (b) => (b.writeUInt32LE(PROJECT_FORMAT_VERSION + 1, 8), b), /: was saved by a newer CollabSheet \(project format 2; this version reads up to 1\): update CollabSheet to open it$/],
+      ['newer version', (b) => (b.writeUInt32LE(PROJECT_FORMAT_VERSION + 1, 8), b), /: was saved by a newer CollabSheet \(project format 3; this version reads up to 2\): update CollabSheet to open it$/],
       ['truncated', (b) => b.subarray(0, b.length - 10), /: is damaged: it ends after \d+ bytes, \d+ bytes short \(an interrupted copy\?\)$/],
       ['cut inside the header', (b) => b.subarray(0, 40), /: is damaged: the file is cut short/],
       ['flipped bit in an array', (b) => (b[b.length - 20] ^= 1, b), /: is damaged \(checksum mismatch in array \d+\)$/],

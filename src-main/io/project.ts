@@ -2,7 +2,7 @@
  * The `.collabsheet` project file: the data (embedded, or a reference to the ratings file it came
  * from), the hyperparameters, the trained parameters and optimizer state, and the training history.
  *
- * Format (version 1), little-endian:
+ * Format (version 2; version 1 had no side features and opens without them), little-endian:
  *   0   8  magic "CSHEET\x1a\n" (the \x1a\n pair, as in PNG, exposes text-mode mangling)
  *   8   4  format version
  *   12  4  header length H
@@ -29,10 +29,12 @@ import type { PlantedSpec } from '../data/synthetic.ts';
 import type { EpochMetrics, ModelParams, TrainConfig } from '../engine/types.ts';
 import { openRegularFile, readRegularFile, UnreadableFileError } from '../data/import/regular-file.ts';
 import { type WriteOptions, writeFileAtomic } from './atomic-write.ts';
+import { featuresProblem, type StoredFeatures, storedFeaturesSchema } from './project-features.ts';
 import { type AnyTypedArray, blobElementBytes, type BlobRef, liftBlobs, lowerBlobs, typedView } from './blob-json.ts';
 
 export const PROJECT_EXTENSION = '.collabsheet';
-export const PROJECT_FORMAT_VERSION = 1;
+/** 2: side features (project-features.ts). A format-1 project opens with none. */
+export const PROJECT_FORMAT_VERSION = 2;
 const MAGIC = Buffer.from('CSHEET\x1a\n', 'latin1');
 const PREFIX_BYTES = 24;
 /** Up to 2 GB (a Buffer's practical limit): a 25M-rating project's factors and moments are ~130 MB. */
@@ -56,6 +58,8 @@ export interface CollabProject {
   history: EpochMetrics[];
   /** The app's own plain-data state (split, view, selection…), stored as is. */
   state?: unknown;
+  /** The side features' parsed tables (format 2); absent: none. */
+  features?: StoredFeatures;
 }
 
 export class ProjectFileError extends Error {
@@ -168,6 +172,7 @@ const bodySchema = z.strictObject({
   model: modelSchema.nullable(),
   history: z.array(metricsSchema),
   state: z.unknown().optional(),
+  features: storedFeaturesSchema.optional(),
 });
 
 /** Writes the project atomically; an existing file is replaced only with `overwrite` (atomic-write.ts). */
@@ -240,6 +245,8 @@ export function decodeProject(path: string, bytes: Buffer): { project: CollabPro
   }
   // The parsed body, not the raw one: the schemas above are the whole of what a project may hold.
   const project = parsed.data as CollabProject;
+  const featureProblem = project.features ? featuresProblem(project.features) : null;
+  if (featureProblem) throw new ProjectFileError(path, `is not a valid project (${featureProblem})`);
   if (project.source.kind === 'embedded') {
     const d = project.source.dataset;
     checkDataset(path, d);
