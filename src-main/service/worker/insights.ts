@@ -19,6 +19,7 @@ import {
   recommendForUser,
   rowStats,
   similarItems,
+  topN,
 } from '../../engine/analysis/index.ts';
 import type { Trainer } from '../../engine/train/trainer.ts';
 import type { TrainConfig } from '../../engine/types.ts';
@@ -62,7 +63,7 @@ export class Insights {
   /** The model the queries read: a view of the trainer's live tables. Refused, with the reason, for the neural models. */
   model(): FactorModel {
     const s = this.source();
-    if (s.config.model.kind !== 'dot' && s.config.model.kind !== 'dotbias') {
+    if (!isFactorModel(s.config)) {
       throw new UserError(`Insights read per-user and per-movie factors: choose the dot or dot+bias model (this one is ${s.config.model.kind})`);
     }
     return factorModelFromParams(s.trainer.paramViews(), s.config.model.yRange);
@@ -102,10 +103,12 @@ export class Insights {
   }
 
   recommendations(a: ValidArgs<'recommendations'>): RecommendationResult {
-    const model = this.model();
+    const s = this.source();
     const { data, stats, byUser } = this.dataCache();
     const user = this.code('user', a.userId);
-    const recs = recommendForUser(model, data, user, { n: a.n, minRatings: a.minRatings, stats: stats.item, byUser });
+    const recs = isFactorModel(s.config)
+      ? recommendForUser(this.model(), data, user, { n: a.n, minRatings: a.minRatings, stats: stats.item, byUser })
+      : predictedPicks(s.trainer, data, user, { n: a.n, minRatings: a.minRatings, count: stats.item.count, rated: ratedItems(data, byUser, user) });
     return {
       user: this.ref('user', user),
       coldStart: this.source().isColdUser(user),
@@ -204,4 +207,21 @@ export class Insights {
   private labels(side: Side): string[] {
     return this.dataCache().labels[side];
   }
+}
+
+const isFactorModel = (config: TrainConfig) => config.model.kind === 'dot' || config.model.kind === 'dotbias';
+
+/**
+ * A neural model's top picks for a user: the trainer's predictions for every movie they have not
+ * rated (no factors to score with). What + User with side features lists at once (issue 15 item 3).
+ */
+function predictedPicks(
+  trainer: Trainer, data: RatingsDataset, user: number, o: { n: number; minRatings: number; count: ArrayLike<number>; rated: ArrayLike<number> },
+): { row: number; predicted: number }[] {
+  const items = data.itemIds.length;
+  const scores = trainer.predict(new Int32Array(items).fill(user), Int32Array.from({ length: items }, (_, i) => i));
+  const rated = new Uint8Array(items);
+  for (let j = 0; j < o.rated.length; j++) rated[o.rated[j]] = 1;
+  const ranked = topN(scores, o.n, { skip: (i) => rated[i] === 1 || o.count[i] < o.minRatings });
+  return Array.from(ranked.indices, (row, r) => ({ row, predicted: ranked.scores[r] }));
 }

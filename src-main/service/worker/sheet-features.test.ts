@@ -161,6 +161,21 @@ describe('+ Movie with genres (issue 15 item 3)', () => {
     expect(session.current().sheet.movies.length).toBe(SPEC.items - NEW_MOVIES);
   });
 
+  it('+ User with an age bucket: top picks at once, from the neural model\'s predictions, none of them rated', async () => {
+    imported(await calls.importRatings(request()));
+    await session.configure(NN);
+    await session.train({ maxEpochs: 2, epochsPerSecond: 0 });
+    const added = await session.addRow('user', 'Newcomer', { age_bucket: 'age2' });
+    expect(added.fromFeatures).toBe(true);
+    const list = session.coldList('user', added.id);
+    if (list.side !== 'user') throw new Error('expected a user list');
+    expect(list.recommendations.items).toHaveLength(10);
+    const items = Int32Array.from(list.recommendations.items, (r) => session.current().table.loaded.itemIds.indexOf(r.id));
+    const predicted = session.current().trainer.predict(new Int32Array(items.length).fill(added.code), items);
+    list.recommendations.items.forEach((r, k) => expect(r.score).toBeCloseTo(predicted[k], 5));
+    expect(list.recommendations.items.map((r) => r.score)).toEqual([...list.recommendations.items.map((r) => r.score)].sort((a, b) => b - a));
+  });
+
   it('a factor model keeps the fold-in: the features are kept, not used', async () => {
     imported(await calls.importRatings(request()));
     await session.configure(DOTBIAS);
