@@ -24,7 +24,8 @@ import {
 import type { Trainer } from '../../engine/train/trainer.ts';
 import type { TrainConfig } from '../../engine/types.ts';
 import { WriteRefusedError } from '../../io/atomic-write.ts';
-import { exportEmbeddings, type EmbeddingFormat } from '../../io/export/export-embeddings.ts';
+import { exportEmbeddings, type EmbeddingFormat, renderServingNetwork, writeExport } from '../../io/export/export-embeddings.ts';
+import type { ServedNetwork } from '../../io/export/serving-network.ts';
 import type { ValidArgs } from '../contract.ts';
 import type { WriteExists } from '../data-contract.ts';
 import type {
@@ -158,11 +159,16 @@ export class Insights {
   }
 
   async exportEmbeddings(a: ValidArgs<'exportEmbeddings'>): Promise<ExportResult | WriteExists> {
-    const model = this.model();
+    const s = this.source();
     const { data } = this.dataCache();
+    const overwrite = { overwrite: a.overwrite === true };
+    // Refusals (a neural model asked for tables, a model without factors) come before any file is looked at.
+    const network = isFactorModel(s.config) ? null : renderServingNetwork(this.servedNetwork(a.formats), data);
+    const factors = network ? null : this.model();
     return unlessExists(a.path, async () => {
       try {
-        return { folder: a.path, files: await exportEmbeddings(model, data, a.formats as EmbeddingFormat[], a.path, { overwrite: a.overwrite === true }) };
+        const files = network ? await writeExport(network, a.path, overwrite) : await exportEmbeddings(factors!, data, a.formats as EmbeddingFormat[], a.path, overwrite);
+        return { folder: a.path, files };
       } catch (error) {
         if (error instanceof WriteRefusedError) throw error;
         const e = error as NodeJS.ErrnoException;
@@ -184,6 +190,17 @@ export class Insights {
       };
     }
     return this.cache;
+  }
+
+  /**
+   * A neural model exports its serving models alone (onnx), its side-feature tables inside them
+   * (issue 15): it has no per-row factors for the table formats.
+   */
+  private servedNetwork(formats: readonly string[]): ServedNetwork {
+    const { trainer, config } = this.source();
+    const other = formats.filter((f) => f !== 'onnx');
+    if (other.length) throw new UserError(`The ${config.model.kind} model exports only its ONNX serving model: ${other.join(', ')} hold per-user and per-movie factors, which only the dot and dot+bias models have`);
+    return { definition: trainer.definition, params: trainer.paramViews(), features: trainer.features };
   }
 
   private ref(side: Side, code: number): RowRef {

@@ -185,6 +185,18 @@ describe('+ Movie with genres (issue 15 item 3)', () => {
   });
 });
 
+describe('the serving export of the neural model with side features (issue 15)', () => {
+  it('writes its three ONNX serving models and ids.json; table formats are refused, naming why', async () => {
+    imported(await calls.importRatings(request()));
+    await session.configure(NN);
+    const out = file('served');
+    const result = await session.insights.exportEmbeddings({ path: out, formats: ['onnx'], overwrite: true });
+    if (!('files' in result)) throw new Error('expected files');
+    expect(result.files.map((f) => f.slice(out.length + 1)).sort()).toEqual(['ids.json', 'model-pairs.onnx', 'model-unrated.onnx', 'model.onnx']);
+    await expect(session.insights.exportEmbeddings({ path: out, formats: ['csv', 'onnx'], overwrite: true })).rejects.toThrow(/The nn model exports only its ONNX serving model: csv hold per-user and per-movie factors/);
+  });
+});
+
 describe('side features in the project (issue 15 item 5)', () => {
   it('round trip: the feature tables (with an added movie\'s genres) and the features left out come back', async () => {
     imported(await calls.importRatings(request()));
