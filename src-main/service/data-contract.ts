@@ -143,6 +143,8 @@ export interface RatingsPreview {
   titlesFile: string | null;
   /** MovieLens' own splits found beside the file (u1.base + u1.test …). */
   folds: { name: string; base: string; test: string }[];
+  /** Side-feature files MovieLens ships beside the ratings (u.item / movies.*, u.user / users.dat), suggested in the dialog. */
+  featureFiles: { item: string | null; user: string | null };
 }
 
 export interface WorkbookPreview {
