@@ -291,7 +291,7 @@ export class SheetGrid {
       colId: movieCol(m),
       headerName: movie.title,
       // Its side features (genres, year) on hover, when the data has them (issue 15 item 5).
-      headerTooltip: movie.features ? `${movie.title}\n${movie.features}` : movie.title,
+      headerTooltip: movie.features ? `${movie.title} — ${movie.features}` : movie.title,
       headerClass: () => (this.isPinned('items', movie.id) ? ['movie-header', 'pinned'] : ['movie-header']),
       width: 52,
       // Ratings, and the movie factor and bias rows above them.

@@ -347,10 +347,13 @@ export class App implements SheetHost {
     return this.exclusive(async () => {
       const added = await this.session.addRow(side, label, features);
       const who = side === 'user' ? 'user' : 'movie';
-      if (added.fromFeatures) this.notify('info', `The new ${who} is predicted from the features you gave it; its ratings teach the model at the next Solve`);
-      // A new user's top picks at once, as the cold-start card shows them (a new movie's predictions are its column).
-      if (added.fromFeatures && side === 'user') this.announceCold([this.session.coldList('user', added.id)]);
-      else if (added.noFoldIn) this.notify('info', `The new ${who} learns at the next Solve: ${added.noFoldIn}`);
+      if (added.fromFeatures) {
+        this.notify('info', `The new ${who} is predicted from the features you gave it; its ratings teach the model at the next Solve`);
+        // A new user's top picks at once, as the cold-start card shows them (a new movie's predictions are its column).
+        if (side === 'user') this.announceCold([this.session.coldList('user', added.id)]);
+      } else if (added.noFoldIn) {
+        this.notify('info', `The new ${who} learns at the next Solve: ${added.noFoldIn}`);
+      }
       this.sheet.edits.recordRow({ side, id: added.id, label: added.label, ...(features ? { features } : {}) });
       return this.viewChanged(this.session.viewResult(), this.undoState());
     });
