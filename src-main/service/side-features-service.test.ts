@@ -57,4 +57,12 @@ describe('side features through the service (issue 15 items 1, 3)', () => {
     const cold = events.find((e) => e.event === 'coldStart');
     expect(cold?.event === 'coldStart' && cold.payload.side === 'user' && cold.payload.recommendations.items.length).toBe(10);
   }, 60_000);
+
+  it('undo takes the new movie off with its genres; redo brings both back', async () => {
+    await svc.undo({}); // the user
+    const undone = await svc.undo({});
+    expect(undone.sheet?.movies.some((m) => m.title === 'Sequel')).toBe(false);
+    const redone = await svc.redo({});
+    expect(redone.sheet?.movies.at(-1)).toMatchObject({ title: 'Sequel', features: 'genres: Genre1, Genre2' });
+  });
 });
