@@ -8,7 +8,7 @@ import type { RatingsDataset } from '../data/dataset.ts';
 import type { Feature } from '../data/import/features.ts';
 import { readFeatureFile } from '../data/import/features.ts';
 import { type JoinedFeatures, joinFeatures } from '../data/import/features-join.ts';
-import { type ModelFeatures, encodeFeatures } from '../engine/models/index.ts';
+import { type ModelFeatures, encodeFeatures, usesSideFeatures } from '../engine/models/index.ts';
 import type { ModelKind } from '../engine/types.ts';
 
 export interface SideFeatures {
@@ -18,8 +18,6 @@ export interface SideFeatures {
   features: ModelFeatures | null;
 }
 
-/** The models whose layers take side features beside the ids (embedding-nn.ts). */
-export const usesSideFeatures = (kind: ModelKind): boolean => kind === 'nn' || kind === 'classes';
 
 const usage = (kind: ModelKind) => (usesSideFeatures(kind)
   ? 'used by the model: embedded beside the user and item embeddings'

@@ -2,7 +2,7 @@
  * The `.collabsheet` project file: the data (embedded, or a reference to the ratings file it came
  * from), the hyperparameters, the trained parameters and optimizer state, and the training history.
  *
- * Format (version 2), little-endian:
+ * Format (version 2; version 1 had no runs and no side features, and opens without them), little-endian:
  *   0   8  magic "CSHEET\x1a\n" (the \x1a\n pair, as in PNG, exposes text-mode mangling)
  *   8   4  format version
  *   12  4  header length H
@@ -36,9 +36,11 @@ import type { PlantedSpec } from '../data/synthetic.ts';
 import type { EpochMetrics, ModelParams, TrainConfig } from '../engine/types.ts';
 import { openRegularFile, readRegularFile, UnreadableFileError } from '../data/import/regular-file.ts';
 import { type WriteOptions, writeFileAtomic } from './atomic-write.ts';
+import { featuresProblem, type StoredFeatures, storedFeaturesSchema } from './project-features.ts';
 import { type AnyTypedArray, blobElementBytes, type BlobRef, liftBlobs, lowerBlobs, typedView } from './blob-json.ts';
 
 export const PROJECT_EXTENSION = '.collabsheet';
+/** 2: runs (issue 12) and side features (project-features.ts). A format-1 project opens with neither. */
 export const PROJECT_FORMAT_VERSION = 2;
 const MAGIC = Buffer.from('CSHEET\x1a\n', 'latin1');
 const PREFIX_BYTES = 24;
@@ -65,6 +67,8 @@ export interface CollabProject {
   state?: unknown;
   /** The runs (issue 12 item 1): the app's plain-data record of each, and its parameters if kept. */
   runs?: StoredRun[];
+  /** The side features' parsed tables (format 2); absent: none. */
+  features?: StoredFeatures;
 }
 
 export interface StoredRun {
@@ -205,6 +209,7 @@ const bodySchema = z.strictObject({
   model: modelSchema.nullable(),
   history: z.array(metricsSchema),
   state: z.unknown().optional(),
+  features: storedFeaturesSchema.optional(),
 });
 /** body.runs, read apart from the body: its parameters are blob references into runBlobs, not lowered at open. */
 const runsSchema = z.array(z.strictObject({ meta: z.unknown(), params: z.unknown().nullable() })).max(MAX_STORED_RUNS);
@@ -305,6 +310,8 @@ export function decodeProject(path: string, bytes: Buffer): { project: OpenedPro
   }
   // The parsed body, not the raw one: the schemas above are the whole of what a project may hold.
   const project = parsed.data as CollabProject;
+  const featureProblem = project.features ? featuresProblem(project.features) : null;
+  if (featureProblem) throw new ProjectFileError(path, `is not a valid project (${featureProblem})`);
   if (project.source.kind === 'embedded') {
     const d = project.source.dataset;
     checkDataset(path, d);

@@ -78,6 +78,8 @@ export const sessionSettingsSchema = z.strictObject({
    * A 15 × 15 sheet trains an epoch in about a millisecond, too fast to watch it learn.
    */
   epochsPerSecond: z.number().min(0).max(1000),
+  /** Side features the neural model leaves out (issue 15 item 5), as SheetFeatureInfo.key names them. */
+  unusedFeatures: z.array(z.string().max(300)).max(256).optional(),
 });
 export type SessionSettings = z.infer<typeof sessionSettingsSchema>;
 
@@ -205,6 +207,8 @@ export interface SheetUser {
 export interface SheetMovie {
   id: string;
   title: string;
+  /** Its side features in words, for the header's hover ("genres: Action, Comedy · year: 1995"). */
+  features?: string;
 }
 
 /** The rating scale: values outside [lo, hi] are refused; step is the rating granularity. */

@@ -73,6 +73,10 @@ export const dataCommandArgs = {
     crosstab: crosstabSize.optional(),
     /** For an .xlsx: which sheet's factors are the starting values (default dotprod). */
     workbookSheet: z.enum(['dotprod', 'bias']).optional(),
+    /** Side features (issue 15): u.item, movies.csv/.dat or a CSV/TSV keyed by movie id; null/absent: none. */
+    itemFeatures: path.nullable().optional(),
+    /** u.user, users.dat or a CSV/TSV keyed by user id; null/absent: none. */
+    userFeatures: path.nullable().optional(),
   }),
   /** Stops a running import or synthetic generation; the current sheet stays. */
   cancelImport: z.strictObject({}),
@@ -139,6 +143,8 @@ export interface RatingsPreview {
   titlesFile: string | null;
   /** MovieLens' own splits found beside the file (u1.base + u1.test …). */
   folds: { name: string; base: string; test: string }[];
+  /** Side-feature files MovieLens ships beside the ratings (u.item / movies.*, u.user / users.dat), suggested in the dialog. */
+  featureFiles: { item: string | null; user: string | null };
 }
 
 export interface WorkbookPreview {
@@ -175,6 +181,46 @@ export interface ImportReport {
   titled: number;
   seconds: number;
   split: SplitReport;
+  /** The side-feature files read beside the ratings (issue 15), item file first. */
+  features: FeatureReport[];
+}
+
+/** One side-feature file as the import read it and matched it to the ratings' ids. */
+export interface FeatureReport {
+  side: 'item' | 'user';
+  file: string;
+  formatLabel: string;
+  /** Movies (users) of the ratings; those the file lists; those it does not (their features unknown). */
+  count: number;
+  matched: number;
+  unmatched: number;
+  /** Rows of the file for ids the ratings do not have (ignored). */
+  extra: number;
+  /** values: the vocabulary's size (null for numbers); unknown: rows without a value after the join. */
+  features: { name: string; kind: 'categorical' | 'multi' | 'numeric'; values: number | null; unknown: number }[];
+  /** Columns not read as features, each with why. */
+  skippedColumns: string[];
+  /** Bad rows dropped and bad cells read as unknown (badRows 'skip'), and the first few as file:line messages. */
+  skippedRows: number;
+  badCells: number;
+  badRowExamples: string[];
+  /** "1,682 of 1,682 movies have genres, 1,682 of 1,682 movies have year; 0 unknown". */
+  summary: string;
+  /** Whether the sheet's model uses them, in words. */
+  usedByModel: string;
+}
+
+/** A feature of the sheet, as the settings (used or not) and the + Movie / + User forms (its values) show it. */
+export interface SheetFeatureInfo {
+  side: 'item' | 'user';
+  /** `item:genres`: how SessionSettings.unusedFeatures names it. */
+  key: string;
+  name: string;
+  kind: 'categorical' | 'multi' | 'numeric';
+  file: string;
+  /** Its values without "(unknown)" (the first 200); none for numbers. */
+  values: string[];
+  used: boolean;
 }
 
 /** A malformed row with badRows 'fail': where, what, and the choice to skip such rows. */
@@ -275,6 +321,8 @@ export interface SheetDataInfo {
   split: SplitReport;
   crosstab: number;
   pinned: { users: string[]; items: string[] };
+  /** The side features the data has (issue 15); empty without feature files. */
+  features: SheetFeatureInfo[];
 }
 
 /** The project file the state belongs to (null until saved or opened) and whether it changed since. */

@@ -8,6 +8,7 @@
  * holds the model it replaced, and undo swaps the two back (issue 16 item 2).
  */
 import type { EpochMetrics, ModelParams, TrainConfig } from '../engine/types.ts';
+import type { FeatureValues } from './insight-contract.ts';
 
 export interface CellChange {
   user: number;
@@ -23,6 +24,8 @@ export interface AddedRow {
   side: 'user' | 'item';
   id: string;
   label: string;
+  /** The side features it was given (issue 15 item 3): redo gives them again. */
+  features?: FeatureValues;
 }
 
 /** A factor or bias set by hand: `row` is the dense user or item code, `index` the factor (0 for a bias). */

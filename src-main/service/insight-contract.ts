@@ -15,6 +15,11 @@ const count = (max: number, fallback: number) => z.number().int().min(1).max(max
 const minRatings = z.number().int().min(0).max(1_000_000).default(0);
 /** Rows are named by their original id (a dataset's codes are internal to the worker). */
 const rowId = z.string().min(1).max(1000);
+/** A new row's side features by feature name: a label, several (genres), a number, or null (unknown). */
+const featureLabel = z.string().max(300);
+const featureValues = z.record(z.string().min(1).max(300), z.union([featureLabel, z.array(featureLabel).max(64), z.number().finite(), z.null()]))
+  .refine((r) => Object.keys(r).length <= 64, 'at most 64 features');
+export type FeatureValues = z.infer<typeof featureValues>;
 
 export const EXPORT_FORMATS = ['csv', 'tsv', 'json', 'npy', 'projector', 'onnx'] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
@@ -41,8 +46,9 @@ export const insightCommandArgs = {
    * ratings typed into it fold it in (its factors solved with the other side held fixed) until
    * the next Solve, Step or Reset trains it with everyone else.
    */
-  addUser: z.strictObject({ label: z.string().trim().min(1).max(200).optional() }),
-  addMovie: z.strictObject({ title: z.string().trim().min(1).max(500).optional() }),
+  /** features: the new row's side features by name (issue 15 item 3), predicted from at once by a neural model. */
+  addUser: z.strictObject({ label: z.string().trim().min(1).max(200).optional(), features: featureValues.optional() }),
+  addMovie: z.strictObject({ title: z.string().trim().min(1).max(500).optional(), features: featureValues.optional() }),
   /** What the cold-start card shows for a row: a user's top 10, a movie's 10 nearest (the worker's settings). */
   coldStartList: z.strictObject({ side, id: rowId }),
   /**

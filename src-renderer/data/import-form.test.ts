@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ImportReport, RatingsPreview } from '../../src-main/service/contract.ts';
-import { columnNames, formatChoice, mappingProblem, progressFraction, progressText, reportRows, suggestedColumns } from './import-form.ts';
+import { badRowExamples, columnNames, featureFiles, formatChoice, mappingProblem, progressFraction, progressText, reportRows, suggestedColumns } from './import-form.ts';
 
 const preview: RatingsPreview = {
   kind: 'ratings',
@@ -16,6 +16,7 @@ const preview: RatingsPreview = {
   problem: 'the header names no user column',
   titlesFile: null,
   folds: [],
+  featureFiles: { item: null, user: null },
 };
 
 const report: ImportReport = {
@@ -31,6 +32,7 @@ const report: ImportReport = {
   titled: 48,
   seconds: 0.5,
   split: { method: 'random', trainRows: 11_111, validRows: 1234, coldUsers: 1, coldItems: 0, coldUserRatings: 3, coldItemRatings: 0 },
+  features: [],
 };
 
 describe('import form', () => {
@@ -64,5 +66,18 @@ describe('import form', () => {
     expect(rows['Validation']).toBe('random: 1,234 held out (10.0 %), 11,111 train');
     expect(rows['Only in validation']).toBe('1 users (3 ratings), 0 movies (0 ratings): predicted from biases and the mean');
     expect(Object.fromEntries(reportRows({ ...report, split: { ...report.split, method: 'none', validRows: 0 } }))['Validation']).toBe('none: every rating trains');
+  });
+
+  // Issue 15 item 1: the side-feature files beside the ratings.
+  it('sends blank feature paths as none, and summarises each feature file with its join counts, bad rows and use', () => {
+    expect(featureFiles('  ', '/d/u.user ')).toEqual({ itemFeatures: null, userFeatures: '/d/u.user' });
+    const item = {
+      side: 'item' as const, file: '/d/u.item', formatLabel: 'MovieLens u.item', count: 50, matched: 50, unmatched: 0, extra: 2,
+      features: [{ name: 'genres', kind: 'multi' as const, values: 19, unknown: 0 }], skippedColumns: [], skippedRows: 1, badCells: 0,
+      badRowExamples: ['/d/u.item:9: expected 24 fields, found 3 (9|x|y)'], summary: '50 of 50 movies have genres; 0 unknown', usedByModel: 'used by the neural model',
+    };
+    const withFeatures = { ...report, features: [item] };
+    expect(Object.fromEntries(reportRows(withFeatures))['Movie features']).toBe('u.item: 50 of 50 movies have genres; 0 unknown · 1 bad rows skipped, 0 bad cells read as unknown — used by the neural model');
+    expect(badRowExamples(withFeatures)).toEqual([...report.badRowExamples, '/d/u.item:9: expected 24 fields, found 3 (9|x|y)']);
   });
 });

@@ -3,7 +3,7 @@
  * columns can be mapped, what the user's choices send to the service, and how an import's
  * report and progress read.
  */
-import type { FormatChoice, ImportProgressEvent, ImportReport, RatingsPreview, SplitReport } from '../../src-main/service/contract.ts';
+import type { FeatureReport, FormatChoice, ImportProgressEvent, ImportReport, RatingsPreview, SplitReport } from '../../src-main/service/contract.ts';
 
 export type Role = 'user' | 'item' | 'rating' | 'timestamp';
 export const ROLES: { role: Role; label: string; optional: boolean }[] = [
@@ -108,6 +108,24 @@ export function reportRows(r: ImportReport): [string, string][] {
         : `${n(s.coldUsers)} users (${n(s.coldUserRatings)} ratings), ${n(s.coldItems)} movies (${n(s.coldItemRatings)} ratings): predicted from biases and the mean`,
     ]);
   }
+  for (const f of r.features) rows.push(featureRow(f));
   rows.push(['Time', `${r.seconds.toFixed(2)} s`]);
   return rows;
+}
+
+const fileName = (path: string) => path.split(/[\\/]/).pop() ?? path;
+
+/** A side-feature file in the summary: "Movie features" → "u.item: 1,682 of 1,682 movies have genres; 0 unknown — used by …". */
+export function featureRow(f: FeatureReport): [string, string] {
+  const bad = f.skippedRows + f.badCells ? ` · ${f.skippedRows.toLocaleString('en-US')} bad rows skipped, ${f.badCells.toLocaleString('en-US')} bad cells read as unknown` : '';
+  const left = f.skippedColumns.length ? ` · left out: ${f.skippedColumns.join('; ')}` : '';
+  return [f.side === 'item' ? 'Movie features' : 'User features', `${fileName(f.file)}: ${f.summary}${bad}${left} — ${f.usedByModel}`];
+}
+
+/** Every skipped row of the import as file:line messages: the ratings' first, then the feature files'. */
+export const badRowExamples = (r: ImportReport): string[] => [...r.badRowExamples, ...r.features.flatMap((f) => f.badRowExamples)];
+
+/** The feature files typed in the dialog as the import sends them: blank is none. */
+export function featureFiles(item: string, user: string): { itemFeatures: string | null; userFeatures: string | null } {
+  return { itemFeatures: item.trim() || null, userFeatures: user.trim() || null };
 }

@@ -17,9 +17,11 @@ import type {
 import { CommandError, type ApiClient } from '../api/client.ts';
 import { bytes, fmt, h, numberField, valueOf } from './dom.ts';
 import {
+  badRowExamples,
   columnNames,
   DELIMITERS,
   describePreview,
+  featureFiles,
   formatChoice,
   mappingProblem,
   progressFraction,
@@ -137,6 +139,7 @@ export class LoadDialog {
     let table = previewTable(p, current.columns);
 
     const titles = titlesChoice(p);
+    const features = featureFields(p);
     const split = splitChoice(p, current.columns.timestamp !== null);
     const timeRadio = split.querySelector<HTMLInputElement>('#split-time')!;
     const size = numberField('import-crosstab', 'Sheet shows N × N', this.crosstab(), { min: 2, max: 100, step: 1 });
@@ -154,6 +157,7 @@ export class LoadDialog {
         h('div', { class: 'form-row' }, ...mapping),
         table,
         h('div', { class: 'form-row' }, titles.element),
+        h('div', { class: 'form-row' }, ...features.elements),
         split,
         h('div', { class: 'form-row' }, size),
       ],
@@ -168,7 +172,7 @@ export class LoadDialog {
             const problem = mappingProblem(current.columns);
             if (problem) return this.modal.error(problem);
             const { path, split } = readSplit(this.modal.dialog, p);
-            const request = { path, format: formatChoice(current), titles: titles.value(), split, crosstab: valueOf(this.modal.dialog, 'import-crosstab') };
+            const request = { path, format: formatChoice(current), titles: titles.value(), ...features.value(), split, crosstab: valueOf(this.modal.dialog, 'import-crosstab') };
             void this.run(
               `Importing ${p.file.split(/[\\/]/).pop()}`,
               (badRows) => this.api.call('importRatings', { ...request, badRows }),
@@ -314,8 +318,9 @@ export class LoadDialog {
   private showSummary(r: ImportReport): void {
     const table = h('table', { id: 'import-summary', class: 'summary' });
     for (const [label, text] of reportRows(r)) table.append(h('tr', {}, h('th', { text: label }), h('td', { text })));
-    const examples = r.badRowExamples.length
-      ? h('details', { class: 'bad-rows' }, h('summary', { text: `The first ${r.badRowExamples.length} skipped rows` }), h('pre', { text: r.badRowExamples.join('\n') }))
+    const skipped = badRowExamples(r);
+    const examples = skipped.length
+      ? h('details', { class: 'bad-rows' }, h('summary', { text: `The first ${skipped.length} skipped rows` }), h('pre', { text: skipped.join('\n') }))
       : null;
     this.modal.show({
       step: 'summary',
@@ -362,6 +367,17 @@ function titlesChoice(p: RatingsPreview): { element: HTMLElement; value(): strin
     element: h('label', { class: 'form-field wide', for: 'import-titles' }, h('span', { text: 'Movie titles' }), h('span', { class: 'inline-pair' }, select, path)),
     value: () => (select.value === 'auto' ? undefined : select.value === 'none' ? null : path.value.trim() || null),
   };
+}
+
+/** Side-feature files beside the ratings (issue 15): blank for none; MovieLens' own are suggested. */
+function featureFields(p: RatingsPreview): { elements: HTMLElement[]; value(): { itemFeatures: string | null; userFeatures: string | null } } {
+  const field = (id: string, label: string, value: string | null, placeholder: string, hint: string) => {
+    const input = h('input', { id, type: 'text', class: 'path-input', placeholder, spellcheck: 'false', value: value ?? '' });
+    return { input, element: h('label', { class: 'form-field wide', for: id, title: hint }, h('span', { text: label }), input) };
+  };
+  const item = field('import-item-features', 'Movie features (optional)', p.featureFiles.item, '/path/to/u.item or movies.csv', 'Genres and year (u.item, movies.csv / .dat) or any CSV/TSV with a header keyed by movie id: the neural model embeds them beside the movie');
+  const user = field('import-user-features', 'User features (optional)', p.featureFiles.user, '/path/to/u.user or users.dat', 'Age, gender, occupation (u.user, users.dat) or any CSV/TSV with a header keyed by user id');
+  return { elements: [item.element, user.element], value: () => featureFiles(item.input.value, user.input.value) };
 }
 
 function splitChoice(p: RatingsPreview, hasTimestamp: boolean): HTMLElement {

@@ -159,6 +159,7 @@ interface FieldView {
 export class SettingsPanel {
   private readonly views = new Map<string, FieldView>();
   private state: AppState | null = null;
+  private readonly features = new FeatureChoices((unused) => this.state && this.apply({ settings: { ...this.state.settings, unusedFeatures: unused } }));
 
   constructor(
     form: HTMLFormElement,
@@ -187,6 +188,7 @@ export class SettingsPanel {
       row.append(name, input, note, error);
       form.append(row);
     }
+    form.append(this.features.element);
   }
 
   render(state: AppState): void {
@@ -200,6 +202,7 @@ export class SettingsPanel {
       else if (document.activeElement !== input) input.value = String(value);
       input.disabled = busy || (field.disabled?.(state) ?? false);
     }
+    this.features.render(state);
   }
 
   private async changed(field: Field): Promise<void> {
@@ -248,4 +251,61 @@ function makeInput(field: Field): HTMLInputElement | HTMLSelectElement {
     input.step = String(spec.step);
   }
   return input;
+}
+
+/**
+ * The data's side features (issue 15 item 5), one checkbox each: which the neural model takes.
+ * Rebuilt when the data's features change; a change is sent as SessionSettings.unusedFeatures.
+ */
+class FeatureChoices {
+  readonly element = document.createElement('fieldset');
+  private readonly boxes = new Map<string, HTMLInputElement>();
+  private readonly note = document.createElement('small');
+  private shown = '';
+
+  constructor(private readonly apply: (unused: string[]) => Promise<string | null> | null) {
+    this.element.id = 'setting-features';
+    this.element.className = 'feature-choices';
+    this.note.className = 'field-note';
+    this.note.id = 'setting-features-note';
+  }
+
+  render(state: AppState): void {
+    const features = state.sheet.data.features;
+    this.element.hidden = features.length === 0;
+    const keys = features.map((f) => f.key).join('\n');
+    if (keys !== this.shown) this.build(features);
+    for (const f of features) {
+      const box = this.boxes.get(f.key)!;
+      box.checked = f.used;
+      box.disabled = state.status === 'training';
+    }
+    this.note.textContent = state.config.model.kind === 'nn'
+      ? 'embedded beside the user and movie embeddings; a change starts the model afresh'
+      : 'used by the neural net model only (the factor models take none)';
+  }
+
+  private build(features: AppState['sheet']['data']['features']): void {
+    this.shown = features.map((f) => f.key).join('\n');
+    this.boxes.clear();
+    const legend = document.createElement('legend');
+    legend.textContent = 'Side features';
+    this.element.replaceChildren(legend);
+    features.forEach((f, n) => {
+      const row = document.createElement('label');
+      row.className = 'field check';
+      const box = document.createElement('input');
+      box.type = 'checkbox';
+      box.id = `setting-feature-${n}`;
+      box.dataset['feature'] = f.key;
+      box.addEventListener('change', () => void this.apply([...this.boxes].filter(([, b]) => !b.checked).map(([key]) => key)));
+      this.boxes.set(f.key, box);
+      const name = document.createElement('span');
+      name.textContent = `${f.side === 'item' ? 'movie' : 'user'} ${f.name}`;
+      row.title = `${f.file}: ${f.kind === 'numeric' ? 'a number' : `${f.values.length} values${f.kind === 'multi' ? ', several a row' : ''}`}`;
+      row.append(box, name);
+      this.element.append(row);
+    });
+    this.element.append(this.note);
+  }
 }

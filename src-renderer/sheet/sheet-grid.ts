@@ -294,7 +294,8 @@ export class SheetGrid {
     const movies: ColDef<SheetRow>[] = state.sheet.movies.map((movie, m) => ({
       colId: movieCol(m),
       headerName: movie.title,
-      headerTooltip: movie.title,
+      // Its side features (genres, year) on hover, when the data has them (issue 15 item 5).
+      headerTooltip: movie.features ? `${movie.title} — ${movie.features}` : movie.title,
       headerClass: () => (this.isPinned('items', movie.id) ? ['movie-header', 'pinned'] : ['movie-header']),
       width: 52,
       // Ratings, and the movie factor and bias rows above them.

@@ -21,6 +21,7 @@ export function sampleState(): AppState {
         split: { method: 'random', trainRows: 0, validRows: 1, coldUsers: 0, coldItems: 0, coldUserRatings: 0, coldItemRatings: 0 },
         crosstab: 15,
         pinned: { users: [], items: [] },
+        features: [],
       },
     },
     numbers: {

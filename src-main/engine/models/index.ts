@@ -19,8 +19,8 @@ export { dotBiasPrediction, dotProductModel } from './dot-bias.ts';
 export { initParam, type ParamInit } from './init.ts';
 export { embeddingSize, featureEmbeddingSize } from './embedding-nn.ts';
 export {
-  type FeatureColumn, type FeatureTensor, type ModelFeatures, type SideFeatureSet,
-  embeddingName, encodeFeatures, featureTensors, growColumns, noFeatures,
+  type FeatureColumn, type FeatureSide, type FeatureTensor, type ModelFeatures, type SideFeatureSet,
+  embeddingName, encodeFeatures, featureTensors, growColumns, noFeatures, usesSideFeatures,
 } from './side-features.ts';
 export { ratingClasses } from './classes.ts';
 

@@ -10,6 +10,7 @@
  * all-unknown until its features are given.
  */
 import type { Feature } from '../../data/import/features.ts';
+import type { ModelKind } from '../types.ts';
 
 export type FeatureSide = 'user' | 'item';
 
@@ -62,6 +63,9 @@ export interface ModelFeatures {
   user: SideFeatureSet | null;
   item: SideFeatureSet | null;
 }
+
+/** The models whose layers take side features beside the ids (embedding-nn.ts); the factor models do not. */
+export const usesSideFeatures = (kind: ModelKind): boolean => kind === 'nn' || kind === 'classes';
 
 export const noFeatures = (f: ModelFeatures | null | undefined): boolean => !f || (!f.user?.columns.length && !f.item?.columns.length);
 

@@ -13,7 +13,7 @@ import { type RatingsDataset, itemCount, userCount } from '../../data/dataset.ts
 import { mulberry32 } from '../../data/random.ts';
 import { type ErrorSums, maeOf, noErrors, rmseOf } from '../metrics.ts';
 import {
-  type MaskSpec, type ModelFeatures, type ParamSpec, buildModelGraph, defineModel, featureTensors, growColumns, modelBytes,
+  type MaskSpec, type ModelDefinition, type ModelFeatures, type ParamSpec, buildModelGraph, defineModel, featureTensors, growColumns, modelBytes,
 } from '../models/index.ts';
 import {
   type Grad, type HyperSchedules, Lbfgs, type Optimizer, type Schedule, createOptimizer, flatLength, packGrads, packParams,
@@ -82,6 +82,9 @@ export interface Trainer {
    * columns must be the model's (same names and widths); the tables grow to the data's rows.
    */
   setFeatures(features: ModelFeatures): void;
+  /** The model as built (its serving export builds the same forward pass), and the side-feature tables it takes now (null: none). */
+  readonly definition: ModelDefinition;
+  readonly features: ModelFeatures | null;
   /**
    * The live parameter tables by name, without copying (exportParams copies, which costs 100+ MB
    * on ml-25m): for reading between runs. Valid until setData grows the tables or training moves them.
@@ -160,6 +163,11 @@ class CollabTrainer implements Trainer {
   private readonly best = new Checkpoint();
   private bestValid = Infinity;
   private readonly errorSums: ErrorSums = noErrors();
+  readonly definition: ModelDefinition;
+
+  get features(): ModelFeatures | null {
+    return this.options.features ?? null;
+  }
 
   constructor(train: RatingsDataset, valid: RatingsDataset | null, readonly config: TrainConfig, private options: TrainerOptions) {
     validateConfig(config);
@@ -170,6 +178,7 @@ class CollabTrainer implements Trainer {
     const rows = tableRows(train, valid);
     const model = defineModel(config.model, { ...rows, ratings: train.ratings, features: options.features });
     this.classes = model.classes;
+    this.definition = model.definition;
     const trainGraph = buildModelGraph(model.definition, 'float32', 'train');
     const predictGraph = buildModelGraph(model.definition, 'float32', 'predict');
     this.specs = trainGraph.builder.params.map((p) => p.spec);

@@ -40,7 +40,7 @@ export function renderTables(model: FactorModel, data: RatingsDataset, format: T
     case 'json':
       return [utf8('embeddings.json', embeddingsJson(model, tables))];
     case 'npy':
-      return [...(['user', 'item'] as const).flatMap((side) => npyFiles(tables[side])), idsFile(tables)];
+      return [...(['user', 'item'] as const).flatMap((side) => npyFiles(tables[side])), idsFile(tableIds(tables))];
     case 'projector':
       return projectorFiles(tables[options.projectorSide ?? 'item']);
   }
@@ -85,9 +85,12 @@ function npyFiles(t: SideTable): ExportFile[] {
 }
 
 /** Row i of every array belongs to users[i] / items[i]: the ids the arrays themselves cannot hold. */
-export function idsFile(tables: Record<Side, SideTable>): ExportFile {
-  return utf8('ids.json', `${JSON.stringify({ users: tables.user.ids, items: tables.item.ids, titles: tables.item.titles })}\n`);
+export function idsFile(ids: { users: readonly string[]; items: readonly string[]; titles: readonly string[] | null }): ExportFile {
+  return utf8('ids.json', `${JSON.stringify(ids)}\n`);
 }
+
+/** ids.json of the factor tables: their ids in row order, and the items' titles. */
+export const tableIds = (tables: Record<Side, SideTable>) => ({ users: tables.user.ids, items: tables.item.ids, titles: tables.item.titles });
 
 function projectorFiles(t: SideTable): ExportFile[] {
   const vectors = function* () {

@@ -7,9 +7,10 @@ import { join } from 'node:path';
 import type { RatingsDataset } from '../../data/dataset.ts';
 import type { FactorModel } from '../../engine/analysis/factor-model.ts';
 import { checkTargets, type WriteOptions, writeFileAtomic } from '../atomic-write.ts';
-import { type ExportFile, type TableExportOptions, type TableFormat, idsFile, renderTables } from './embedding-files.ts';
+import { type ExportFile, type TableExportOptions, type TableFormat, idsFile, renderTables, tableIds } from './embedding-files.ts';
 import { sideTables } from './embedding-table.ts';
 import { SERVING_FILES, type ServingGraph, type ServingOptions, buildServingModel } from './serving-model.ts';
+import { buildServingNetwork, type ServedNetwork } from './serving-network.ts';
 
 export type EmbeddingFormat = TableFormat | 'onnx';
 export const EMBEDDING_FORMATS: readonly EmbeddingFormat[] = ['csv', 'tsv', 'json', 'npy', 'projector', 'onnx'];
@@ -25,7 +26,18 @@ export function renderEmbeddings(model: FactorModel, data: RatingsDataset, forma
   const tables = sideTables(model, data); // checks the model fits the data and is finite
   const ids = { users: tables.user.ids, items: tables.item.ids };
   const graphs = Object.entries(SERVING_FILES) as [ServingGraph, string][];
-  return [...graphs.map(([graph, name]) => ({ name, bytes: buildServingModel(model, ids, graph, options) })), idsFile(tables)];
+  return [...graphs.map(([graph, name]) => ({ name, bytes: buildServingModel(model, ids, graph, options) })), idsFile(tableIds(tables))];
+}
+
+/**
+ * A neural model's files: its three serving models (the network and its side-feature tables
+ * inside, serving-network.ts) and ids.json. It has no factor tables: the other formats are the factor models'.
+ */
+export function renderServingNetwork(net: ServedNetwork, data: RatingsDataset, options: ServingOptions = {}): ExportFile[] {
+  const ids = { users: data.userIds, items: data.itemIds };
+  const titles = data.itemTitles ? data.itemIds.map((_, i) => data.itemTitles![i] ?? '') : null;
+  const graphs = Object.entries(SERVING_FILES) as [ServingGraph, string][];
+  return [...graphs.map(([graph, name]) => ({ name, bytes: buildServingNetwork(net, ids, graph, options) })), idsFile({ ...ids, titles })];
 }
 
 /**
@@ -37,8 +49,13 @@ export function renderEmbeddings(model: FactorModel, data: RatingsDataset, forma
 export async function exportEmbeddings(
   model: FactorModel, data: RatingsDataset, formats: readonly EmbeddingFormat[], outDir: string, options: ExportOptions & WriteOptions = {},
 ): Promise<string[]> {
+  return writeExport(formats.flatMap((format) => renderEmbeddings(model, data, format, options)), outDir, options);
+}
+
+/** Writes rendered files into `outDir` (created when missing), all targets checked before the first write; a later file of a name replaces an earlier. */
+export async function writeExport(rendered: readonly ExportFile[], outDir: string, options: WriteOptions = {}): Promise<string[]> {
   const files = new Map<string, Uint8Array>();
-  for (const format of formats) for (const file of renderEmbeddings(model, data, format, options)) files.set(join(outDir, file.name), file.bytes);
+  for (const file of rendered) files.set(join(outDir, file.name), file.bytes);
   await mkdir(outDir, { recursive: true });
   const paths = [...files.keys()];
   await checkTargets(paths, options);

@@ -1,6 +1,7 @@
 /**
  * The ONNX serving models: the trained factors baked in as initializers and the original ids as
- * lookup tables, so each file answers without CollabSheet or ids.json. Three graphs, one job
+ * lookup tables, so each file answers without CollabSheet or ids.json. (A neural model's scoring
+ * goes into the same graphs: serving-network.ts, through `buildServing` and its `Served`.) Three graphs, one job
  * each, because ONNX Runtime runs a graph only with every input fed (onnxruntime-node lists an
  * input with a default initializer nowhere and ignores its feed), so `user_ids` alone needs a
  * graph whose only input it is:
@@ -53,6 +54,56 @@ export type ServingGraph = 'recommend' | 'unrated' | 'pairs';
 export const SERVING_FILES: Readonly<Record<ServingGraph, string>> = { recommend: 'model.onnx', unrated: 'model-unrated.onnx', pairs: 'model-pairs.onnx' };
 
 const UNKNOWN_IDS = 'an unknown id gets zero factors and zero bias (bias-only predictions); user_known / pair_known mark them';
+
+/** Ids looked up in a side's table: whether each is known, its row (−1 unknown), and each id's row of a per-row parameter (zeros for an unknown id). */
+export interface LookedUp {
+  known: Value;
+  codes: Value;
+  rowsOf(param: Value): Value;
+}
+
+/** How one served model scores, built into the serving graph: every item for each user ([N, n_items]), and pairs ([P]). */
+export interface Scoring {
+  all(user: LookedUp): Value;
+  pairs(user: LookedUp, item: LookedUp): Value;
+}
+
+/** A model the serving graphs can answer for: its row counts, what an unknown id gets, and its scoring. */
+export interface Served {
+  users: number;
+  items: number;
+  unknownIds: string;
+  /** Puts the model's parameters into `g` as initializers and returns how it scores. */
+  scoring(g: Graph): Scoring;
+}
+
+/** The factor models (dot, dot + bias): the trained factors and biases as initializers. */
+function factorsServed(model: FactorModel): Served {
+  const { k } = model;
+  const users = model.userFactors.length / k;
+  const items = model.itemFactors.length / k;
+  return {
+    users,
+    items,
+    unknownIds: UNKNOWN_IDS,
+    scoring(g) {
+      // The trained parameters as initializers, under the trainer's names (what a model viewer shows).
+      const factors = {
+        user: g.namedConstant('user_factors', 'float32', [users, k], model.userFactors),
+        item: g.namedConstant('item_factors', 'float32', [items, k], model.itemFactors),
+      };
+      const bias = model.userBias && model.itemBias
+        ? { user: g.namedConstant('user_bias', 'float32', [users], model.userBias), item: g.namedConstant('item_bias', 'float32', [items], model.itemBias) }
+        : null;
+      return {
+        // Every item for each user: one [N, k] × [k, n_items] product.
+        all: (user) => dotBiasPrediction(ops.matmul(user.rowsOf(factors.user), ops.transpose(factors.item)), bias && { user: ops.unsqueeze(user.rowsOf(bias.user), [1]), item: bias.item }, model.yRange),
+        // Pair by pair: the same formula on [P, k] rows.
+        pairs: (pu, pi) => dotBiasPrediction(ops.reduceSum(ops.mul(pu.rowsOf(factors.user), pi.rowsOf(factors.item)), [1], false), bias && { user: pu.rowsOf(bias.user), item: pi.rowsOf(bias.item) }, model.yRange),
+      };
+    },
+  };
+}
 const DOCS: Readonly<Record<ServingGraph, string>> = {
   recommend: 'feed user_ids (original ids) for scores (columns: ids.json items) and each user\'s top_k_items',
   unrated: 'feed user_ids, and each user\'s rated items as (rated_rows = position in user_ids, rated_items = item id), for a top_k of unrated items',
@@ -60,9 +111,12 @@ const DOCS: Readonly<Record<ServingGraph, string>> = {
 };
 
 export function buildServingModel(model: FactorModel, ids: ServingIds, graph: ServingGraph, options: ServingOptions = {}): Uint8Array {
-  const { k } = model;
-  const nUsers = model.userFactors.length / k;
-  const nItems = model.itemFactors.length / k;
+  return buildServing(factorsServed(model), ids, graph, options);
+}
+
+/** One of the three serving graphs (the file comment) around a served model's scoring. */
+export function buildServing(served: Served, ids: ServingIds, graph: ServingGraph, options: ServingOptions = {}): Uint8Array {
+  const { users: nUsers, items: nItems } = served;
   if (ids.users.length !== nUsers || ids.items.length !== nItems) {
     throw new Error(`serving model: ${ids.users.length} user and ${ids.items.length} item ids for a model of ${nUsers} users and ${nItems} items`);
   }
@@ -70,36 +124,28 @@ export function buildServingModel(model: FactorModel, ids: ServingIds, graph: Se
   if (!Number.isInteger(topK) || topK < 1) throw new Error(`top_k must be a positive integer, got ${options.topK}`);
   const tables = { user: idTable(ids.users), item: idTable(ids.items) };
   const g = new Graph('float32');
-  // The trained parameters as initializers, under the trainer's names (what a model viewer shows).
-  const factors = {
-    user: g.namedConstant('user_factors', 'float32', [nUsers, k], model.userFactors),
-    item: g.namedConstant('item_factors', 'float32', [nItems, k], model.itemFactors),
-  };
-  const bias = model.userBias && model.itemBias
-    ? { user: g.namedConstant('user_bias', 'float32', [nUsers], model.userBias), item: g.namedConstant('item_bias', 'float32', [nItems], model.itemBias) }
-    : null;
+  const scoring = served.scoring(g);
   const { inputs, outputs } = graph === 'pairs' ? pairsGraph() : recommendGraph(graph === 'unrated');
   return serialize(g, {
     name: `collabsheet_serving_${graph}`,
     inputs,
     outputs,
-    doc: `CollabSheet serving model (${SERVING_FILES[graph]}): ${DOCS[graph]}; ${UNKNOWN_IDS}. The other jobs: ${
+    doc: `CollabSheet serving model (${SERVING_FILES[graph]}): ${DOCS[graph]}; ${served.unknownIds}. The other jobs: ${
       Object.values(SERVING_FILES).filter((f) => f !== SERVING_FILES[graph]).join(', ')}.`,
     metadata: {
       'collabsheet.user_id_type': tables.user.dtype,
       'collabsheet.item_id_type': tables.item.dtype,
       'collabsheet.top_k': String(topK),
-      'collabsheet.unknown_ids': UNKNOWN_IDS,
+      'collabsheet.unknown_ids': served.unknownIds,
       'collabsheet.no_item': 'top_k_scores -inf; top_k_items -1 (int64 ids) or "" (string ids)',
     },
   });
 
-  /** Every item for each user: one [N, k] × [k, n_items] product; `unrated`: with the history input. */
+  /** Every item for each user; `unrated`: with the history input. */
   function recommendGraph(unrated: boolean) {
     const userIds = g.input('user_ids', tables.user.dtype, ['N']);
     const user = lookUp(userIds, tables.user);
-    const dots = ops.matmul(user.rowsOf(factors.user), ops.transpose(factors.item));
-    const scores = dotBiasPrediction(dots, bias && { user: ops.unsqueeze(user.rowsOf(bias.user), [1]), item: bias.item }, model.yRange);
+    const scores = scoring.all(user);
     const inputs = [userIds];
     let ranked = scores;
     if (unrated) {
@@ -112,21 +158,19 @@ export function buildServingModel(model: FactorModel, ids: ServingIds, graph: Se
     return { inputs, outputs: { scores, top_k_items: idsOf(top.indices, tables.item), top_k_scores: top.scores, user_known: user.known } };
   }
 
-  /** Pair by pair: the same formula on [P, k] rows. */
   function pairsGraph() {
     const pairUsers = g.input('pair_users', tables.user.dtype, ['P']);
     const pairItems = g.input('pair_items', tables.item.dtype, ['P']);
     const pu = lookUp(pairUsers, tables.user);
     const pi = lookUp(pairItems, tables.item);
-    const dots = ops.reduceSum(ops.mul(pu.rowsOf(factors.user), pi.rowsOf(factors.item)), [1], false);
-    const predictions = dotBiasPrediction(dots, bias && { user: pu.rowsOf(bias.user), item: pi.rowsOf(bias.item) }, model.yRange);
+    const predictions = scoring.pairs(pu, pi);
     const pairKnown = ops.greater(ops.mul(ops.cast(pu.known, 'int64'), ops.cast(pi.known, 'int64')), 0);
     return { inputs: [pairUsers, pairItems], outputs: { predictions, pair_known: pairKnown } };
   }
 }
 
 /** Ids looked up: `known` per id, and `rowsOf(table)`: each id's row of a parameter table, zeros for an unknown id. */
-function lookUp(ids: Value, table: IdTable): { known: Value; rows: Value; rowsOf: (param: Value) => Value } {
+function lookUp(ids: Value, table: IdTable): LookedUp & { rows: Value } {
   const codes = rowsOf(ids, table);
   const known = ops.greater(codes, MISSING_ROW);
   // Gather would read row −1 as the last row: unknown ids gather row 0, then are zeroed.
@@ -135,7 +179,7 @@ function lookUp(ids: Value, table: IdTable): { known: Value; rows: Value; rowsOf
     const gathered = ops.gather(param, rows);
     return ops.where(gathered.rank > 1 ? ops.unsqueeze(known, [1]) : known, gathered, 0);
   };
-  return { known, rows, rowsOf: rowsOfParam };
+  return { known, codes, rows, rowsOf: rowsOfParam };
 }
 
 /**

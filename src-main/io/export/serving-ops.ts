@@ -35,6 +35,21 @@ const GatherElements: OpDef = {
 export const gatherElements = (data: Value, idx: Value, axis: number): Value =>
   data.graph.apply(GatherElements, [data, idx], { axis: { kind: 'int', value: axis } });
 
+const Flatten: OpDef = {
+  type: 'Flatten',
+  infer([x], attrs) {
+    const axis = attrs.axis?.kind === 'int' ? attrs.axis.value : 1;
+    if (axis < 0 || axis > x.rank) throw new Error(`Flatten: axis ${axis} out of range for ${x}`);
+    const product = (dims: readonly (number | string)[]) =>
+      dims.every((d) => typeof d === 'number') ? (dims as number[]).reduce((a, b) => a * b, 1) : dims.join('*');
+    return { dtype: x.dtype, shape: [product(x.shape.slice(0, axis)), product(x.shape.slice(axis))] };
+  },
+  grad: null,
+};
+
+/** x as [prod(dims before axis), prod(dims from axis)]: a neural serving model's N × n_items pairs as one batch. */
+export const flatten = (x: Value, axis: number): Value => x.graph.apply(Flatten, [x], { axis: { kind: 'int', value: axis } });
+
 /**
  * An id table: a side's original ids in row order. int64 when every id is a canonical decimal
  * integer within ±2^53 (MovieLens, the Excel workbook), so a caller feeds the numbers it has;

@@ -23,6 +23,7 @@ import type {
   TrainConfig,
   ValidArgs,
 } from '../contract.ts';
+import type { FeatureValues } from '../insight-contract.ts';
 import { EditHistory, type Edit, type ModelState, type ModelSwap, type ParamChange, type Replay } from '../edit-history.ts';
 import { parsePastedBlock } from '../paste.ts';
 import { checkRating } from '../rating-scale.ts';
@@ -148,8 +149,8 @@ export class App implements SheetHost {
       findRows: query((a) => insights.findRows(a)),
       oneHot: query((a) => insights.oneHot(a)),
       exportEmbeddings: query((a) => insights.exportEmbeddings(a)),
-      addUser: (a) => this.addRow('user', a.label),
-      addMovie: (a) => this.addRow('item', a.title),
+      addUser: (a) => this.addRow('user', a.label, a.features),
+      addMovie: (a) => this.addRow('item', a.title, a.features),
       coldStartList: query((a) => this.session.coldList(a.side, a.id)),
       ...dataCommands(this, this.autosaver, this.options.recoveryDir),
     };
@@ -281,7 +282,7 @@ export class App implements SheetHost {
   /** An added row's undo (it leaves the sheet) or redo (it is added again, under the same id). */
   private async replayRow(step: Replay & { kind: 'add-row' | 'remove-row' }): Promise<void> {
     if (step.kind === 'remove-row') return this.session.removeRow(step.row.side, step.row.id);
-    const again = await this.session.addRow(step.row.side, step.row.label);
+    const again = await this.session.addRow(step.row.side, step.row.label, step.row.features);
     if (again.id !== step.row.id) throw new Error(`redo: the row came back as ${again.id}, not ${step.row.id}`);
   }
 
@@ -352,11 +353,18 @@ export class App implements SheetHost {
     for (const answer of cold) this.emit({ event: 'coldStart', payload: answer });
   }
 
-  private addRow(side: 'user' | 'item', label: string | undefined): Promise<StatePatch> {
+  private addRow(side: 'user' | 'item', label: string | undefined, features: FeatureValues | undefined): Promise<StatePatch> {
     return this.exclusive(async () => {
-      const added = await this.session.addRow(side, label);
-      if (added.noFoldIn) this.notify('info', `The new ${side === 'user' ? 'user' : 'movie'} learns at the next Solve: ${added.noFoldIn}`);
-      this.sheet.edits.recordRow({ side, id: added.id, label: added.label });
+      const added = await this.session.addRow(side, label, features);
+      const who = side === 'user' ? 'user' : 'movie';
+      if (added.fromFeatures) {
+        this.notify('info', `The new ${who} is predicted from the features you gave it; its ratings teach the model at the next Solve`);
+        // A new user's top picks at once, as the cold-start card shows them (a new movie's predictions are its column).
+        if (side === 'user') this.announceCold([this.session.coldList('user', added.id)]);
+      } else if (added.noFoldIn) {
+        this.notify('info', `The new ${who} learns at the next Solve: ${added.noFoldIn}`);
+      }
+      this.sheet.edits.recordRow({ side, id: added.id, label: added.label, ...(features ? { features } : {}) });
       return this.viewChanged(this.session.viewResult(), this.undoState());
     });
   }
@@ -403,12 +411,17 @@ export class App implements SheetHost {
     return this.exclusive(async () => {
       const now = this.sheet.settings;
       this.sheet.settings = settings;
-      if (settings.validPct === now.validPct && settings.splitSeed === now.splitSeed) return this.changed({ settings });
-      await this.session.resplit({ validPct: settings.validPct, splitSeed: settings.splitSeed });
-      const view = this.session.viewResult(false);
-      return this.changed({ settings, sheet: this.layout(view), numbers: view.split.numbers });
+      // Other side features (issue 15 item 5) are other inputs: the neural model starts afresh, and the chart with it.
+      const rebuilt = await this.session.setUnusedFeatures(settings.unusedFeatures ?? []);
+      if (rebuilt) this.sheet.history = [];
+      const resplit = settings.validPct !== now.validPct || settings.splitSeed !== now.splitSeed;
+      if (!resplit && !rebuilt) return this.changed({ settings });
+      if (resplit) await this.session.resplit({ validPct: settings.validPct, splitSeed: settings.splitSeed });
+      const view = this.session.viewResult(rebuilt);
+      return this.changed({ settings, sheet: this.layout(view), numbers: view.split.numbers, ...(rebuilt ? { historyCleared: true as const } : {}) });
     });
   }
+
 
   private reset(seed: number, init: TrainConfig['model']['init']): Promise<StatePatch> {
     return this.exclusive(async () => {

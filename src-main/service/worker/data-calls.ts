@@ -62,7 +62,7 @@ export class DataCalls {
     return this.loading(file, (hooks) =>
       isWorkbook(req.path)
         ? readWorkbook(req.path, req.workbookSheet ?? 'dotprod')
-        : readRatings({ path: req.path, validPath: req.split.method === 'files' ? req.split.validPath : null, options: storedOptions(req) }, hooks),
+        : readRatings({ path: req.path, validPath: req.split.method === 'files' ? req.split.validPath : null, options: storedOptions(req), features: featurePaths(req) }, hooks),
       req.split,
       req.crosstab,
     );
@@ -106,7 +106,7 @@ export class DataCalls {
         view: { size: crosstab, pinUsers: [], pinItems: [] },
         checkpoint,
       });
-      return { kind: 'loaded', load, report: { ...sheet.report!, split: load.split.report } };
+      return { kind: 'loaded', load, report: { ...sheet.report!, split: load.split.report, features: this.session.featureReports() } };
     } catch (error) {
       if (error instanceof ImportCancelled || (error instanceof DataImportError && error.code === 'cancelled')) return { kind: 'cancelled' };
       const stop = badRowStop(error);
@@ -155,6 +155,13 @@ function storedOptions(req: ImportRequest): StoredImportOptions {
     badRows: req.badRows,
     ...(req.titles === null ? { titles: false } : req.titles !== undefined ? { titles: req.titles } : {}),
   };
+}
+
+/** The side-feature files the import names, or undefined for none. */
+function featurePaths(req: ImportRequest): { item: string | null; user: string | null } | undefined {
+  const item = req.itemFeatures ?? null;
+  const user = req.userFeatures ?? null;
+  return item || user ? { item, user } : undefined;
 }
 
 /** A malformed row the user may choose to skip (not "all rows are bad", which has no line). */

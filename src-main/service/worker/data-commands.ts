@@ -164,8 +164,15 @@ function preview(path: string, format: FormatChoice): Promise<ImportPreview> {
       };
     }
     const p = await previewFile(path, format);
-    return { kind: 'ratings', ...p, delimiter: p.delimiter, folds: movielensFolds(path) };
+    return { kind: 'ratings', ...p, delimiter: p.delimiter, folds: movielensFolds(path), featureFiles: movielensFeatureFiles(path) };
   });
+}
+
+/** The item and user files MovieLens ships beside its ratings (100k: u.item, u.user; 1M: movies.dat, users.dat; later: movies.csv). */
+function movielensFeatureFiles(path: string): { item: string | null; user: string | null } {
+  const dir = dirname(path);
+  const first = (names: string[]) => names.map((n) => join(dir, n)).find((p) => existsSync(p)) ?? null;
+  return { item: first(['u.item', 'movies.dat', 'movies.csv']), user: first(['u.user', 'users.dat']) };
 }
 
 /** MovieLens 100k ships five train/test splits beside u.data: u1.base + u1.test … u5. */

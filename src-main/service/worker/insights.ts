@@ -19,11 +19,13 @@ import {
   recommendForUser,
   rowStats,
   similarItems,
+  topN,
 } from '../../engine/analysis/index.ts';
 import type { Trainer } from '../../engine/train/trainer.ts';
 import type { TrainConfig } from '../../engine/types.ts';
 import { WriteRefusedError } from '../../io/atomic-write.ts';
-import { exportEmbeddings, type EmbeddingFormat } from '../../io/export/export-embeddings.ts';
+import { exportEmbeddings, type EmbeddingFormat, renderServingNetwork, writeExport } from '../../io/export/export-embeddings.ts';
+import type { ServedNetwork } from '../../io/export/serving-network.ts';
 import type { ValidArgs } from '../contract.ts';
 import type { WriteExists } from '../data-contract.ts';
 import type {
@@ -62,7 +64,7 @@ export class Insights {
   /** The model the queries read: a view of the trainer's live tables. Refused, with the reason, for the neural models. */
   model(): FactorModel {
     const s = this.source();
-    if (s.config.model.kind !== 'dot' && s.config.model.kind !== 'dotbias') {
+    if (!isFactorModel(s.config)) {
       throw new UserError(`Insights read per-user and per-movie factors: choose the dot or dot+bias model (this one is ${s.config.model.kind})`);
     }
     return factorModelFromParams(s.trainer.paramViews(), s.config.model.yRange);
@@ -102,10 +104,12 @@ export class Insights {
   }
 
   recommendations(a: ValidArgs<'recommendations'>): RecommendationResult {
-    const model = this.model();
+    const s = this.source();
     const { data, stats, byUser } = this.dataCache();
     const user = this.code('user', a.userId);
-    const recs = recommendForUser(model, data, user, { n: a.n, minRatings: a.minRatings, stats: stats.item, byUser });
+    const recs = isFactorModel(s.config)
+      ? recommendForUser(this.model(), data, user, { n: a.n, minRatings: a.minRatings, stats: stats.item, byUser })
+      : predictedPicks(s.trainer, data, user, { n: a.n, minRatings: a.minRatings, count: stats.item.count, rated: ratedItems(data, byUser, user) });
     return {
       user: this.ref('user', user),
       coldStart: this.source().isColdUser(user),
@@ -155,11 +159,16 @@ export class Insights {
   }
 
   async exportEmbeddings(a: ValidArgs<'exportEmbeddings'>): Promise<ExportResult | WriteExists> {
-    const model = this.model();
+    const s = this.source();
     const { data } = this.dataCache();
+    const overwrite = { overwrite: a.overwrite === true };
+    // Refusals (a neural model asked for tables, a model without factors) come before any file is looked at.
+    const network = isFactorModel(s.config) ? null : renderServingNetwork(this.servedNetwork(a.formats), data);
+    const factors = network ? null : this.model();
     return unlessExists(a.path, async () => {
       try {
-        return { folder: a.path, files: await exportEmbeddings(model, data, a.formats as EmbeddingFormat[], a.path, { overwrite: a.overwrite === true }) };
+        const files = network ? await writeExport(network, a.path, overwrite) : await exportEmbeddings(factors!, data, a.formats as EmbeddingFormat[], a.path, overwrite);
+        return { folder: a.path, files };
       } catch (error) {
         if (error instanceof WriteRefusedError) throw error;
         const e = error as NodeJS.ErrnoException;
@@ -183,6 +192,17 @@ export class Insights {
     return this.cache;
   }
 
+  /**
+   * A neural model exports its serving models alone (onnx), its side-feature tables inside them
+   * (issue 15): it has no per-row factors for the table formats.
+   */
+  private servedNetwork(formats: readonly string[]): ServedNetwork {
+    const { trainer, config } = this.source();
+    const other = formats.filter((f) => f !== 'onnx');
+    if (other.length) throw new UserError(`The ${config.model.kind} model exports only its ONNX serving model: ${other.join(', ')} hold per-user and per-movie factors, which only the dot and dot+bias models have`);
+    return { definition: trainer.definition, params: trainer.paramViews(), features: trainer.features };
+  }
+
   private ref(side: Side, code: number): RowRef {
     const { stats } = this.dataCache();
     const count = stats[side].count[code];
@@ -204,4 +224,21 @@ export class Insights {
   private labels(side: Side): string[] {
     return this.dataCache().labels[side];
   }
+}
+
+const isFactorModel = (config: TrainConfig) => config.model.kind === 'dot' || config.model.kind === 'dotbias';
+
+/**
+ * A neural model's top picks for a user: the trainer's predictions for every movie they have not
+ * rated (no factors to score with). What + User with side features lists at once (issue 15 item 3).
+ */
+function predictedPicks(
+  trainer: Trainer, data: RatingsDataset, user: number, o: { n: number; minRatings: number; count: ArrayLike<number>; rated: ArrayLike<number> },
+): { row: number; predicted: number }[] {
+  const items = data.itemIds.length;
+  const scores = trainer.predict(new Int32Array(items).fill(user), Int32Array.from({ length: items }, (_, i) => i));
+  const rated = new Uint8Array(items);
+  for (let j = 0; j < o.rated.length; j++) rated[o.rated[j]] = 1;
+  const ranked = topN(scores, o.n, { skip: (i) => rated[i] === 1 || o.count[i] < o.minRatings });
+  return Array.from(ranked.indices, (row, r) => ({ row, predicted: ranked.scores[r] }));
 }

@@ -4,12 +4,14 @@
  * totals, the planted tastes.
  */
 import type { RatingCounts } from '../../data/crosstab.ts';
+import type { ModelFeatures } from '../../engine/models/index.ts';
 import type { Trainer } from '../../engine/train/trainer.ts';
 import type { TrainConfig } from '../../engine/types.ts';
 import type { PlantedTastes, SheetMovie, SheetNumbers, SheetUser } from '../contract.ts';
 import type { SheetDataInfo, SplitReport } from '../data-contract.ts';
 import type { RatingsTable, TrainValid } from '../ratings-table.ts';
 import { visibleCells, type VisibleBlock, type VisibleCells, type VisibleBlockRequest } from '../visible-block.ts';
+import { featureInfo, featureLabels } from './sheet-features.ts';
 import type { PreparedSheet } from './sheet-sources.ts';
 import type { SplitState } from './split-state.ts';
 
@@ -26,6 +28,9 @@ export interface Loaded {
   visible: VisibleBlock;
   config: TrainConfig;
   trainer: Trainer;
+  /** Side features the settings leave out, and the tables the trainer takes (undefined: none, or a factor model). */
+  unusedFeatures: string[];
+  features: ModelFeatures | undefined;
 }
 
 export interface SplitResult {
@@ -51,7 +56,7 @@ export function viewOf(s: Loaded, cells: VisibleCells, numbers: SheetNumbers): V
   const { sheet, visible } = s;
   return {
     users: visible.userRows.map((u) => sheet.users[u]),
-    movies: visible.itemRows.map((i) => sheet.movies[i]),
+    movies: moviesShown(s),
     visible: { userRows: [...visible.userRows], itemRows: [...visible.itemRows] },
     ratings: cells.ratings,
     planted: plantedInVisibleBlock(sheet, visible),
@@ -97,7 +102,17 @@ function dataInfo(s: Loaded): SheetDataInfo {
       users: s.view.pinUsers.filter((u) => s.visible.userRows.includes(u)).map((u) => s.sheet.users[u].id),
       items: s.view.pinItems.filter((i) => s.visible.itemRows.includes(i)).map((i) => s.sheet.movies[i].id),
     },
+    features: s.sheet.features ? featureInfo(s.sheet.features, s.unusedFeatures) : [],
   };
+}
+
+/** The visible movies, each with its side features in words when the data has them (the header's hover). */
+function moviesShown(s: Loaded): SheetMovie[] {
+  const movies = s.visible.itemRows.map((i) => s.sheet.movies[i]);
+  const table = s.sheet.features?.item ?? null;
+  if (!table) return movies;
+  const labels = featureLabels(table, movies.map((m) => m.id));
+  return movies.map((m, k) => (labels[k] ? { ...m, features: labels[k] } : m));
 }
 
 /**

@@ -87,7 +87,9 @@ function toProject(session: TrainingSession, req: SaveRequest): CollabProject {
     edits: s.table.changes().map((c) => [d.userIds[c.user], d.itemIds[c.item], c.rating]),
     epochs: session.epochCount,
   };
-  return { name: sheet.name, source: sourceOf(sheet, s.table, small), config: s.config, model: s.trainer.exportParams(), history: req.meta.history, state };
+  // The side features go in parsed (project-features.ts says why), with the rows given to added movies and users.
+  const features = sheet.features && (sheet.features.item || sheet.features.user) ? { features: sheet.features } : {};
+  return { name: sheet.name, source: sourceOf(sheet, s.table, small), config: s.config, model: s.trainer.exportParams(), history: req.meta.history, state, ...features };
 }
 
 /** The data as stored: embedded with the ids of rows added on the sheet, a file reference, or a generator spec. */
@@ -116,7 +118,8 @@ export async function openProjectFile(
   }
   const state = parseAppState(path, project.state);
   const notices: string[] = [];
-  const sheet = await sheetOf(project, state, path, notices, progress);
+  // A format-1 project has no features: it opens without them.
+  const sheet = { ...(await sheetOf(project, state, path, notices, progress)), ...(project.features ? { features: project.features } : {}) };
   checkStateFitsData(path, state, sheet, project.source.kind === 'embedded');
   const d = sheet.dataset;
   const userCode = codes(d.userIds);
@@ -137,6 +140,7 @@ export async function openProjectFile(
     config: config.success ? (config.data as TrainConfig) : null,
     view: { size: state.view.size, pinUsers: pins(state.view.pinUsers, userCode), pinItems: pins(state.view.pinItems, itemCode) },
     edits,
+    unusedFeatures: state.settings.unusedFeatures ?? [],
   });
   let restored = false;
   if (project.model) {

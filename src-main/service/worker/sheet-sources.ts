@@ -18,6 +18,7 @@ import { readCollabWorkbook, type SheetKind } from '../../io/xlsx.ts';
 import type { ImportReport, RatingScale } from '../contract.ts';
 import { readSheetFile, type LoadedSheet } from '../sheet-file.ts';
 import { UserError } from '../user-error.ts';
+import { readSheetFeatures, type SheetFeatures } from './sheet-features.ts';
 
 /** Where the ratings come from. */
 export type SheetSource =
@@ -53,8 +54,10 @@ export interface PreparedSheet extends LoadedSheet {
   fileMask: Uint8Array | null;
   start: StartingPoint | null;
   truth: PlantedTruth | null;
-  /** What the import found (null for sources that are not imports). */
-  report: Omit<ImportReport, 'split'> | null;
+  /** What the import found (null for sources that are not imports); the split and the features' use are told once the model is known. */
+  report: Omit<ImportReport, 'split' | 'features'> | null;
+  /** Side features (issue 15) read beside the ratings, or kept by a project; absent: none. */
+  features?: SheetFeatures;
 }
 
 export interface ReadHooks {
@@ -97,6 +100,8 @@ export interface RatingsRequest {
   /** The validation file of a file split, or null. */
   validPath: string | null;
   options: StoredImportOptions;
+  /** Side-feature files to read beside the ratings (import dialog); absent: none. */
+  features?: { item: string | null; user: string | null };
 }
 
 /** A ratings file (or a train/valid pair) through the importer; DataImportError escapes as is. */
@@ -117,6 +122,7 @@ export async function readRatings(req: RatingsRequest, hooks: ReadHooks = {}): P
   } else {
     ({ data, summary } = await readRatingsFile(req.path, options));
   }
+  const features = req.features ? await readSheetFeatures(req.features, req.options.badRows ?? 'fail') : undefined;
   const name = req.validPath ? `${basename(req.path)} + ${basename(req.validPath)}` : basename(req.path);
   return {
     name,
@@ -129,6 +135,7 @@ export async function readRatings(req: RatingsRequest, hooks: ReadHooks = {}): P
     fileMask,
     start: null,
     truth: null,
+    ...(features ? { features } : {}),
     report: {
       name,
       rows: data.ratings.length,

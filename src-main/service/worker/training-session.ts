@@ -8,17 +8,21 @@
 import { ratingCounts } from '../../data/crosstab.ts';
 import type { RatingsDataset } from '../../data/dataset.ts';
 import { BLOCKED_FROM } from '../../engine/train/epoch-order.ts';
+import { type ModelFeatures, usesSideFeatures } from '../../engine/models/index.ts';
 import type { Trainer, TrainerOptions } from '../../engine/train/trainer.ts';
 import type { EpochMetrics, ModelParams, ParamTensor, TrainConfig, TrainProgress } from '../../engine/types.ts';
 import type { Fit, SheetNumbers, RatingScale } from '../contract.ts';
 import { defaultConfig } from '../default-config.ts';
+import type { FeatureReport } from '../data-contract.ts';
 import type { ColdStartAnswer } from '../insight-contract.ts';
+import { UserError } from '../user-error.ts';
 import { RatingsTable, type RatingChange, type TrainValid } from '../ratings-table.ts';
 import { chooseVisibleBlock, type VisibleBlockRequest } from '../visible-block.ts';
 import { coldErrors, movedFit } from './cold-fit.ts';
 import { COLD_START_LIST, ColdStart } from './cold-start.ts';
 import { Insights } from './insights.ts';
 import { countsFor, viewOf, VisibleCellsCache, type Loaded, type SplitResult, type ViewResult } from './loaded-sheet.ts';
+import { featureReport, type FeatureValues, modelFeaturesFor, NO_SHEET_FEATURES, type SheetFeatures, withRow } from './sheet-features.ts';
 import { readSource, userFacing, type PreparedSheet, type SheetSource } from './sheet-sources.ts';
 import { EVERY_RATING, splitReport, splitState, type SplitSettings, type SplitState } from './split-state.ts';
 import { fitOf, runEpochs, trainerFor, type TrainRequest, type TrainResult } from './training-loop.ts';
@@ -60,6 +64,8 @@ export interface AddRowResult {
   label: string;
   /** Why the new row is not folded in (a model without per-row factors); null when it is. */
   noFoldIn: string | null;
+  /** True when a neural model predicts it from the side features it was given (issue 15 item 3). */
+  fromFeatures: boolean;
 }
 
 /** Everything install() needs to put a dataset on the sheet. */
@@ -73,6 +79,8 @@ export interface InstallRequest {
   edits?: RatingChange[];
   /** Called before each slow step with its name (for progress); throws to abandon the install (the current sheet stays). */
   checkpoint?: (next: string) => void;
+  /** Side features the neural model leaves out (SessionSettings.unusedFeatures). */
+  unusedFeatures?: readonly string[];
 }
 
 export class TrainingSession {
@@ -141,14 +149,16 @@ export class TrainingSession {
     const sets = table.split(split.plan);
     req.checkpoint?.('building the model');
     const config = req.config ?? sheet.start?.config ?? defaultConfig(sheet.dataset.ratings.length, sheet.scale);
-    const trainer = await this.newTrainer(sets, config);
+    const unusedFeatures = [...(req.unusedFeatures ?? [])];
+    const features = featuresOf(sheet, table, unusedFeatures, config);
+    const trainer = await this.newTrainer(sets, config, features);
     let next: Loaded;
     try {
       if (sheet.start && !req.config) trainer.importParams({ params: sheet.start.params, optimizer: null });
       req.checkpoint?.('measuring the starting RMSE');
       const counts = ratingCounts(sheet.dataset);
       const view = { ...req.view, pinUsers: [...req.view.pinUsers], pinItems: [...req.view.pinItems] };
-      next = { sheet, table, counts, split, sets, report: splitReport(split.method, sets), view, visible: chooseVisibleBlock(counts, view), config, trainer };
+      next = { sheet, table, counts, split, sets, report: splitReport(split.method, sets), view, visible: chooseVisibleBlock(counts, view), config, trainer, unusedFeatures, features };
     } catch (error) {
       await trainer.dispose();
       throw error;
@@ -262,12 +272,47 @@ export class TrainingSession {
     if (this.cold.any) this.cold.refold(s.trainer, this.insights.model(), s.table, this.cellSplit());
   }
 
+  /** What the import dialog reports of the sheet's feature files, and whether this model uses them. */
+  featureReports(): FeatureReport[] {
+    const s = this.current();
+    const f = s.sheet.features ?? NO_SHEET_FEATURES;
+    const d = s.table.loaded;
+    return (['item', 'user'] as const).flatMap((side) => {
+      const table = f[side];
+      return table ? [featureReport(side, table, side === 'item' ? d.itemIds : d.userIds, s.config.model.kind)] : [];
+    });
+  }
+
+  /**
+   * Side features the neural model leaves out (the settings' checkboxes): a model with other
+   * inputs, so it starts afresh. Returns whether it did (a factor model takes none, and keeps its factors).
+   */
+  async setUnusedFeatures(unused: readonly string[]): Promise<boolean> {
+    const s = this.current();
+    const same = unused.length === s.unusedFeatures.length && unused.every((k) => s.unusedFeatures.includes(k));
+    if (same) return false;
+    s.unusedFeatures = [...unused];
+    if (!usesSideFeatures(s.config.model.kind) || !s.sheet.features) return false;
+    await this.replaceTrainer(s.config);
+    this.epochsSinceReset = 0;
+    return true;
+  }
+
   /**
    * A new user (row) or movie (column) at the end of the sheet. With a dot or dot+bias model it
-   * starts cold: at the average taste, folded in from the ratings typed into it (ColdStart).
+   * starts cold: at the average taste, folded in from the ratings typed into it (ColdStart). With
+   * a neural model and side features given (a movie's genres, a user's age…) it is predicted from
+   * them at once: its id embedding is fresh, near zero, its features' embeddings are learned.
    */
-  async addRow(side: 'user' | 'item', label: string | undefined): Promise<AddRowResult> {
+  async addRow(side: 'user' | 'item', label: string | undefined, values?: FeatureValues): Promise<AddRowResult> {
     const s = this.current();
+    const id = this.newRowId(side);
+    const what = side === 'user' ? `the new user ${id}` : `the new movie ${id}`;
+    const table = s.sheet.features?.[side] ?? null;
+    if (values && Object.keys(values).length && !table) throw new UserError(`This sheet has no ${side === 'user' ? 'user' : 'movie'} features: import a features file with the ratings to describe ${what}`);
+    // The row's features (none: a row of that id left over from an undone addition goes).
+    const features: SheetFeatures | undefined = table ? { ...s.sheet.features!, [side]: withRow(table, id, values ?? null, what) } : s.sheet.features;
+    const grown = features && s.features ? this.checkedFeatures(features, side, id) : undefined;
     let noFoldIn: string | null = null;
     const trained = (() => {
       try {
@@ -277,12 +322,9 @@ export class TrainingSession {
         return null;
       }
     })();
-    const existing = new Set(side === 'user' ? s.sheet.users.map((u) => u.id) : s.sheet.movies.map((m) => m.id));
-    let n = 1;
-    while (existing.has(`new-${side === 'user' ? 'user' : 'movie'}-${n}`)) n++;
-    const id = `new-${side === 'user' ? 'user' : 'movie'}-${n}`;
-    label ??= `${side === 'user' ? 'New user' : 'New movie'} ${n}`;
+    label ??= `${side === 'user' ? 'New user' : 'New movie'} ${id.slice(id.lastIndexOf('-') + 1)}`;
     if (trained) this.cold.add(side, side === 'user' ? s.table.userCount : s.table.itemCount, trained, this.allData());
+    s.sheet.features = features;
     const code = s.table.addRow(side, id, label);
     if (side === 'user') {
       s.sheet.users.push({ id, label });
@@ -292,7 +334,42 @@ export class TrainingSession {
       s.visible.itemRows.push(code);
     }
     this.refreshData();
-    return { code, id, label, noFoldIn };
+    if (grown) {
+      s.trainer.setFeatures(grown);
+      s.features = grown;
+    }
+    const fromFeatures = grown !== undefined && values !== undefined && Object.values(values).some((v) => v !== null && !(Array.isArray(v) && v.length === 0));
+    return { code, id, label, noFoldIn, fromFeatures };
+  }
+
+  private newRowId(side: 'user' | 'item'): string {
+    const s = this.current();
+    const existing = new Set(side === 'user' ? s.sheet.users.map((u) => u.id) : s.sheet.movies.map((m) => m.id));
+    let n = 1;
+    while (existing.has(`new-${side === 'user' ? 'user' : 'movie'}-${n}`)) n++;
+    return `new-${side === 'user' ? 'user' : 'movie'}-${n}`;
+  }
+
+  /**
+   * The model's feature tables with row `id` added to `side`, refused before anything changes
+   * when they no longer fit the model: a movie given more genres than any movie of the data has
+   * (the model's tables are that wide).
+   */
+  private checkedFeatures(features: SheetFeatures, side: 'user' | 'item', id: string): ModelFeatures | undefined {
+    const s = this.current();
+    const d = s.table.loaded;
+    const ids = { users: side === 'user' ? [...d.userIds, id] : d.userIds, items: side === 'item' ? [...d.itemIds, id] : d.itemIds };
+    const next = modelFeaturesFor(features, ids, s.unusedFeatures, s.config.model.kind);
+    for (const set of [next?.user, next?.item]) {
+      for (const c of set?.columns ?? []) {
+        if (c.kind !== 'multi') continue;
+        const now = s.features?.[set!.side]?.columns.find((o) => o.name === c.name);
+        if (now?.kind === 'multi' && c.width > now.width) {
+          throw new UserError(`This model takes at most ${now.width} ${c.label} a ${side === 'user' ? 'user' : 'movie'} (the most any of the data has): give ${id} ${now.width} or fewer`);
+        }
+      }
+    }
+    return next;
   }
 
   /**
@@ -320,9 +397,12 @@ export class TrainingSession {
     }
     s.counts = countsFor(s.counts, s.table);
     this.cold.remove(side, code);
+    const table = s.sheet.features?.[side];
+    if (table) s.sheet.features = { ...s.sheet.features!, [side]: withRow(table, id, null, id) };
     this.refreshData();
     const saved = s.trainer.exportParams();
-    const next = await trainerFor(s.sets.train, s.sets.valid, s.config, this.trainerOptions);
+    s.features = featuresOf(s.sheet, s.table, s.unusedFeatures, s.config);
+    const next = await trainerFor(s.sets.train, s.sets.valid, s.config, { ...this.trainerOptions, features: s.features });
     next.importParams(withTablesOf(saved, next.paramViews()));
     await s.trainer.dispose();
     s.trainer = next;
@@ -385,16 +465,18 @@ export class TrainingSession {
 
   private async replaceTrainer(config: TrainConfig): Promise<void> {
     const s = this.current();
-    const next = await this.newTrainer(s.sets, config);
+    const features = featuresOf(s.sheet, s.table, s.unusedFeatures, config);
+    const next = await this.newTrainer(s.sets, config, features);
     await s.trainer.dispose();
     s.trainer = next;
     s.config = config;
+    s.features = features;
     // A new model (or a re-initialised one) has no cold rows: they train with everyone else.
     this.cold.clear();
   }
 
-  private async newTrainer(sets: TrainValid, config: TrainConfig): Promise<Trainer> {
-    const trainer = await trainerFor(sets.train, sets.valid, config, this.trainerOptions);
+  private async newTrainer(sets: TrainValid, config: TrainConfig, features: ModelFeatures | undefined): Promise<Trainer> {
+    const trainer = await trainerFor(sets.train, sets.valid, config, features ? { ...this.trainerOptions, features } : this.trainerOptions);
     if (trainer.deviceNotice && trainer.deviceNotice !== this.deviceNotice) this.events.notice(trainer.deviceNotice);
     this.deviceNotice = trainer.deviceNotice;
     return trainer;
@@ -409,6 +491,13 @@ export class TrainingSession {
     this.lastFit = this.current().trainer.evaluate();
     return this.lastFit;
   }
+}
+
+/** The model's side-feature tables for the sheet's rows (added ones included), or undefined (a factor model, no features). */
+function featuresOf(sheet: PreparedSheet, table: RatingsTable, unused: readonly string[], config: TrainConfig): ModelFeatures | undefined {
+  if (!sheet.features) return undefined;
+  const d = table.loaded;
+  return modelFeaturesFor(sheet.features, { users: d.userIds, items: d.itemIds }, unused, config.model.kind);
 }
 
 /**

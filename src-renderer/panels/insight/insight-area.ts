@@ -3,11 +3,12 @@
  * it each state: the Sheet / Insights switch, the Add user / Add movie / Export buttons beside
  * the sheet's title, the Insights tab, the cold-start card in the side pane, the export dialog.
  */
-import type { AppState, ColdStartAnswer, CommandArgs, CommandName, CommandResults } from '../../../src-main/service/contract.ts';
+import type { AppState, ColdStartAnswer, CommandArgs, CommandName, CommandResults, FeatureValues } from '../../../src-main/service/contract.ts';
 import type { ApiClient } from '../../api/client.ts';
 import { ColdStartCard, type TrackedRow } from './cold-start-card.ts';
 import { el } from './dom.ts';
 import { ExportDialog } from './export-dialog.ts';
+import { featureForm, type FeatureForm } from './feature-form.ts';
 import { InsightsView } from './insights-view.ts';
 
 const PANE_KEY = 'collabsheet.pane';
@@ -26,6 +27,8 @@ export class InsightArea {
   private readonly paneTabs = new Map<Pane, HTMLButtonElement>();
   private readonly buttons: HTMLButtonElement[] = [];
   private state: AppState | null = null;
+  /** The + User / + Movie forms' side-feature inputs, rebuilt when the data's features change. */
+  private readonly featureForms = { user: new FeatureSlot('user'), item: new FeatureSlot('item') };
 
   constructor(
     api: ApiClient,
@@ -43,13 +46,12 @@ export class InsightArea {
       this.paneTabs.set(pane, b);
       tabs.append(b);
     }
-    const addUser = this.button('add-user', '+ User', 'Add a user row: it starts from the average taste and is folded in from the ratings you type');
-    addUser.addEventListener('click', () => void this.addUser());
-    const movieForm = this.movieForm();
+    const userForm = this.rowForm('user');
+    const movieForm = this.rowForm('item');
     const exportButton = this.button('export', 'Export…', 'Export factors and biases (CSV, TSV, JSON, NPY, Embedding Projector, ONNX)');
     exportButton.addEventListener('click', () => this.exportDialog.open());
     places.titleBar.prepend(tabs);
-    places.titleBar.append(el('div', { className: 'title-actions' }, addUser, movieForm, exportButton));
+    places.titleBar.append(el('div', { className: 'title-actions' }, userForm, movieForm, exportButton));
     places.titleBar.after(this.insights.element);
     places.sidePane.prepend(this.cold.element);
     document.body.append(this.exportDialog.element);
@@ -59,6 +61,8 @@ export class InsightArea {
   render(state: AppState): void {
     this.state = state;
     for (const b of this.buttons) b.disabled = state.status === 'training';
+    this.featureForms.user.render(state);
+    this.featureForms.item.render(state);
     this.insights.onState(state);
     this.cold.onState(state);
   }
@@ -90,15 +94,15 @@ export class InsightArea {
     return label === undefined ? null : { id: row.id, label, count: 0, mean: null };
   }
 
-  private async addUser(): Promise<void> {
-    const s = (await this.host.send('addUser', {}))?.sheet;
+  private async addUser(label: string, features: FeatureValues | undefined): Promise<void> {
+    const s = (await this.host.send('addUser', { ...(label ? { label } : {}), ...(features ? { features } : {}) }))?.sheet;
     if (!s) return;
     const row = s.users.length - 1;
     this.afterAdd({ side: 'user', id: s.users[row].id }, { row, col: 0 });
   }
 
-  private async addMovie(title: string): Promise<void> {
-    const s = (await this.host.send('addMovie', title ? { title } : {}))?.sheet;
+  private async addMovie(title: string, features: FeatureValues | undefined): Promise<void> {
+    const s = (await this.host.send('addMovie', { ...(title ? { title } : {}), ...(features ? { features } : {}) }))?.sheet;
     if (!s) return;
     const col = s.movies.length - 1;
     this.afterAdd({ side: 'item', id: s.movies[col].id }, { row: 0, col });
@@ -113,29 +117,42 @@ export class InsightArea {
     this.host.focusCell(cell);
   }
 
-  /** "+ Movie" opens a title field in place; Enter adds the movie, Escape gives up. */
-  private movieForm(): HTMLElement {
-    const open = this.button('add-movie', '+ Movie', 'Add a movie column: type ratings into it to place it among the others');
-    const title = el('input', { attrs: { type: 'text', id: 'new-movie-title', placeholder: 'Title of the new movie', maxlength: '500' } });
-    const add = el('button', { text: 'Add', attrs: { type: 'submit', id: 'add-movie-confirm' } });
-    const form = el('form', { className: 'movie-form' }, title, add);
+  /**
+   * "+ Movie" opens a title field in place, with the data's movie features to pick (genres);
+   * Enter adds the movie, Escape gives up. "+ User" adds a user at once, or, when the data has
+   * user features, opens the same kind of form for their name, age, occupation…
+   */
+  private rowForm(side: 'user' | 'item'): HTMLElement {
+    const movie = side === 'item';
+    const open = movie
+      ? this.button('add-movie', '+ Movie', 'Add a movie column: type ratings into it to place it among the others, or give its genres for a neural model to predict it from')
+      : this.button('add-user', '+ User', 'Add a user row: it starts from the average taste and is folded in from the ratings you type');
+    const name = movie
+      ? el('input', { attrs: { type: 'text', id: 'new-movie-title', placeholder: 'Title of the new movie', maxlength: '500' } })
+      : el('input', { attrs: { type: 'text', id: 'new-user-label', placeholder: 'Name of the new user', maxlength: '200' } });
+    const add = el('button', { text: 'Add', attrs: { type: 'submit', id: movie ? 'add-movie-confirm' : 'add-user-confirm' } });
+    const slot = this.featureForms[side];
+    const form = el('form', { className: 'movie-form' }, name, add, slot.element);
     form.hidden = true;
     const close = () => {
       form.hidden = true;
       open.hidden = false;
     };
     open.addEventListener('click', () => {
+      if (!movie && !slot.has) return void this.addUser('', undefined);
       open.hidden = true;
       form.hidden = false;
-      title.value = '';
-      title.focus();
+      name.value = '';
+      slot.reset();
+      name.focus();
     });
     form.addEventListener('submit', (e) => {
       e.preventDefault();
       close();
-      void this.addMovie(title.value.trim());
+      const features = slot.value();
+      void (movie ? this.addMovie(name.value.trim(), features) : this.addUser(name.value.trim(), features));
     });
-    title.addEventListener('keydown', (e) => e.key === 'Escape' && close());
+    form.addEventListener('keydown', (e) => e.key === 'Escape' && close());
     return el('span', { className: 'movie-add' }, open, form);
   }
 
@@ -143,5 +160,35 @@ export class InsightArea {
     const b = el('button', { text, title, attrs: { type: 'button', id } });
     this.buttons.push(b);
     return b;
+  }
+}
+
+/** Where a form's side-feature inputs go: rebuilt when the data's features of that side change. */
+class FeatureSlot {
+  readonly element = el('div', { className: 'feature-slot' });
+  private form: FeatureForm | null = null;
+  private shown = '';
+
+  constructor(private readonly side: 'user' | 'item') {}
+
+  get has(): boolean {
+    return this.form !== null && !this.form.element.hidden;
+  }
+
+  render(state: AppState): void {
+    const features = state.sheet.data.features.filter((f) => f.side === this.side);
+    const key = JSON.stringify(features.map((f) => [f.key, f.values]));
+    if (key === this.shown) return;
+    this.shown = key;
+    this.form = featureForm(this.side, features);
+    this.element.replaceChildren(this.form.element);
+  }
+
+  value(): FeatureValues | undefined {
+    return this.form?.value();
+  }
+
+  reset(): void {
+    this.form?.reset();
   }
 }
