@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
 import WebSocket from 'ws';
+import { dontSaveIfAsked } from './support/save-changes.ts';
 
 const TOKEN = process.env['COLLABSHEET_E2E_TOKEN'];
 const RECOVERY = process.env['COLLABSHEET_E2E_RECOVERY_DIR']!;
@@ -41,11 +42,6 @@ const shot = (page: Page, name: string) => page.screenshot({ path: `e2e/artifact
 const menu = async (page: Page, id: string) => {
   await page.click('#file-menu > summary');
   await page.click(`#${id}`);
-};
-/** The "Save changes?" dialog (issue 16 item 2), answered Don't save where the sheet had unsaved work. */
-const dontSaveIfAsked = async (page: Page) => {
-  const discard = page.locator('#save-changes-discard');
-  if (await discard.waitFor({ state: 'visible', timeout: 2_000 }).then(() => true, () => false)) await discard.click();
 };
 const ratingCell = (page: Page, row: number, col: number) => page.locator(`.ag-grid-scrolling-rows [row-index="${row}"] [col-id="m${col}"]`);
 

@@ -12,6 +12,7 @@ import { expect, test, type Page } from '@playwright/test';
 import WebSocket from 'ws';
 import { generatePlanted, plantedFeatureCsvs } from '../src-main/data/synthetic.ts';
 import { writeRatingsCsv } from '../src-main/io/ratings-csv.ts';
+import { dontSaveIfAsked } from './support/save-changes.ts';
 
 const TOKEN = process.env['COLLABSHEET_E2E_TOKEN'];
 const dir = mkdtempSync(join(tmpdir(), 'collabsheet-e2e-features-'));
@@ -61,6 +62,7 @@ test('side features: import with items and users files, settings, genres on hove
   await test.step('import: the ratings with a movie and a user features file; the summary gives the join counts', async () => {
     await page.click('#file-menu > summary');
     await page.click('#menu-import');
+    await dontSaveIfAsked(page);
     await page.fill('#import-path', file('ratings.csv'));
     await page.click('#import-preview');
     await page.fill('#import-item-features', file('items.csv'));
