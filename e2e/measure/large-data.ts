@@ -11,14 +11,9 @@
  *
  *   npm run build && node --import tsx e2e/measure/large-data.ts [--rows 25000000] [--train-seconds 40]
  */
-import { spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { chromium, type Page } from '@playwright/test';
 import { ensureMovieLensShapedCsv } from '../../bench/ml25m-shape.ts';
+import { type LagSecond, startWebHost } from './web-host.ts';
 
 const args = process.argv.slice(2);
 const opt = (name: string, fallback: number) => {
@@ -31,26 +26,14 @@ const trainSeconds = opt('--train-seconds', 40);
 /** Page code as strings: tsx would wrap functions in a helper (__name) the page does not have. */
 const STATUS_IS = (status: 'idle' | 'training') => `document.body.dataset.status === '${status}'`;
 
-interface LagSecond { p50: number; p99: number; max: number }
 
 const ratings = await ensureMovieLensShapedCsv(rows);
-const token = randomBytes(16).toString('hex');
 const startedHost = performance.now();
-const host = spawn(process.execPath, ['out/main/web.js', '--port', '0', '--ratings', ratings, '--measure-lag'], {
-  env: { ...process.env, COLLABSHEET_TOKEN: token, COLLABSHEET_RECOVERY_DIR: mkdtempSync(join(tmpdir(), 'collabsheet-large-')) },
-  stdio: ['ignore', 'pipe', 'inherit'],
-});
+const host = await startWebHost(ratings);
+const url = host.url;
 let recording = false;
 const lagSeconds: LagSecond[] = [];
-const url = await new Promise<string>((resolve, reject) => {
-  host.once('exit', (code) => reject(new Error(`the web host exited (${code}) before serving`)));
-  createInterface({ input: host.stdout! }).on('line', (line) => {
-    const address = /web host: (http\S+)/.exec(line);
-    if (address) resolve(address[1]);
-    const lag = /p50 ([\d.]+) p99 ([\d.]+) max ([\d.]+)/.exec(line);
-    if (lag && recording) lagSeconds.push({ p50: Number(lag[1]), p99: Number(lag[2]), max: Number(lag[3]) });
-  });
-});
+host.onLag((second) => { if (recording) lagSeconds.push(second); });
 console.log(`host serving ${rows} ratings after ${((performance.now() - startedHost) / 1000).toFixed(1)} s (import included)`);
 
 const browser = await chromium.launch({
@@ -107,7 +90,7 @@ try {
     `the host's idle state reached the page after ${idleStateAt ? (idleStateAt - clicked).toFixed(0) : '?'} ms`);
 } finally {
   await browser.close();
-  host.kill('SIGTERM');
+  host.process.kill('SIGTERM');
 }
 
 interface FrameStats {
