@@ -236,16 +236,23 @@ test('real data: import, bad rows, crosstab and Find, synthetic data, projects, 
   });
 
   await test.step("a crashed session's autosave is offered at the next start and restores", async () => {
+    const grid = page.locator('#sheet');
+    await expect(page.locator('#recovery')).toBeHidden();
+    const withoutOffer = await grid.boundingBox();
     // What a session that died leaves behind: a project file in the recovery folder.
     copyFileSync(file('work.collabsheet'), join(RECOVERY, 'untitled-crashed.collabsheet'));
     await page.reload();
     await expect(page.locator('#recovery')).toBeVisible();
     await expect(page.locator('#recovery-text')).toContainText('synthetic 200 × 120');
     await shot(page, 'data-14-recovery-offer');
+    // The offer lies over the sheet pane: shown or gone, the grid neither moves nor resizes.
+    expect(await grid.boundingBox()).toEqual(withoutOffer);
     await page.click('#recovery-restore');
     await expect(page.locator('#recovery')).toBeHidden();
     await expect(page.locator('#sheet-name')).toHaveText('synthetic 200 × 120, 5000 ratings, rank 2, σ 0.5');
     await expect(page.locator('#project-status')).toHaveText('unsaved');
+    await expect(page.locator('#message')).toContainText('Restored');
+    expect(await grid.boundingBox()).toEqual(withoutOffer);
   });
 
   expect(problems).toEqual([]);
