@@ -48,6 +48,8 @@ interface PageElement {
   scrollLeft: number;
   getBoundingClientRect(): Box;
   closest(selector: string): PageElement | null;
+  contains(other: PageElement): boolean;
+  checkVisibility(): boolean;
   querySelectorAll(selector: string): Iterable<PageElement>;
 }
 interface PageGlobals {
@@ -66,7 +68,10 @@ async function setSetting(page: Page, id: string, value: string): Promise<void> 
   await page.locator(`#setting-${id}`).dispatchEvent('change');
 }
 
-/** Every control of the toolbar and the sheet's title row that lies outside the window or shows cut. */
+/**
+ * Every control of the toolbar and the sheet's title row that lies outside the window, shows cut,
+ * or is covered (by the side drawer, say): a click at its centre must reach it.
+ */
 function unreachable(page: Page): Promise<string[]> {
   return page.evaluate(() => {
     const { document, innerWidth, innerHeight } = globalThis as unknown as PageGlobals;
@@ -74,10 +79,15 @@ function unreachable(page: Page): Promise<string[]> {
     const controls = document.querySelectorAll('.toolbar :is(button, input, select, summary, #status), .sheet-title :is(button, input, summary)');
     for (const c of controls) {
       const r = c.getBoundingClientRect();
-      if (r.width === 0 && r.height === 0) continue; // not shown (a closed form, an unpin chip with nothing pinned)
+      // Not shown: a closed form or File menu, an unpin chip with nothing pinned.
+      if ((r.width === 0 && r.height === 0) || !c.checkVisibility()) continue;
       const name = `${c.id || c.className} "${(c.textContent ?? '').trim().slice(0, 30)}"`;
       if (r.left < 0 || r.top < 0 || r.right > innerWidth + 0.5 || r.bottom > innerHeight + 0.5) out.push(`${name} at ${r.left},${r.top}–${r.right},${r.bottom}`);
       else if (c.scrollWidth > c.clientWidth + 1) out.push(`${name} cut: ${c.clientWidth} of ${c.scrollWidth} px shown`);
+      else {
+        const hit = document.elementFromPoint((r.left + r.right) / 2, (r.top + r.bottom) / 2);
+        if (!hit || !c.contains(hit)) out.push(`${name} covered by ${hit ? hit.id || hit.className : 'nothing'}`);
+      }
     }
     return out;
   });
@@ -159,6 +169,8 @@ for (const size of SIZES) {
 
     await test.step('the settings: the side pane shows them; it collapses and comes back', async () => {
       if (folded) await page.click('#toggle-side');
+      // Open, the drawer leaves the sheet's own controls ("+ User", "+ Movie", Export…) clickable.
+      expect(await unreachable(page)).toEqual([]);
       await page.locator('#settings').scrollIntoViewIfNeeded();
       await shot(page, 'settings');
       await expect(page.locator('#setting-speed')).toBeInViewport();
