@@ -12,13 +12,15 @@ import type {
 } from '../../src-main/service/contract.ts';
 
 /** Native file dialogs the desktop host runs before a command (see hosts/electron/file-actions.ts). */
-export type FileAction = 'open-ratings' | 'open-project' | 'save-project' | 'export' | 'import-ratings' | 'export-xlsx';
+export type FileAction = 'open-project' | 'save-project' | 'export' | 'import-ratings' | 'export-xlsx';
 
 /** What the Electron preload exposes as window.collabsheetBridge (see hosts/electron/channels.ts). */
 export interface Bridge {
   call(command: string, args: unknown): Promise<ReplyMessage>;
   fileAction?(action: FileAction, args?: Record<string, unknown>): Promise<ReplyMessage | null>;
   onEvent(listener: (e: EventMessage) => void): () => void;
+  /** The native menu's File items, unchecked (data/native-menu.ts checks them). */
+  onMenuCommand?(listener: (message: unknown) => void): () => void;
 }
 
 /** A command the service refused: the message is meant for the user. */
@@ -48,6 +50,8 @@ export interface ApiClient {
    * it and `args`. Resolves with the command's result, or null when the user cancelled.
    */
   fileAction?(action: FileAction, args?: Record<string, unknown>): Promise<unknown>;
+  /** Electron only: the native File menu's items for the page to run (data/native-menu.ts). */
+  onMenuCommand?(listener: (message: unknown) => void): () => void;
 }
 
 export function clientFromBridge(bridge: Bridge): ApiClient {
@@ -56,6 +60,7 @@ export function clientFromBridge(bridge: Bridge): ApiClient {
       return unwrap(await bridge.call(command, args));
     },
     onEvent: (listener) => bridge.onEvent(listener),
+    onMenuCommand: bridge.onMenuCommand && ((listener) => bridge.onMenuCommand!(listener)),
     fileAction: bridge.fileAction && (async (action, args) => {
       const reply = await bridge.fileAction!(action, args);
       return reply === null ? null : unwrap(reply);

@@ -4,7 +4,8 @@
  * export. Paths come from native dialogs on the desktop and from the host's file browser in the
  * browser (file-browser.ts);
  * what a command returns or refuses becomes a message. Whatever replaces the open sheet asks
- * "Save changes?" first when it has unsaved work (save-changes.ts).
+ * "Save changes?" first when it has unsaved work (save-changes.ts). The desktop app's native
+ * File menu runs these same items (native-menu.ts).
  */
 import type { AppState, RecentFile, StatePatch, UserMessage, WriteExists, XlsxExport } from '../../src-main/service/contract.ts';
 import { unlessRefused, type ApiClient, type FileAction } from '../api/client.ts';
@@ -15,6 +16,7 @@ import { splitPath } from './file-browser-model.ts';
 import { replaceDialog, replacingIfConfirmed } from './replace-confirm.ts';
 import { mayReplace, saveChangesDialog } from './save-changes.ts';
 import { newSheetSpec, recentLabel, suggestedPath } from './recent-menu.ts';
+import { parseMenuCommand } from './native-menu.ts';
 
 const PROJECTS = { extensions: ['.collabsheet'], kindsLabel: 'projects (.collabsheet)' } as const;
 
@@ -68,6 +70,14 @@ export class FileMenu {
       list.append(b);
     }
     this.menu = h('details', { id: 'file-menu', class: 'menu' }, h('summary', { text: 'File' }), list);
+    const byId = new Map(items.filter((i) => typeof i === 'object').map((i) => [i.id, i]));
+    api.onMenuCommand?.((message) => {
+      const command = parseMenuCommand(message);
+      if (typeof command === 'string') return this.say({ level: 'error', text: `Cannot run that menu item: ${command}.` });
+      // As the page's own items, which are disabled then.
+      if (this.state?.status === 'training') return this.say({ level: 'warning', text: 'Stop the training first: the File menu waits until it has stopped.' });
+      void (command.item === 'recent' ? this.openRecent(command.file) : byId.get(`menu-${command.item}`)?.run());
+    });
     this.menu.addEventListener('toggle', () => void (this.menu.open && this.refreshRecent()));
     host.append(this.menu);
     void this.refreshRecent();

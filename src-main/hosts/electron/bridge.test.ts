@@ -1,7 +1,7 @@
 import { EventEmitter } from 'node:events';
 import { describe, expect, it } from 'vitest';
 import { createBridge, type IpcRendererLike } from './bridge.ts';
-import { CALL_CHANNEL, EVENT_CHANNEL, FILE_ACTION_CHANNEL } from './channels.ts';
+import { CALL_CHANNEL, EVENT_CHANNEL, FILE_ACTION_CHANNEL, MENU_CHANNEL } from './channels.ts';
 
 class FakeIpcRenderer extends EventEmitter implements IpcRendererLike {
   readonly invoked: { channel: string; args: unknown[] }[] = [];
@@ -25,10 +25,10 @@ describe('preload bridge', () => {
 
   it('sends file actions on their own channel', async () => {
     const ipc = new FakeIpcRenderer();
-    await createBridge(ipc).fileAction('open-ratings');
+    await createBridge(ipc).fileAction('open-project');
     await createBridge(ipc).fileAction('export', { formats: ['csv'] });
     expect(ipc.invoked).toEqual([
-      { channel: FILE_ACTION_CHANNEL, args: ['open-ratings', {}] },
+      { channel: FILE_ACTION_CHANNEL, args: ['open-project', {}] },
       { channel: FILE_ACTION_CHANNEL, args: ['export', { formats: ['csv'] }] },
     ]);
   });
@@ -43,5 +43,17 @@ describe('preload bridge', () => {
     ipc.emit(EVENT_CHANNEL, {}, message);
     expect(received).toEqual([[message]]);
     expect(ipc.listenerCount(EVENT_CHANNEL)).toBe(0);
+  });
+
+  it('hands the native menu\'s items to the page on their own channel, the IPC event kept back', () => {
+    const ipc = new FakeIpcRenderer();
+    const received: unknown[][] = [];
+    const unsubscribe = createBridge(ipc).onMenuCommand((...args) => received.push(args));
+    ipc.emit(EVENT_CHANNEL, {}, { event: 'message', payload: { level: 'info', text: 'not a menu item' } });
+    ipc.emit(MENU_CHANNEL, { sender: 'ipcRenderer itself' }, { item: 'new' });
+    unsubscribe();
+    ipc.emit(MENU_CHANNEL, {}, { item: 'demo' });
+    expect(received).toEqual([[{ item: 'new' }]]);
+    expect(ipc.listenerCount(MENU_CHANNEL)).toBe(0);
   });
 });

@@ -1,5 +1,5 @@
 import type { EventMessage, ReplyMessage } from '../../service/contract.ts';
-import { CALL_CHANNEL, EVENT_CHANNEL, FILE_ACTION_CHANNEL, type CollabsheetBridge } from './channels.ts';
+import { CALL_CHANNEL, EVENT_CHANNEL, FILE_ACTION_CHANNEL, MENU_CHANNEL, type CollabsheetBridge, type MenuCommand } from './channels.ts';
 
 /** The part of ipcRenderer the bridge uses. */
 export interface IpcRendererLike {
@@ -15,16 +15,18 @@ export interface IpcRendererLike {
  */
 export function createBridge(ipcRenderer: IpcRendererLike): CollabsheetBridge {
   let nextId = 1;
+  const listen = <M>(channel: string, listener: (message: M) => void): (() => void) => {
+    const forward = (_event: unknown, message: unknown): void => listener(message as M);
+    ipcRenderer.on(channel, forward);
+    return () => {
+      ipcRenderer.removeListener(channel, forward);
+    };
+  };
   return {
     call: (command, args) =>
       ipcRenderer.invoke(CALL_CHANNEL, { id: nextId++, command, args: args ?? {} }) as Promise<ReplyMessage>,
     fileAction: (action, args) => ipcRenderer.invoke(FILE_ACTION_CHANNEL, action, args ?? {}) as Promise<ReplyMessage | null>,
-    onEvent(listener) {
-      const forward = (_event: unknown, message: unknown): void => listener(message as EventMessage);
-      ipcRenderer.on(EVENT_CHANNEL, forward);
-      return () => {
-        ipcRenderer.removeListener(EVENT_CHANNEL, forward);
-      };
-    },
+    onEvent: (listener) => listen<EventMessage>(EVENT_CHANNEL, listener),
+    onMenuCommand: (listener) => listen<MenuCommand>(MENU_CHANNEL, listener),
   };
 }

@@ -1,16 +1,24 @@
 import { describe, expect, it } from 'vitest';
-import { CALL_CHANNEL, EVENT_CHANNEL, FILE_ACTION_CHANNEL } from './channels.ts';
+import type { MenuItemConstructorOptions } from 'electron';
+import type { RecentFile } from '../../service/contract.ts';
+import { CALL_CHANNEL, EVENT_CHANNEL, FILE_ACTION_CHANNEL, MENU_CHANNEL } from './channels.ts';
 import { startDesktopHost } from './desktop-host.ts';
 import { resolveRendererLocation } from './renderer-location.ts';
 import { createEchoServiceRoot } from './testing/echo-service.ts';
 import { createFakeElectron, topFrame } from './testing/fake-electron.ts';
 
 const INDEX = 'file:///app/out/renderer/index.html';
+const settle = () => new Promise((resolve) => setImmediate(resolve));
+const fileMenu = (electron: ReturnType<typeof createFakeElectron>) =>
+  electron.menuTemplate()!.find((m) => m.label === 'File')!.submenu as MenuItemConstructorOptions[];
+const recentMenu = (electron: ReturnType<typeof createFakeElectron>) =>
+  fileMenu(electron).find((i) => i.label === 'Open recent')!.submenu as MenuItemConstructorOptions[];
 
-async function start(options: { hasLock?: boolean } = {}) {
+async function start(options: { hasLock?: boolean; recent?: RecentFile[] } = {}) {
   const electron = createFakeElectron();
   electron.app.hasLock = options.hasLock ?? true;
   const root = createEchoServiceRoot();
+  root.answers.set('recentFiles', { files: options.recent ?? [], documentsFolder: '/home/fake/Documents' });
   const started = await startDesktopHost(electron.api, {
     renderer: resolveRendererLocation({ indexHtmlPath: '/app/out/renderer/index.html', devServerUrl: undefined, isPackaged: true }),
     preloadPath: '/app/out/preload/index.cjs',
@@ -60,7 +68,36 @@ describe('desktop host', () => {
     const edit = electron.menuTemplate()!.find((m) => m.label === 'Edit')!.submenu as { click?: () => void }[];
     edit[0]!.click!();
     await new Promise((resolve) => setImmediate(resolve));
-    expect(root.calls).toEqual([{ command: 'undo', args: {} }]);
+    expect(root.calls.at(-1)).toEqual({ command: 'undo', args: {} });
+  });
+
+  it("hands File > New sheet and Open recent to the page, which asks 'Save changes?' (issue 16 item 2)", async () => {
+    const project = { path: '/home/me/work.collabsheet', kind: 'project' as const, found: true };
+    const { electron, root } = await start({ recent: [project] });
+    (fileMenu(electron).find((i) => i.label === 'New sheet')!.click as () => void)();
+    (recentMenu(electron)[0]!.click as () => void)();
+    const toPage = electron.windows[0]!.webContents.sent.filter((s) => s.channel === MENU_CHANNEL).map((s) => s.message);
+    expect(toPage).toEqual([{ item: 'new' }, { item: 'recent', file: project }]);
+    // Nothing ran on the main side: the page runs the item, or keeps the sheet.
+    expect(root.calls.map((c) => c.command)).toEqual(['recentFiles']);
+  });
+
+  it('rebuilds Open recent when a sheet opens or the project is saved, not on other changes', async () => {
+    const { electron, root } = await start();
+    expect(recentMenu(electron).map((i) => i.label)).toEqual(['Nothing yet']);
+    const opened = { path: '/home/me/u.data', kind: 'opened' as const, found: true };
+    root.answers.set('recentFiles', { files: [opened], documentsFolder: '/home/fake/Documents' });
+    root.emit({ event: 'changed', payload: { status: 'idle' } });
+    await settle();
+    expect(recentMenu(electron).map((i) => i.label)).toEqual(['Nothing yet']);
+    root.emit({ event: 'state', payload: {} as never });
+    await settle();
+    expect(recentMenu(electron).map((i) => i.label)).toEqual(['u.data — /home/me/u.data']);
+    const saved = { path: '/home/me/work.collabsheet', kind: 'project' as const, found: true };
+    root.answers.set('recentFiles', { files: [saved, opened], documentsFolder: '/home/fake/Documents' });
+    root.emit({ event: 'changed', payload: { project: { path: saved.path, unsaved: false } } });
+    await settle();
+    expect(recentMenu(electron).map((i) => i.label)).toEqual(['work.collabsheet — /home/me/work.collabsheet', 'u.data — /home/me/u.data']);
   });
 
   it('shows a failed menu command in an error box', async () => {

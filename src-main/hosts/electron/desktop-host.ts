@@ -5,8 +5,8 @@
  */
 import type { BaseWindow, BrowserWindowConstructorOptions, Dialog, Menu, MenuItemConstructorOptions } from 'electron';
 import type { ServiceRoot } from '../common/service-root.ts';
-import { applicationMenuTemplate } from './application-menu.ts';
-import { FILE_ACTION_CHANNEL, type FileActionName } from './channels.ts';
+import { applicationMenuTemplate, type MenuActions } from './application-menu.ts';
+import { FILE_ACTION_CHANNEL, MENU_CHANNEL, type FileActionName, type MenuCommand } from './channels.ts';
 import { installContentSecurityPolicy, type HeaderHooks } from './content-security-policy.ts';
 import { FILE_ACTIONS, fileActionArgsSchema, fileActionNameSchema, runFileAction, type ServiceCaller } from './file-actions.ts';
 import { manageLifecycle, type LifecycleApp } from './lifecycle.ts';
@@ -14,11 +14,17 @@ import { openMainWindow, type LoadableWindow } from './main-window.ts';
 import { electronFileDialogs } from './native-dialogs.ts';
 import { guardNavigation, type ContentsSource } from './navigation-guard.ts';
 import { denyAllPermissions, type PermissionHooks } from './permissions.ts';
+import { keepRecentMenu } from './recent-menu.ts';
 import type { RendererLocation } from './renderer-location.ts';
 import { connectServiceBridge, trustedOnly, type EventTarget, type IpcMainLike } from './service-bridge.ts';
 import { claimSingleInstance, type FocusableWindow, type InstanceLockApp } from './single-instance.ts';
 
-export type HostWindow = LoadableWindow & FocusableWindow & EventTarget & BaseWindow;
+/** Where the native menu's page items go (MENU_CHANNEL). */
+interface MenuTarget {
+  readonly webContents: { send(channel: typeof MENU_CHANNEL, command: MenuCommand): void };
+}
+
+export type HostWindow = LoadableWindow & FocusableWindow & EventTarget & MenuTarget & BaseWindow;
 
 /** The slice of the `electron` module the host uses. */
 export interface ElectronApi {
@@ -88,14 +94,17 @@ export async function startDesktopHost(electron: ElectronApi, options: DesktopHo
   const showFailure = (reply: { ok: boolean; error?: string } | null) => {
     if (reply && !reply.ok) dialog.showErrorBox('CollabSheet', reply.error ?? 'The command failed.');
   };
-  const menuTemplate = applicationMenuTemplate(
-    {
-      fileAction: (action) => void fileAction(action).then(showFailure),
-      serviceCommand: (command) => void callService(command, {}).then(showFailure),
-    },
-    platform,
+  const menuActions: MenuActions = {
+    pageItem: (command) => currentWindow()?.webContents.send(MENU_CHANNEL, command),
+    fileAction: (action) => void fileAction(action).then(showFailure),
+    serviceCommand: (command) => void callService(command, {}).then(showFailure),
+  };
+  await keepRecentMenu(
+    root.endpoint,
+    callService,
+    (recent) => Menu.setApplicationMenu(Menu.buildFromTemplate(applicationMenuTemplate(menuActions, platform, recent))),
+    (message) => console.error(message),
   );
-  Menu.setApplicationMenu(Menu.buildFromTemplate(menuTemplate));
   app.setAboutPanelOptions({ applicationName: 'CollabSheet', applicationVersion: app.getVersion() });
 
   const openWindow = (): Promise<void> => {

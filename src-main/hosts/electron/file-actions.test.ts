@@ -17,11 +17,11 @@ function dialogs(answer: string | null) {
 describe('file actions', () => {
   it('asks for a path with the right dialog, then calls the command with { path }', async () => {
     const calls: unknown[] = [];
-    const { fake, asked } = dialogs('/home/me/ratings.csv');
-    const reply = await runFileAction(FILE_ACTIONS['open-ratings'], fake, async (command, args) => (calls.push({ command, args }), ok));
+    const { fake, asked } = dialogs('/home/me/work.collabsheet');
+    const reply = await runFileAction(FILE_ACTIONS['open-project'], fake, async (command, args) => (calls.push({ command, args }), ok));
     expect(reply).toBe(ok);
-    expect(asked).toEqual([{ kind: 'open', title: FILE_ACTIONS['open-ratings'].title }]);
-    expect(calls).toEqual([{ command: FILE_ACTIONS['open-ratings'].command, args: { path: '/home/me/ratings.csv' } }]);
+    expect(asked).toEqual([{ kind: 'open', title: FILE_ACTIONS['open-project'].title }]);
+    expect(calls).toEqual([{ command: FILE_ACTIONS['open-project'].command, args: { path: '/home/me/work.collabsheet' } }]);
   });
 
   it('uses a save dialog with a default name for saving; the dialog asked about replacing, so overwrite: true', async () => {

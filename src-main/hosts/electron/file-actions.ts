@@ -7,18 +7,14 @@ import type { FileActionName } from './channels.ts';
 /**
  * The File menu's actions as data: which native dialog to show, and which service command gets
  * the chosen path as `{ path }` — a file, or for export a folder (the exporter writes several
- * files). The menu and the renderer's bridge call run the same table, so a toolbar button and a
- * menu item cannot drift apart.
+ * files). The renderer's bridge calls and the native menu's Export to folder run the same table.
  */
 export interface FileActionSpec {
-  readonly label: string;
   readonly dialog: 'open' | 'save' | 'folder';
   readonly title: string;
   readonly filters: readonly FileFilter[];
   readonly defaultName?: string;
   readonly command: string;
-  /** False for the renderer's own steps (the import dialog's file choice): not in the File menu. */
-  readonly inMenu: boolean;
 }
 
 const RATINGS_FILTERS: FileFilter[] = [
@@ -29,22 +25,21 @@ const PROJECT_FILTERS: FileFilter[] = [{ name: 'CollabSheet project', extensions
 const XLSX_FILTERS: FileFilter[] = [{ name: 'Excel workbook', extensions: ['xlsx'] }];
 
 export const FILE_ACTIONS: Readonly<Record<FileActionName, FileActionSpec>> = {
-  'open-ratings': { label: 'Open ratings…', dialog: 'open', title: 'Open a ratings file', filters: RATINGS_FILTERS, command: 'openRatings', inMenu: true },
-  'open-project': { label: 'Open project…', dialog: 'open', title: 'Open a CollabSheet project', filters: PROJECT_FILTERS, command: 'openProject', inMenu: true },
+  'open-project': { dialog: 'open', title: 'Open a CollabSheet project', filters: PROJECT_FILTERS, command: 'openProject' },
   'save-project': {
-    label: 'Save project…', dialog: 'save', title: 'Save the project', filters: PROJECT_FILTERS,
-    defaultName: 'sheet.collabsheet', command: 'saveProject', inMenu: true,
+    dialog: 'save', title: 'Save the project', filters: PROJECT_FILTERS,
+    defaultName: 'sheet.collabsheet', command: 'saveProject',
   },
-  export: { label: 'Export to folder…', dialog: 'folder', title: 'Export factors and biases to a folder', filters: [], command: 'exportEmbeddings', inMenu: true },
+  export: { dialog: 'folder', title: 'Export factors and biases to a folder', filters: [], command: 'exportEmbeddings' },
   'export-xlsx': {
-    label: 'Export .xlsx…', dialog: 'save', title: 'Export the sheet as an Excel workbook', filters: XLSX_FILTERS,
-    defaultName: 'sheet.xlsx', command: 'exportXlsx', inMenu: true,
+    dialog: 'save', title: 'Export the sheet as an Excel workbook', filters: XLSX_FILTERS,
+    defaultName: 'sheet.xlsx', command: 'exportXlsx',
   },
   // The import dialog's first step: the renderer shows the preview that comes back.
-  'import-ratings': { label: 'Import ratings…', dialog: 'open', title: 'Import a ratings file', filters: RATINGS_FILTERS, command: 'previewImport', inMenu: false },
+  'import-ratings': { dialog: 'open', title: 'Import a ratings file', filters: RATINGS_FILTERS, command: 'previewImport' },
 };
 
-export const fileActionNameSchema = z.enum(['open-ratings', 'open-project', 'save-project', 'export', 'import-ratings', 'export-xlsx']) satisfies z.ZodType<FileActionName>;
+export const fileActionNameSchema = z.enum(['open-project', 'save-project', 'export', 'import-ratings', 'export-xlsx']) satisfies z.ZodType<FileActionName>;
 
 /** The renderer's extra arguments for the command: an object (its command's schema checks the rest). */
 export const fileActionArgsSchema = z.record(z.string(), z.unknown());

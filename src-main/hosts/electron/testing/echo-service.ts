@@ -6,15 +6,18 @@ import type { ServiceRoot } from '../../common/service-root.ts';
 /**
  * A service whose every command answers `{ command, args }` (what it received after validation),
  * behind the real endpoint — so host tests exercise the real validation without training.
- * `failures` makes a command fail with a user-facing message instead.
+ * `failures` makes a command fail with a user-facing message instead; `answers` gives a command
+ * a result of its own.
  */
 export function createEchoServiceRoot(): ServiceRoot & {
   calls: { command: string; args: unknown }[];
   emit(event: EventMessage): void;
   failures: Map<string, string>;
+  answers: Map<string, unknown>;
   disposed: boolean;
 } {
   const failures = new Map<string, string>();
+  const answers = new Map<string, unknown>();
   const listeners = new Set<(e: EventMessage) => void>();
   const calls: { command: string; args: unknown }[] = [];
   const handlers = Object.fromEntries(
@@ -24,7 +27,7 @@ export function createEchoServiceRoot(): ServiceRoot & {
         calls.push({ command, args });
         const failure = failures.get(command);
         if (failure !== undefined) throw new UserError(failure);
-        return { command, args };
+        return answers.has(command) ? answers.get(command) : { command, args };
       },
     ]),
   );
@@ -40,6 +43,7 @@ export function createEchoServiceRoot(): ServiceRoot & {
     endpoint,
     calls,
     failures,
+    answers,
     disposed: false,
     emit: (event: EventMessage) => listeners.forEach((l) => l(event)),
     async dispose() {
