@@ -153,7 +153,7 @@ export class RunsPanel {
     name.className = 'run-name';
     name.colSpan = COLUMNS.length - 1;
     name.addEventListener('dblclick', () => this.editName(name, r));
-    const fit = r.validRmse ?? r.trainRmse;
+    const fit = r.validRmse ?? r.trainRmse ?? NaN; // a blend always has its valid RMSE
     const fitCell = cell(fit.toFixed(4), r.validRmse === null ? 'train RMSE (no validation split)' : 'valid RMSE');
     if (r.validRmse === null) fitCell.classList.add('muted');
     const pickCell = document.createElement('td');
