@@ -107,7 +107,9 @@ export async function blendRuns(host: ExperimentHost, args: ValidArgs<'blend'>):
   }
   const b = blend(members, judged.ratings, args.mode);
   const nameOf = new Map(members.map((m) => [m.id, m.name]));
-  const runId = keepBlend(host, b, (id) => members.find((m) => m.id === id)!.config, (id) => nameOf.get(id)!, (performance.now() - started) / 1000, split);
+  // Named by the runs picked; the members are those the fit gave a weight (all of them when equal).
+  const name = `blend of ${members.length} (${args.mode})`;
+  const runId = keepBlend(host, b, (id) => members.find((m) => m.id === id)!.config, (id) => nameOf.get(id)!, (performance.now() - started) / 1000, split, name);
   return { runId, validRmse: b.validRmse, members: b.members };
 }
 
@@ -118,7 +120,7 @@ function keepBlend(
   nameOf: (id: string) => string,
   seconds: number,
   split: Pick<SessionSettings, 'validPct' | 'splitSeed'>,
-  name = `blend of ${b.members.length} (${b.mode})`,
+  name: string,
 ): string {
   const heaviest = b.members.reduce((h, m) => (m.weight > h.weight ? m : h), b.members[0]);
   const blendOf: RunBlend = { mode: b.mode, members: b.members.map((m) => ({ id: m.id, name: nameOf(m.id), weight: m.weight })) };
