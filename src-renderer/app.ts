@@ -6,6 +6,7 @@ import type { AppState, CommandArgs, CommandName, CommandResults, EventMessage, 
 import { CommandError, type ApiClient } from './api/client.ts';
 import { applyPatch } from './api/state-patch.ts';
 import { DataUi } from './data/data-ui.ts';
+import { ExperimentsPanel } from './panels/experiments-panel.ts';
 import { FormulaView } from './panels/formula-view.ts';
 import { InsightArea } from './panels/insight/insight-area.ts';
 import { renderLegend } from './panels/legend.ts';
@@ -43,6 +44,7 @@ export class App {
   private readonly insight: InsightArea;
   private readonly runs: RunsPanel;
   private readonly lrFind: LrFindPanel;
+  private readonly experiments: ExperimentsPanel;
   private progressText = '';
   /** The epoch the last Solve stopped at on convergence, for the status line; null otherwise. */
   private convergedAt: number | null = null;
@@ -94,8 +96,20 @@ export class App {
       rename: (id, name) => this.send('renameRun', { id, name }),
       remove: (id) => this.send('deleteRun', { id }),
       open: (id) => this.send('openRun', { id }),
+      blend: (ids, mode) => this.send('blend', { ids, mode }),
       curves: (ids) => this.send('runCurves', { ids }),
       overlay: (lines) => this.chart.overlay(lines),
+    });
+    this.experiments = new ExperimentsPanel(byId('runs'), {
+      sweep: (args) => this.send('sweep', args),
+      tune: (budgetSeconds) => this.send('tune', { budgetSeconds }),
+      cancel: () => void this.send('stop', {}),
+      useSettings: async (id) => {
+        const run = this.state.runs.find((r) => r.id === id);
+        if (run) await this.send('setConfig', { config: run.config });
+      },
+      open: (id) => this.send('openRun', { id }),
+      error: (text) => this.messages.show({ level: 'error', text }),
     });
     this.wireToolbar();
     this.wireKeyboard();
@@ -130,6 +144,8 @@ export class App {
         return this.data.importProgress(e.payload);
       case 'coldStart':
         return this.insight.coldStart(e.payload);
+      case 'experimentProgress':
+        return this.experiments.progress(e.payload);
     }
   }
 
@@ -149,6 +165,7 @@ export class App {
     this.chart.show(state.history, state.config.optim.optimizer);
     this.tastes.render(state);
     this.runs.render(state.runs);
+    this.experiments.render(state);
     this.lrFind.render(state);
     this.data.render(state);
     this.insight.render(state);

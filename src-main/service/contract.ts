@@ -23,11 +23,13 @@ import {
 } from '../engine/types.ts';
 import type { LrFindResult, LrPoint, LrSuggestions } from '../engine/train/lr-find-result.ts';
 import { dataCommandArgs, type DataCommandResults, type DataEventPayloads, type ProjectStatus, type SheetDataInfo, type SplitReport } from './data-contract.ts';
+import { experimentCommandArgs, type ExperimentCommandResults, type ExperimentEventPayloads } from './experiment-contract.ts';
 import { filePathSchema } from './file-path.ts';
 import { insightCommandArgs, type InsightCommandResults, type InsightEventPayloads } from './insight-contract.ts';
 
 export type { EpochMetrics, LrFindResult, LrPoint, LrSuggestions, Snapshot, StopReason, TrainConfig, TrainProgress };
 export type * from './data-contract.ts';
+export type * from './experiment-contract.ts';
 export type * from './insight-contract.ts';
 
 // ---------------------------------------------------------------------------------------------
@@ -155,6 +157,8 @@ export const commandArgs = {
   ...dataCommandArgs,
   /** Interpretation, recommendations, cold start and exports (insight-contract.ts). */
   ...insightCommandArgs,
+  /** Sweeps, blends and tune (experiment-contract.ts). */
+  ...experimentCommandArgs,
 } as const;
 
 export type CommandName = keyof typeof commandArgs;
@@ -173,7 +177,7 @@ export const interruptCommands = ['stop', 'cancelImport'] as const satisfies rea
  * What a command answers: the whole state where a sheet opens (or is asked for), what changed
  * where one changes (the same patch the `changed` event carries).
  */
-export interface CommandResults extends DataCommandResults, InsightCommandResults {
+export interface CommandResults extends DataCommandResults, InsightCommandResults, ExperimentCommandResults {
   getState: AppState;
   setRating: StatePatch;
   clearRating: StatePatch;
@@ -299,10 +303,18 @@ export interface RunSummary {
   words: RunWord[];
   epochs: number;
   seconds: number;
-  trainRmse: number;
+  /** null for a blend: it is fitted and judged on the validation split alone. */
+  trainRmse: number | null;
   validRmse: number | null;
   /** Its factors are kept, so "Open this run" can put them back. */
   canOpen: boolean;
+  /** A blend's members (by run id and name) and weights; config is then its heaviest member's. */
+  blend?: RunBlend;
+}
+
+export interface RunBlend {
+  mode: 'fitted' | 'equal';
+  members: { id: string; name: string; weight: number }[];
 }
 
 export interface RunCurve {
@@ -362,7 +374,7 @@ export interface UserMessage {
   text: string;
 }
 
-export interface EventPayloads extends DataEventPayloads, InsightEventPayloads {
+export interface EventPayloads extends DataEventPayloads, InsightEventPayloads, ExperimentEventPayloads {
   /** The whole state, history included: a sheet was opened, imported or restored. */
   state: AppState;
   /** Anything else changed (not a training epoch): what changed, as the command's reply. */

@@ -82,8 +82,8 @@ describe('runs', () => {
     const opened = await call('getState', {});
     expect(patch.config?.model.factors).toBe(2);
     expect(kOf(opened)).toBe(2);
-    expect(opened.numbers.fit.trainRmse).toBeCloseTo(r1.trainRmse, 5);
-    expect(opened.history.at(-1)!.trainRmse).toBeCloseTo(r1.trainRmse, 6);
+    expect(opened.numbers.fit.trainRmse).toBeCloseTo(r1.trainRmse!, 5);
+    expect(opened.history.at(-1)!.trainRmse).toBeCloseTo(r1.trainRmse!, 6);
     expect(opened.canUndo).toBe(true);
     await call('undo', {});
     const back = await call('getState', {});
@@ -103,7 +103,7 @@ describe('runs', () => {
     await call('openRun', { id: 'r2' });
     const s = await call('getState', {});
     expect(kOf(s)).toBe(5);
-    expect(s.numbers.fit.trainRmse).toBeCloseTo(saved.runs[1].trainRmse, 5);
+    expect(s.numbers.fit.trainRmse).toBeCloseTo(saved.runs[1].trainRmse!, 5);
     // Saved again over itself: the runs' factors now lie elsewhere in the replaced file, and are found there.
     await call('saveProject', { path });
     await call('openRun', { id: 'r3' });

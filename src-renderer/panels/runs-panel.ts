@@ -24,11 +24,16 @@ const COLUMNS: { key: RunColumn; label: string; title: string }[] = [
   { key: 'time', label: 'Time', title: 'Wall time' },
 ];
 
+/** Said plainly where the export would be (issue 12 item 4 asks for it; it is not built yet). */
+const BLEND_EXPORT_MISSING = 'Exporting a blend as one ONNX serving model is not built yet: export its members one by one (open each, then Export… above the sheet) and average their predictions with these weights.';
+
 export interface RunsPanelActions {
   /** Sends a run command; answers null when it was refused (the controller showed why). */
   rename(id: string, name: string): Promise<unknown>;
   remove(id: string): Promise<unknown>;
   open(id: string): Promise<unknown>;
+  /** Blends the picked runs on the validation split (weights fitted or equal). */
+  blend(ids: string[], mode: 'fitted' | 'equal'): Promise<unknown>;
   curves(ids: string[]): Promise<RunCurve[] | null>;
   /** The picked runs' curves for the chart; null: none picked, the live curve. */
   overlay(lines: OverlayLine[] | null): void;
@@ -44,6 +49,11 @@ export class RunsPanel {
   private readonly diff = document.createElement('table');
   private readonly openButton = document.createElement('button');
   private readonly deleteButton = document.createElement('button');
+  private readonly blendButton = document.createElement('button');
+  private readonly blendMode = document.createElement('select');
+  /** A blend's serving export is not built: the item says so rather than being absent. */
+  private readonly exportBlend = document.createElement('button');
+  private readonly blendNote = document.createElement('p');
   private readonly empty = document.createElement('p');
   /** The overlay asked for last: an older answer arriving late is dropped. */
   private overlayAsk = 0;
@@ -72,8 +82,27 @@ export class RunsPanel {
     this.deleteButton.type = 'button';
     this.deleteButton.id = 'delete-runs';
     this.deleteButton.textContent = 'Delete';
-    bar.append(this.openButton, this.deleteButton);
-    host.append(this.empty, box, bar, this.legend, this.diff);
+    this.blendButton.type = 'button';
+    this.blendButton.id = 'blend-runs';
+    this.blendButton.textContent = 'Blend';
+    this.blendMode.id = 'blend-mode';
+    this.blendMode.setAttribute('aria-label', 'Blend weights: fitted on the validation split, or equal');
+    this.blendMode.title = 'Fitted: the weights (each ≥ 0, summing to 1) that fit the validation split best; equal: a plain average';
+    this.blendMode.append(new Option('fitted weights', 'fitted'), new Option('equal weights', 'equal'));
+    this.exportBlend.type = 'button';
+    this.exportBlend.id = 'export-blend';
+    this.exportBlend.textContent = 'Export blend as ONNX';
+    this.exportBlend.disabled = true;
+    this.exportBlend.hidden = true;
+    this.exportBlend.title = BLEND_EXPORT_MISSING;
+    this.blendNote.className = 'muted small';
+    this.blendNote.id = 'blend-note';
+    this.blendNote.hidden = true;
+    bar.append(this.openButton, this.deleteButton, this.blendButton, this.blendMode, this.exportBlend);
+    host.append(this.empty, box, bar, this.blendNote, this.legend, this.diff);
+    this.blendButton.addEventListener('click', () => {
+      if (this.picked.length >= 2) void this.actions.blend([...this.picked], this.blendMode.value as 'fitted' | 'equal');
+    });
     this.openButton.addEventListener('click', () => {
       if (this.picked.length === 1) void this.actions.open(this.picked[0]);
     });
@@ -149,11 +178,12 @@ export class RunsPanel {
       return td;
     };
     const o = r.config.optim;
-    const name = cell(r.name, `${r.name} — double-click to rename`);
+    const members = r.blend ? ` — ${r.blend.members.map((m) => `${m.name} × ${m.weight.toFixed(2)}`).join(', ')}` : '';
+    const name = cell(r.name, `${r.name}${members} — double-click to rename`);
     name.className = 'run-name';
     name.colSpan = COLUMNS.length - 1;
     name.addEventListener('dblclick', () => this.editName(name, r));
-    const fit = r.validRmse ?? r.trainRmse;
+    const fit = r.validRmse ?? r.trainRmse ?? NaN; // a blend always has its valid RMSE
     const fitCell = cell(fit.toFixed(4), r.validRmse === null ? 'train RMSE (no validation split)' : 'valid RMSE');
     if (r.validRmse === null) fitCell.classList.add('muted');
     const pickCell = document.createElement('td');
@@ -169,7 +199,7 @@ export class RunsPanel {
       cell(o.optimizer),
       cell(o.optimizer === 'lbfgs' ? '—' : String(Number(o.lr.toPrecision(3)))),
       cell(String(Number(o.wd.toPrecision(3)))),
-      cell(String(r.epochs)),
+      cell(r.blend ? '—' : String(r.epochs), r.blend ? 'A blend trains no epochs: it averages its members' : String(r.epochs)),
       fitCell,
       cell(r.seconds < 10 ? `${r.seconds.toFixed(1)} s` : `${Math.round(r.seconds)} s`, `${r.seconds.toFixed(2)} seconds`),
     );
@@ -229,6 +259,13 @@ export class RunsPanel {
     this.openButton.disabled = picked.length !== 1 || !picked[0].canOpen;
     this.openButton.title = picked.length === 1 && !picked[0].canOpen ? 'This run kept no factors (only the latest runs keep theirs)' : "Puts the picked run's model and factors back in the sheet (Undo brings the current ones back)";
     this.deleteButton.disabled = picked.length === 0;
+    const blends = picked.filter((r) => r.blend);
+    this.blendButton.disabled = picked.length < 2 || blends.length > 0;
+    this.blendButton.title = blends.length > 0 ? 'A blend has no factors of its own: pick its members (or other runs) instead' : 'Averages the picked runs’ predictions on the validation split; the blend is a run with its own valid RMSE';
+    const one = picked.length === 1 ? picked[0].blend : undefined;
+    this.exportBlend.hidden = !one;
+    this.blendNote.hidden = !one;
+    this.blendNote.textContent = one ? `${one.members.map((m) => `${m.name} × ${m.weight.toFixed(2)}`).join(' + ')}. ${BLEND_EXPORT_MISSING}` : '';
     if (curves) void this.showCurves(picked, labels);
   }
 

@@ -6,7 +6,7 @@
 import type { RatingsDataset } from '../../data/dataset.ts';
 import type { TrainConfig } from '../types.ts';
 import { PaceClock, type QueueProgress } from './progress.ts';
-import { type Run, type TrainedRun, trainRun } from './run.ts';
+import { type CancelSignal, type Run, type TrainedRun, trainRun } from './run.ts';
 import { MAX_SWEEP_RUNS, type SettingValue, type SweepSetting, describeSetting, withSetting } from './settings.ts';
 
 export interface SweepAxis {
@@ -30,7 +30,9 @@ export interface SweepResult {
 }
 
 export interface SweepOptions {
-  signal?: AbortSignal;
+  signal?: CancelSignal;
+  /** Each run keeps its trained parameters (TrainedRun.params). */
+  keepParams?: boolean;
   onProgress?: (p: QueueProgress) => void;
   /** Each run as it finishes (the CLI prints a line per run). */
   onRun?: (cell: SweepCell, index: number) => void;
@@ -51,7 +53,7 @@ export async function sweep(
       break;
     }
     o.onProgress?.(clock.progress(i, grid.length, label(values)));
-    const run = await trainRun(train, valid, configs[i], { id: `r${i + 1}`, label: label(values), shouldStop: () => o.signal?.aborted ?? false });
+    const run = await trainRun(train, valid, configs[i], { id: `r${i + 1}`, label: label(values), keepParams: o.keepParams, shouldStop: () => o.signal?.aborted ?? false });
     if (run.run.stopped?.kind === 'cancelled') {
       cancelled = true;
       break;

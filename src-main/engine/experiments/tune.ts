@@ -33,14 +33,16 @@ import type { TrainConfig } from '../types.ts';
 import { type Blend, blend } from './blend.ts';
 import { type CostModel, type DataShape, MEASURED_COST, estimateRunSeconds } from './cost.ts';
 import { PaceClock, type QueueProgress } from './progress.ts';
-import { type Run, type TrainedRun, trainRun } from './run.ts';
+import { type CancelSignal, type Run, type TrainedRun, trainRun } from './run.ts';
 import { candidates } from './search-space.ts';
 import { bestRun } from './sweep.ts';
 
 export interface TuneOptions {
   budgetSeconds: number;
   seed: number;
-  signal?: AbortSignal;
+  signal?: CancelSignal;
+  /** Each run keeps its trained parameters (TrainedRun.params) for onRun. */
+  keepParams?: boolean;
   onProgress?: (p: QueueProgress) => void;
   onRun?: (run: TrainedRun, stage: TuneStage) => void;
   /** The estimate the plan is made with (tests give a fixed one). */
@@ -135,7 +137,7 @@ export async function tune(train: RatingsDataset, valid: RatingsDataset, o: Tune
     for (const [i, config] of configs.entries()) {
       if (shouldStop()) break;
       o.onProgress?.(clock.progress(runs.length, total, labels[i]));
-      const r = await trainRun(train, valid, config, { id: `r${runs.length + 1}`, label: labels[i], shouldStop });
+      const r = await trainRun(train, valid, config, { id: `r${runs.length + 1}`, label: labels[i], keepParams: o.keepParams, shouldStop });
       if (r.run.stopped?.kind === 'cancelled') break;
       clock.finished(config.epochs);
       runs.push({ ...r, stage });

@@ -12,7 +12,7 @@
 import { z } from 'zod';
 import type { EpochMetrics, ModelParams } from '../../engine/types.ts';
 import type { LazyModel, StoredRun } from '../../io/project.ts';
-import { trainConfigSchema, type Fit, type RunCurve, type RunSummary, type SessionSettings, type TrainConfig } from '../contract.ts';
+import { trainConfigSchema, type Fit, type RunBlend, type RunCurve, type RunSummary, type SessionSettings, type TrainConfig } from '../contract.ts';
 import { UserError } from '../user-error.ts';
 import { runName, runWords } from './run-words.ts';
 
@@ -37,6 +37,19 @@ export interface FinishedRun {
   seconds: number;
   fit: Fit;
   params: ModelParams;
+  /** What a sweep or a tune names it ('sweep k=20'); default: its settings in words. */
+  name?: string;
+}
+
+/** A blend made of runs (the Runs panel's Blend, or a tune's best blend). */
+export interface BlendRun {
+  name: string;
+  /** Its heaviest member's: what the table's columns and "use the settings" read. */
+  config: TrainConfig;
+  settings: Pick<SessionSettings, 'validPct' | 'splitSeed'>;
+  blend: RunBlend;
+  validRmse: number;
+  seconds: number;
 }
 
 /** A run's record as the project stores it (the `meta` of a StoredRun). */
@@ -50,8 +63,12 @@ const metaSchema = z.strictObject({
   validPct: z.number().min(0).max(0.5),
   splitSeed: z.number().int().nonnegative().max(2 ** 32 - 1),
   seconds: z.number().nonnegative(),
-  trainRmse: z.number(),
+  trainRmse: z.number().nullable(),
   validRmse: z.number().nullable(),
+  blend: z.strictObject({
+    mode: z.enum(['fitted', 'equal']),
+    members: z.array(z.strictObject({ id: z.string().max(40), name: z.string().max(200), weight: z.number().min(0).max(1) })).max(64),
+  }).optional(),
   epochs: z.number().int().nonnegative(),
   /** [epoch, trainRmse, trainMae, validRmse, validMae, lr, seconds] per epoch. */
   curve: z.array(metricsTuple).max(RUN_LIMITS.curvePoints),
@@ -63,17 +80,30 @@ export class RunStore {
   private nextId = 1;
 
   list(): RunSummary[] {
-    return this.runs.map((r) => ({ ...r.summary, words: runWords(r.summary.config, r.summary), canOpen: r.params !== null }));
+    return this.runs.map(shown);
   }
 
   /** A Solve ended, or a Step began a series: a new run. */
   add(done: FinishedRun): string {
     const id = `r${this.nextId++}`;
     const words = runWords(done.config, done.settings);
-    this.runs.push({ summary: { id, name: runName(words), ...this.summaryOf(done) }, curve: thin(done.curve), params: held(done.params) });
+    this.push({ summary: { id, name: done.name ?? runName(words), ...this.summaryOf(done) }, curve: thin(done.curve), params: held(done.params) });
+    return id;
+  }
+
+  /** A blend: a run with no curve and no factors of its own, judged on the validation split. */
+  addBlend(b: BlendRun): string {
+    const id = `r${this.nextId++}`;
+    const { validPct, splitSeed } = b.settings;
+    const summary = { id, name: b.name, created: new Date().toISOString(), engine: 'blend', config: b.config, validPct, splitSeed, epochs: 0, seconds: b.seconds, trainRmse: null, validRmse: b.validRmse, blend: b.blend };
+    this.push({ summary, curve: [], params: null });
+    return id;
+  }
+
+  private push(run: Run): void {
+    this.runs.push(run);
     if (this.runs.length > RUN_LIMITS.runs) this.runs.splice(0, this.runs.length - RUN_LIMITS.runs);
     this.bound();
-    return id;
   }
 
   /** Another Step of the series run `id` began: its curve grows, its fit and parameters are the latest. */
@@ -104,9 +134,15 @@ export class RunStore {
     });
   }
 
+  /** The run's summary as the list shows it; a UserError naming it when it is gone. */
+  summary(id: string): RunSummary {
+    return shown(this.find(id));
+  }
+
   /** What opening run `id` puts back: its settings, its parameters (read from the project file if there) and its curve. */
   async opened(id: string): Promise<{ config: TrainConfig; params: ModelParams; curve: EpochMetrics[]; name: string }> {
     const run = this.find(id);
+    if (run.summary.blend) throw new UserError(`"${run.summary.name}" is a blend: it has no factors of its own (open one of its members)`);
     if (!run.params) {
       throw new UserError(
         `The run "${run.summary.name}" kept no factors (only the latest ${RUN_LIMITS.withParams} runs, up to ${RUN_LIMITS.paramBytes / 2 ** 20} MB, keep theirs): solve with its settings again`,
@@ -200,6 +236,8 @@ export class RunStore {
     }
   }
 }
+
+const shown = (r: Run): RunSummary => ({ ...r.summary, words: runWords(r.summary.config, r.summary), canOpen: r.params !== null });
 
 /** The model's parameters without the optimizer's moments: opening a run starts a fresh optimizer, at half the bytes. */
 function held(model: ModelParams): Held {

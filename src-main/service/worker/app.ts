@@ -31,6 +31,7 @@ import { RunStore } from '../runs/run-store.ts';
 import { UserError } from '../user-error.ts';
 import { Autosaver } from './autosave.ts';
 import { DataCalls } from './data-calls.ts';
+import { blendRuns, type ExperimentHost, sweepOnSheet, tuneOnSheet } from './experiments.ts';
 import type { Checkpoint, FromWorker } from './channel.ts';
 import { dataCommands, openProjectFile } from './data-commands.ts';
 import { DEFAULT_CROSSTAB, type OpenSheet, type ServiceOptions, type SheetHost } from './open-sheet.ts';
@@ -142,6 +143,9 @@ export class App implements SheetHost {
       renameRun: (a) => this.exclusive(async () => this.runsChanged(() => this.sheet.runs.rename(a.id, a.name))),
       deleteRun: (a) => this.exclusive(async () => this.runsChanged(() => this.sheet.runs.delete(a.id))),
       openRun: (a) => this.openRun(a.id),
+      sweep: (a) => this.experiment((host) => sweepOnSheet(host, a)),
+      tune: (a) => this.experiment((host) => tuneOnSheet(host, a)),
+      blend: (a) => this.exclusive(async () => blendRuns(this.experimentHost(), a)),
       biases: query((a) => insights.biases(a)),
       itemPca: query((a) => insights.itemPca(a)),
       similarItems: query((a) => insights.similarItems(a)),
@@ -433,7 +437,24 @@ export class App implements SheetHost {
     });
   }
 
-  private async run(maxEpochs: number): Promise<RunOutcome> {
+  private run(maxEpochs: number): Promise<RunOutcome> {
+    return this.trainingWork(async (runs) => {
+      const from = this.sheet.history.length;
+      const started = performance.now();
+      const outcome = await this.session.train({ maxEpochs, epochsPerSecond: this.sheet.settings.epochsPerSecond });
+      if (outcome.stopped?.kind === 'diverged') this.notify('error', `Training diverged: ${outcome.stopped.message}`);
+      if (outcome.stopped?.kind === 'converged') this.notify('info', this.convergedText());
+      Object.assign(runs, this.recordRun(maxEpochs === 1, this.sheet.history.slice(from), (performance.now() - started) / 1000, outcome));
+      return outcome;
+    });
+  }
+
+  /**
+   * Training work (a Solve, a sweep, a tune): one at a time, after the queued commands, with the
+   * status 'training' meanwhile so edits are refused and Stop is offered; `work` fills `runs`
+   * with the patch of the Runs list the final 'idle' announcement carries.
+   */
+  private trainingWork<T>(work: (runs: StatePatch) => Promise<T>): Promise<T> {
     if (this.training) throw new UserError('Training is already running');
     const run = this.exclusive(async () => {
       if (this.closing) {
@@ -443,24 +464,45 @@ export class App implements SheetHost {
       this.stopFlag.clear();
       this.training = true;
       this.announce({ status: 'training' });
-      const from = this.sheet.history.length;
-      const started = performance.now();
-      let runs: StatePatch = {};
+      const runs: StatePatch = {};
       try {
-        const outcome = await this.session.train({ maxEpochs, epochsPerSecond: this.sheet.settings.epochsPerSecond });
-        if (outcome.stopped?.kind === 'diverged') this.notify('error', `Training diverged: ${outcome.stopped.message}`);
-        if (outcome.stopped?.kind === 'converged') this.notify('info', this.convergedText());
-        runs = this.recordRun(maxEpochs === 1, this.sheet.history.slice(from), (performance.now() - started) / 1000, outcome);
-        return outcome;
+        return await work(runs);
       } finally {
         this.training = false;
         this.announce({ status: 'idle', project: this.project(), ...runs });
         void this.autosaver.saveNow();
       }
     });
-    // Refuse edits from the moment Solve is accepted, not only once it reaches the queue.
+    // Refuse edits from the moment the work is accepted, not only once it reaches the queue.
     this.training = true;
     return run;
+  }
+
+  /** Sweeps, blends and tune read the sheet's split and keep their runs in its list (worker/experiments.ts). */
+  private experimentHost(): ExperimentHost {
+    const stop = this.stopFlag;
+    return {
+      sheet: () => {
+        const { sets, config } = this.session.current();
+        const { validPct, splitSeed } = this.sheet.settings;
+        return { train: sets.train, valid: sets.valid, config, split: { validPct, splitSeed } };
+      },
+      runs: () => this.sheet.runs,
+      cancel: { get aborted() { return stop.raised; } },
+      progress: (payload) => this.emit({ event: 'experimentProgress', payload }),
+      runsChanged: () => void this.changed({ runs: this.sheet.runs.list() }),
+    };
+  }
+
+  /** A sweep or a tune: training work whose runs join the list as each ends. */
+  private experiment<T>(work: (host: ExperimentHost) => Promise<T>): Promise<T> {
+    return this.trainingWork(async (runs) => {
+      try {
+        return await work(this.experimentHost());
+      } finally {
+        runs.runs = this.sheet.runs.list();
+      }
+    });
   }
 
   /**
