@@ -61,6 +61,8 @@ export const trainConfigSchema = z.strictObject({
     wd: limited(L.wd),
     wdMode: z.enum(['decoupled', 'l2']),
     schedule: z.enum(['one-cycle', 'constant']),
+    /** Which rows the optimizer steps (engine default by size when absent); tune's recipes set it, so a run of theirs is saved and opened with it. */
+    updates: z.enum(['lazy', 'dense']).optional(),
   }),
   epochs: limited(L.epochs),
   batchSize: z.union([limited(L.batchSize), z.literal('full')]),

@@ -4,6 +4,9 @@
  * sweep's queue order and progress, Stop mid-sweep keeping the runs finished, a fitted blend no
  * worse than its best member, a short tune's two runs, and bad commands refused in plain words.
  */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demoSheetPath } from '../io/resources.ts';
 import type { CommandArgs, CommandName, CommandResults, ExperimentProgress } from './contract.ts';
@@ -109,6 +112,17 @@ describe('experiments', () => {
     expect(single.canOpen).toBe(true);
     expect(runs.length).toBe(before + 1 + (answer.bestBlendId ? 1 : 0));
     if (answer.bestBlendId) expect(runs.find((r) => r.id === answer.bestBlendId)!.validRmse).toBeLessThanOrEqual(single.validRmse! + 1e-6);
+  });
+
+  it('sweep runs and blends survive a save and an open: the blend with its members, a sweep run with its factors', async () => {
+    const path = join(mkdtempSync(join(tmpdir(), 'collabsheet-experiments-')), 'sweeps.collabsheet');
+    const saved = (await call('getState', {})).runs;
+    await call('saveProject', { path });
+    const reopened = await call('openProject', { path });
+    expect(reopened.runs).toEqual(saved);
+    const swept = reopened.runs.find((r) => r.name === 'sweep k=2')!;
+    await call('openRun', { id: swept.id });
+    expect((await call('getState', {})).numbers.fit.validRmse).toBeCloseTo(swept.validRmse!, 5);
   });
 
   it('refuses bad commands in plain words, and the service still answers', async () => {
