@@ -14,6 +14,9 @@
 import { z } from 'zod';
 import {
   CONFIG_LIMITS,
+  ENGINE_REQUESTS,
+  type EngineName,
+  type EngineRequest,
   type EpochMetrics,
   type SettingLimit,
   type Snapshot,
@@ -26,7 +29,7 @@ import { dataCommandArgs, type DataCommandResults, type DataEventPayloads, type 
 import { filePathSchema } from './file-path.ts';
 import { insightCommandArgs, type InsightCommandResults, type InsightEventPayloads } from './insight-contract.ts';
 
-export type { EpochMetrics, LrFindResult, LrPoint, LrSuggestions, Snapshot, StopReason, TrainConfig, TrainProgress };
+export type { EngineName, EngineRequest, EpochMetrics, LrFindResult, LrPoint, LrSuggestions, Snapshot, StopReason, TrainConfig, TrainProgress };
 export type * from './data-contract.ts';
 export type * from './insight-contract.ts';
 
@@ -66,6 +69,8 @@ export const trainConfigSchema = z.strictObject({
   threads: limited(L.threads),
   device: z.enum(['cpu', 'cuda', 'webgpu']),
   earlyStopPatience: limited(L.earlyStopPatience),
+  /** Engine: auto (the default when absent) / ONNX Runtime / fused; a forced fused on a model it cannot train is refused naming why. */
+  engine: z.enum(ENGINE_REQUESTS).optional(),
 }) satisfies z.ZodType<TrainConfig>;
 
 export const sessionSettingsSchema = z.strictObject({
@@ -271,6 +276,8 @@ export interface AppState {
   /** Metrics of every epoch since the last reset (the chart's data). */
   history: EpochMetrics[];
   status: RunStatus;
+  /** The engine of the last Solve of the model on the sheet (the one training now, while training); null: not trained since it was made. */
+  engine: EngineName | null;
   canUndo: boolean;
   canRedo: boolean;
   project: ProjectStatus;
@@ -290,7 +297,7 @@ export interface RunSummary {
   name: string;
   /** ISO time the run ended. */
   created: string;
-  /** What trained it: 'onnx' (ONNX Runtime's graph) today. */
+  /** What trained it: 'onnx' (ONNX Runtime's graphs) or 'fused' (the fused kernel); a stored run may name another. */
   engine: string;
   config: TrainConfig;
   validPct: number;
@@ -335,6 +342,7 @@ export interface StatePatch {
   /** The chart starts over: the parameters were reset or the model changed shape. */
   historyCleared?: true;
   status?: RunStatus;
+  engine?: EngineName | null;
   canUndo?: boolean;
   canRedo?: boolean;
   project?: ProjectStatus;
@@ -346,6 +354,8 @@ export interface RunOutcome {
   epochs: number;
   stopped: StopReason | null;
   fit: Fit;
+  /** The engine that trained the run. */
+  engine: EngineName;
 }
 
 // ---------------------------------------------------------------------------------------------

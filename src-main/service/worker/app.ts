@@ -38,6 +38,7 @@ import type { StopFlag } from './stop-flag.ts';
 import type { ViewResult } from './loaded-sheet.ts';
 import { TrainingSession, type LoadResult } from './training-session.ts';
 import type { TrainerOptions } from '../../engine/train/trainer.ts';
+import type { WorkerEntry } from '../../engine/train/parallel/worker-entry.ts';
 import { CONVERGENCE } from '../../engine/train/convergence.ts';
 import { lrFind, lrFindRefusal } from '../../engine/train/lr-find.ts';
 import { basename } from 'node:path';
@@ -66,7 +67,8 @@ export class App implements SheetHost {
     private readonly post: (m: FromWorker) => void,
     readonly stopFlag: StopFlag,
     readonly options: ServiceOptions,
-    trainerOptions: TrainerOptions = {},
+    /** How the engines use more cores: the ONNX trainer's block workers, the fused engine's worker code. */
+    engines: { trainer?: TrainerOptions; fusedWorker?: WorkerEntry } = {},
     /** Kept across a worker restart, so the restarted app writes the same autosave. */
     sessionId?: string,
   ) {
@@ -74,10 +76,11 @@ export class App implements SheetHost {
       {
         epochs: (metrics, numbers) => this.onEpochs(metrics, numbers),
         progress: (payload) => this.emit({ event: 'progress', payload }),
-        notice: (text) => this.notify('warning', text),
+        notice: (text, level = 'warning') => this.notify(level, text),
       },
       () => stopFlag.raised,
-      trainerOptions,
+      engines.trainer,
+      engines.fusedWorker,
     );
     this.data = new DataCalls(this.session, { importProgress: (payload) => this.emit({ event: 'importProgress', payload }) });
     this.autosaver = new Autosaver(this, options, sessionId);
@@ -168,6 +171,7 @@ export class App implements SheetHost {
       settings: this.sheet.settings,
       history: this.sheet.history,
       status: this.training ? 'training' : 'idle',
+      engine: this.session.trainedBy,
       canUndo: this.sheet.edits.canUndo,
       canRedo: this.sheet.edits.canRedo,
       project: { path: this.sheet.path, unsaved: this.sheet.unsaved },
@@ -393,7 +397,7 @@ export class App implements SheetHost {
   /** The model as it is now, copied: what undoing the change about to be made puts back. */
   private modelState(): ModelState {
     const { config, trainer } = this.session.current();
-    return { config, params: trainer.exportParams(), history: this.sheet.history, epochs: this.session.epochCount };
+    return { config, params: trainer.exportParams(), history: this.sheet.history, epochs: this.session.epochCount, engine: this.session.trainedBy };
   }
 
   /** Undo or redo of a model change: the model on the other side comes back, factors, optimizer and chart. */
@@ -401,7 +405,7 @@ export class App implements SheetHost {
     const back = swap.state;
     swap.state = this.modelState();
     await this.session.configure(back.config);
-    this.session.restoreParams(back.params, back.epochs);
+    this.session.restoreParams(back.params, back.epochs, back.engine);
     this.sheet.history = back.history;
     this.emit({ event: 'state', payload: this.state() }); // the chart's history comes back whole
     return this.changed({ config: back.config, numbers: this.session.numbers(), ...this.undoState() });
@@ -442,11 +446,13 @@ export class App implements SheetHost {
       }
       this.stopFlag.clear();
       this.training = true;
-      this.announce({ status: 'training' });
-      const from = this.sheet.history.length;
-      const started = performance.now();
       let runs: StatePatch = {};
       try {
+        const fused = this.session.engineFor().engine === 'fused';
+        if (fused) this.freshFusedRun(maxEpochs === 1);
+        this.announce({ status: 'training', engine: fused ? 'fused' : 'onnx', ...(fused ? this.undoState() : {}) });
+        const from = this.sheet.history.length;
+        const started = performance.now();
         const outcome = await this.session.train({ maxEpochs, epochsPerSecond: this.sheet.settings.epochsPerSecond });
         if (outcome.stopped?.kind === 'diverged') this.notify('error', `Training diverged: ${outcome.stopped.message}`);
         if (outcome.stopped?.kind === 'converged') this.notify('info', this.convergedText());
@@ -454,13 +460,31 @@ export class App implements SheetHost {
         return outcome;
       } finally {
         this.training = false;
-        this.announce({ status: 'idle', project: this.project(), ...runs });
+        this.announce({ status: 'idle', engine: this.session.trainedBy, project: this.project(), ...runs });
         void this.autosaver.saveNow();
       }
     });
     // Refuse edits from the moment Solve is accepted, not only once it reaches the queue.
     this.training = true;
     return run;
+  }
+
+  /**
+   * The fused engine cannot resume a model (its AdaGrad sums are its own): each of its Solves
+   * trains the whole schedule from fresh factors. So a Step is refused, and the factors it
+   * replaces are an undo step, as Reset's are, with the chart starting again; both said plainly.
+   */
+  private freshFusedRun(step: boolean): void {
+    if (step) {
+      throw new UserError('Step trains one epoch and goes on from there, which the fused kernel cannot: Solve trains its whole run, or choose Engine: ONNX Runtime in the settings to step');
+    }
+    const replaced = this.modelState();
+    if (replaced.epochs === 0) return;
+    this.sheet.edits.recordModel(replaced);
+    this.sheet.history = [];
+    this.session.restartEpochs();
+    this.emit({ event: 'state', payload: this.state() }); // the chart starts again
+    this.notify('info', `The fused kernel trains from fresh factors (it cannot continue a model): the factors trained for ${replaced.epochs} epochs were set aside — Undo (Ctrl+Z) brings them back`);
   }
 
   /**
@@ -471,7 +495,7 @@ export class App implements SheetHost {
     if (curve.length === 0) return {};
     const { config, trainer } = this.session.current();
     const { validPct, splitSeed } = this.sheet.settings;
-    const done = { config, settings: { validPct, splitSeed }, engine: 'onnx', curve, seconds, fit: outcome.fit, params: trainer.exportParams() };
+    const done = { config, settings: { validPct, splitSeed }, engine: outcome.engine, curve, seconds, fit: outcome.fit, params: trainer.exportParams() };
     const runs = this.sheet.runs;
     const grown = step && this.stepRun !== null && runs.extend(this.stepRun, done);
     const id = grown ? this.stepRun : runs.add(done);
@@ -492,19 +516,19 @@ export class App implements SheetHost {
   private openRun(id: string): Promise<StatePatch> {
     return this.exclusive(async () => {
       const run = await this.sheet.runs.opened(id);
+      const summary = this.sheet.runs.list().find((r) => r.id === id);
       const replaced = this.modelState();
       await this.session.configure(run.config);
       try {
-        this.session.restoreParams(run.params, run.curve.at(-1)?.epoch ?? 0);
+        this.session.restoreParams(run.params, run.curve.at(-1)?.epoch ?? 0, summary?.engine === 'fused' ? 'fused' : 'onnx');
       } catch (error) {
         await this.session.configure(replaced.config);
-        this.session.restoreParams(replaced.params, replaced.epochs);
+        this.session.restoreParams(replaced.params, replaced.epochs, replaced.engine);
         throw new UserError(`The run "${run.name}" cannot be opened: its factors do not fit this sheet now (${(error as Error).message})`);
       }
       this.sheet.history = [...run.curve];
       this.sheet.edits.recordModel(replaced);
       const { validPct, splitSeed } = this.sheet.settings;
-      const summary = this.sheet.runs.list().find((r) => r.id === id);
       if (summary && (summary.validPct !== validPct || summary.splitSeed !== splitSeed)) {
         this.notify('info', `"${run.name}" was trained on another validation split (${summary.validPct * 100}%, seed ${summary.splitSeed}): the sheet measures it on its own split, so its RMSE differs from the run's`);
       }
