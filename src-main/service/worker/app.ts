@@ -448,7 +448,7 @@ export class App implements SheetHost {
       this.training = true;
       let runs: StatePatch = {};
       try {
-        const fused = this.session.engineFor().engine === 'fused';
+        const fused = this.session.engineFor(undefined, maxEpochs === 1).engine === 'fused';
         if (fused) this.freshFusedRun(maxEpochs === 1);
         this.announce({ status: 'training', engine: fused ? 'fused' : 'onnx', ...(fused ? this.undoState() : {}) });
         const from = this.sheet.history.length;
@@ -471,7 +471,8 @@ export class App implements SheetHost {
 
   /**
    * The fused engine cannot resume a model (its AdaGrad sums are its own): each of its Solves
-   * trains the whole schedule from fresh factors. So a Step is refused, and the factors it
+   * trains the whole schedule from fresh factors. So a Step on it (forced: auto steps on ONNX
+   * Runtime) is refused, and the factors it
    * replaces are an undo step, as Reset's are, with the chart starting again; both said plainly.
    */
   private freshFusedRun(step: boolean): void {

@@ -205,8 +205,10 @@ export class TrainingSession {
   /**
    * The engine a Solve of `config` (default the sheet's) uses, by the rule the CLI's --engine
    * follows (engine-choice.ts); a forced fused engine that cannot train it is refused in words.
+   * A Step goes on from the current factors, which only ONNX Runtime can: auto steps there.
    */
-  engineFor(config: TrainConfig = this.current().config): EngineChoice {
+  engineFor(config: TrainConfig = this.current().config, step = false): EngineChoice {
+    if (step && (config.engine ?? 'auto') === 'auto') return { engine: 'onnx', reason: 'a Step goes on from the current factors, as ONNX Runtime does' };
     try {
       return chooseEngine(config, this.current().sets.train.ratings.length, config.engine ?? 'auto', APP_ENGINE_WORDS);
     } catch (error) {
@@ -485,7 +487,7 @@ export class TrainingSession {
 
   async train(req: TrainRequest): Promise<TrainResult> {
     const s = this.current();
-    const { engine } = this.engineFor();
+    const { engine } = this.engineFor(s.config, req.maxEpochs === 1);
     this.cold.clear();
     this.engineUsed = engine;
     const big = s.sets.train.ratings.length >= BLOCKED_FROM;
