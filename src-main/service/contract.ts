@@ -62,6 +62,8 @@ export const trainConfigSchema = z.strictObject({
     wd: limited(L.wd),
     wdMode: z.enum(['decoupled', 'l2']),
     schedule: z.enum(['one-cycle', 'constant']),
+    /** Lazy (rows a batch touched) or dense optimizer steps; absent: the trainer picks. The scale recipe sets it: without it here every settings change at ≥ 2M ratings was refused. */
+    updates: z.enum(['lazy', 'dense']).optional(),
   }),
   epochs: limited(L.epochs),
   batchSize: z.union([limited(L.batchSize), z.literal('full')]),
