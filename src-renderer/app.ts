@@ -16,6 +16,7 @@ import { PaintPacer } from './panels/paint-pacer.ts';
 import { RmseChart } from './panels/rmse-chart.ts';
 import { RunsPanel } from './panels/runs-panel.ts';
 import { SettingsPanel } from './panels/settings-panel.ts';
+import { ENGINE_LABELS } from './panels/setting-words.ts';
 import { wireSidePaneToggle } from './panels/side-pane.ts';
 import { TastesPanel } from './panels/tastes-panel.ts';
 import { idleTail, trainingProgressText } from './panels/training-progress.ts';
@@ -214,7 +215,9 @@ export class App {
     const { trainRmse, validRmse } = this.state.numbers.fit;
     const training = this.state.status === 'training';
     const fit = `epoch ${last?.epoch ?? 0} · train ${trainRmse.toFixed(4)} · valid ${validRmse === null ? '—' : validRmse.toFixed(4)}`;
-    const progress = training ? (this.progressText ? ` · ${this.progressText}` : '') : idleTail(this.convergedAt, last?.epoch);
+    // The engine that trains (or trained) the model, after the fit: the line still starts "Ready · epoch N".
+    const engine = this.state.engine ? ` · ${ENGINE_LABELS[this.state.engine]}` : '';
+    const progress = engine + (training ? (this.progressText ? ` · ${this.progressText}` : '') : idleTail(this.convergedAt, last?.epoch));
     const [state, fitPart, progressPart] = this.statusParts;
     state.textContent = `${training ? 'Training' : 'Ready'} · `;
     fitPart.textContent = fit;

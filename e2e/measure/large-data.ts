@@ -9,7 +9,10 @@
  * then presses Stop and times click → status idle. Not part of the test suite: it needs the
  * generated 25M file (bench/ml25m-shape.ts makes it) and minutes of CPU.
  *
- *   npm run build && node --import tsx e2e/measure/large-data.ts [--rows 25000000] [--train-seconds 40]
+ * --engine sets the app's Engine setting before Solve (issue 11 item 7: the fused kernel at 25M);
+ * absent: the sheet's own (auto, which picks the fused kernel for the default model from 1M ratings).
+ *
+ *   npm run build && node --import tsx e2e/measure/large-data.ts [--rows 25000000] [--train-seconds 40] [--engine auto|onnx|fused] [--epochs N]
  */
 import { chromium, type Page } from '@playwright/test';
 import { ensureMovieLensShapedCsv } from '../../bench/ml25m-shape.ts';
@@ -22,6 +25,11 @@ const opt = (name: string, fallback: number) => {
 };
 const rows = opt('--rows', 25_000_000);
 const trainSeconds = opt('--train-seconds', 40);
+const engineAt = args.indexOf('--engine');
+const engine = engineAt >= 0 ? args[engineAt + 1] : null;
+if (engine !== null && !['auto', 'onnx', 'fused'].includes(engine)) throw new Error(`--engine: expected auto|onnx|fused, got '${engine}'`);
+// A fused run of the default 5 epochs can end before --train-seconds: --epochs makes it last.
+const epochs = opt('--epochs', 0);
 
 /** Page code as strings: tsx would wrap functions in a helper (__name) the page does not have. */
 const STATUS_IS = (status: 'idle' | 'training') => `document.body.dataset.status === '${status}'`;
@@ -52,6 +60,15 @@ try {
   await page.locator('#solve').waitFor({ state: 'visible' });
   await page.waitForFunction(STATUS_IS('idle'));
   console.log(`page: ${await page.locator('#sheet-totals').textContent()}`);
+  if (engine) {
+    await page.selectOption('#setting-engine', engine);
+    await settled(page, 'engine', engine);
+  }
+  if (epochs > 0) {
+    await page.fill('#setting-epochs', String(epochs));
+    await page.locator('#setting-epochs').dispatchEvent('change');
+    await settled(page, 'epochs', String(epochs));
+  }
 
   await startFrameRecorder(page);
   recording = true;
@@ -65,6 +82,7 @@ try {
   idleStateAt = 0;
   const clicked = performance.now();
   const stopMs = await page.evaluate<number>(`new Promise((resolve) => {
+    if (document.body.dataset.status === 'idle') throw new Error('the run ended before Stop: give it more --epochs');
     const t = performance.now();
     new MutationObserver((_, o) => {
       if (document.body.dataset.status === 'idle') { o.disconnect(); resolve(performance.now() - t); }
@@ -73,6 +91,7 @@ try {
   })`);
   recording = false;
   const frames = await page.evaluate<FrameStats>('window.frameStats()');
+  console.log(`status after Stop: ${await page.locator('#status').textContent()}`);
 
   console.log('status text during training (one line per 5 s):');
   for (const s of statusLines) console.log(`  ${s}`);
@@ -91,6 +110,15 @@ try {
 } finally {
   await browser.close();
   host.process.kill('SIGTERM');
+}
+
+/** A setting sent: the service's answer (the note under it names the value, or the refusal beside it says why), or an Error. */
+async function settled(page: Page, id: string, value: string): Promise<void> {
+  // The reply takes a moment at this size (a new trainer for most settings); a refusal snaps the field back.
+  await page.waitForTimeout(3000);
+  const refused = await page.locator(`#setting-${id}-error`).textContent();
+  if (refused) throw new Error(`setting ${id} = ${value}: ${refused}`);
+  console.log(`setting ${id} = ${value}`);
 }
 
 interface FrameStats {

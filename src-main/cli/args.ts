@@ -10,7 +10,7 @@ import {
 } from '../engine/types.ts';
 import { LR_FIND_DEFAULTS, NUM_IT_LIMITS, lrFindRefusal } from '../engine/train/lr-find.ts';
 import { EMBEDDING_FORMATS, type EmbeddingFormat } from '../io/export/export-embeddings.ts';
-import { ENGINE_REQUESTS, type EngineRequest, chooseEngine } from './engine-choice.ts';
+import { ENGINE_REQUESTS, type EngineRequest, type RequestWords, chooseEngine } from '../engine/engine-choice.ts';
 
 /** A mistake in how the command was called: reported as one line, exit code 2. */
 export class CliUsageError extends Error {
@@ -87,6 +87,9 @@ exponentially from --start-lr to --end-lr, stops once the smoothed loss passes 4
 the model back, and suggests learning rates for collabsheet train --lr (valley: fastai's
 default; steep; minimum/10). The other options are train's, and split the ratings as train does.
 --json: one {"lr","loss","smoothed"} object per batch, then {"suggestions", "stopped_at", ...}.`;
+
+/** How the CLI names an engine request in chooseEngine's reasons and refusals. */
+export const CLI_ENGINE_WORDS: RequestWords = { asked: (engine) => `--engine ${engine}`, instead: 'use --engine onnx or auto' };
 
 const OPTIONS = {
   valid: { type: 'string' },
@@ -303,7 +306,7 @@ function trainCommand(parsed: Parsed): TrainCommand {
   // A forced engine that cannot train these settings is a usage mistake, said before any data is read.
   if (engine === 'fused') {
     try {
-      chooseEngine(config, 0, engine);
+      chooseEngine(config, 0, engine, CLI_ENGINE_WORDS);
     } catch (e) {
       throw new CliUsageError((e as Error).message);
     }

@@ -7,14 +7,14 @@ import { availableParallelism } from 'node:os';
 import type { RatingsDataset } from '../data/dataset.ts';
 import { coldValid } from '../engine/analysis/cold-items.ts';
 import { factorModelFromParams, predictRating } from '../engine/analysis/factor-model.ts';
-import { fusedConfigFrom, type FusedConfig, trainFused } from '../engine/fused/index.ts';
+import { describeFusedConfig, fusedConfigFrom, type FusedConfig, trainFused } from '../engine/fused/index.ts';
 import { rmse } from '../engine/metrics.ts';
 import type { ModelFeatures } from '../engine/models/side-features.ts';
 import { blockWorkerFromSource } from '../engine/train/parallel/from-source.ts';
 import { createTrainer } from '../engine/train/trainer.ts';
 import type { EpochMetrics, ParamTensor, StopReason } from '../engine/types.ts';
 import type { TrainCommand } from './args.ts';
-import type { EngineName } from './engine-choice.ts';
+import type { EngineName } from '../engine/engine-choice.ts';
 
 export interface TrainedRun {
   epochsDone: number;
@@ -75,8 +75,7 @@ async function runFused(cmd: TrainCommand, train: RatingsDataset, valid: Ratings
     stopped: result.stop,
     params: result.params,
     cold: coldFit((users, items) => Float32Array.from(users, (u, r) => predictRating(model, u, items[r])), train, valid),
-    settings: `fused engine: ${config.optimizer === 'adagrad' ? 'per-row AdaGrad' : 'per-rating SGD'}, lr ${config.lr}, wd ${+config.wd.toFixed(4)} per update, ` +
-      `${config.workers} thread${config.workers === 1 ? '' : 's'}`,
+    settings: `fused engine: ${describeFusedConfig(config)}`,
   };
 }
 

@@ -6,9 +6,9 @@
  */
 import { COLD_ITEM_MAX_RATINGS } from '../engine/analysis/cold-items.ts';
 import type { EpochMetrics, StopReason } from '../engine/types.ts';
-import { configWarnings, type TrainCommand } from './args.ts';
+import { CLI_ENGINE_WORDS, configWarnings, type TrainCommand } from './args.ts';
 import { loadDatasets } from './datasets.ts';
-import { chooseEngine } from './engine-choice.ts';
+import { chooseEngine } from '../engine/engine-choice.ts';
 import { runOnEngine } from './engine-run.ts';
 import { readSideFeatures } from './side-features.ts';
 import { writeParams } from './export-params.ts';
@@ -60,7 +60,7 @@ export async function runTrain(cmd: TrainCommand, io: Output, signal?: AbortSign
   const side = await readSideFeatures(cmd, train, cmd.config.model.kind);
   if (!cmd.json) for (const n of [...notes, ...side.notes]) io.out(n);
 
-  const choice = chooseEngine(cmd.config, train.ratings.length, cmd.engine);
+  const choice = chooseEngine(cmd.config, train.ratings.length, cmd.engine, CLI_ENGINE_WORDS);
   if (!cmd.json) {
     io.out(`engine: ${choice.engine} (${choice.reason})`);
     io.out(formatHeader(COLUMNS));

@@ -45,6 +45,11 @@ export interface OptimConfig {
   updates?: 'lazy' | 'dense';
 }
 
+/** Which engine trains a model (engine-choice.ts chooses): 'auto' lets it decide. */
+export const ENGINE_REQUESTS = ['auto', 'onnx', 'fused'] as const;
+export type EngineRequest = (typeof ENGINE_REQUESTS)[number];
+export type EngineName = Exclude<EngineRequest, 'auto'>;
+
 export interface TrainConfig {
   model: ModelConfig;
   optim: OptimConfig;
@@ -57,6 +62,8 @@ export interface TrainConfig {
   device: Device;
   /** Stop when valid RMSE has not improved for this many epochs (0 = off). */
   earlyStopPatience: number;
+  /** Which engine trains it (engine-choice.ts); absent: 'auto'. The CLI takes it as --engine instead. */
+  engine?: EngineRequest;
 }
 
 /** An allowed range of a numeric setting; `above`: min itself is not allowed (a positive learning rate). */

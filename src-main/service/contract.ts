@@ -14,6 +14,9 @@
 import { z } from 'zod';
 import {
   CONFIG_LIMITS,
+  ENGINE_REQUESTS,
+  type EngineName,
+  type EngineRequest,
   type EpochMetrics,
   type SettingLimit,
   type Snapshot,
@@ -27,7 +30,7 @@ import { experimentCommandArgs, type ExperimentCommandResults, type ExperimentEv
 import { filePathSchema } from './file-path.ts';
 import { insightCommandArgs, type InsightCommandResults, type InsightEventPayloads } from './insight-contract.ts';
 
-export type { EpochMetrics, LrFindResult, LrPoint, LrSuggestions, Snapshot, StopReason, TrainConfig, TrainProgress };
+export type { EngineName, EngineRequest, EpochMetrics, LrFindResult, LrPoint, LrSuggestions, Snapshot, StopReason, TrainConfig, TrainProgress };
 export type * from './data-contract.ts';
 export type * from './experiment-contract.ts';
 export type * from './insight-contract.ts';
@@ -61,7 +64,7 @@ export const trainConfigSchema = z.strictObject({
     wd: limited(L.wd),
     wdMode: z.enum(['decoupled', 'l2']),
     schedule: z.enum(['one-cycle', 'constant']),
-    /** Which rows the optimizer steps (engine default by size when absent); tune's recipes set it, so a run of theirs is saved and opened with it. */
+    /** Lazy (rows a batch touched) or dense optimizer steps; absent: the trainer picks. The scale and tune recipes set it, so their runs are saved, opened and re-configured with it. */
     updates: z.enum(['lazy', 'dense']).optional(),
   }),
   epochs: limited(L.epochs),
@@ -70,6 +73,8 @@ export const trainConfigSchema = z.strictObject({
   threads: limited(L.threads),
   device: z.enum(['cpu', 'cuda', 'webgpu']),
   earlyStopPatience: limited(L.earlyStopPatience),
+  /** Engine: auto (the default when absent) / ONNX Runtime / fused; a forced fused on a model it cannot train is refused naming why. */
+  engine: z.enum(ENGINE_REQUESTS).optional(),
 }) satisfies z.ZodType<TrainConfig>;
 
 export const sessionSettingsSchema = z.strictObject({
@@ -277,6 +282,8 @@ export interface AppState {
   /** Metrics of every epoch since the last reset (the chart's data). */
   history: EpochMetrics[];
   status: RunStatus;
+  /** The engine of the last Solve of the model on the sheet (the one training now, while training); null: not trained since it was made. */
+  engine: EngineName | null;
   canUndo: boolean;
   canRedo: boolean;
   project: ProjectStatus;
@@ -296,7 +303,7 @@ export interface RunSummary {
   name: string;
   /** ISO time the run ended. */
   created: string;
-  /** What trained it: 'onnx' (ONNX Runtime's graph) today. */
+  /** What trained it: 'onnx' (ONNX Runtime's graphs) or 'fused' (the fused kernel); a stored run may name another. */
   engine: string;
   config: TrainConfig;
   validPct: number;
@@ -349,6 +356,7 @@ export interface StatePatch {
   /** The chart starts over: the parameters were reset or the model changed shape. */
   historyCleared?: true;
   status?: RunStatus;
+  engine?: EngineName | null;
   canUndo?: boolean;
   canRedo?: boolean;
   project?: ProjectStatus;
@@ -360,6 +368,8 @@ export interface RunOutcome {
   epochs: number;
   stopped: StopReason | null;
   fit: Fit;
+  /** The engine that trained the run. */
+  engine: EngineName;
 }
 
 // ---------------------------------------------------------------------------------------------

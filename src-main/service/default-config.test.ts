@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { fastbookRecipe, scaleRecipe } from '../engine/train/recipes.ts';
 import { createTrainer } from '../engine/train/trainer.ts';
 import { demoSheetPath } from '../io/resources.ts';
+import { trainConfigSchema } from './contract.ts';
 import { defaultConfig, FULL_BATCH_LIMIT, SCALE_RECIPE_FROM } from './default-config.ts';
 import { RatingsTable } from './ratings-table.ts';
 import { readSheetFile } from './sheet-file.ts';
@@ -9,6 +10,13 @@ import { readSheetFile } from './sheet-file.ts';
 const stars = { lo: 0.5, hi: 5 };
 
 describe('defaultConfig', () => {
+  it('every default passes the contract, so the settings panel can send it back changed (at 2M+ the lazy updates were refused)', () => {
+    for (const n of [100, FULL_BATCH_LIMIT + 1, SCALE_RECIPE_FROM, 25_000_000]) {
+      const c = defaultConfig(n, stars);
+      expect(trainConfigSchema.parse({ ...c, epochs: 200, engine: 'fused' })).toEqual({ ...c, epochs: 200, engine: 'fused' });
+    }
+  });
+
   it('solves small sheets in full batch with L-BFGS, 5 factors, like Excel', () => {
     const c = defaultConfig(FULL_BATCH_LIMIT, stars);
     expect(c.batchSize).toBe('full');

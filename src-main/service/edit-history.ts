@@ -9,6 +9,7 @@
  */
 import type { EpochMetrics, ModelParams, TrainConfig } from '../engine/types.ts';
 import type { FeatureValues } from './insight-contract.ts';
+import type { EngineName } from '../engine/engine-choice.ts';
 
 export interface CellChange {
   user: number;
@@ -44,6 +45,8 @@ export interface ModelState {
   /** The chart's history and epoch count that went with it. */
   history: EpochMetrics[];
   epochs: number;
+  /** The engine that trained it (null: untrained). */
+  engine: EngineName | null;
 }
 
 /**

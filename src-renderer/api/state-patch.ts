@@ -22,6 +22,7 @@ export function applyPatch(state: AppState, patch: StatePatch): AppState {
     settings: patch.settings ?? state.settings,
     history: patch.historyCleared ? [] : state.history,
     status: patch.status ?? state.status,
+    engine: patch.engine === undefined ? state.engine : patch.engine,
     canUndo: patch.canUndo ?? state.canUndo,
     canRedo: patch.canRedo ?? state.canRedo,
     project: patch.project ?? state.project,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { readNumber, speedNote } from './setting-words.ts';
+import { ENGINE_OPTIONS, engineNote, readNumber, speedNote } from './setting-words.ts';
 import { stepSeriesWords } from './chart-words.ts';
 
 // Issue 16 item 4: settings that explain themselves.
@@ -14,6 +14,21 @@ describe('the settings panel in words', () => {
     expect(readNumber('Learning rate', ' 0.01 ')).toEqual({ value: 0.01 });
     expect(readNumber('Learning rate', '')).toEqual({ error: 'Learning rate needs a number' });
     expect(readNumber('Weight decay', '1e')).toEqual({ error: 'Weight decay needs a number, got "1e"' });
+  });
+});
+
+// Issue 11 item 5: Engine: auto / ONNX Runtime / fused kernel, each explained under the field.
+describe('the Engine setting in words', () => {
+  it('offers auto, ONNX Runtime and the fused kernel, in that order', () => {
+    expect(ENGINE_OPTIONS).toEqual([['auto', 'auto'], ['onnx', 'ONNX Runtime'], ['fused', 'fused kernel']]);
+  });
+
+  it('says what each choice does, and which engine trained the model on the sheet', () => {
+    expect(engineNote('auto', null)).toBe('the fused kernel for dot-product models on big data, ONNX Runtime otherwise');
+    expect(engineNote('fused', null)).toMatch(/^dot-product models only: .*each Solve from fresh factors$/);
+    expect(engineNote('onnx', null)).toMatch(/^every model/);
+    expect(engineNote('auto', 'fused')).toMatch(/ · trained by: fused kernel$/);
+    expect(engineNote('fused', 'onnx')).toMatch(/ · trained by: ONNX Runtime$/);
   });
 });
 

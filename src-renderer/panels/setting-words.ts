@@ -5,6 +5,23 @@
  * CLI (src-main/service/plain-issues.ts: "Learning rate must be at most 100, got 150"); the panel
  * shows that refusal beside the field too. Pure, so the words are tested.
  */
+import type { EngineName, EngineRequest } from '../../src-main/service/contract.ts';
+
+/** The engines as the app names them (the main side's ENGINE_LABELS, training-session.ts, says the same in its messages). */
+export const ENGINE_LABELS: Record<EngineName, string> = { onnx: 'ONNX Runtime', fused: 'fused kernel' };
+
+/** The Engine setting's options (issue 11 item 5). */
+export const ENGINE_OPTIONS: [EngineRequest, string][] = [['auto', 'auto'], ['onnx', ENGINE_LABELS.onnx], ['fused', ENGINE_LABELS.fused]];
+
+/** The Engine setting's value in words: what each choice does, and which engine trained the model now on the sheet. */
+export function engineNote(request: EngineRequest, trainedBy: EngineName | null): string {
+  const what = {
+    auto: 'the fused kernel for dot-product models on big data, ONNX Runtime otherwise',
+    onnx: 'every model, with the optimizer, learning rate and weight decay set here',
+    fused: 'dot-product models only: per-rating steps with its own rates, each Solve from fresh factors',
+  }[request];
+  return trainedBy ? `${what} · trained by: ${ENGINE_LABELS[trainedBy]}` : what;
+}
 
 /** The speed setting's value in words. */
 export function speedNote(epochsPerSecond: number): string {

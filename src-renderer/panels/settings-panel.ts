@@ -6,7 +6,7 @@
  * again (issue 16 item 4: it used to revert silently, or show the validator's text far away).
  */
 import type { AppState, SessionSettings, TrainConfig } from '../../src-main/service/contract.ts';
-import { readNumber, speedNote } from './setting-words.ts';
+import { ENGINE_OPTIONS, engineNote, readNumber, speedNote } from './setting-words.ts';
 import '../styles/settings.css';
 
 /** What a change is sent as; the promise holds the service's refusal in words, or null when it was taken. */
@@ -130,6 +130,15 @@ const FIELDS: Field[] = [
     get: (s) => (s.config.batchSize === 'full' ? s.sheet.totals.ratings - s.sheet.totals.validRatings : s.config.batchSize),
     set: (s, v) => ({ config: { ...s.config, batchSize: Number(v) } }),
     disabled: (s) => s.config.batchSize === 'full',
+  },
+  {
+    id: 'engine',
+    label: 'Engine',
+    input: { kind: 'select', options: ENGINE_OPTIONS },
+    get: (s) => s.config.engine ?? 'auto',
+    set: (s, v) => ({ config: { ...s.config, engine: v as NonNullable<TrainConfig['engine']> } }),
+    hint: 'which engine trains the model: a fused kernel choice it cannot train is refused here, saying why',
+    note: (s) => engineNote(s.config.engine ?? 'auto', s.engine),
   },
   {
     id: 'valid-pct',

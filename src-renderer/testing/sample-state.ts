@@ -49,6 +49,7 @@ export function sampleState(): AppState {
     settings: { validPct: 0.2, splitSeed: 42, epochsPerSecond: 30 },
     history: [],
     status: 'idle',
+    engine: null,
     canUndo: false,
     canRedo: false,
     project: { path: null, unsaved: false },

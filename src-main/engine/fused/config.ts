@@ -107,3 +107,9 @@ export function fusedConfigFrom(cfg: TrainConfig, workers: number, ratings?: num
 
 /** Plain SGD's lr and wd (measured beside the defaults: ml-100k 0.9106, planted 5M 0.8394). */
 export const FUSED_SGD: Pick<FusedConfig, 'lr' | 'wd'> = { lr: 0.01, wd: 0.1 };
+
+/** The fused run's settings in one line (the CLI prints it, the app tells it as a Solve starts). */
+export function describeFusedConfig(cfg: FusedConfig): string {
+  return `${cfg.optimizer === 'adagrad' ? 'per-row AdaGrad' : 'per-rating SGD'}, lr ${cfg.lr}, wd ${+cfg.wd.toFixed(4)} per update, ` +
+    `${cfg.workers} thread${cfg.workers === 1 ? '' : 's'}`;
+}

@@ -22,8 +22,11 @@ import { type EpochPlan, raiseStop, resetControl, trainBlock } from './rounds.ts
 import type { FusedConfig } from './config.ts';
 
 export interface FusedHooks {
-  /** After every epoch, with valid RMSE when valid ratings were given. */
-  onEpoch?(m: EpochMetrics): void;
+  /**
+   * After every epoch, with valid RMSE when valid ratings were given, and that epoch's factors
+   * (a copy, in the ONNX models' names and shapes: what the app's sheet shows every epoch).
+   */
+  onEpoch?(m: EpochMetrics, params: Readonly<Record<string, ParamTensor>>): void;
   /** Stop: answered within one block (a few ms at 25M); the last finished epoch's factors come back. */
   signal?: AbortSignal;
   /** Where the worker threads' code is: the app's bundled fused/worker.ts; default the source under tsx. */
@@ -106,7 +109,7 @@ async function runEpochs(train: RatingsDataset, memory: WebAssembly.Memory, kern
       params = paramsOf(memory, layout, cfg);
       const metrics: EpochMetrics = { epoch: e + 1, ...fit, lr: plan.lrs[plan.lrs.length - 1], seconds: (performance.now() - started) / 1000 };
       history.push(metrics);
-      hooks.onEpoch?.(metrics);
+      hooks.onEpoch?.(metrics, params);
     }
     return { params, history, stop: null };
   } finally {

@@ -39,6 +39,7 @@ import type { StopFlag } from './stop-flag.ts';
 import type { ViewResult } from './loaded-sheet.ts';
 import { TrainingSession, type LoadResult } from './training-session.ts';
 import type { TrainerOptions } from '../../engine/train/trainer.ts';
+import type { WorkerEntry } from '../../engine/train/parallel/worker-entry.ts';
 import { CONVERGENCE } from '../../engine/train/convergence.ts';
 import { lrFind, lrFindRefusal } from '../../engine/train/lr-find.ts';
 import { basename } from 'node:path';
@@ -67,7 +68,8 @@ export class App implements SheetHost {
     private readonly post: (m: FromWorker) => void,
     readonly stopFlag: StopFlag,
     readonly options: ServiceOptions,
-    trainerOptions: TrainerOptions = {},
+    /** How the engines use more cores: the ONNX trainer's block workers, the fused engine's worker code. */
+    engines: { trainer?: TrainerOptions; fusedWorker?: WorkerEntry } = {},
     /** Kept across a worker restart, so the restarted app writes the same autosave. */
     sessionId?: string,
   ) {
@@ -75,10 +77,11 @@ export class App implements SheetHost {
       {
         epochs: (metrics, numbers) => this.onEpochs(metrics, numbers),
         progress: (payload) => this.emit({ event: 'progress', payload }),
-        notice: (text) => this.notify('warning', text),
+        notice: (text, level = 'warning') => this.notify(level, text),
       },
       () => stopFlag.raised,
-      trainerOptions,
+      engines.trainer,
+      engines.fusedWorker,
     );
     this.data = new DataCalls(this.session, { importProgress: (payload) => this.emit({ event: 'importProgress', payload }) });
     this.autosaver = new Autosaver(this, options, sessionId);
@@ -172,6 +175,7 @@ export class App implements SheetHost {
       settings: this.sheet.settings,
       history: this.sheet.history,
       status: this.training ? 'training' : 'idle',
+      engine: this.session.trainedBy,
       canUndo: this.sheet.edits.canUndo,
       canRedo: this.sheet.edits.canRedo,
       project: { path: this.sheet.path, unsaved: this.sheet.unsaved },
@@ -397,7 +401,7 @@ export class App implements SheetHost {
   /** The model as it is now, copied: what undoing the change about to be made puts back. */
   private modelState(): ModelState {
     const { config, trainer } = this.session.current();
-    return { config, params: trainer.exportParams(), history: this.sheet.history, epochs: this.session.epochCount };
+    return { config, params: trainer.exportParams(), history: this.sheet.history, epochs: this.session.epochCount, engine: this.session.trainedBy };
   }
 
   /** Undo or redo of a model change: the model on the other side comes back, factors, optimizer and chart. */
@@ -405,7 +409,7 @@ export class App implements SheetHost {
     const back = swap.state;
     swap.state = this.modelState();
     await this.session.configure(back.config);
-    this.session.restoreParams(back.params, back.epochs);
+    this.session.restoreParams(back.params, back.epochs, back.engine);
     this.sheet.history = back.history;
     this.emit({ event: 'state', payload: this.state() }); // the chart's history comes back whole
     return this.changed({ config: back.config, numbers: this.session.numbers(), ...this.undoState() });
@@ -438,7 +442,13 @@ export class App implements SheetHost {
   }
 
   private run(maxEpochs: number): Promise<RunOutcome> {
-    return this.trainingWork(async (runs) => {
+    const step = maxEpochs === 1;
+    const begin = (): StatePatch => {
+      const fused = this.session.engineFor(undefined, step).engine === 'fused';
+      if (fused) this.freshFusedRun(step);
+      return { engine: fused ? 'fused' : 'onnx', ...(fused ? this.undoState() : {}) };
+    };
+    return this.trainingWork(begin, async (runs) => {
       const from = this.sheet.history.length;
       const started = performance.now();
       const outcome = await this.session.train({ maxEpochs, epochsPerSecond: this.sheet.settings.epochsPerSecond });
@@ -452,9 +462,10 @@ export class App implements SheetHost {
   /**
    * Training work (a Solve, a sweep, a tune): one at a time, after the queued commands, with the
    * status 'training' meanwhile so edits are refused and Stop is offered; `work` fills `runs`
-   * with the patch of the Runs list the final 'idle' announcement carries.
+   * with the patch of the Runs list the final 'idle' announcement carries. `begin` runs once the
+   * work reaches the queue: it may refuse it, and its patch joins the 'training' announcement.
    */
-  private trainingWork<T>(work: (runs: StatePatch) => Promise<T>): Promise<T> {
+  private trainingWork<T>(begin: () => StatePatch, work: (runs: StatePatch) => Promise<T>): Promise<T> {
     if (this.training) throw new UserError('Training is already running');
     const run = this.exclusive(async () => {
       if (this.closing) {
@@ -463,13 +474,13 @@ export class App implements SheetHost {
       }
       this.stopFlag.clear();
       this.training = true;
-      this.announce({ status: 'training' });
       const runs: StatePatch = {};
       try {
+        this.announce({ status: 'training', ...begin() });
         return await work(runs);
       } finally {
         this.training = false;
-        this.announce({ status: 'idle', project: this.project(), ...runs });
+        this.announce({ status: 'idle', engine: this.session.trainedBy, project: this.project(), ...runs });
         void this.autosaver.saveNow();
       }
     });
@@ -496,13 +507,32 @@ export class App implements SheetHost {
 
   /** A sweep or a tune: training work whose runs join the list as each ends. */
   private experiment<T>(work: (host: ExperimentHost) => Promise<T>): Promise<T> {
-    return this.trainingWork(async (runs) => {
+    return this.trainingWork(() => ({}), async (runs) => {
       try {
         return await work(this.experimentHost());
       } finally {
         runs.runs = this.sheet.runs.list();
       }
     });
+  }
+
+  /**
+   * The fused engine cannot resume a model (its AdaGrad sums are its own): each of its Solves
+   * trains the whole schedule from fresh factors. So a Step on it (forced: auto steps on ONNX
+   * Runtime) is refused, and the factors it
+   * replaces are an undo step, as Reset's are, with the chart starting again; both said plainly.
+   */
+  private freshFusedRun(step: boolean): void {
+    if (step) {
+      throw new UserError('Step trains one epoch and goes on from there, which the fused kernel cannot: Solve trains its whole run, or choose Engine: ONNX Runtime in the settings to step');
+    }
+    const replaced = this.modelState();
+    if (replaced.epochs === 0) return;
+    this.sheet.edits.recordModel(replaced);
+    this.sheet.history = [];
+    this.session.restartEpochs();
+    this.emit({ event: 'state', payload: this.state() }); // the chart starts again
+    this.notify('info', `The fused kernel trains from fresh factors (it cannot continue a model): the factors trained for ${replaced.epochs} epochs were set aside — Undo (Ctrl+Z) brings them back`);
   }
 
   /**
@@ -513,7 +543,7 @@ export class App implements SheetHost {
     if (curve.length === 0) return {};
     const { config, trainer } = this.session.current();
     const { validPct, splitSeed } = this.sheet.settings;
-    const done = { config, settings: { validPct, splitSeed }, engine: 'onnx', curve, seconds, fit: outcome.fit, params: trainer.exportParams() };
+    const done = { config, settings: { validPct, splitSeed }, engine: outcome.engine, curve, seconds, fit: outcome.fit, params: trainer.exportParams() };
     const runs = this.sheet.runs;
     const grown = step && this.stepRun !== null && runs.extend(this.stepRun, done);
     const id = grown ? this.stepRun : runs.add(done);
@@ -534,19 +564,19 @@ export class App implements SheetHost {
   private openRun(id: string): Promise<StatePatch> {
     return this.exclusive(async () => {
       const run = await this.sheet.runs.opened(id);
+      const summary = this.sheet.runs.list().find((r) => r.id === id);
       const replaced = this.modelState();
       await this.session.configure(run.config);
       try {
-        this.session.restoreParams(run.params, run.curve.at(-1)?.epoch ?? 0);
+        this.session.restoreParams(run.params, run.curve.at(-1)?.epoch ?? 0, summary?.engine === 'fused' ? 'fused' : 'onnx');
       } catch (error) {
         await this.session.configure(replaced.config);
-        this.session.restoreParams(replaced.params, replaced.epochs);
+        this.session.restoreParams(replaced.params, replaced.epochs, replaced.engine);
         throw new UserError(`The run "${run.name}" cannot be opened: its factors do not fit this sheet now (${(error as Error).message})`);
       }
       this.sheet.history = [...run.curve];
       this.sheet.edits.recordModel(replaced);
       const { validPct, splitSeed } = this.sheet.settings;
-      const summary = this.sheet.runs.list().find((r) => r.id === id);
       if (summary && (summary.validPct !== validPct || summary.splitSeed !== splitSeed)) {
         this.notify('info', `"${run.name}" was trained on another validation split (${summary.validPct * 100}%, seed ${summary.splitSeed}): the sheet measures it on its own split, so its RMSE differs from the run's`);
       }

@@ -86,6 +86,7 @@ function toProject(session: TrainingSession, req: SaveRequest): CollabProject {
     view: { size: s.view.size, pinUsers: s.view.pinUsers.map((u) => d.userIds[u]), pinItems: s.view.pinItems.map((i) => d.itemIds[i]) },
     edits: s.table.changes().map((c) => [d.userIds[c.user], d.itemIds[c.item], c.rating]),
     epochs: session.epochCount,
+    trainedBy: session.trainedBy,
   };
   // The side features go in parsed (project-features.ts says why), with the rows given to added movies and users.
   const features = sheet.features && (sheet.features.item || sheet.features.user) ? { features: sheet.features } : {};
@@ -145,7 +146,7 @@ export async function openProjectFile(
   let restored = false;
   if (project.model) {
     try {
-      session.restoreParams(project.model, state.epochs);
+      session.restoreParams(project.model, state.epochs, state.trainedBy ?? null);
       restored = true;
     } catch (error) {
       // The import may have written some tables before it stopped: start afresh, as the notice says.

@@ -45,6 +45,8 @@ export const appStateSchema = z
     /** [user id, item id, rating or null (cleared)] per edited cell. */
     edits: z.array(z.tuple([text, text, z.number().nullable()])),
     epochs: z.number().int().nonnegative(),
+    /** The engine that trained the saved factors (absent in older projects, null when untrained); the factors do not depend on it. */
+    trainedBy: z.enum(['onnx', 'fused']).nullable().optional(),
   })
   .superRefine((s, ctx) => {
     // An edit is a rating someone typed: on the sheet's scale, as checkRating requires.

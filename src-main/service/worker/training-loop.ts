@@ -5,6 +5,7 @@
  */
 import { createTrainer, type Trainer, type TrainerOptions } from '../../engine/train/trainer.ts';
 import type { EpochMetrics, StopReason, TrainConfig, TrainProgress } from '../../engine/types.ts';
+import type { EngineName } from '../../engine/engine-choice.ts';
 import type { Fit } from '../contract.ts';
 import type { TrainValid } from '../ratings-table.ts';
 import { UserError, userMessage } from '../user-error.ts';
@@ -20,6 +21,8 @@ export interface TrainResult {
   epochs: number;
   stopped: StopReason | null;
   fit: Fit;
+  /** The engine that trained (engine-choice.ts). */
+  engine: EngineName;
 }
 
 /** At most ~30 sheet updates a second reach the UI however fast the epochs are (a little under
@@ -49,13 +52,7 @@ export async function runEpochs(
   hooks: EpochHooks,
 ): Promise<{ epochs: number; stopped: StopReason | null }> {
   const minEpochMs = req.epochsPerSecond > 0 ? 1000 / req.epochsPerSecond : 0;
-  let pending: EpochMetrics[] = [];
-  let lastSent = performance.now();
-  const flush = (exact: boolean) => {
-    hooks.show(pending, exact);
-    pending = [];
-    lastSent = performance.now();
-  };
+  const shown = new PacedEpochs(hooks.show);
   let epochs = 0;
   let stopped: StopReason | null = null;
   while (epochs < req.maxEpochs && trainer.epochsDone < budget) {
@@ -64,14 +61,14 @@ export async function runEpochs(
     const result = await trainer.runEpoch({ shouldStop: hooks.shouldStop, onProgress: (p) => hooks.progress({ ...p, epoch }) });
     if (result.metrics) {
       epochs++;
-      pending.push({ ...result.metrics, epoch });
+      shown.add({ ...result.metrics, epoch });
     }
     stopped = result.stopped;
     if (stopped) break;
     const wait = minEpochMs - (performance.now() - started);
     if (wait > 0) await sleepUnless(hooks.shouldStop, wait);
     // Checked after the pause, so a paced run (30 epochs/s) sends every epoch, not every other.
-    if (performance.now() - lastSent >= SNAPSHOT_INTERVAL_MS) flush(!big);
+    if (shown.due) shown.flush(!big);
     if (hooks.shouldStop()) {
       stopped = { kind: 'cancelled' };
       break;
@@ -79,8 +76,33 @@ export async function runEpochs(
   }
   // Stop answers at once: an exact fit of 25M ratings takes seconds (issue 6: Stop within
   // 200 ms), so a stopped run keeps showing the fit last evaluated.
-  flush(stopped?.kind !== 'cancelled' && !big);
+  shown.flush(finalExact(stopped, big));
   return { epochs, stopped };
+}
+
+/** The last show of a run measures the fit exactly unless it was stopped (answered at once) or the data is big. */
+export const finalExact = (stopped: StopReason | null, big: boolean): boolean => stopped?.kind !== 'cancelled' && !big;
+
+/** The epochs not shown yet, shown at most every SNAPSHOT_INTERVAL_MS (both engines' runs pace their snapshots so). */
+export class PacedEpochs {
+  private pending: EpochMetrics[] = [];
+  private lastSent = performance.now();
+
+  constructor(private readonly show: EpochHooks['show']) {}
+
+  add(metrics: EpochMetrics): void {
+    this.pending.push(metrics);
+  }
+
+  get due(): boolean {
+    return performance.now() - this.lastSent >= SNAPSHOT_INTERVAL_MS;
+  }
+
+  flush(exact: boolean): void {
+    this.show(this.pending, exact);
+    this.pending = [];
+    this.lastSent = performance.now();
+  }
 }
 
 async function sleepUnless(stop: () => boolean, ms: number): Promise<void> {

@@ -5,6 +5,7 @@
  * parameter arrays); what the sheet shows of them is loaded-sheet.ts, the run's loop
  * training-loop.ts, the split split-state.ts, cold rows cold-start.ts.
  */
+import { isDeepStrictEqual } from 'node:util';
 import { ratingCounts } from '../../data/crosstab.ts';
 import type { RatingsDataset } from '../../data/dataset.ts';
 import { BLOCKED_FROM } from '../../engine/train/epoch-order.ts';
@@ -15,7 +16,7 @@ import type { Fit, SheetNumbers, RatingScale } from '../contract.ts';
 import { defaultConfig } from '../default-config.ts';
 import type { FeatureReport } from '../data-contract.ts';
 import type { ColdStartAnswer } from '../insight-contract.ts';
-import { UserError } from '../user-error.ts';
+import { UserError, userMessage } from '../user-error.ts';
 import { RatingsTable, type RatingChange, type TrainValid } from '../ratings-table.ts';
 import { chooseVisibleBlock, type VisibleBlockRequest } from '../visible-block.ts';
 import { coldErrors, movedFit } from './cold-fit.ts';
@@ -26,14 +27,18 @@ import { featureReport, type FeatureValues, modelFeaturesFor, NO_SHEET_FEATURES,
 import { readSource, userFacing, type PreparedSheet, type SheetSource } from './sheet-sources.ts';
 import { EVERY_RATING, splitReport, splitState, type SplitSettings, type SplitState } from './split-state.ts';
 import { fitOf, runEpochs, trainerFor, type TrainRequest, type TrainResult } from './training-loop.ts';
+import { fusedSettingsFor, solveFused } from './fused-solve.ts';
+import { chooseEngine, type EngineChoice, type EngineName, type RequestWords } from '../../engine/engine-choice.ts';
+import { describeFusedConfig } from '../../engine/fused/index.ts';
+import type { WorkerEntry } from '../../engine/train/parallel/worker-entry.ts';
 
 /** What the session reports while it works (the app turns these into the contract's events). */
 export interface SessionEvents {
   /** Epochs finished since the last call, and the visible block's numbers after them. */
   epochs(metrics: EpochMetrics[], numbers: SheetNumbers): void;
   progress(progress: TrainProgress): void;
-  /** Something the user should know about how training runs (the device asked for is not used). */
-  notice(text: string): void;
+  /** Something the user should know about how training runs (the device asked for is not used: a warning; the fused engine's settings: info). */
+  notice(text: string, level?: 'info' | 'warning'): void;
 }
 
 export interface LoadRequest {
@@ -83,8 +88,15 @@ export interface InstallRequest {
   unusedFeatures?: readonly string[];
 }
 
+/** How the app names an engine: the settings' Engine options (settings-panel.ts says the same). */
+export const ENGINE_LABELS: Record<EngineName, string> = { onnx: 'ONNX Runtime', fused: 'fused kernel' };
+/** The app's words for chooseEngine: a request is the Engine setting. */
+const APP_ENGINE_WORDS: RequestWords = { asked: (engine) => `Engine: ${ENGINE_LABELS[engine]}`, instead: 'choose Engine: auto or ONNX Runtime in the settings' };
+
 export class TrainingSession {
   private loaded: Loaded | null = null;
+  /** The engine of the last Solve of the model on the sheet; null: not trained since it was made (or opened untold). */
+  private engineUsed: EngineName | null = null;
   /** Epochs since the last reset, across Solve runs: the chart's x axis. */
   private epochsSinceReset = 0;
   /** The last evaluation: a view change does not move the model (25M ratings: ~1 s to evaluate). */
@@ -117,6 +129,8 @@ export class TrainingSession {
     readonly stopRequested: () => boolean,
     /** How trainers may use a second core (big data); none: one thread. */
     private readonly trainerOptions: TrainerOptions = {},
+    /** Where the fused engine's worker threads' code is (the app's bundle); absent: the source. */
+    private readonly fusedWorker?: WorkerEntry,
   ) {}
 
   async dispose(): Promise<void> {
@@ -169,16 +183,42 @@ export class TrainingSession {
     this.loaded = next;
     await old?.trainer.dispose();
     this.epochsSinceReset = 0;
+    this.engineUsed = null;
     this.lastFit = null;
     this.dataVersion++;
     this.cold = new ColdStart();
     return { name: sheet.name, scale: sheet.scale, config, ...this.viewResult() };
   }
 
-  /** Parameters and optimizer state saved earlier (a project's), when the model's shapes allow. */
-  restoreParams(params: ModelParams, epochs: number): void {
+  /** Parameters and optimizer state saved earlier (a project's, a run's), when the model's shapes allow, and the engine that trained them. */
+  restoreParams(params: ModelParams, epochs: number, engine: EngineName | null): void {
     this.current().trainer.importParams(params);
     this.epochsSinceReset = epochs;
+    this.engineUsed = engine;
+  }
+
+  /** The engine of the last Solve of this model (the status line names it; projects and runs record it). */
+  get trainedBy(): EngineName | null {
+    return this.engineUsed;
+  }
+
+  /**
+   * The engine a Solve of `config` (default the sheet's) uses, by the rule the CLI's --engine
+   * follows (engine-choice.ts); a forced fused engine that cannot train it is refused in words.
+   * A Step goes on from the current factors, which only ONNX Runtime can: auto steps there.
+   */
+  engineFor(config: TrainConfig = this.current().config, step = false): EngineChoice {
+    if (step && (config.engine ?? 'auto') === 'auto') return { engine: 'onnx', reason: 'a Step goes on from the current factors, as ONNX Runtime does' };
+    try {
+      return chooseEngine(config, this.current().sets.train.ratings.length, config.engine ?? 'auto', APP_ENGINE_WORDS);
+    } catch (error) {
+      throw new UserError(userMessage(error));
+    }
+  }
+
+  /** A fused Solve starts from fresh factors: the epoch count (the chart's x axis) starts again with it. */
+  restartEpochs(): void {
+    this.epochsSinceReset = 0;
   }
 
   /** The visible block moved (crosstab size, pins): its cells and numbers. */
@@ -421,6 +461,12 @@ export class TrainingSession {
   /** A new trainer for the new config; the learned parameters carry over when their shapes do. */
   async configure(config: TrainConfig): Promise<SheetNumbers> {
     const s = this.current();
+    this.engineFor(config);
+    // Another engine trains the same model: nothing to rebuild.
+    if (sameModelAndTraining(config, s.config)) {
+      s.config = config;
+      return this.numbers(false);
+    }
     const keep = config.model.kind === s.config.model.kind && config.model.factors === s.config.model.factors;
     const exported = keep ? s.trainer.exportParams() : null;
     // Another optimizer's moments mean nothing to this one: keep the parameters, start it fresh.
@@ -435,12 +481,34 @@ export class TrainingSession {
     const s = this.current();
     await this.replaceTrainer({ ...s.config, seed, model: { ...s.config.model, init } });
     this.epochsSinceReset = 0;
+    this.engineUsed = null;
     return this.numbers();
   }
 
   async train(req: TrainRequest): Promise<TrainResult> {
     const s = this.current();
+    const { engine } = this.engineFor(s.config, req.maxEpochs === 1);
     this.cold.clear();
+    this.engineUsed = engine;
+    const big = s.sets.train.ratings.length >= BLOCKED_FROM;
+    const hooks = {
+      shouldStop: this.stopRequested,
+      progress: (p: TrainProgress) => this.events.progress(p),
+      show: (metrics: EpochMetrics[], exact: boolean) => {
+        this.epochsSinceReset += metrics.length;
+        const last = metrics.at(-1);
+        if (big && last) this.lastFit = fitOf(last);
+        this.events.epochs(metrics, this.numbers(exact));
+      },
+    };
+    if (engine === 'fused') {
+      const config = fusedSettingsFor(s.config, s.sets.train.ratings.length);
+      this.events.notice(`Training on the fused kernel: ${describeFusedConfig(config)}, ${config.epochs} epochs from fresh factors (its own rates: ` +
+        'the learning rate and weight decay set here are the ONNX Runtime engine\'s)', 'info');
+      const run = { config, ...(this.fusedWorker ? { workerEntry: this.fusedWorker } : {}) };
+      const { epochs, stopped } = await solveFused(s.trainer, s.sets, run, this.epochsSinceReset, big, hooks);
+      return { epochs, stopped, fit: this.lastFit ?? this.fit(), engine };
+    }
     // A finished run (its schedule spent) starts a new one from the current parameters, as a
     // second fit_one_cycle does in fastai; a stopped run continues its schedule.
     if (s.trainer.epochsDone >= s.config.epochs) {
@@ -448,19 +516,9 @@ export class TrainingSession {
       await this.replaceTrainer(s.config);
       s.trainer.importParams(params);
     }
-    const big = s.sets.train.ratings.length >= BLOCKED_FROM;
-    const { epochs, stopped } = await runEpochs(s.trainer, s.config.epochs, req, this.epochsSinceReset, big, {
-      shouldStop: this.stopRequested,
-      progress: (p) => this.events.progress(p),
-      show: (metrics, exact) => {
-        this.epochsSinceReset += metrics.length;
-        const last = metrics.at(-1);
-        if (big && last) this.lastFit = fitOf(last);
-        this.events.epochs(metrics, this.numbers(exact));
-      },
-    });
+    const { epochs, stopped } = await runEpochs(s.trainer, s.config.epochs, req, this.epochsSinceReset, big, hooks);
     // The last show() measured the fit, or kept the last one measured when that was too slow.
-    return { epochs, stopped, fit: this.lastFit ?? this.fit() };
+    return { epochs, stopped, fit: this.lastFit ?? this.fit(), engine };
   }
 
   private async replaceTrainer(config: TrainConfig): Promise<void> {
@@ -517,4 +575,11 @@ function withTablesOf(saved: ModelParams, model: Readonly<Record<string, ParamTe
     ),
   };
   return { params, optimizer };
+}
+
+/** The same model trained the same way: the configs differ at most in the engine that trains them. */
+function sameModelAndTraining(a: TrainConfig, b: TrainConfig): boolean {
+  const { engine: _a, ...restA } = a;
+  const { engine: _b, ...restB } = b;
+  return isDeepStrictEqual(restA, restB);
 }

@@ -19,7 +19,7 @@ const port = parentPort;
 const data = workerData as WorkerData;
 const post = (m: FromWorker) => port.postMessage(m);
 const twoCores = data.blockWorker ? { start: blockWorkerStarter(data.blockWorker) } : undefined;
-const app = new App(post, new StopFlag(data.stopFlag), data.options, { twoCores }, data.sessionId);
+const app = new App(post, new StopFlag(data.stopFlag), data.options, { trainer: { twoCores }, ...(data.fusedWorker ? { fusedWorker: data.fusedWorker } : {}) }, data.sessionId);
 
 app.start(data.resume).then(
   () => post({ ready: true }),

@@ -1,7 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { parseTrainArgs } from './args.ts';
-import { chooseEngine, FUSED_CROSSOVER_RATINGS } from './engine-choice.ts';
+import type { TrainConfig } from './types.ts';
+import { CLI_ENGINE_WORDS, parseTrainArgs } from '../cli/args.ts';
+import { chooseEngine as choose, type EngineRequest, FUSED_CROSSOVER_RATINGS, type FusedSupport, type RequestWords } from './engine-choice.ts';
 
+const chooseEngine = (config: TrainConfig, ratings: number, requested: EngineRequest = 'auto', unsupported?: FusedSupport, words: RequestWords = CLI_ENGINE_WORDS) =>
+  choose(config, ratings, requested, words, unsupported);
 const configOf = (...flags: string[]) => parseTrainArgs(['r.csv', ...flags])!.config;
 
 // Issue 11 item 5: auto picks the fused kernel for factor models from the crossover on.
@@ -33,5 +36,11 @@ describe('chooseEngine', () => {
   it("takes the fused engine's own support rule when given one", () => {
     const never = () => 'not built here';
     expect(chooseEngine(configOf(), 25_000_000, 'auto', never)).toEqual({ engine: 'onnx', reason: 'not built here' });
+  });
+
+  it('names a request in the words of whoever asked (the app says Engine: …)', () => {
+    const app: RequestWords = { asked: (e) => `Engine ${e}`, instead: 'choose auto or ONNX Runtime' };
+    expect(chooseEngine(configOf(), 100, 'fused', undefined, app)).toEqual({ engine: 'fused', reason: 'Engine fused' });
+    expect(() => chooseEngine(configOf('--model', 'nn'), 100, 'fused', undefined, app)).toThrow('Engine fused: the neural model trains in ONNX Runtime; choose auto or ONNX Runtime');
   });
 });

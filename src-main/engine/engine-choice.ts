@@ -1,15 +1,13 @@
 /**
  * Which engine trains (issue 11 item 5): the fused WebAssembly kernel for the factor models on
- * big data, ONNX Runtime otherwise. Pure, so the CLI, the app's settings and the benchmark all
- * choose the same way and tests pin the rule.
+ * big data, ONNX Runtime otherwise. Pure and in the engine layer, so the CLI's --engine, the
+ * app's Engine setting and the benchmark all choose by this one rule and tests pin it; each
+ * caller names the request in its own words (RequestWords).
  */
-import { fusedUnsupported } from '../engine/fused/index.ts';
-import type { TrainConfig } from '../engine/types.ts';
+import { fusedUnsupported } from './fused/index.ts';
+import type { EngineName, EngineRequest, TrainConfig } from './types.ts';
 
-export const ENGINE_REQUESTS = ['auto', 'onnx', 'fused'] as const;
-/** What --engine asks for; 'auto' lets chooseEngine decide. */
-export type EngineRequest = (typeof ENGINE_REQUESTS)[number];
-export type EngineName = Exclude<EngineRequest, 'auto'>;
+export { ENGINE_REQUESTS, type EngineName, type EngineRequest } from './types.ts';
 
 /**
  * Rating count from which 'auto' picks the fused engine for a factor model. Provisional: a
@@ -24,19 +22,26 @@ export interface EngineChoice {
   reason: string;
 }
 
+/** How a caller names a forced request ("--engine fused", "Engine: fused"), and what to choose instead of a refused one. */
+export interface RequestWords {
+  asked(engine: EngineName): string;
+  /** e.g. "use --engine onnx or auto". */
+  instead: string;
+}
+
 /** Why the fused engine cannot train `config`, or null when it can (default: the fused engine's own rule, fusedUnsupported). */
 export type FusedSupport = (config: TrainConfig) => string | null;
 
 /**
  * The engine for `config` on `ratingCount` training ratings. Throws an Error whose message is
- * the refusal when --engine fused is forced on a configuration the fused engine cannot train.
+ * the refusal, in `words`, when fused is forced on a configuration the fused engine cannot train.
  */
-export function chooseEngine(config: TrainConfig, ratingCount: number, requested: EngineRequest = 'auto', unsupported: FusedSupport = fusedUnsupported): EngineChoice {
+export function chooseEngine(config: TrainConfig, ratingCount: number, requested: EngineRequest, words: RequestWords, unsupported: FusedSupport = fusedUnsupported): EngineChoice {
   const why = unsupported(config);
-  if (requested === 'onnx') return { engine: 'onnx', reason: '--engine onnx' };
+  if (requested === 'onnx') return { engine: 'onnx', reason: words.asked('onnx') };
   if (requested === 'fused') {
-    if (why) throw new Error(`--engine fused: ${why}; use --engine onnx or auto`);
-    return { engine: 'fused', reason: '--engine fused' };
+    if (why) throw new Error(`${words.asked('fused')}: ${why}; ${words.instead}`);
+    return { engine: 'fused', reason: words.asked('fused') };
   }
   if (why) return { engine: 'onnx', reason: why };
   const count = ratingCount.toLocaleString('en-US');
