@@ -26,7 +26,7 @@
  * The goal (≤ 100 ms) holds at p50, not at p95 on this loaded machine; 25M was not measured (see
  * the issue-16 report: the machine's 2 cores were shared at load 8-17).
  *
- * Re-measured at 9ae33bb+ (same code as "after", load 0.9-3.3, 10 clicks of each control, all
+ * Re-measured at fb68921 (the paint code as "after", load 0.9-3.3, 10 clicks of each control, all
  * controls while training, p50 / p95 / max): 15 / 122 / 232, 11 / 55 / 97, 13 / 118 / 149,
  * 11 / 54 / 62 (idle 7-10 / 21-42). The long frames' breakdown (run 3: 30 long frames, 2146 ms):
  * the paced live paint's frame callback 778 ms (185 of it forced style/layout), the frames'
