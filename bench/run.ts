@@ -117,6 +117,7 @@ const OUR_CASES: OurCase[] = [
  */
 const FEATURES = { item: 'ml-100k/u.item', user: 'ml-100k/u.user' };
 const NN_FLAGS = ['--model', 'nn', '--layers', '100', '--bs', '64', '--epochs', '7', '--updates', 'dense'];
+const WITH_FEATURES = 'NN [100] 7 epochs dense + u.item, u.user';
 const FEATURE_CASES: OurCase[] = [SPLITS.random, SPLITS.u1].flatMap((split) => [
   { setting: 'NN [100] 7 epochs dense, no features', split, flags: NN_FLAGS, target: 'the row below is compared with this' },
   {
@@ -127,7 +128,6 @@ const FEATURE_CASES: OurCase[] = [SPLITS.random, SPLITS.u1].flatMap((split) => [
 
 /** The features of u.item and u.user, as the run names them: each left out once (issue 15 item 4). */
 const FEATURE_NAMES = ['genres', 'year', 'age', 'gender', 'occupation', 'zip_region'];
-const WITH_FEATURES = 'NN [100] 7 epochs dense + u.item, u.user';
 const withoutSetting = (feature: string) => `${WITH_FEATURES} without ${feature}`;
 const LEAVE_ONE_OUT_CASES: OurCase[] = [SPLITS.random, SPLITS.u1].flatMap((split) => FEATURE_NAMES.map((feature) => ({
   setting: withoutSetting(feature), split, flags: [...NN_FLAGS, '--without-features', feature], features: FEATURES,
