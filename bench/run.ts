@@ -364,7 +364,7 @@ function featureEffects(rows: Row[]) {
       return [{
         data: split.name, feature, validEffect: valid, coldEffect: cold,
         text: `effect of ${feature} on ${split.name}: valid RMSE without it ${fixed(without.validRmse)} vs ${fixed(allValid)} with all (${signed(valid)}), ` +
-          `cold ${fixed(without.coldRmse ?? null)} vs ${fixed(all.coldRmse ?? null)}${cold === null ? '' : ` (${signed(cold)})`} — positive: the feature helps`,
+          `cold ${fixed(without.coldRmse ?? null)} vs ${fixed(all.coldRmse ?? null)}${cold === null ? '' : ` (${signed(cold)})`} (a positive difference: the feature helps)`,
       }];
     });
   });
