@@ -15,7 +15,7 @@ import { fileURLToPath } from 'node:url';
 import { parseTrainArgs } from '../src-main/cli/args.ts';
 import { loadDatasets } from '../src-main/cli/datasets.ts';
 import { readSideFeatures } from '../src-main/cli/side-features.ts';
-import { COLD_ITEM_MAX_RATINGS, coldValid } from '../src-main/engine/analysis/cold-items.ts';
+import { COLD_ITEM_MAX_RATINGS, coldRows, coldValid } from '../src-main/engine/analysis/cold-items.ts';
 import { rmse } from '../src-main/engine/metrics.ts';
 import { fixed, formatTable } from '../src-main/cli/table.ts';
 import { createTrainer } from '../src-main/engine/train/trainer.ts';
@@ -114,16 +114,27 @@ const OUR_CASES: OurCase[] = [
  * otherwise, on both splits. Settings tried on the random split, each with and without (valid /
  * cold RMSE): wd 0.05, 0.3, 1; 5 epochs; lazy updates; bs 256 lr 1e-2; layers [200, 100];
  * dropout 0.3 — none gave the cold ratings 5 % with the features (best: −0.4 %, 5 epochs).
+ * Since then the trainer gates each item's id embedding by n/(n + 5) (withItemGate in
+ * engine/models/side-features.ts, where the seeds and variants measured are listed).
  */
 const FEATURES = { item: 'ml-100k/u.item', user: 'ml-100k/u.user' };
 const NN_FLAGS = ['--model', 'nn', '--layers', '100', '--bs', '64', '--epochs', '7', '--updates', 'dense'];
+const WITH_FEATURES = 'NN [100] 7 epochs dense + u.item, u.user';
 const FEATURE_CASES: OurCase[] = [SPLITS.random, SPLITS.u1].flatMap((split) => [
   { setting: 'NN [100] 7 epochs dense, no features', split, flags: NN_FLAGS, target: 'the row below is compared with this' },
   {
-    setting: 'NN [100] 7 epochs dense + u.item, u.user', split, flags: NN_FLAGS, features: FEATURES,
+    setting: WITH_FEATURES, split, flags: NN_FLAGS, features: FEATURES,
     target: `target: valid no worse, cold (items ≤ ${COLD_ITEM_MAX_RATINGS} train ratings) ≥ 5 % lower`,
   },
 ]);
+
+/** The features of u.item and u.user, as the run names them: each left out once (issue 15 item 4). */
+const FEATURE_NAMES = ['genres', 'year', 'age', 'gender', 'occupation', 'zip_region'];
+const withoutSetting = (feature: string) => `${WITH_FEATURES} without ${feature}`;
+const LEAVE_ONE_OUT_CASES: OurCase[] = [SPLITS.random, SPLITS.u1].flatMap((split) => FEATURE_NAMES.map((feature) => ({
+  setting: withoutSetting(feature), split, flags: [...NN_FLAGS, '--without-features', feature], features: FEATURES,
+  target: `${feature}'s effect: this row minus the one with every feature`,
+})));
 
 const dataPath = (p: string) => join(DATA, p);
 const missing = (s: Split, c?: OurCase) =>
@@ -172,13 +183,24 @@ function runTorchCase(python: string, c: OurCase, tc: NonNullable<OurCase['torch
   };
 }
 
-/** bestRecipe(): an ensemble, so no single command line reproduces it. */
-async function runBest(split: Split): Promise<Metrics> {
+/**
+ * bestRecipe(): an ensemble, so no single command line reproduces it. With `features` (u.item
+ * and u.user), its neural members (the ratings-as-classes models) take them; the factor models
+ * do not.
+ */
+async function runBest(split: Split, features?: OurCase['features']): Promise<Metrics> {
   const { train, valid } = await loadDatasets(dataPath(split.train), dataPath(split.valid!), 0, 42);
+  const files = { itemFeatures: features ? dataPath(features.item) : null, userFeatures: features ? dataPath(features.user) : null };
+  const side = await readSideFeatures(files, train, 'classes');
   const recipe = bestRecipe();
-  const r = await fitEnsemble(train, valid, recipe);
+  const r = await fitEnsemble(train, valid, recipe, side.features);
   const members = r.members.map((m) => m.validRmse!.toFixed(4)).join(' ');
-  return { epochs: null, seconds: r.trainSeconds, trainRmse: r.trainRmse, validRmse: r.validRmse, note: `${recipe.members.length} members, valid ${members}` };
+  const cold = coldRows(train, valid!);
+  return {
+    epochs: null, seconds: r.trainSeconds, trainRmse: r.trainRmse, validRmse: r.validRmse,
+    coldRmse: rmse(cold.map((n) => r.validPredictions[n]), cold.map((n) => valid!.ratings[n])), coldRatings: cold.length,
+    note: `${recipe.members.length} members, valid ${members}`,
+  };
 }
 
 async function runFunk(split: Split): Promise<Metrics> {
@@ -217,9 +239,10 @@ async function main(): Promise<void> {
   const python = featuresOnly ? null : findTorchPython();
   const rows: Row[] = [];
   const reference = 'reference (this run)';
-  const cases = featuresOnly ? FEATURE_CASES
+  const featureCases = [...FEATURE_CASES, ...LEAVE_ONE_OUT_CASES];
+  const cases = featuresOnly ? featureCases
     : only === 'tune' ? OUR_CASES.filter((c) => c.setting === 'fastbook dotbias k50 bs64')
-      : [...OUR_CASES, ...FEATURE_CASES];
+      : [...OUR_CASES, ...featureCases];
   for (const c of cases) {
     const tc = c.torch;
     if (tc) {
@@ -246,8 +269,10 @@ async function main(): Promise<void> {
     }
   }
   if (!only) await referenceRows(rows, log);
+  // The best without features is a reference row of the full bench; --only features runs it here.
+  if (only !== 'tune') await bestWithFeaturesRows(rows, log, featuresOnly);
   const optim = only ? null : (log('timing the optimizer step…'), benchOptimStep(500));
-  printRows(rows, json, started, optim, sweepTable, featureVerdicts(rows));
+  printRows(rows, json, started, optim, sweepTable, [...featureVerdicts(rows), ...featureEffects(rows), ...bestVerdicts(rows)]);
 }
 
 /** The tune's best single run (with its train line) and best blend: two rows of one tune. */
@@ -267,7 +292,7 @@ async function tuneRows(split: Split, reference: string): Promise<Row[]> {
 
 function printRows(
   rows: Row[], json: boolean, started: number, optim: ReturnType<typeof benchOptimStep> | null, sweepTable: string | null,
-  verdicts: ReturnType<typeof featureVerdicts>,
+  verdicts: { text: string }[],
 ): void {
   const machine = { cpus: availableParallelism(), loadavg: loadavg().map((x) => +x.toFixed(2)), node: process.version };
   const totalSeconds = (performance.now() - started) / 1000;
@@ -301,6 +326,65 @@ function printRows(
   if (rows.some((r) => r.status === 'failed')) process.exitCode = 1;
 }
 
+const BEST = 'our best: average of 5 dotbias + 3 ratings-as-classes models';
+const BEST_WITH_FEATURES = `${BEST}, the classes + u.item, u.user`;
+const BEST_COMMAND = 'bestRecipe() in src-main/engine/train/recipes.ts; alone: node --import tsx src-main/engine/testing/figures.ts ../shared/data ml-100k';
+
+/** Our best (bestRecipe) on a split, with or without the side features. */
+function bestRow(split: Split, reference: string, log: (s: string) => void, features?: OurCase['features']): Promise<Row> {
+  const setting = features ? BEST_WITH_FEATURES : BEST;
+  log(`running ${setting} on ${split.name}…`);
+  const c = features ? { setting, split, flags: [], target: reference, features } : undefined;
+  return row({ setting, command: BEST_COMMAND, data: split.name, reference }, split, () => runBest(split, features), c);
+}
+
+/** Issue 15 "Must show": the best model with features beside the best without, on both splits. */
+async function bestWithFeaturesRows(rows: Row[], log: (s: string) => void, withBaseline: boolean): Promise<void> {
+  for (const split of [SPLITS.random, SPLITS.u1]) {
+    if (withBaseline) rows.push(await bestRow(split, 'the best without features: the row below is compared with this', log));
+    rows.push(await bestRow(split, 'the best with features', log, FEATURES));
+  }
+}
+
+const pct = (x: number) => `${x > 0 ? '+' : ''}${(100 * x).toFixed(1)} %`;
+const rowOf = (rows: Row[], setting: string, split: Split) => rows.find((r) => r.setting === setting && r.data === split.name && r.status === 'ok');
+
+/** Per feature and split: valid and cold RMSE without it minus with every feature (positive: the feature helps). */
+function featureEffects(rows: Row[]) {
+  return [SPLITS.random, SPLITS.u1].flatMap((split) => {
+    const all = rowOf(rows, WITH_FEATURES, split);
+    const allValid = all?.validRmse;
+    if (!all || !allValid) return [];
+    return FEATURE_NAMES.flatMap((feature) => {
+      const without = rowOf(rows, withoutSetting(feature), split);
+      if (!without?.validRmse) return [];
+      const valid = without.validRmse - allValid;
+      const cold = without.coldRmse && all.coldRmse ? without.coldRmse - all.coldRmse : null;
+      const signed = (x: number) => `${x > 0 ? '+' : ''}${x.toFixed(4)}`;
+      return [{
+        data: split.name, feature, validEffect: valid, coldEffect: cold,
+        text: `effect of ${feature} on ${split.name}: valid RMSE without it ${fixed(without.validRmse)} vs ${fixed(allValid)} with all (${signed(valid)}), ` +
+          `cold ${fixed(without.coldRmse ?? null)} vs ${fixed(all.coldRmse ?? null)}${cold === null ? '' : ` (${signed(cold)})`} (a positive difference: the feature helps)`,
+      }];
+    });
+  });
+}
+
+/** Per split, the best with features beside the best without, and their times. */
+function bestVerdicts(rows: Row[]) {
+  return [SPLITS.random, SPLITS.u1].flatMap((split) => {
+    const without = rowOf(rows, BEST, split);
+    const withF = rowOf(rows, BEST_WITH_FEATURES, split);
+    if (!without?.validRmse || !withF?.validRmse) return [];
+    const cold = withF.coldRmse && without.coldRmse ? `, cold ${fixed(withF.coldRmse)} vs ${fixed(without.coldRmse)} (${pct(withF.coldRmse / without.coldRmse - 1)})` : '';
+    return [{
+      data: split.name, validChange: withF.validRmse / without.validRmse - 1,
+      text: `best on ${split.name}: with features valid ${fixed(withF.validRmse)} in ${fixed(withF.seconds, 1)} s, without ${fixed(without.validRmse)} in ${fixed(without.seconds, 1)} s ` +
+        `(${pct(withF.validRmse / without.validRmse - 1)})${cold}`,
+    }];
+  });
+}
+
 /** Per split, the side-features pair against issue 15's targets: valid no worse, cold ≥ 5 % lower. */
 function featureVerdicts(rows: Row[]) {
   return [SPLITS.random, SPLITS.u1].flatMap((split) => {
@@ -309,7 +393,6 @@ function featureVerdicts(rows: Row[]) {
     const coldChange = withF.coldRmse / without.coldRmse - 1;
     const noWorse = withF.validRmse <= without.validRmse;
     const met = noWorse && coldChange <= -0.05;
-    const pct = (x: number) => `${x > 0 ? '+' : ''}${(100 * x).toFixed(1)} %`;
     return [{
       data: split.name, validChange: withF.validRmse / without.validRmse - 1, coldChange, met,
       text: `features on ${split.name}: valid ${fixed(withF.validRmse)} vs ${fixed(without.validRmse)} (${pct(withF.validRmse / without.validRmse - 1)}), ` +
@@ -321,10 +404,8 @@ function featureVerdicts(rows: Row[]) {
 /** The reference rows: our best ensemble, and the per-rating SGD reference, on both splits. */
 async function referenceRows(rows: Row[], log: (s: string) => void): Promise<void> {
   const reference = 'reference (this run)';
-  const best = { setting: 'our best: average of 5 dotbias + 3 ratings-as-classes models', command: 'bestRecipe() in src-main/engine/train/recipes.ts; alone: node --import tsx src-main/engine/testing/figures.ts ../shared/data ml-100k' };
   for (const [split, reference] of [[SPLITS.random, 'target <= 0.885'], [SPLITS.u1, 'target <= 0.915 (tuned on the random split)']] as const) {
-    log(`running ${best.setting} on ${split.name}…`);
-    rows.push(await row({ ...best, data: split.name, reference }, split, () => runBest(split)));
+    rows.push(await bestRow(split, reference, log));
   }
   for (const split of [SPLITS.random, SPLITS.u1]) {
     log(`running the TS per-rating SGD reference on ${split.name}…`);

@@ -32,9 +32,11 @@ export interface TrainCommand {
   out: string | null;
   /** `export`: the formats to write into `out` (train --out writes CSV). */
   formats?: EmbeddingFormat[];
-  /** Side-feature files (issue 15): read, joined and reported; no model uses them yet. */
+  /** Side-feature files (issue 15): read, joined and reported; the neural models take them. */
   itemFeatures: string | null;
   userFeatures: string | null;
+  /** Features of those files left out (--without-features): a leave-one-feature-out run. */
+  withoutFeatures: string[];
   /** --engine (default auto: chooseEngine in engine-choice.ts decides once the ratings are read). */
   engine: EngineRequest;
   /**
@@ -53,7 +55,7 @@ export const TRAIN_USAGE = `usage: collabsheet train <ratings> [--valid <file> |
   [--schedule one-cycle|constant] [--updates lazy|dense] [--epochs 5] [--bs 64|full] [--threads 1]
   [--device cpu|cuda|webgpu] [--init trunc-normal|uniform] [--layers 100] [--dropout 0]
   [--patience 0] [--cores 2] [--engine auto|onnx|fused] [--json] [--out <dir>]
-  [--item-features <file>] [--user-features <file>]
+  [--item-features <file>] [--user-features <file>] [--without-features genres,age]
 
 <ratings>: CSV/TSV with a header naming user, item and rating columns (userId/movieId/rating
 accepted), MovieLens u.data or ratings.dat. Defaults are fastbook ch. 8's recipe.
@@ -67,7 +69,8 @@ core (--cores to choose).
 models with lazy updates) on two worker threads, each half the batch; --cores 1 keeps one thread.
 --item-features / --user-features: MovieLens u.item, movies.csv, u.user, users.dat, or a
 CSV/TSV with a header keyed by id; the neural models (--model nn, classes) take them beside the
-embeddings; the factor models do not use them.`;
+embeddings; the factor models do not use them. --without-features leaves the named features of
+those files out (their names as the run reports them), to measure what each one brings.`;
 
 export const EXPORT_USAGE = `usage: collabsheet export <ratings> --format csv|tsv|json|npy|projector|onnx|all --out <dir>
   [any option of collabsheet train]
@@ -119,6 +122,7 @@ const OPTIONS = {
   out: { type: 'string' },
   'item-features': { type: 'string' },
   'user-features': { type: 'string' },
+  'without-features': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -165,6 +169,13 @@ function layers(value: string | undefined): number[] {
   const big = sizes.find((n) => n > size.max);
   if (big !== undefined) throw new CliUsageError(`--layers: each layer has ${size.min} to ${size.max} units, got ${big}`);
   return sizes;
+}
+
+function featureNames(value: string | undefined): string[] {
+  if (value === undefined) return [];
+  const names = value.split(',').map((s) => s.trim());
+  if (names.some((n) => n === '')) throw new CliUsageError(`--without-features: expected comma-separated feature names (e.g. genres,age), got '${value}'`);
+  return names;
 }
 
 export interface LrFindCommand extends Pick<TrainCommand, 'ratings' | 'valid' | 'validPct' | 'splitSeed' | 'config' | 'json'> {
@@ -322,6 +333,7 @@ function trainCommand(parsed: Parsed): TrainCommand {
     out: v.out ?? null,
     itemFeatures: v['item-features'] ?? null,
     userFeatures: v['user-features'] ?? null,
+    withoutFeatures: featureNames(v['without-features']),
     engine,
     explicit: new Set((Object.keys(v) as (keyof typeof OPTIONS)[]).filter((k): k is TrainFlag => k !== 'help' && k in OPTIONS && v[k] !== undefined)),
   };

@@ -98,6 +98,23 @@ describe('--item-features / --user-features', () => {
     expect(c.out).toContainEqual(expect.stringMatching(/^cold valid \(items with ≤ 5 train ratings\): 6 ratings, RMSE \d\.\d+$/));
   });
 
+  it('--without-features leaves the named features out (a leave-one-feature-out run) and refuses a name no file has', async () => {
+    expect(parseTrainArgs(['r.csv'])).toMatchObject({ withoutFeatures: [] });
+    expect(parseTrainArgs(['r.csv', '--without-features', 'genres, age'])).toMatchObject({ withoutFeatures: ['genres', 'age'] });
+    expect(() => parseTrainArgs(['r.csv', '--without-features', 'genres,'])).toThrow("--without-features: expected comma-separated feature names (e.g. genres,age), got 'genres,'");
+    const files = ['--item-features', file('u.item'), '--user-features', file('u.user')];
+    const r = await run(['train', file('u.data'), ...files, '--without-features', 'genres,age', '--epochs', '1', '--factors', '2', '--json']);
+    expect(r.code, r.err.join('\n')).toBe(0);
+    const done = JSON.parse(r.out.at(-1)!);
+    expect(done.item_features.features.map((f: { name: string }) => f.name)).toEqual(['year']);
+    expect(done.user_features.features.map((f: { name: string }) => f.name)).toEqual(['gender', 'occupation', 'zip_region']);
+    const human = await run(['train', file('u.data'), ...files, '--without-features', 'genres', '--epochs', '1', '--factors', '2']);
+    expect(human.out).toContainEqual(expect.stringMatching(/^item features: .*: year \(numeric\); 30 of 30 items matched, 1 feature left out \(--without-features\), /));
+    const wrong = await run(['train', file('u.data'), ...files, '--without-features', 'genre', '--epochs', '1']);
+    expect(wrong.code).toBe(1);
+    expect(wrong.err).toEqual(["collabsheet: --without-features: no feature named 'genre' in the feature files (they hold: genres, year, age, gender, occupation, zip_region)"]);
+  });
+
   it('a bad row stops the run before training, naming file:line (exit 1)', async () => {
     const r = await run(['train', file('u.data'), '--user-features', file('bad.user'), '--epochs', '1']);
     expect(r.code).toBe(1);

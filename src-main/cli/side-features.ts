@@ -25,19 +25,28 @@ const usage = (kind: ModelKind) => (usesSideFeatures(kind)
 const count = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
 export async function readSideFeatures(
-  files: { itemFeatures: string | null; userFeatures: string | null }, train: RatingsDataset, kind: ModelKind,
+  files: { itemFeatures: string | null; userFeatures: string | null; withoutFeatures?: readonly string[] },
+  train: RatingsDataset, kind: ModelKind,
 ): Promise<SideFeatures> {
   const out: SideFeatures = { notes: [], json: {}, features: null };
   const features: ModelFeatures = { user: null, item: null };
+  const without = new Set(files.withoutFeatures ?? []);
+  const found: string[] = [];
   for (const entity of ['item', 'user'] as const) {
     const file = entity === 'item' ? files.itemFeatures : files.userFeatures;
     if (file === null) continue;
     const ids = entity === 'item' ? train.itemIds : train.userIds;
-    const joined = joinFeatures(await readFeatureFile(file), ids);
-    out.notes.push(describeFeatures(entity, joined, kind));
+    const read = joinFeatures(await readFeatureFile(file), ids);
+    found.push(...read.features.map((f) => f.name));
+    const joined = { ...read, features: read.features.filter((f) => !without.has(f.name)) };
+    out.notes.push(describeFeatures(entity, joined, kind, read.features.length - joined.features.length));
     out.json[`${entity}_features`] = featuresJson(joined, kind);
     features[entity] = encodeFeatures(entity, joined.features, ids.length);
     out.features = features;
+  }
+  const unknown = [...without].filter((n) => !found.includes(n));
+  if (unknown.length) {
+    throw new Error(`--without-features: no feature named ${unknown.map((n) => `'${n}'`).join(', ')} in the feature files (they hold: ${found.join(', ') || 'none'})`);
   }
   return out;
 }
@@ -46,8 +55,9 @@ export async function readSideFeatures(
 const featureText = (f: Feature) => `${f.name} (${f.kind === 'numeric' ? 'numeric' : `${count(f.vocabulary.length - 1, 'value')}${f.kind === 'multi' ? ', several a row' : ''}`})`;
 
 /** "item features: u.item (MovieLens u.item …): genres (19 values, several a row), year (numeric); 1682 of 1682 items matched — used by the model: …". */
-export function describeFeatures(entity: 'item' | 'user', j: JoinedFeatures, kind: ModelKind): string {
+export function describeFeatures(entity: 'item' | 'user', j: JoinedFeatures, kind: ModelKind, leftOut = 0): string {
   const parts = [`${j.matched} of ${j.count} ${entity}s matched`];
+  if (leftOut) parts.push(`${count(leftOut, 'feature')} left out (--without-features)`);
   if (j.unmatched) parts.push(`${j.unmatched} without a row (their features unknown)`);
   if (j.extra) parts.push(`${count(j.extra, 'row')} for ${entity}s not in the ratings (ignored)`);
   // For a hand-made file, say which columns auto-detection left out; MovieLens layouts are fixed.

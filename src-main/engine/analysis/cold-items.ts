@@ -10,10 +10,14 @@ import { type RatingsDataset, itemCount, selectRows } from '../../data/dataset.t
 export const COLD_ITEM_MAX_RATINGS = 5;
 
 /** The rows of `valid` whose item has at most `max` ratings in `train` (the two share id maps). */
-export function coldValid(train: RatingsDataset, valid: RatingsDataset, max = COLD_ITEM_MAX_RATINGS): RatingsDataset {
+export const coldValid = (train: RatingsDataset, valid: RatingsDataset, max = COLD_ITEM_MAX_RATINGS): RatingsDataset =>
+  selectRows(valid, coldRows(train, valid, max));
+
+/** The indices of coldValid's rows in `valid`: to pick the cold ratings' predictions out of all of valid's. */
+export function coldRows(train: RatingsDataset, valid: RatingsDataset, max = COLD_ITEM_MAX_RATINGS): number[] {
   const counts = new Int32Array(Math.max(itemCount(train), itemCount(valid)));
   for (let n = 0; n < train.items.length; n++) counts[train.items[n]]++;
   const rows: number[] = [];
   for (let n = 0; n < valid.items.length; n++) if (counts[valid.items[n]] <= max) rows.push(n);
-  return selectRows(valid, rows);
+  return rows;
 }

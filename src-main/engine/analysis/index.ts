@@ -17,3 +17,4 @@ export { type Recommendation, type RecommendOptions, recommend, recommendForUser
 export { type FoldInOptions, type FoldInPrior, averageTaste, empiricalPrior, foldIn, ridgePrior } from './fold-in.ts';
 export { ONE_HOT_MAX_ROWS, type OneHotView, oneHotView } from './one-hot.ts';
 export { type Ranked, topN } from './top-n.ts';
+export { type FeaturePredictor, type ValueEffect, itemValueEffects, itemsWithValue, withoutValue } from './feature-effects.ts';

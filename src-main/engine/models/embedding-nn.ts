@@ -6,7 +6,7 @@
  */
 import { type Value, concatColumns, linear, mse, ops, sigmoidRange } from '../graph/index.ts';
 import type { ModelBuilder, ModelDefinition } from './builder.ts';
-import { columnTensors, embeddingName, type ModelFeatures, type SideFeatureSet } from './side-features.ts';
+import { columnTensors, embeddingName, gateTensor, type ModelFeatures, type SideFeatureSet } from './side-features.ts';
 
 /**
  * fastai's emb_sz_rule: min(600, round(1.6 · n^0.56)). fastai counts a '#na#' category in n,
@@ -28,9 +28,11 @@ export interface NNOptions {
 export function nnBody(b: ModelBuilder, o: NNOptions): Value {
   const side: Value[] = [];
   for (const set of [o.features?.user, o.features?.item]) if (set) side.push(...featureColumns(b, set));
+  const userGate = gateOf(b, o.features?.user);
+  const itemGate = gateOf(b, o.features?.item);
   let x = concatColumns([
-    b.embedding('user_embedding', 'user', o.userEmbedding),
-    b.embedding('item_embedding', 'item', o.itemEmbedding),
+    gated(b.embedding('user_embedding', 'user', o.userEmbedding), userGate),
+    gated(b.embedding('item_embedding', 'item', o.itemEmbedding), itemGate),
     ...side,
   ]);
   let width = inputWidth(o);
@@ -40,6 +42,15 @@ export function nnBody(b: ModelBuilder, o: NNOptions): Value {
   });
   return x;
 }
+
+/** A side's gate of its id embedding (SideFeatureSet.gate) looked up for the batch, [B, 1]; null without one. */
+function gateOf(b: ModelBuilder, set: SideFeatureSet | null | undefined): Value | null {
+  if (!set?.gate) return null;
+  const t = gateTensor(set.side, set.gate);
+  return b.featureTable(t.name, t.side, t.type, t.row);
+}
+
+const gated = (embedding: Value, gate: Value | null): Value => (gate ? ops.mul(embedding, gate) : embedding);
 
 /**
  * One side's feature columns, each [B, w]: a categorical feature's embedding, a multi-valued

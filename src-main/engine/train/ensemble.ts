@@ -5,6 +5,7 @@
  */
 import type { RatingsDataset } from '../../data/dataset.ts';
 import { rmse } from '../metrics.ts';
+import { type ModelFeatures, usesSideFeatures } from '../models/index.ts';
 import type { EnsembleRecipe } from './recipes.ts';
 import { type Fit, createTrainer } from './trainer.ts';
 
@@ -16,16 +17,21 @@ export interface EnsembleFit {
   members: Fit[];
   /** Sum of all members' epoch seconds. */
   trainSeconds: number;
+  /** The averaged prediction of each validation rating (empty without valid). */
+  validPredictions: Float64Array;
 }
 
-export async function fitEnsemble(train: RatingsDataset, valid: RatingsDataset | null, recipe: EnsembleRecipe): Promise<EnsembleFit> {
+/** `features`: side features, given to the members whose model takes them (the neural ones). */
+export async function fitEnsemble(
+  train: RatingsDataset, valid: RatingsDataset | null, recipe: EnsembleRecipe, features: ModelFeatures | null = null,
+): Promise<EnsembleFit> {
   if (recipe.members.length === 0) throw new Error('an ensemble needs at least one member');
   const trainSum = new Float64Array(train.ratings.length);
   const validSum = new Float64Array(valid?.ratings.length ?? 0);
   const members: Fit[] = [];
   let trainSeconds = 0;
   for (const [m, config] of recipe.members.entries()) {
-    const trainer = await createTrainer(train, valid, config);
+    const trainer = await createTrainer(train, valid, config, features && usesSideFeatures(config.model.kind) ? { features } : {});
     try {
       while (trainer.epochsDone < config.epochs) {
         const r = await trainer.runEpoch();
@@ -45,6 +51,7 @@ export async function fitEnsemble(train: RatingsDataset, valid: RatingsDataset |
     validRmse: valid && valid.ratings.length > 0 ? rmseOfMean(validSum, n, valid.ratings) : null,
     members,
     trainSeconds,
+    validPredictions: validSum,
   };
 }
 

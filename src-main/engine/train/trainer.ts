@@ -14,6 +14,7 @@ import { mulberry32 } from '../../data/random.ts';
 import { type ErrorSums, maeOf, noErrors, rmseOf } from '../metrics.ts';
 import {
   type MaskSpec, type ModelDefinition, type ModelFeatures, type ParamSpec, buildModelGraph, defineModel, featureTensors, growColumns, modelBytes,
+  usesSideFeatures, withItemGate,
 } from '../models/index.ts';
 import {
   type Grad, type HyperSchedules, Lbfgs, type Optimizer, type Schedule, createOptimizer, flatLength, packGrads, packParams,
@@ -165,8 +166,10 @@ class CollabTrainer implements Trainer {
   private readonly errorSums: ErrorSums = noErrors();
   readonly definition: ModelDefinition;
 
+  /** The side features as fed: the options' with the item gate of the current training data (withItemGate). */
   get features(): ModelFeatures | null {
-    return this.options.features ?? null;
+    const { features } = this.options;
+    return features && usesSideFeatures(this.config.model.kind) ? withItemGate(features, this.train.items) : features ?? null;
   }
 
   constructor(train: RatingsDataset, valid: RatingsDataset | null, readonly config: TrainConfig, private options: TrainerOptions) {
@@ -176,7 +179,7 @@ class CollabTrainer implements Trainer {
     this.valid = valid;
     this.guard = new DivergenceGuard(train.ratings);
     const rows = tableRows(train, valid);
-    const model = defineModel(config.model, { ...rows, ratings: train.ratings, features: options.features });
+    const model = defineModel(config.model, { ...rows, ratings: train.ratings, features: this.features });
     this.classes = model.classes;
     this.definition = model.definition;
     const trainGraph = buildModelGraph(model.definition, 'float32', 'train');
@@ -460,8 +463,8 @@ class CollabTrainer implements Trainer {
   setFeatures(features: ModelFeatures): void {
     const shapeOf = (f: ModelFeatures | undefined) =>
       [f?.user, f?.item].flatMap((set) => (set ? featureTensors(set) : [])).filter((t) => this.tableNames.has(t.name)).map((t) => `${t.name} [${t.row}]`).join(', ');
-    const now = shapeOf(this.options.features);
-    const given = shapeOf(features);
+    const now = shapeOf(this.features ?? undefined);
+    const given = shapeOf(usesSideFeatures(this.config.model.kind) ? withItemGate(features, this.train.items) : features);
     if (given !== now) throw new Error(`setFeatures: the model was built with feature tables ${now || '(none)'}, not ${given || '(none)'}: rebuild the model for other features`);
     this.options = { ...this.options, features };
     this.bindParams();
@@ -513,7 +516,7 @@ class CollabTrainer implements Trainer {
   /** The feature tables over the current table rows; codes beyond the features' rows are unknown. */
   private featureFeeds(): Record<string, TensorHandle> {
     const feeds: Record<string, TensorHandle> = {};
-    const { features } = this.options;
+    const { features } = this;
     if (!features || this.tableNames.size === 0) return feeds;
     for (const set of [features.user, features.item]) {
       if (!set) continue;

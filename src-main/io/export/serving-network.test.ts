@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomSplit } from '../../data/split.ts';
 import { generatePlanted } from '../../data/synthetic.ts';
-import { defineModel, encodeFeatures, type ModelFeatures } from '../../engine/models/index.ts';
+import { encodeFeatures, type ModelFeatures } from '../../engine/models/index.ts';
 import { createSession, tensor } from '../../engine/runtime/session.ts';
 import { fastbookNN } from '../../engine/train/recipes.ts';
 import { createTrainer, type Trainer } from '../../engine/train/trainer.ts';
@@ -33,9 +33,9 @@ beforeAll(async () => {
   const features: ModelFeatures = { item: encodeFeatures('item', [genres], SPEC.items), user: encodeFeatures('user', [age, year], SPEC.users) };
   trainer = await createTrainer(train, valid, CONFIG, { features });
   while (trainer.epochsDone < CONFIG.epochs) await trainer.runEpoch();
-  const definition = defineModel(CONFIG.model, { users: train.userIds.length, items: train.itemIds.length, ratings: train.ratings, features }).definition;
   ids = { users: train.userIds, items: train.itemIds };
-  const net = { definition, params: trainer.exportParams().params, features };
+  // As the app exports: the trainer's definition and its features as fed (its item gate among them).
+  const net = { definition: trainer.definition, params: trainer.exportParams().params, features: trainer.features };
   files = {
     recommend: buildServingNetwork(net, ids, 'recommend', { topK: 5 }),
     unrated: buildServingNetwork(net, ids, 'unrated', { topK: 5 }),
