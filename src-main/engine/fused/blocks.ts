@@ -32,6 +32,11 @@ export interface Grid {
   blockStart: Int32Array;
 }
 
+/** The training grid and the validation records' blocks (the same cut; all empty without validation). */
+export interface RunGrid extends Grid {
+  validStart: Int32Array;
+}
+
 /** A seeded permutation of n rows: slot[row]. */
 function permutation(n: number, rand: () => number): Int32Array {
   const order = Int32Array.from({ length: n }, (_, j) => j);

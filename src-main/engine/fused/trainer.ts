@@ -15,10 +15,10 @@ import { schedulesFor } from '../optim/schedule.ts';
 import { DivergenceGuard, round } from '../train/divergence.ts';
 import type { WorkerEntry } from '../train/parallel/worker-entry.ts';
 import type { EpochMetrics, ParamTensor, StopReason } from '../types.ts';
-import { type Grid, type Slots, epochOrder, gridFor, slotsFor, writeBlocked } from './blocks.ts';
+import { type RunGrid, type Slots, epochOrder, gridFor, slotsFor, writeBlocked } from './blocks.ts';
 import { CONTROL_WORDS, type FusedLayout, type KernelExports, type KernelSettings, ROW, bufferOf, createMemory, instantiate, planLayout, tableView } from './kernel.ts';
 import { FusedPool } from './pool.ts';
-import { type EpochPlan, raiseStop, resetControl, trainBlock } from './rounds.ts';
+import { type EpochPlan, evaluateBlock, raiseStop, resetControl, trainBlock } from './rounds.ts';
 import type { FusedConfig } from './config.ts';
 
 export interface FusedHooks {
@@ -54,14 +54,16 @@ export async function trainFused(train: RatingsDataset, valid: RatingsDataset | 
   const buffer = bufferOf(memory);
   initTables(memory, layout, cfg, ratingStats(train).mean);
   const slots = slotsFor(nUsers, nItems, cfg.seed);
-  const grid = writeBlocked(buffer, layout.train, train.users, train.items, train.ratings, slots, g);
-  // Validation in the same order: its reads then stay within one block's rows at a time, as training's do.
-  if (valid) writeBlocked(buffer, layout.valid, valid.users, valid.items, valid.ratings, slots, g);
+  // Validation in the same blocks: its reads then stay within one block's rows at a time, and the threads share it as they share training.
+  const grid: RunGrid = {
+    ...writeBlocked(buffer, layout.train, train.users, train.items, train.ratings, slots, g),
+    validStart: valid ? writeBlocked(buffer, layout.valid, valid.users, valid.items, valid.ratings, slots, g).blockStart : new Int32Array(g * g + 1),
+  };
   const settings: KernelSettings = { k: cfg.factors, bias: cfg.model === 'dotbias', yRange: cfg.yRange, wd: cfg.wd, opt: cfg.optimizer === 'sgd' ? 0 : 1 };
   const kernel = instantiate(memory, layout, settings);
   const ctl = new Int32Array(buffer, layout.control, CONTROL_WORDS(g));
   const pool = cfg.workers > 1
-    ? new FusedPool(hooks.workerEntry, { memory, layout, settings, g, blockStart: grid.blockStart, threads: cfg.workers }, cfg.workers, ctl)
+    ? new FusedPool(hooks.workerEntry, { memory, layout, settings, g, blockStart: grid.blockStart, validStart: grid.validStart, threads: cfg.workers }, cfg.workers, ctl)
     : null;
   try {
     return await runEpochs(train, memory, kernel, layout, grid, slots, ctl, pool, cfg, hooks);
@@ -70,9 +72,9 @@ export async function trainFused(train: RatingsDataset, valid: RatingsDataset | 
   }
 }
 
-async function runEpochs(train: RatingsDataset, memory: WebAssembly.Memory, kernel: KernelExports, layout: FusedLayout, grid: Grid, slots: Slots, ctl: Int32Array,
+async function runEpochs(train: RatingsDataset, memory: WebAssembly.Memory, kernel: KernelExports, layout: FusedLayout, grid: RunGrid, slots: Slots, ctl: Int32Array,
   pool: FusedPool | null, cfg: FusedConfig, hooks: FusedHooks): Promise<FusedResult> {
-  const sums = new Float64Array(bufferOf(memory), layout.sums, 2 * (layout.blocks + 1));
+  const sums = new Float64Array(bufferOf(memory), layout.sums, 4 * layout.blocks);
   const lrAt = schedulesFor(cfg.schedule, cfg.lr, 0).lr;
   // The yardstick is the ratings' spread: the start predicts about the mean rating, whose RMSE is the spread.
   const guard = new DivergenceGuard(train.ratings);
@@ -93,14 +95,8 @@ async function runEpochs(train: RatingsDataset, memory: WebAssembly.Memory, kern
       sums.fill(0);
       const finished = pool ? await pool.epoch(e, plan) : await runInline(kernel, layout, grid, plan, signal);
       if (!finished || signal?.aborted) return { params, history, stop: { kind: 'cancelled' } };
-      let squared = 0;
-      let absolute = 0;
-      for (let b = 0; b < layout.blocks; b++) {
-        squared += sums[2 * b];
-        absolute += sums[2 * b + 1];
-      }
-      const trainErrors = { squared, absolute, count: layout.nTrain };
-      const validErrors = layout.nValid > 0 ? evaluate(kernel, layout, sums) : null;
+      const trainErrors = { ...summed(sums, 0, layout.blocks), count: layout.nTrain };
+      const validErrors = layout.nValid > 0 ? { ...summed(sums, layout.blocks, layout.blocks), count: layout.nValid } : null;
       const fit = {
         trainRmse: rmseOf(trainErrors), trainMae: maeOf(trainErrors),
         validRmse: validErrors ? rmseOf(validErrors) : null, validMae: validErrors ? maeOf(validErrors) : null,
@@ -130,7 +126,7 @@ export function planEpoch(g: number, seed: number, e: number, epochs: number, lr
   return { order, lrs };
 }
 
-async function runInline(kernel: KernelExports, layout: FusedLayout, grid: Grid, plan: EpochPlan, signal: AbortSignal | undefined): Promise<boolean> {
+async function runInline(kernel: KernelExports, layout: FusedLayout, grid: RunGrid, plan: EpochPlan, signal: AbortSignal | undefined): Promise<boolean> {
   // At least once an epoch, however short, so a Stop between epochs is seen.
   await nextTurn();
   let yielded = performance.now();
@@ -142,18 +138,21 @@ async function runInline(kernel: KernelExports, layout: FusedLayout, grid: Grid,
       yielded = performance.now();
     }
   }
+  for (let b = 0; b < layout.blocks; b++) evaluateBlock(kernel, layout, grid, b);
   return true;
 }
 
 const nextTurn = () => new Promise((resolve) => setImmediate(resolve));
 
-/** The validation ratings' errors, in the slot after the blocks'. */
-function evaluate(kernel: KernelExports, layout: FusedLayout, sums: Float64Array): { squared: number; absolute: number; count: number } {
-  const slot = 2 * layout.blocks;
-  sums[slot] = 0;
-  sums[slot + 1] = 0;
-  kernel.evaluate(layout.valid, layout.nValid, layout.sums + 16 * layout.blocks);
-  return { squared: sums[slot], absolute: sums[slot + 1], count: layout.nValid };
+/** The squared and absolute errors of `count` sums slots from `first`, added in slot order (the same for every N). */
+function summed(sums: Float64Array, first: number, count: number): { squared: number; absolute: number } {
+  let squared = 0;
+  let absolute = 0;
+  for (let b = first; b < first + count; b++) {
+    squared += sums[2 * b];
+    absolute += sums[2 * b + 1];
+  }
+  return { squared, absolute };
 }
 
 /**
