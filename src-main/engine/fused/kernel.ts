@@ -42,7 +42,7 @@ export interface FusedLayout {
   nItems: number;
   nTrain: number;
   nValid: number;
-  /** Blocks of the grid (g × g); a sums slot (squared, absolute: 2 × f64) each, and one for validation. */
+  /** Blocks of the grid (g × g); two sums slots (squared, absolute: 2 × f64) each: its training ratings' and its validation ratings'. */
   blocks: number;
   control: number;
   sums: number;
@@ -54,8 +54,8 @@ export interface FusedLayout {
   bytes: number;
 }
 
-/** Int32 words of the schedule's control area (schedule.ts): stop, barrier, one claim counter per round. */
-export const CONTROL_WORDS = (g: number): number => 4 + g;
+/** Int32 words of the schedule's control area (rounds.ts): stop, barrier, one claim counter per round and one for validation. */
+export const CONTROL_WORDS = (g: number): number => 4 + g + 1;
 export const RECORD_BYTES = 12;
 /** Where a row's extras are, in floats after its kp factors. */
 export const ROW = { BIAS: 0, G_FACTORS: 1, G_BIAS: 2 } as const;
@@ -80,7 +80,7 @@ export function planLayout(sizes: { k: number; nUsers: number; nItems: number; n
     return start;
   };
   const control = take(4 * CONTROL_WORDS(g));
-  const sums = take(16 * (blocks + 1));
+  const sums = take(16 * 2 * blocks);
   const P = take(4 * nUsers * stride);
   const Q = take(4 * nItems * stride);
   const train = take(RECORD_BYTES * nTrain);

@@ -8,6 +8,7 @@ export interface FusedWorkerData {
   settings: KernelSettings;
   g: number;
   blockStart: Int32Array;
+  validStart: Int32Array;
   threads: number;
   /** Run below the UI (worker-entry.ts); set by the starter. */
   nice?: number;

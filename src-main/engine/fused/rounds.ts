@@ -6,7 +6,7 @@
  * each epoch and raises the stop flag on Stop; a thread sees it before its next block, or while
  * it waits at a barrier.
  */
-import type { Grid } from './blocks.ts';
+import type { Grid, RunGrid } from './blocks.ts';
 import type { FusedLayout, KernelExports } from './kernel.ts';
 import { RECORD_BYTES } from './kernel.ts';
 
@@ -28,8 +28,17 @@ export function trainBlock(kernel: KernelExports, layout: FusedLayout, grid: Gri
   kernel.train(layout.train + RECORD_BYTES * from, grid.blockStart[b + 1] - from, plan.lrs[pos], layout.sums + 16 * b);
 }
 
-/** This thread's share of an epoch among `threads`; false when it stopped (the epoch is unfinished). */
-export function runShare(kernel: KernelExports, layout: FusedLayout, grid: Grid, ctl: Int32Array, plan: EpochPlan, threads: number): boolean {
+/** The validation errors of block b's validation ratings, into the block's second slot (sums read only after every thread's reply). */
+export function evaluateBlock(kernel: KernelExports, layout: FusedLayout, grid: RunGrid, b: number): void {
+  const from = grid.validStart[b];
+  kernel.evaluate(layout.valid + RECORD_BYTES * from, grid.validStart[b + 1] - from, layout.sums + 16 * (layout.blocks + b));
+}
+
+/**
+ * This thread's share of an epoch among `threads`: the g rounds, then validation blocks claimed
+ * from one counter (no barrier: the parameters no longer change); false when it stopped.
+ */
+export function runShare(kernel: KernelExports, layout: FusedLayout, grid: RunGrid, ctl: Int32Array, plan: EpochPlan, threads: number): boolean {
   const g = grid.g;
   for (let r = 0; r < g; r++) {
     for (;;) {
@@ -40,7 +49,12 @@ export function runShare(kernel: KernelExports, layout: FusedLayout, grid: Grid,
     }
     if (!barrier(ctl, r + 1, threads)) return false;
   }
-  return true;
+  for (;;) {
+    if (Atomics.load(ctl, CTRL.STOP) !== 0) return false;
+    const b = Atomics.add(ctl, CTRL.CLAIM + g, 1);
+    if (b >= g * g) return true;
+    evaluateBlock(kernel, layout, grid, b);
+  }
 }
 
 /** All `threads` have finished round gen − 1; false when stopped while waiting. */

@@ -15,10 +15,10 @@ import { schedulesFor } from '../optim/schedule.ts';
 import { DivergenceGuard, round } from '../train/divergence.ts';
 import type { WorkerEntry } from '../train/parallel/worker-entry.ts';
 import type { EpochMetrics, ParamTensor, StopReason } from '../types.ts';
-import { type Grid, epochOrder, gridFor, writeBlocked } from './blocks.ts';
+import { type RunGrid, type Slots, epochOrder, gridFor, slotsFor, writeBlocked } from './blocks.ts';
 import { CONTROL_WORDS, type FusedLayout, type KernelExports, type KernelSettings, ROW, bufferOf, createMemory, instantiate, planLayout, tableView } from './kernel.ts';
 import { FusedPool } from './pool.ts';
-import { type EpochPlan, raiseStop, resetControl, trainBlock } from './rounds.ts';
+import { type EpochPlan, evaluateBlock, raiseStop, resetControl, trainBlock } from './rounds.ts';
 import type { FusedConfig } from './config.ts';
 
 export interface FusedHooks {
@@ -56,30 +56,36 @@ export async function trainFused(train: RatingsDataset, valid: RatingsDataset | 
   const memory = createMemory(layout);
   const buffer = bufferOf(memory);
   initTables(memory, layout, cfg, ratingStats(train).mean);
-  const grid = writeBlocked(buffer, layout.train, train.users, train.items, train.ratings, nUsers, nItems, g, cfg.seed);
-  if (valid) writeRecords(buffer, layout.valid, valid);
+  const slots = slotsFor(nUsers, nItems, cfg.seed);
+  // Validation in the same blocks: its reads then stay within one block's rows at a time, and the threads share it as they share training.
+  const grid: RunGrid = {
+    ...writeBlocked(buffer, layout.train, train.users, train.items, train.ratings, slots, g),
+    validStart: valid ? writeBlocked(buffer, layout.valid, valid.users, valid.items, valid.ratings, slots, g).blockStart : new Int32Array(g * g + 1),
+  };
   const settings: KernelSettings = { k: cfg.factors, bias: cfg.model === 'dotbias', yRange: cfg.yRange, wd: cfg.wd, opt: cfg.optimizer === 'sgd' ? 0 : 1 };
   const kernel = instantiate(memory, layout, settings);
   const ctl = new Int32Array(buffer, layout.control, CONTROL_WORDS(g));
   const pool = cfg.workers > 1
-    ? new FusedPool(hooks.workerEntry, { memory, layout, settings, g, blockStart: grid.blockStart, threads: cfg.workers }, cfg.workers, ctl)
+    ? new FusedPool(hooks.workerEntry, { memory, layout, settings, g, blockStart: grid.blockStart, validStart: grid.validStart, threads: cfg.workers }, cfg.workers, ctl)
     : null;
   try {
-    return await runEpochs(train, memory, kernel, layout, grid, ctl, pool, cfg, hooks);
+    return await runEpochs(train, memory, kernel, layout, grid, slots, ctl, pool, cfg, hooks);
   } finally {
     await pool?.close();
   }
 }
 
-async function runEpochs(train: RatingsDataset, memory: WebAssembly.Memory, kernel: KernelExports, layout: FusedLayout, grid: Grid, ctl: Int32Array,
+async function runEpochs(train: RatingsDataset, memory: WebAssembly.Memory, kernel: KernelExports, layout: FusedLayout, grid: RunGrid, slots: Slots, ctl: Int32Array,
   pool: FusedPool | null, cfg: FusedConfig, hooks: FusedHooks): Promise<FusedResult> {
-  const sums = new Float64Array(bufferOf(memory), layout.sums, 2 * (layout.blocks + 1));
+  const sums = new Float64Array(bufferOf(memory), layout.sums, 4 * layout.blocks);
   const lrAt = schedulesFor(cfg.schedule, cfg.lr, 0).lr;
   // The yardstick is the ratings' spread: the start predicts about the mean rating, whose RMSE is the spread.
   const guard = new DivergenceGuard(train.ratings);
   guard.noteStart(0);
   const history: EpochMetrics[] = [];
-  let params = paramsOf(memory, layout, cfg);
+  // One snapshot of the factors, refilled after every epoch (fresh arrays each epoch cost their page faults again).
+  const params = emptyParams(layout, cfg);
+  copyParams(memory, layout, slots, params);
   const signal = hooks.signal;
   const onAbort = () => raiseStop(ctl);
   signal?.addEventListener('abort', onAbort);
@@ -92,21 +98,15 @@ async function runEpochs(train: RatingsDataset, memory: WebAssembly.Memory, kern
       sums.fill(0);
       const finished = pool ? await pool.epoch(e, plan) : await runInline(kernel, layout, grid, plan, signal);
       if (!finished || signal?.aborted) return { params, history, stop: { kind: 'cancelled' } };
-      let squared = 0;
-      let absolute = 0;
-      for (let b = 0; b < layout.blocks; b++) {
-        squared += sums[2 * b];
-        absolute += sums[2 * b + 1];
-      }
-      const trainErrors = { squared, absolute, count: layout.nTrain };
-      const validErrors = layout.nValid > 0 ? evaluate(kernel, layout, sums) : null;
+      const trainErrors = { ...summed(sums, 0, layout.blocks), count: layout.nTrain };
+      const validErrors = layout.nValid > 0 ? { ...summed(sums, layout.blocks, layout.blocks), count: layout.nValid } : null;
       const fit = {
         trainRmse: rmseOf(trainErrors), trainMae: maeOf(trainErrors),
         validRmse: validErrors ? rmseOf(validErrors) : null, validMae: validErrors ? maeOf(validErrors) : null,
       };
       const problem = guard.problem(fit, e + 1);
       if (problem) return { params, history, stop: diverged(problem, e, cfg.lr) };
-      params = paramsOf(memory, layout, cfg);
+      copyParams(memory, layout, slots, params);
       const metrics: EpochMetrics = { epoch: e + 1, ...fit, lr: plan.lrs[plan.lrs.length - 1], seconds: (performance.now() - started) / 1000 };
       history.push(metrics);
       hooks.onEpoch?.(metrics, params);
@@ -129,7 +129,7 @@ export function planEpoch(g: number, seed: number, e: number, epochs: number, lr
   return { order, lrs };
 }
 
-async function runInline(kernel: KernelExports, layout: FusedLayout, grid: Grid, plan: EpochPlan, signal: AbortSignal | undefined): Promise<boolean> {
+async function runInline(kernel: KernelExports, layout: FusedLayout, grid: RunGrid, plan: EpochPlan, signal: AbortSignal | undefined): Promise<boolean> {
   // At least once an epoch, however short, so a Stop between epochs is seen.
   await nextTurn();
   let yielded = performance.now();
@@ -141,18 +141,21 @@ async function runInline(kernel: KernelExports, layout: FusedLayout, grid: Grid,
       yielded = performance.now();
     }
   }
+  for (let b = 0; b < layout.blocks; b++) evaluateBlock(kernel, layout, grid, b);
   return true;
 }
 
 const nextTurn = () => new Promise((resolve) => setImmediate(resolve));
 
-/** The validation ratings' errors, in the slot after the blocks'. */
-function evaluate(kernel: KernelExports, layout: FusedLayout, sums: Float64Array): { squared: number; absolute: number; count: number } {
-  const slot = 2 * layout.blocks;
-  sums[slot] = 0;
-  sums[slot + 1] = 0;
-  kernel.evaluate(layout.valid, layout.nValid, layout.sums + 16 * layout.blocks);
-  return { squared: sums[slot], absolute: sums[slot + 1], count: layout.nValid };
+/** The squared and absolute errors of `count` sums slots from `first`, added in slot order (the same for every N). */
+function summed(sums: Float64Array, first: number, count: number): { squared: number; absolute: number } {
+  let squared = 0;
+  let absolute = 0;
+  for (let b = first; b < first + count; b++) {
+    squared += sums[2 * b];
+    absolute += sums[2 * b + 1];
+  }
+  return { squared, absolute };
 }
 
 /**
@@ -183,34 +186,32 @@ function biasForMean(mean: number, yRange: [number, number] | null): number {
   return Math.log(s / (1 - s));
 }
 
-function writeRecords(buffer: SharedArrayBuffer, at: number, d: RatingsDataset): void {
-  const n = d.ratings.length;
-  const words = new Int32Array(buffer, at, 3 * n);
-  const floats = new Float32Array(buffer, at, 3 * n);
-  for (let j = 0; j < n; j++) {
-    words[3 * j] = d.users[j];
-    words[3 * j + 1] = d.items[j];
-    floats[3 * j + 2] = d.ratings[j];
-  }
-}
-
-/** The tables as the ONNX models name and shape them (rows unpadded), copied out of the memory. */
-function paramsOf(memory: WebAssembly.Memory, layout: FusedLayout, cfg: FusedConfig): Record<string, ParamTensor> {
-  const { k, kp, stride } = layout;
+/** The tables as the ONNX models name and shape them (rows unpadded, in the dataset's codes), zeroed. */
+function emptyParams(layout: FusedLayout, cfg: FusedConfig): Record<string, ParamTensor> {
   const params: Record<string, ParamTensor> = {};
-  for (const side of ['user', 'item'] as const) {
-    const table = tableView(memory, layout, side);
-    const rows = table.length / stride;
-    const factors = new Float32Array(rows * k);
-    const bias = new Float32Array(rows);
-    for (let r = 0; r < rows; r++) {
-      factors.set(table.subarray(r * stride, r * stride + k), r * k);
-      bias[r] = table[r * stride + kp + ROW.BIAS];
-    }
-    params[`${side}_factors`] = { shape: [rows, k], data: factors };
-    if (cfg.model === 'dotbias') params[`${side}_bias`] = { shape: [rows], data: bias };
+  for (const [side, rows] of [['user', layout.nUsers], ['item', layout.nItems]] as const) {
+    params[`${side}_factors`] = { shape: [rows, layout.k], data: new Float32Array(rows * layout.k) };
+    if (cfg.model === 'dotbias') params[`${side}_bias`] = { shape: [rows], data: new Float32Array(rows) };
   }
   return params;
+}
+
+/** Copies the tables out of the memory into params (emptyParams'), row r from its slot. */
+function copyParams(memory: WebAssembly.Memory, layout: FusedLayout, slots: Slots, params: Record<string, ParamTensor>): void {
+  const { k, kp, stride } = layout;
+  for (const side of ['user', 'item'] as const) {
+    const table = tableView(memory, layout, side);
+    const slot = slots[side];
+    const factors = params[`${side}_factors`].data;
+    const bias = params[`${side}_bias`]?.data;
+    // A plain loop: a subarray per row costs an allocation per row (25M: 220k a copy).
+    for (let r = 0; r < slot.length; r++) {
+      const at = slot[r] * stride;
+      const to = r * k;
+      for (let f = 0; f < k; f++) factors[to + f] = table[at + f];
+      if (bias) bias[r] = table[at + kp + ROW.BIAS];
+    }
+  }
 }
 
 /** Codes outside the tables would make the kernel write into other tables: refused up front. */

@@ -16,7 +16,7 @@ const port = parentPort;
 const data = workerData as FusedWorkerData;
 if (data.nice !== undefined) runBelowTheUi(data.nice);
 const kernel = instantiate(data.memory, data.layout, data.settings);
-const grid = { g: data.g, blockStart: data.blockStart };
+const grid = { g: data.g, blockStart: data.blockStart, validStart: data.validStart };
 const ctl = new Int32Array(bufferOf(data.memory), data.layout.control, CONTROL_WORDS(data.g));
 
 port.on('message', (message: ToFusedWorker) => {
