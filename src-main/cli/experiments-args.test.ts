@@ -90,7 +90,7 @@ describe('tune arguments', () => {
 
 describe('trainFlags', () => {
   it("reads back through train's parser to the same settings, for every kind of candidate a tune tries", () => {
-    for (const config of candidates(42, 60)) {
+    for (const { config } of candidates(42, 60)) {
       expect(parseTrainArgs(['r.csv', ...trainFlags(config)])!.config).toEqual(config);
     }
   });

@@ -9,6 +9,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generatePlanted } from '../data/synthetic.ts';
+import type { TrainConfig } from '../engine/types.ts';
+import { trainCommandLine } from './train-flags.ts';
 
 const BIN = fileURLToPath(new URL('../../bin/collabsheet.mjs', import.meta.url));
 
@@ -67,5 +69,14 @@ describe('collabsheet tune --json', () => {
     expect(summary.best_single.settings.model).toBeDefined();
     expect(summary.best_blend.valid_rmse).toBeLessThanOrEqual(summary.best_single.valid_rmse + 1e-9);
     expect(summary.best_blend.members.reduce((s, m) => s + m.weight, 0)).toBeCloseTo(1, 6);
+
+    // A fused run's settings, as the line tune prints for it, train again to its valid RMSE.
+    const fused = out.find((o) => o.engine === 'fused') as { valid_rmse: number; settings: TrainConfig } | undefined;
+    expect(fused).toBeDefined();
+    const line = trainCommandLine({ ratings, valid: null, validPct: 0.1, splitSeed: 42 }, fused!.settings, 'fused');
+    expect(line).toMatch(/ --engine fused --cores 1$/);
+    const again = await cli([...line.split(' ').slice(1), '--json']);
+    expect(again.code).toBe(0);
+    expect(lines(again.stdout).at(-1)).toMatchObject({ engine: 'fused', valid_rmse: expect.closeTo(fused!.valid_rmse, 6) });
   });
 });

@@ -3,6 +3,8 @@
  * reproduces it. Every setting is written out, defaults included, so the line means the same
  * thing if a default changes; parseTrainArgs reads it back to the same config.
  */
+import type { RunEngine } from '../engine/experiments/run.ts';
+import { FUSED_RUN_WORKERS } from '../engine/fused/config.ts';
 import type { TrainConfig } from '../engine/types.ts';
 import type { TrainCommand } from './args.ts';
 
@@ -21,10 +23,15 @@ export function trainFlags(c: TrainConfig): string[] {
   return flags;
 }
 
-/** The whole `collabsheet train` line for a config trained on this command's data and split. */
-export function trainCommandLine(data: Pick<TrainCommand, 'ratings' | 'valid' | 'validPct' | 'splitSeed'>, c: TrainConfig): string {
+/**
+ * The whole `collabsheet train` line for a config trained on this command's data and split, in
+ * the engine it trained in: a fused run names its engine and its one thread (run.ts), and its
+ * lr and wd are then the per-rating optimizer's (given, so train keeps them).
+ */
+export function trainCommandLine(data: Pick<TrainCommand, 'ratings' | 'valid' | 'validPct' | 'splitSeed'>, c: TrainConfig, engine: RunEngine = 'onnx'): string {
   const split = data.valid !== null ? ['--valid', data.valid] : ['--valid-pct', String(data.validPct), '--split-seed', String(data.splitSeed)];
-  return ['collabsheet', 'train', data.ratings, ...split, ...trainFlags(c)].map(shellWord).join(' ');
+  const engineFlags = engine === 'fused' ? ['--engine', 'fused', '--cores', String(FUSED_RUN_WORKERS)] : [];
+  return ['collabsheet', 'train', data.ratings, ...split, ...trainFlags(c), ...engineFlags].map(shellWord).join(' ');
 }
 
 /** Quoted for a POSIX shell when it holds anything but safe characters. */

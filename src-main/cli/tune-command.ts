@@ -17,8 +17,8 @@ export interface TuneCommand {
 
 export const TUNE_USAGE = `usage: collabsheet tune <ratings> --budget 120s [--valid <file> | --valid-pct 0.1] [--seed 42] [--json]
 
-Searches the model (dotbias, dot, nn, ratings as classes), k, lr, wd, optimizer, batch size,
-epochs and y_range on the validation split by successive halving — many short runs, then the
+Searches the engine (ONNX Runtime, or the fused kernel for factor models), the model (dotbias,
+dot, nn, ratings as classes), k, lr, wd, optimizer, batch size, epochs and y_range on the validation split by successive halving — many short runs, then the
 best third with more epochs, twice — then trains the best settings with more seeds, and reports
 the best single run (a collabsheet train line that reproduces it) and the best blend of the runs
 (weights fitted on the validation split). --budget (e.g. 120s, 2m) counts the whole command.
@@ -61,6 +61,7 @@ export function parseTuneArgs(argv: string[]): TuneCommand | null {
 const COLUMNS: Column[] = [
   { header: 'run', width: 4, align: 'right' },
   { header: 'stage', width: 6, align: 'left' },
+  { header: 'engine', width: 6, align: 'left' },
   { header: 'model', width: 7, align: 'left' },
   { header: 'k', width: 3, align: 'right' },
   { header: 'lr', width: 7, align: 'right' },
@@ -77,10 +78,10 @@ function runLine(r: TunedRun, json: boolean): string {
   const { run } = r;
   const s = run.settings;
   if (json) {
-    return JSON.stringify({ run: run.id, stage: r.stage, label: run.label, valid_rmse: run.validRmse, train_rmse: run.trainRmse, seconds: run.seconds, settings: s });
+    return JSON.stringify({ run: run.id, stage: r.stage, label: run.label, engine: run.engine, valid_rmse: run.validRmse, train_rmse: run.trainRmse, seconds: run.seconds, settings: s });
   }
   return formatRow(COLUMNS, [
-    run.id, r.stage, s.model.kind, String(s.model.factors), String(s.optim.lr), String(s.optim.wd), s.optim.optimizer,
+    run.id, r.stage, run.engine, s.model.kind, String(s.model.factors), String(s.optim.lr), String(s.optim.wd), s.optim.optimizer,
     String(s.batchSize), String(s.epochs), s.model.yRange ? s.model.yRange.join(',') : 'none', fixed(run.validRmse), run.seconds.toFixed(2),
   ]);
 }
@@ -107,7 +108,7 @@ export async function runTune(cmd: TuneCommand, io: Output, signal?: AbortSignal
   });
   const byId = new Map(result.runs.map((r) => [r.run.id, r.run]));
   const single = result.bestSingle;
-  const command = single ? trainCommandLine(t, single.settings) : null;
+  const command = single ? trainCommandLine(t, single.settings, single.engine) : null;
   const blendMembers = result.bestBlend?.members.map((m) => ({ ...m, run: byId.get(m.id)! })) ?? [];
   const seconds = performance.now() / 1000;
   const ended = result.cancelled ? 'cancelled' : result.budgetHit ? 'budget reached before the plan ended: the answer depends on this machine\'s speed' : null;
@@ -115,10 +116,10 @@ export async function runTune(cmd: TuneCommand, io: Output, signal?: AbortSignal
     io.out(JSON.stringify({
       done: true, runs: result.runs.length, seconds, budget_seconds: cmd.budgetSeconds, plan: result.plan,
       ...(ended ? { stopped: ended } : {}),
-      best_single: single ? { run: single.id, valid_rmse: single.validRmse, settings: single.settings, command } : null,
+      best_single: single ? { run: single.id, valid_rmse: single.validRmse, engine: single.engine, settings: single.settings, command } : null,
       best_blend: result.bestBlend ? {
         valid_rmse: result.bestBlend.validRmse,
-        members: blendMembers.map((m) => ({ run: m.id, weight: m.weight, valid_rmse: m.run.validRmse, settings: m.run.settings })),
+        members: blendMembers.map((m) => ({ run: m.id, weight: m.weight, valid_rmse: m.run.validRmse, engine: m.run.engine, settings: m.run.settings })),
       } : null,
     }));
   } else {
@@ -126,7 +127,7 @@ export async function runTune(cmd: TuneCommand, io: Output, signal?: AbortSignal
     if (single) io.out(`best single run: ${single.id}, valid RMSE ${fixed(single.validRmse)}; reproduce it with:\n  ${command}`);
     if (result.bestBlend) {
       io.out(`best blend: valid RMSE ${fixed(result.bestBlend.validRmse)}, ${blendMembers.length} runs (weights fitted on the validation split):`);
-      for (const m of blendMembers) io.out(`  ${m.weight.toFixed(3)} × ${m.id} (valid ${fixed(m.run.validRmse)}): ${trainCommandLine(t, m.run.settings)}`);
+      for (const m of blendMembers) io.out(`  ${m.weight.toFixed(3)} × ${m.id} (valid ${fixed(m.run.validRmse)}): ${trainCommandLine(t, m.run.settings, m.run.engine)}`);
     }
   }
   return result.cancelled ? 130 : 0;

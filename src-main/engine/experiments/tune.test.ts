@@ -8,9 +8,9 @@ import { planTune, tune } from './tune.ts';
 
 const { data } = generatePlanted({ users: 50, items: 40, ratings: 1000, rank: 3, noise: 0.3, seed: 9 });
 const { train, valid } = randomSplit(data, 0.15, 42);
-// Every run priced at just over 10 s: a 100 s budget plans 3 candidates (rungs of 3, 1, 1) and 2 seed
+// Every run, in either engine, priced at just over 10 s: a 100 s budget plans 3 candidates (rungs of 3, 1, 1) and 2 seed
 // runs, whatever this machine's speed; the real runs take well under a second each.
-const cost = { ...MEASURED_COST, runSeconds: 10 };
+const cost = { ...MEASURED_COST, runSeconds: 10, fusedRunSeconds: 10 };
 const shape = { ratings: train.ratings.length, users: train.userIds.length, items: train.itemIds.length };
 
 describe('tune', () => {
@@ -31,7 +31,7 @@ describe('tune', () => {
 
     const best = a.bestSingle!;
     expect(best.validRmse).toBe(Math.min(...a.runs.map((r) => r.run.validRmse!)));
-    const again = await trainRun(train, valid, best.settings, { id: 'x', label: 'again' });
+    const again = await trainRun(train, valid, best.settings, { id: 'x', label: 'again', engine: best.engine });
     expect(again.run.validRmse).toBe(best.validRmse);
 
     // The blend is of runs that trained at least half their epochs (and the best single run), and no worse than the best of them.
@@ -39,6 +39,21 @@ describe('tune', () => {
     const members = a.bestBlend!.members.map((m) => ids.get(m.id)!);
     expect(members.every((m) => m.stage !== 'rung 0' || m.run.id === best.id)).toBe(true);
     expect(a.bestBlend!.validRmse).toBeLessThanOrEqual(best.validRmse! + 1e-9);
+  });
+
+  it('takes fused candidates nearly free beside the ONNX ones, and their runs reproduce in the fused engine', async () => {
+    // ONNX runs at 10 s, the fused kernel's at its measured cost: the same budget holds more candidates, fused ones among them.
+    const cheapFused = { ...MEASURED_COST, runSeconds: 10 };
+    const { plan, pool } = planTune(shape, 100, 42, cheapFused);
+    expect(plan.candidates).toBeGreaterThan(planTune(shape, 100, 42, cost).plan.candidates);
+    expect(pool.filter((c) => c.engine === 'onnx').length).toBeLessThanOrEqual(3);
+    expect(pool.some((c) => c.engine === 'fused')).toBe(true);
+
+    const r = await tune(train, valid, { budgetSeconds: 100, seed: 42, cost: cheapFused });
+    const fused = r.runs.filter((x) => x.run.engine === 'fused');
+    expect(fused.length).toBeGreaterThan(0);
+    const again = await trainRun(train, valid, fused[0].run.settings, { id: 'x', label: 'again', engine: 'fused' });
+    expect(again.run.validRmse).toBe(fused[0].run.validRmse);
   });
 
   it('another seed searches other settings', async () => {

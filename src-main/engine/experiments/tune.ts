@@ -26,6 +26,14 @@
  * ceiling as we measured it: singles plateau at 0.891–0.894 (random) and 0.912–0.915 (u1) over
  * k, lr, wd, bs, epochs, y_range; a fitted blend of 5 dotbias + 3 classes + NN + k 20 + k 100
  * reaches 0.8845 (random) and 0.9049 (u1), equal weights 0.8864 / 0.9071.
+ *
+ * With fused candidates (search-space.ts) and the blend pool by family, the 120 s plan's own
+ * answer (the deadline moved out of reach, so the load cannot cut it; seed 42): random split 66
+ * candidates + 16 seed runs = 112 runs (44 fused), single 0.8916 (ONNX dotbias), blend 0.8819 of
+ * 12 (dotbias and classes seeds, dot, 3 fused); u1 71 + 17 = 120 runs, single 0.9121, blend
+ * 0.9035. It took 322 s and 243 s of wall time at load 2–3, against the plan's 95 s: on this
+ * machine under load a real 120 s tune stops before its plan ends (random split: 47 runs, 0.9001).
+ * A seed share of 0.4 instead of 0.25: random single 0.8911, blend 0.8825.
  */
 import type { RatingsDataset } from '../../data/dataset.ts';
 import { itemCount, userCount } from '../../data/dataset.ts';
@@ -34,7 +42,7 @@ import { type Blend, blend } from './blend.ts';
 import { type CostModel, type DataShape, MEASURED_COST, estimateRunSeconds } from './cost.ts';
 import { PaceClock, type QueueProgress } from './progress.ts';
 import { type CancelSignal, type Run, type TrainedRun, trainRun } from './run.ts';
-import { candidates } from './search-space.ts';
+import { type TuneCandidate, candidates } from './search-space.ts';
 import { bestRun } from './sweep.ts';
 
 export interface TuneOptions {
@@ -84,18 +92,21 @@ const PLANNED_SHARE = 0.8;
 const SEED_SHARE = 0.25;
 const KEEP = 1 / 3;
 const RUNG_EPOCHS = [0.25, 0.5, 1];
-const MAX_CANDIDATES = 400;
+/** Fused candidates cost the plan next to nothing, so the list is long enough for hundreds of them beside the ONNX ones. */
+const MAX_CANDIDATES = 800;
 /** Seed runs repeat this many of the last rung's best settings (and each other kind's best). */
 const TOP_FINALS = 2;
-/** The blend is fitted over at most this many runs (the best), so its weights fit few numbers. */
-const MAX_BLEND = 30;
+/** The blend is fitted over at most this many runs, so its weights fit few numbers. */
+const MAX_BLEND = 40;
 
 const epochsAt = (c: TrainConfig, rung: number): number => Math.max(1, Math.ceil(c.epochs * RUNG_EPOCHS[rung]));
-const atRung = (c: TrainConfig, rung: number): TrainConfig => ({ ...c, epochs: epochsAt(c, rung) });
+const atRung = (c: TuneCandidate, rung: number): TuneCandidate => ({ ...c, config: { ...c.config, epochs: epochsAt(c.config, rung) } });
+/** A family of runs, for the seed stage and the blend: the engine and the model kind. */
+const familyOf = (c: TuneCandidate): string => `${c.engine} ${c.config.model.kind}`;
 
-export function planTune(d: DataShape, budgetSeconds: number, seed: number, cost: CostModel = MEASURED_COST): { plan: TunePlan; pool: TrainConfig[] } {
+export function planTune(d: DataShape, budgetSeconds: number, seed: number, cost: CostModel = MEASURED_COST): { plan: TunePlan; pool: TuneCandidate[] } {
   const all = candidates(seed, MAX_CANDIDATES);
-  const costs = RUNG_EPOCHS.map((_, rung) => all.map((c) => estimateRunSeconds(atRung(c, rung), d, cost)));
+  const costs = RUNG_EPOCHS.map((_, rung) => all.map((c) => estimateRunSeconds(atRung(c, rung).config, d, cost, c.engine)));
   const halvingBudget = budgetSeconds * PLANNED_SHARE * (1 - SEED_SHARE);
   const expected = (n: number): number => {
     let total = 0;
@@ -126,18 +137,18 @@ export async function tune(train: RatingsDataset, valid: RatingsDataset, o: Tune
   let cancelled = false;
   let budgetHit = false;
   const total = plan.candidates + Math.ceil(plan.candidates * KEEP) + Math.ceil(Math.ceil(plan.candidates * KEEP) * KEEP) + plan.seedRuns;
-  const clock = new PaceClock(pool.reduce((n, c) => n + epochsAt(c, 0), 0));
+  const clock = new PaceClock(pool.reduce((n, c) => n + epochsAt(c.config, 0), 0));
   const cancel = () => o.signal?.aborted ?? false;
   const overBudget = () => performance.now() > deadline;
   const shouldStop = () => cancel() || overBudget();
 
   /** Trains the configs in order; false once the budget or Cancel ended the tune. */
-  const trainAll = async (configs: TrainConfig[], stage: TuneStage, labels: string[]): Promise<TrainedRun[] | null> => {
+  const trainAll = async (configs: TuneCandidate[], stage: TuneStage, labels: string[]): Promise<TrainedRun[] | null> => {
     const done: TrainedRun[] = [];
-    for (const [i, config] of configs.entries()) {
+    for (const [i, { engine, config }] of configs.entries()) {
       if (shouldStop()) break;
       o.onProgress?.(clock.progress(runs.length, total, labels[i]));
-      const r = await trainRun(train, valid, config, { id: `r${runs.length + 1}`, label: labels[i], keepParams: o.keepParams, shouldStop });
+      const r = await trainRun(train, valid, config, { id: `r${runs.length + 1}`, label: labels[i], keepParams: o.keepParams, shouldStop, engine });
       if (r.run.stopped?.kind === 'cancelled') break;
       clock.finished(config.epochs);
       runs.push({ ...r, stage });
@@ -153,10 +164,10 @@ export async function tune(train: RatingsDataset, valid: RatingsDataset, o: Tune
   /** Per candidate: the furthest rung it reached and its valid RMSE there. */
   const reached = new Map<number, { rung: number; rmse: number }>();
   {
-    let survivors = pool.map((config, index) => ({ config, index }));
+    let survivors = pool.map((candidate, index) => ({ candidate, index }));
     for (let rung = 0; rung < RUNG_EPOCHS.length && survivors.length > 0; rung++) {
-      const configs = survivors.map((s) => atRung(s.config, rung));
-      if (rung > 0) clock.queued(configs.reduce((n, c) => n + c.epochs, 0));
+      const configs = survivors.map((s) => atRung(s.candidate, rung));
+      if (rung > 0) clock.queued(configs.reduce((n, c) => n + c.config.epochs, 0));
       const trained = await trainAll(configs, `rung ${rung}` as TuneStage, survivors.map((s) => `rung ${rung} #${s.index + 1}`));
       if (!trained) break;
       survivors.forEach((s, i) => reached.set(s.index, { rung, rmse: trained[i].run.validRmse ?? Infinity }));
@@ -179,44 +190,59 @@ export async function tune(train: RatingsDataset, valid: RatingsDataset, o: Tune
   };
 }
 
-type TrainAll = (configs: TrainConfig[], stage: TuneStage, labels: string[]) => Promise<TrainedRun[] | null>;
+type TrainAll = (configs: TuneCandidate[], stage: TuneStage, labels: string[]) => Promise<TrainedRun[] | null>;
+type Indexed = { candidate: TuneCandidate; index: number };
 
 /**
  * What the seed runs repeat, in turn: the best TOP_FINALS of the last rung, then the best
- * candidate of each other model kind (furthest rung first, then lowest RMSE), at all its epochs.
+ * candidate of each other family — engine and model kind — (furthest rung first, then lowest
+ * RMSE), at all its epochs.
  */
-function seedSettings(pool: TrainConfig[], reached: Map<number, { rung: number; rmse: number }>): { config: TrainConfig; index: number }[] {
+function seedSettings(pool: TuneCandidate[], reached: Map<number, { rung: number; rmse: number }>): Indexed[] {
   const ranked = [...reached.entries()]
     .sort(([i, a], [j, b]) => b.rung - a.rung || a.rmse - b.rmse || i - j)
-    .map(([index]) => ({ config: pool[index], index }));
+    .map(([index]) => ({ candidate: pool[index], index }));
   const chosen = ranked.slice(0, TOP_FINALS);
   for (const c of ranked) {
-    if (!chosen.some((x) => x.config.model.kind === c.config.model.kind)) chosen.push(c);
+    if (!chosen.some((x) => familyOf(x.candidate) === familyOf(c.candidate))) chosen.push(c);
   }
   return chosen;
 }
 
 /** `count` runs of the settings given, in turn, with seeds seed+1, seed+2, … */
-async function seedRuns(settings: { config: TrainConfig; index: number }[], count: number, seed: number, clock: PaceClock, trainAll: TrainAll): Promise<void> {
+async function seedRuns(settings: Indexed[], count: number, seed: number, clock: PaceClock, trainAll: TrainAll): Promise<void> {
   if (settings.length === 0 || count === 0) return;
-  const configs: TrainConfig[] = [];
+  const configs: TuneCandidate[] = [];
   const labels: string[] = [];
   for (let i = 0; i < count; i++) {
     const from = settings[i % settings.length];
     const s = (seed + 1 + Math.floor(i / settings.length)) >>> 0;
-    configs.push({ ...from.config, seed: s });
+    configs.push({ ...from.candidate, config: { ...from.candidate.config, seed: s } });
     labels.push(`#${from.index + 1}, seed ${s}`);
   }
-  clock.queued(configs.reduce((n, c) => n + c.epochs, 0));
+  clock.queued(configs.reduce((n, c) => n + c.config.epochs, 0));
   await trainAll(configs, 'seeds', labels);
 }
 
-/** Fitted weights over the best MAX_BLEND of the runs given (those that trained at least half their epochs). */
+/**
+ * Fitted weights over at most MAX_BLEND of the runs given (those that trained at least half
+ * their epochs): each family's best in turn, then each family's second best, and so on, so a
+ * family that is worse alone but errs differently (ratings as classes, the fused kernel's) is
+ * not crowded out by thirty near-copies of the best one.
+ */
 function blendOf(runs: TrainedRun[], valid: RatingsDataset): Blend | null {
-  const pool = runs
+  const usable = runs
     .filter((r) => r.validPredictions !== null && Number.isFinite(r.run.validRmse))
-    .sort((a, b) => a.run.validRmse! - b.run.validRmse!)
-    .slice(0, MAX_BLEND);
+    .sort((a, b) => a.run.validRmse! - b.run.validRmse!);
+  const families = new Map<string, TrainedRun[]>();
+  for (const r of usable) {
+    const family = familyOf({ engine: r.run.engine, config: r.run.settings });
+    families.set(family, [...(families.get(family) ?? []), r]);
+  }
+  const pool: TrainedRun[] = [];
+  for (let place = 0; pool.length < Math.min(MAX_BLEND, usable.length); place++) {
+    for (const members of families.values()) if (place < members.length && pool.length < MAX_BLEND) pool.push(members[place]);
+  }
   if (pool.length === 0) return null;
   const { predictions: _, ...b } = blend(pool.map((r) => ({ id: r.run.id, predictions: r.validPredictions! })), valid.ratings);
   return b;

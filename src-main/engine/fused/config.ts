@@ -105,6 +105,13 @@ export function fusedConfigFrom(cfg: TrainConfig, workers: number, ratings?: num
   };
 }
 
+/**
+ * The threads of an experiment's fused run (engine/experiments/run.ts) and of the `collabsheet
+ * train --cores` that reproduces it: the kernel's blocking follows the thread count, so a run
+ * gives the same factors anywhere only at a fixed one; one, since runs of a tune follow each other.
+ */
+export const FUSED_RUN_WORKERS = 1;
+
 /** Plain SGD's lr and wd (measured beside the defaults: ml-100k 0.9106, planted 5M 0.8394). */
 export const FUSED_SGD: Pick<FusedConfig, 'lr' | 'wd'> = { lr: 0.01, wd: 0.1 };
 
