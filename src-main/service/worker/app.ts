@@ -31,7 +31,7 @@ import { RunStore } from '../runs/run-store.ts';
 import { UserError } from '../user-error.ts';
 import { Autosaver } from './autosave.ts';
 import { DataCalls } from './data-calls.ts';
-import { blendRuns, type ExperimentHost, sweepOnSheet, tuneOnSheet } from './experiments.ts';
+import { blendRuns, exportBlendRun, type ExperimentHost, sweepOnSheet, tuneOnSheet } from './experiments.ts';
 import type { Checkpoint, FromWorker } from './channel.ts';
 import { dataCommands, openProjectFile } from './data-commands.ts';
 import { DEFAULT_CROSSTAB, type OpenSheet, type ServiceOptions, type SheetHost } from './open-sheet.ts';
@@ -152,7 +152,8 @@ export class App implements SheetHost {
       recommendations: query((a) => insights.recommendations(a)),
       findRows: query((a) => insights.findRows(a)),
       oneHot: query((a) => insights.oneHot(a)),
-      exportEmbeddings: query((a) => insights.exportEmbeddings(a)),
+      // A blend run's export reads its members' factors from the run store; the sheet's model, the trainer's tables.
+      exportEmbeddings: query(({ run, ...a }) => (run ? exportBlendRun(this.experimentHost(), { ...a, run }) : insights.exportEmbeddings(a))),
       addUser: (a) => this.addRow('user', a.label, a.features),
       addMovie: (a) => this.addRow('item', a.title, a.features),
       coldStartList: query((a) => this.session.coldList(a.side, a.id)),
