@@ -97,6 +97,7 @@ export class App {
       remove: (id) => this.send('deleteRun', { id }),
       open: (id) => this.send('openRun', { id }),
       blend: (ids, mode) => this.send('blend', { ids, mode }),
+      exportBlend: (id, name) => this.insight.exportBlend(id, name),
       curves: (ids) => this.send('runCurves', { ids }),
       overlay: (lines) => this.chart.overlay(lines),
     });

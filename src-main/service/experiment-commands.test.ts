@@ -4,10 +4,12 @@
  * sweep's queue order and progress, Stop mid-sweep keeping the runs finished, a fitted blend no
  * worse than its best member, a short tune's two runs, and bad commands refused in plain words.
  */
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createSession, tensor } from '../engine/runtime/session.ts';
+import { idTable } from '../io/export/serving-ops.ts';
 import { demoSheetPath } from '../io/resources.ts';
 import type { CommandArgs, CommandName, CommandResults, ExperimentProgress } from './contract.ts';
 import { createEndpoint, type ServiceEndpoint } from './endpoint.ts';
@@ -97,6 +99,40 @@ describe('experiments', () => {
     expect(blended.blend!.members.map((m) => m.name)).toEqual(answer.members.map((m) => members.find((r) => r.id === m.id)!.name));
     await expect(call('openRun', { id: answer.runId })).rejects.toThrow(/is a blend: it has no factors of its own/);
     await expect(call('blend', { ids: [answer.runId, members[0].id], mode: 'fitted' })).rejects.toThrow(/is a blend: it has no factors of its own/);
+  });
+
+  it("exports a blend as one ONNX serving model whose scores are the weighted mean of its members' own exports", async () => {
+    const blended = (await call('getState', {})).runs.find((r) => r.name === 'blend of 3 (equal)')!;
+    expect(blended.blend!.members).toHaveLength(3); // equal weights: every member in the graph
+    const folder = mkdtempSync(join(tmpdir(), 'collabsheet-blend-export-'));
+    const answer = await call('exportEmbeddings', { path: folder, formats: ['onnx'], run: blended.id });
+    expect('files' in answer && answer.files.map((f) => f.slice(folder.length + 1))).toEqual(['model.onnx', 'model-unrated.onnx', 'model-pairs.onnx', 'ids.json']);
+    const { users } = JSON.parse(readFileSync(join(folder, 'ids.json'), 'utf8')) as { users: string[] };
+    const table = idTable(users);
+    const feed = { user_ids: table.dtype === 'int64' ? tensor(BigInt64Array.from(table.ids, BigInt), [users.length]) : tensor([...table.ids], [users.length]) };
+    const scoresOf = (dir: string) => {
+      const session = createSession(readFileSync(join(dir, 'model.onnx')), { threads: 1, device: 'cpu' });
+      try {
+        return session.run(feed, { scores: null }).scores.data as Float32Array;
+      } finally {
+        session.dispose();
+      }
+    };
+    const mean = new Float64Array(scoresOf(folder).length);
+    for (const m of blended.blend!.members) {
+      // Each member opened in the sheet and exported alone, the single-model path.
+      await call('openRun', { id: m.id });
+      const own = mkdtempSync(join(tmpdir(), 'collabsheet-member-export-'));
+      await call('exportEmbeddings', { path: own, formats: ['onnx'] });
+      scoresOf(own).forEach((x, i) => (mean[i] += m.weight * x));
+    }
+    const scores = scoresOf(folder);
+    const worst = scores.reduce((w, x, i) => Math.max(w, Math.abs(x - mean[i])), 0);
+    console.log(`blend export: max |blend model − weighted mean of member models| over ${scores.length} scores = ${worst.toExponential(2)}`);
+    expect(worst).toBeLessThan(1e-5);
+    await expect(call('exportEmbeddings', { path: folder, formats: ['csv', 'onnx'], run: blended.id })).rejects.toThrow('A blend exports only its ONNX serving model: csv hold one model');
+    const single = blended.blend!.members[0];
+    await expect(call('exportEmbeddings', { path: folder, formats: ['onnx'], run: single.id })).rejects.toThrow(`"${single.name}" is not a blend`);
   });
 
   it('a short tune adds its best single run (openable) and its best blend', async () => {
