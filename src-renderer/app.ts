@@ -19,6 +19,7 @@ import { SettingsPanel } from './panels/settings-panel.ts';
 import { wireSidePaneToggle } from './panels/side-pane.ts';
 import { TastesPanel } from './panels/tastes-panel.ts';
 import { idleTail, trainingProgressText } from './panels/training-progress.ts';
+import { blendBanner } from './sheet/blend-words.ts';
 import { ratingFormula } from './sheet/formula.ts';
 import { typedParameter, type ParameterCell } from './sheet/parameter-cell.ts';
 import { SheetGrid, type SheetCell } from './sheet/sheet-grid.ts';
@@ -180,6 +181,10 @@ export class App {
       (t.users * t.movies > shown ? ` · showing the ${state.sheet.users.length} most active users × ${state.sheet.movies.length} most rated movies` : '') +
       (k(state.numbers) > MAX_SHOWN_FACTORS ? ` · factors 1–${MAX_SHOWN_FACTORS} of ${k(state.numbers)} shown` : '');
     totals.title = totals.textContent;
+    const { blend } = state.numbers;
+    const banner = byId('blend-banner');
+    banner.hidden = !blend;
+    banner.textContent = blend ? blendBanner(blend, state.numbers.fit.validRmse) : '';
     // Another sheet may have another rating scale.
     renderLegend(byId('legend'), this.mode, state.sheet.scale);
     const training = state.status === 'training';

@@ -97,8 +97,32 @@ describe('experiments', () => {
     const blended = after.find((r) => r.id === answer.runId)!;
     expect(blended).toMatchObject({ engine: 'blend', validRmse: answer.validRmse, trainRmse: null, canOpen: false, epochs: 0 });
     expect(blended.blend!.members.map((m) => m.name)).toEqual(answer.members.map((m) => members.find((r) => r.id === m.id)!.name));
-    await expect(call('openRun', { id: answer.runId })).rejects.toThrow(/is a blend: it has no factors of its own/);
     await expect(call('blend', { ids: [answer.runId, members[0].id], mode: 'fitted' })).rejects.toThrow(/is a blend: it has no factors of its own/);
+  });
+
+  it("opening a blend fills the sheet's predictions with its members' weighted mean and its valid RMSE; a Step goes back to one model", async () => {
+    const blended = (await call('getState', {})).runs.find((r) => r.name === 'blend of 3 (equal)')!;
+    const members = blended.blend!.members;
+    const mean: number[] = [];
+    for (const m of members) {
+      await call('openRun', { id: m.id });
+      (await call('getState', {})).numbers.snapshot.predictions.forEach((p, i) => (mean[i] = (mean[i] ?? 0) + m.weight * p));
+    }
+    await call('openRun', { id: blended.id });
+    const { numbers, config, canUndo } = await call('getState', {});
+    expect(numbers.blend).toEqual({ runId: blended.id, name: 'blend of 3 (equal)', members: members.map((m) => ({ name: m.name, weight: m.weight })), underneath: members[0].name });
+    expect(numbers.snapshot.predictions.length).toBe(mean.length);
+    numbers.snapshot.predictions.forEach((p, i) => expect(Math.abs(p - mean[i])).toBeLessThan(1e-5));
+    expect(numbers.fit.validRmse).toBeCloseTo(blended.validRmse!, 5);
+    expect([numbers.snapshot.userFactors, numbers.snapshot.userBias]).toEqual([[], []]); // a blend has no factors of its own
+    const underneath = (await call('getState', {})).runs.find((r) => r.id === members[0].id)!;
+    expect(config).toEqual(underneath.config);
+    expect(canUndo).toBe(true);
+    // The first Step trains the model underneath, alone: the sheet is a single model again.
+    await call('step', {});
+    const after = (await call('getState', {})).numbers;
+    expect(after.blend).toBeUndefined();
+    expect(after.snapshot.userFactors.length).toBeGreaterThan(0);
   });
 
   it("exports a blend as one ONNX serving model whose scores are the weighted mean of its members' own exports", async () => {

@@ -261,8 +261,14 @@ export class RunsPanel {
       }),
     );
     this.renderDiff(picked);
-    this.openButton.disabled = picked.length !== 1 || !picked[0].canOpen;
-    this.openButton.title = picked.length === 1 && !picked[0].canOpen ? 'This run kept no factors (only the latest runs keep theirs)' : "Puts the picked run's model and factors back in the sheet (Undo brings the current ones back)";
+    // A blend opens as its members' weighted mean in the sheet's predictions (each member's factors read back).
+    const openable = picked.length === 1 && (picked[0].canOpen || Boolean(picked[0].blend));
+    this.openButton.disabled = !openable;
+    this.openButton.title = picked.length === 1 && !openable
+      ? 'This run kept no factors (only the latest runs keep theirs)'
+      : picked[0]?.blend
+        ? "Fills the sheet's predictions with the blend's: the weighted mean of its members' (Undo brings the current model back)"
+        : "Puts the picked run's model and factors back in the sheet (Undo brings the current ones back)";
     this.deleteButton.disabled = picked.length === 0;
     const blends = picked.filter((r) => r.blend);
     this.blendButton.disabled = picked.length < 2 || blends.length > 0;

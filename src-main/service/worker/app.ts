@@ -31,7 +31,7 @@ import { RunStore } from '../runs/run-store.ts';
 import { UserError } from '../user-error.ts';
 import { Autosaver } from './autosave.ts';
 import { DataCalls } from './data-calls.ts';
-import { blendRuns, exportBlendRun, type ExperimentHost, sweepOnSheet, tuneOnSheet } from './experiments.ts';
+import { blendRuns, blendViewOf, exportBlendRun, type ExperimentHost, sweepOnSheet, tuneOnSheet } from './experiments.ts';
 import type { Checkpoint, FromWorker } from './channel.ts';
 import { dataCommands, openProjectFile } from './data-commands.ts';
 import { DEFAULT_CROSSTAB, type OpenSheet, type ServiceOptions, type SheetHost } from './open-sheet.ts';
@@ -345,6 +345,7 @@ export class App implements SheetHost {
 
   /** Sets the parameter to `after` (via setRows, which restarts L-BFGS's history) and measures the sheet again. */
   private writeParameter(c: ParamChange): SheetNumbers {
+    this.session.endBlend();
     const trainer = this.session.current().trainer;
     const table = trainer.paramViews()[c.name];
     const rowSize = table.shape[1] ?? 1;
@@ -531,29 +532,51 @@ export class App implements SheetHost {
   /**
    * The run's model, its factors and its curve back in the sheet, as a model change: the model
    * it replaces is an undo step. Factors that no longer fit (rows added since) leave the sheet as it was.
+   * A blend run fills the sheet's predictions with its members' weighted mean (blend-view.ts) over
+   * its heaviest member's model, which the first edit, Step or Solve goes on with alone.
    */
   private openRun(id: string): Promise<StatePatch> {
     return this.exclusive(async () => {
-      const run = await this.sheet.runs.opened(id);
-      const replaced = this.modelState();
-      await this.session.configure(run.config);
-      try {
-        this.session.restoreParams(run.params, run.curve.at(-1)?.epoch ?? 0);
-      } catch (error) {
-        await this.session.configure(replaced.config);
-        this.session.restoreParams(replaced.params, replaced.epochs);
-        throw new UserError(`The run "${run.name}" cannot be opened: its factors do not fit this sheet now (${(error as Error).message})`);
-      }
-      this.sheet.history = [...run.curve];
-      this.sheet.edits.recordModel(replaced);
-      const { validPct, splitSeed } = this.sheet.settings;
-      const summary = this.sheet.runs.list().find((r) => r.id === id);
-      if (summary && (summary.validPct !== validPct || summary.splitSeed !== splitSeed)) {
-        this.notify('info', `"${run.name}" was trained on another validation split (${summary.validPct * 100}%, seed ${summary.splitSeed}): the sheet measures it on its own split, so its RMSE differs from the run's`);
+      let config: TrainConfig;
+      let numbers: SheetNumbers;
+      if (this.sheet.runs.summary(id).blend) {
+        const { view, underneath } = await blendViewOf(this.experimentHost(), id);
+        try {
+          config = await this.putRunInSheet(underneath);
+        } catch (error) {
+          await view.dispose();
+          throw error;
+        }
+        numbers = this.session.showBlend(view);
+      } else {
+        config = await this.putRunInSheet(id);
+        numbers = this.session.numbers();
       }
       this.emit({ event: 'state', payload: this.state() }); // the chart's history is the run's now
-      return this.changed({ config: run.config, numbers: this.session.numbers(), ...this.undoState() });
+      return this.changed({ config, numbers, ...this.undoState() });
     });
+  }
+
+  /** A single run's model, factors and curve in the sheet (the one before an undo step); its config. */
+  private async putRunInSheet(id: string): Promise<TrainConfig> {
+    const run = await this.sheet.runs.opened(id);
+    const replaced = this.modelState();
+    await this.session.configure(run.config);
+    try {
+      this.session.restoreParams(run.params, run.curve.at(-1)?.epoch ?? 0);
+    } catch (error) {
+      await this.session.configure(replaced.config);
+      this.session.restoreParams(replaced.params, replaced.epochs);
+      throw new UserError(`The run "${run.name}" cannot be opened: its factors do not fit this sheet now (${(error as Error).message})`);
+    }
+    this.sheet.history = [...run.curve];
+    this.sheet.edits.recordModel(replaced);
+    const { validPct, splitSeed } = this.sheet.settings;
+    const summary = this.sheet.runs.list().find((r) => r.id === id);
+    if (summary && (summary.validPct !== validPct || summary.splitSeed !== splitSeed)) {
+      this.notify('info', `"${run.name}" was trained on another validation split (${summary.validPct * 100}%, seed ${summary.splitSeed}): the sheet measures it on its own split, so its RMSE differs from the run's`);
+    }
+    return run.config;
   }
 
   /** In the chart's numbering (the history's), which continues across Solves. */

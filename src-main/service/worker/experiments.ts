@@ -22,6 +22,7 @@ import type { BlendAnswer, ExperimentProgress, SweepAnswer, TuneAnswer } from '.
 import type { RunStore } from '../runs/run-store.ts';
 import { runName, runWords } from '../runs/run-words.ts';
 import { UserError, userMessage } from '../user-error.ts';
+import { BlendView } from './blend-view.ts';
 import { trainerFor } from './training-loop.ts';
 import { unlessExists } from './write-outcome.ts';
 
@@ -120,6 +121,16 @@ interface LoadedMember {
  * split: its predictions would be judged on ratings it trained on.
  */
 async function withMembers<T>(host: ExperimentHost, ids: readonly string[], judged: RatingsDataset, doing: string, use: (m: LoadedMember) => T): Promise<T[]> {
+  const loaded = await loadMembers(host, ids, judged, doing);
+  try {
+    return loaded.map(use);
+  } finally {
+    for (const m of loaded) await m.trainer.dispose();
+  }
+}
+
+/** The runs' trainers, kept (the caller disposes them); none are left alive when one is refused. */
+async function loadMembers(host: ExperimentHost, ids: readonly string[], judged: RatingsDataset, doing: string): Promise<LoadedMember[]> {
   const { train, split: sheetSplit } = host.sheet();
   const store = host.runs();
   const loaded: LoadedMember[] = [];
@@ -138,10 +149,28 @@ async function withMembers<T>(host: ExperimentHost, ids: readonly string[], judg
         throw new UserError(`"${summary.name}" cannot be ${doing}: its factors do not fit this sheet now (${userMessage(error)})`);
       }
     }
-    return loaded.map(use);
-  } finally {
+    return loaded;
+  } catch (error) {
     for (const m of loaded) await m.trainer.dispose();
+    throw error;
   }
+}
+
+/**
+ * A blend run's view of the sheet (blend-view.ts): its members loaded, their weighted mean the
+ * sheet's predictions. `underneath` is the member whose model the sheet keeps for the first
+ * edit or Solve: the heaviest, whose settings the blend run already lists as its own.
+ */
+export async function blendViewOf(host: ExperimentHost, id: string): Promise<{ view: BlendView; underneath: string }> {
+  const summary = host.runs().summary(id);
+  if (!summary.blend) throw new Error(`run ${id} is not a blend`);
+  const { members } = summary.blend;
+  const { train, valid } = host.sheet();
+  const loaded = await loadMembers(host, members.map((m) => m.id), valid ?? train, 'shown');
+  const heaviest = members.reduce((h, m) => (m.weight > h.weight ? m : h), members[0]);
+  const info = { runId: id, name: summary.name, members: members.map((m) => ({ name: m.name, weight: m.weight })), underneath: heaviest.name };
+  const view = new BlendView(info, loaded.map((m, i) => ({ weight: members[i].weight, trainer: m.trainer })), { train, valid });
+  return { view, underneath: heaviest.id };
 }
 
 /**
