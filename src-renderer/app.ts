@@ -156,6 +156,7 @@ export class App {
     this.grid.setNumbers(this.state.numbers);
     this.chart.show(this.state.history, this.state.config.optim.optimizer);
     this.tastes.render(this.state);
+    this.renderBlendBanner();
     this.showFormulas();
     this.renderStatus();
   }
@@ -181,10 +182,6 @@ export class App {
       (t.users * t.movies > shown ? ` · showing the ${state.sheet.users.length} most active users × ${state.sheet.movies.length} most rated movies` : '') +
       (k(state.numbers) > MAX_SHOWN_FACTORS ? ` · factors 1–${MAX_SHOWN_FACTORS} of ${k(state.numbers)} shown` : '');
     totals.title = totals.textContent;
-    const { blend } = state.numbers;
-    const banner = byId('blend-banner');
-    banner.hidden = !blend;
-    banner.textContent = blend ? blendBanner(blend, state.numbers.fit.validRmse) : '';
     // Another sheet may have another rating scale.
     renderLegend(byId('legend'), this.mode, state.sheet.scale);
     const training = state.status === 'training';
@@ -197,8 +194,17 @@ export class App {
     byId<HTMLInputElement>('reset-seed').value = String(state.config.seed);
     byId<HTMLSelectElement>('reset-init').value = state.config.model.init;
     document.body.dataset['status'] = state.status;
+    this.renderBlendBanner();
     this.showFormulas();
     this.renderStatus();
+  }
+
+  /** Above the grid while a blend fills the predictions; a Solve's first epoch, a single model's, takes it away. */
+  private renderBlendBanner(): void {
+    const { blend, fit } = this.state.numbers;
+    const banner = byId('blend-banner');
+    banner.hidden = !blend;
+    banner.textContent = blend ? blendBanner(blend, fit.validRmse) : '';
   }
 
   private showFormulas(): void {
