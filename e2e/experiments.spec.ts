@@ -1,10 +1,13 @@
 /**
  * Issue 12 items 2, 4, 5 in the app, on the demo sheet with 20% held out: a sweep over k (its
  * chart and its runs in the table), the overlay of three of them, a fitted blend of those three
- * (a run no worse than its best member), a grid of two settings as a heat map, "Use the best
+ * (a run no worse than its best member) opened in the sheet and exported as one ONNX serving model, a grid of two settings as a heat map, "Use the best
  * settings", and a short tune adding its best single run. Screenshots: docs/screenshots/sweep-*.png,
- * blend.png, tune.png.
+ * blend.png, blend-in-sheet.png, blend-export.png, tune.png.
  */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
 import { reopenDemoSheet } from './support/demo-sheet.ts';
 
@@ -60,11 +63,38 @@ test('experiments: a sweep over k, three runs overlaid, a blend, a grid, a short
     expect(await validOf(page, 'r5')).toBeLessThanOrEqual(best + 1e-4);
     for (const id of ['r1', 'r2', 'r3']) await page.uncheck(`#runs-table tr[data-run="${id}"] input[type=checkbox]`);
     await page.check('#runs-table tr[data-run="r5"] input[type=checkbox]');
-    // The blend's serving export is not built: the item is there, disabled, and says so.
-    await expect(page.locator('#export-blend')).toBeDisabled();
-    await expect(page.locator('#blend-note')).toContainText('Exporting a blend as one ONNX serving model is not built yet');
-    await expect(page.locator('#open-run')).toBeDisabled();
+    await expect(page.locator('#blend-note')).toContainText(/^sweep k=\S+ × \d\.\d\d/);
     await card(page, 'blend');
+  });
+
+  await test.step("the blend opened: the sheet's predictions are its members' weighted mean, it says so; Undo brings the model back", async () => {
+    const valid = await validOf(page, 'r5');
+    await expect(page.locator('#open-run')).toBeEnabled();
+    await page.click('#open-run');
+    const banner = page.locator('#blend-banner');
+    await expect(banner).toBeVisible();
+    await expect(banner).toContainText(/^The sheet shows the blend "blend of 3 \(fitted\)" of \d+ runs: each prediction is the weighted mean \d\.\d\d × sweep k=/);
+    await expect(banner).toContainText(`(valid RMSE ${valid.toFixed(4)})`);
+    await expect(banner).toContainText('Editing a rating, Step or Solve goes back to one model');
+    await expect(page.locator('#status')).toContainText(`valid ${valid.toFixed(4)}`);
+    await page.locator('#sheet-pane').screenshot({ path: 'docs/screenshots/blend-in-sheet.png' });
+    await page.click('#undo');
+    await expect(banner).toBeHidden();
+  });
+
+  await test.step('the blend exported as one ONNX serving model: the dialog offers ONNX alone and writes its files', async () => {
+    await page.click('#export-blend');
+    const dialog = page.locator('#export-dialog');
+    await expect(dialog.locator('h2')).toHaveText('Export the blend "blend of 3 (fitted)" as one ONNX serving model');
+    await expect(dialog.locator('input[name=format]:checked')).toHaveCount(1);
+    await expect(dialog.locator('input[value=onnx]')).toBeChecked();
+    await expect(dialog.locator('input[value=csv]')).toBeDisabled();
+    await page.fill('#export-folder', mkdtempSync(join(tmpdir(), 'collabsheet-e2e-blend-')));
+    await page.click('#export-go');
+    await expect(dialog.locator('.export-result .ok')).toHaveText(/^Wrote 4 files to /);
+    await expect(dialog.locator('.export-files li')).toHaveText(['model.onnx', 'model-unrated.onnx', 'model-pairs.onnx', 'ids.json']);
+    await dialog.screenshot({ path: 'docs/screenshots/blend-export.png' });
+    await dialog.locator('button', { hasText: 'Close' }).click();
     await page.uncheck('#runs-table tr[data-run="r5"] input[type=checkbox]');
   });
 

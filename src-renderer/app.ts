@@ -20,6 +20,7 @@ import { ENGINE_LABELS } from './panels/setting-words.ts';
 import { wireSidePaneToggle } from './panels/side-pane.ts';
 import { TastesPanel } from './panels/tastes-panel.ts';
 import { idleTail, trainingProgressText } from './panels/training-progress.ts';
+import { blendBanner } from './sheet/blend-words.ts';
 import { ratingFormula } from './sheet/formula.ts';
 import { typedParameter, type ParameterCell } from './sheet/parameter-cell.ts';
 import { SheetGrid, type SheetCell } from './sheet/sheet-grid.ts';
@@ -98,6 +99,7 @@ export class App {
       remove: (id) => this.send('deleteRun', { id }),
       open: (id) => this.send('openRun', { id }),
       blend: (ids, mode) => this.send('blend', { ids, mode }),
+      exportBlend: (id, name) => this.insight.exportBlend(id, name),
       curves: (ids) => this.send('runCurves', { ids }),
       overlay: (lines) => this.chart.overlay(lines),
     });
@@ -155,6 +157,7 @@ export class App {
     this.grid.setNumbers(this.state.numbers);
     this.chart.show(this.state.history, this.state.config.optim.optimizer);
     this.tastes.render(this.state);
+    this.renderBlendBanner();
     this.showFormulas();
     this.renderStatus();
   }
@@ -192,8 +195,17 @@ export class App {
     byId<HTMLInputElement>('reset-seed').value = String(state.config.seed);
     byId<HTMLSelectElement>('reset-init').value = state.config.model.init;
     document.body.dataset['status'] = state.status;
+    this.renderBlendBanner();
     this.showFormulas();
     this.renderStatus();
+  }
+
+  /** Above the grid while a blend fills the predictions; a Solve's first epoch, a single model's, takes it away. */
+  private renderBlendBanner(): void {
+    const { blend, fit } = this.state.numbers;
+    const banner = byId('blend-banner');
+    banner.hidden = !blend;
+    banner.textContent = blend ? blendBanner(blend, fit.validRmse) : '';
   }
 
   private showFormulas(): void {

@@ -270,6 +270,17 @@ export interface SheetNumbers {
   /** Rows/columns follow SheetLayout.users/movies order. */
   snapshot: Snapshot;
   fit: Fit;
+  /** Set while an opened blend fills the predictions (its snapshot then has no factors or biases). */
+  blend?: SheetBlend;
+}
+
+/** A blend run opened in the sheet: its predictions are the weighted mean of its members'. */
+export interface SheetBlend {
+  runId: string;
+  name: string;
+  members: { name: string; weight: number }[];
+  /** The member whose model the sheet holds underneath (the heaviest): the first edit or Solve goes on with it alone. */
+  underneath: string;
 }
 
 export type RunStatus = 'idle' | 'training';

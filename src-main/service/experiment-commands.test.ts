@@ -4,10 +4,12 @@
  * sweep's queue order and progress, Stop mid-sweep keeping the runs finished, a fitted blend no
  * worse than its best member, a short tune's two runs, and bad commands refused in plain words.
  */
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createSession, tensor } from '../engine/runtime/session.ts';
+import { idTable } from '../io/export/serving-ops.ts';
 import { demoSheetPath } from '../io/resources.ts';
 import type { CommandArgs, CommandName, CommandResults, ExperimentProgress } from './contract.ts';
 import { createEndpoint, type ServiceEndpoint } from './endpoint.ts';
@@ -95,8 +97,66 @@ describe('experiments', () => {
     const blended = after.find((r) => r.id === answer.runId)!;
     expect(blended).toMatchObject({ engine: 'blend', validRmse: answer.validRmse, trainRmse: null, canOpen: false, epochs: 0 });
     expect(blended.blend!.members.map((m) => m.name)).toEqual(answer.members.map((m) => members.find((r) => r.id === m.id)!.name));
-    await expect(call('openRun', { id: answer.runId })).rejects.toThrow(/is a blend: it has no factors of its own/);
     await expect(call('blend', { ids: [answer.runId, members[0].id], mode: 'fitted' })).rejects.toThrow(/is a blend: it has no factors of its own/);
+  });
+
+  it("opening a blend fills the sheet's predictions with its members' weighted mean and its valid RMSE; a Step goes back to one model", async () => {
+    const blended = (await call('getState', {})).runs.find((r) => r.name === 'blend of 3 (equal)')!;
+    const members = blended.blend!.members;
+    const mean: number[] = [];
+    for (const m of members) {
+      await call('openRun', { id: m.id });
+      (await call('getState', {})).numbers.snapshot.predictions.forEach((p, i) => (mean[i] = (mean[i] ?? 0) + m.weight * p));
+    }
+    await call('openRun', { id: blended.id });
+    const { numbers, config, canUndo } = await call('getState', {});
+    expect(numbers.blend).toEqual({ runId: blended.id, name: 'blend of 3 (equal)', members: members.map((m) => ({ name: m.name, weight: m.weight })), underneath: members[0].name });
+    expect(numbers.snapshot.predictions.length).toBe(mean.length);
+    numbers.snapshot.predictions.forEach((p, i) => expect(Math.abs(p - mean[i])).toBeLessThan(1e-5));
+    expect(numbers.fit.validRmse).toBeCloseTo(blended.validRmse!, 5);
+    expect([numbers.snapshot.userFactors, numbers.snapshot.userBias]).toEqual([[], []]); // a blend has no factors of its own
+    const underneath = (await call('getState', {})).runs.find((r) => r.id === members[0].id)!;
+    expect(config).toEqual(underneath.config);
+    expect(canUndo).toBe(true);
+    // The first Step trains the model underneath, alone: the sheet is a single model again.
+    await call('step', {});
+    const after = (await call('getState', {})).numbers;
+    expect(after.blend).toBeUndefined();
+    expect(after.snapshot.userFactors.length).toBeGreaterThan(0);
+  });
+
+  it("exports a blend as one ONNX serving model whose scores are the weighted mean of its members' own exports", async () => {
+    const blended = (await call('getState', {})).runs.find((r) => r.name === 'blend of 3 (equal)')!;
+    expect(blended.blend!.members).toHaveLength(3); // equal weights: every member in the graph
+    const folder = mkdtempSync(join(tmpdir(), 'collabsheet-blend-export-'));
+    const answer = await call('exportEmbeddings', { path: folder, formats: ['onnx'], run: blended.id });
+    expect('files' in answer && answer.files.map((f) => f.slice(folder.length + 1))).toEqual(['model.onnx', 'model-unrated.onnx', 'model-pairs.onnx', 'ids.json']);
+    const { users } = JSON.parse(readFileSync(join(folder, 'ids.json'), 'utf8')) as { users: string[] };
+    const table = idTable(users);
+    const feed = { user_ids: table.dtype === 'int64' ? tensor(BigInt64Array.from(table.ids, BigInt), [users.length]) : tensor([...table.ids], [users.length]) };
+    const scoresOf = (dir: string) => {
+      const session = createSession(readFileSync(join(dir, 'model.onnx')), { threads: 1, device: 'cpu' });
+      try {
+        return session.run(feed, { scores: null }).scores.data as Float32Array;
+      } finally {
+        session.dispose();
+      }
+    };
+    const mean = new Float64Array(scoresOf(folder).length);
+    for (const m of blended.blend!.members) {
+      // Each member opened in the sheet and exported alone, the single-model path.
+      await call('openRun', { id: m.id });
+      const own = mkdtempSync(join(tmpdir(), 'collabsheet-member-export-'));
+      await call('exportEmbeddings', { path: own, formats: ['onnx'] });
+      scoresOf(own).forEach((x, i) => (mean[i] += m.weight * x));
+    }
+    const scores = scoresOf(folder);
+    const worst = scores.reduce((w, x, i) => Math.max(w, Math.abs(x - mean[i])), 0);
+    console.log(`blend export: max |blend model − weighted mean of member models| over ${scores.length} scores = ${worst.toExponential(2)}`);
+    expect(worst).toBeLessThan(1e-5);
+    await expect(call('exportEmbeddings', { path: folder, formats: ['csv', 'onnx'], run: blended.id })).rejects.toThrow('A blend exports only its ONNX serving model: csv hold one model');
+    const single = blended.blend!.members[0];
+    await expect(call('exportEmbeddings', { path: folder, formats: ['onnx'], run: single.id })).rejects.toThrow(`"${single.name}" is not a blend`);
   });
 
   it('a short tune adds its best single run (openable) and its best blend', async () => {

@@ -59,6 +59,8 @@ export const insightCommandArgs = {
     path: filePathSchema,
     overwrite: overwriteSchema,
     formats: z.array(z.enum(EXPORT_FORMATS)).min(1).default([...EXPORT_FORMATS]),
+    /** A blend run of the Runs list instead of the sheet's model: its members in one ONNX serving model (formats: onnx). */
+    run: z.string().regex(/^r[1-9]\d{0,8}$/, 'A run id is r and a number, as the Runs list names them').optional(),
   }),
 } as const;
 

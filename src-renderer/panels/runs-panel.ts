@@ -25,7 +25,7 @@ const COLUMNS: { key: RunColumn; label: string; title: string }[] = [
 ];
 
 /** Said plainly where the export would be (issue 12 item 4 asks for it; it is not built yet). */
-const BLEND_EXPORT_MISSING = 'Exporting a blend as one ONNX serving model is not built yet: export its members one by one (open each, then Export… above the sheet) and average their predictions with these weights.';
+const BLEND_EXPORT = 'Writes one ONNX serving model holding every member, its scores the weighted mean of theirs (model.onnx, model-unrated.onnx, model-pairs.onnx + ids.json)';
 
 export interface RunsPanelActions {
   /** Sends a run command; answers null when it was refused (the controller showed why). */
@@ -34,6 +34,8 @@ export interface RunsPanelActions {
   open(id: string): Promise<unknown>;
   /** Blends the picked runs on the validation split (weights fitted or equal). */
   blend(ids: string[], mode: 'fitted' | 'equal'): Promise<unknown>;
+  /** Opens the export dialog for a blend run (its members in one ONNX serving model). */
+  exportBlend(id: string, name: string): void;
   curves(ids: string[]): Promise<RunCurve[] | null>;
   /** The picked runs' curves for the chart; null: none picked, the live curve. */
   overlay(lines: OverlayLine[] | null): void;
@@ -92,9 +94,8 @@ export class RunsPanel {
     this.exportBlend.type = 'button';
     this.exportBlend.id = 'export-blend';
     this.exportBlend.textContent = 'Export blend as ONNX';
-    this.exportBlend.disabled = true;
     this.exportBlend.hidden = true;
-    this.exportBlend.title = BLEND_EXPORT_MISSING;
+    this.exportBlend.title = BLEND_EXPORT;
     this.blendNote.className = 'muted small';
     this.blendNote.id = 'blend-note';
     this.blendNote.hidden = true;
@@ -107,6 +108,10 @@ export class RunsPanel {
       if (this.picked.length === 1) void this.actions.open(this.picked[0]);
     });
     this.deleteButton.addEventListener('click', () => void this.deletePicked());
+    this.exportBlend.addEventListener('click', () => {
+      const run = this.picked.length === 1 ? this.runs.find((r) => r.id === this.picked[0]) : undefined;
+      if (run?.blend) this.actions.exportBlend(run.id, run.name);
+    });
   }
 
   render(runs: RunSummary[]): void {
@@ -256,8 +261,14 @@ export class RunsPanel {
       }),
     );
     this.renderDiff(picked);
-    this.openButton.disabled = picked.length !== 1 || !picked[0].canOpen;
-    this.openButton.title = picked.length === 1 && !picked[0].canOpen ? 'This run kept no factors (only the latest runs keep theirs)' : "Puts the picked run's model and factors back in the sheet (Undo brings the current ones back)";
+    // A blend opens as its members' weighted mean in the sheet's predictions (each member's factors read back).
+    const openable = picked.length === 1 && (picked[0].canOpen || Boolean(picked[0].blend));
+    this.openButton.disabled = !openable;
+    this.openButton.title = picked.length === 1 && !openable
+      ? 'This run kept no factors (only the latest runs keep theirs)'
+      : picked[0]?.blend
+        ? "Fills the sheet's predictions with the blend's: the weighted mean of its members' (Undo brings the current model back)"
+        : "Puts the picked run's model and factors back in the sheet (Undo brings the current ones back)";
     this.deleteButton.disabled = picked.length === 0;
     const blends = picked.filter((r) => r.blend);
     this.blendButton.disabled = picked.length < 2 || blends.length > 0;
@@ -265,7 +276,7 @@ export class RunsPanel {
     const one = picked.length === 1 ? picked[0].blend : undefined;
     this.exportBlend.hidden = !one;
     this.blendNote.hidden = !one;
-    this.blendNote.textContent = one ? `${one.members.map((m) => `${m.name} × ${m.weight.toFixed(2)}`).join(' + ')}. ${BLEND_EXPORT_MISSING}` : '';
+    this.blendNote.textContent = one ? `${one.members.map((m) => `${m.name} × ${m.weight.toFixed(2)}`).join(' + ')}.` : '';
     if (curves) void this.showCurves(picked, labels);
   }
 

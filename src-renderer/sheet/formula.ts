@@ -3,6 +3,7 @@
  * but evaluated: dot(u, v) + b_u + b_i, then sigmoid_range into the rating scale.
  */
 import type { AppState, SheetNumbers } from '../../src-main/service/contract.ts';
+import { blendMean } from './blend-words.ts';
 import { formatRating, hasBiases, k, prediction, signed } from './sheet-model.ts';
 
 export interface Formula {
@@ -22,6 +23,7 @@ export function ratingFormula(state: AppState, numbers: SheetNumbers, row: numbe
     ? `no rating: the sheet shows the prediction ${p.toFixed(2)}`
     : `rating ${formatRating(rating)} · prediction ${p.toFixed(2)} · error ${signed(p - rating)}${state.sheet.heldOut[row][col] ? ' · held out for validation' : ''}`;
   const factors = k(numbers);
+  if (numbers.blend) return { title, lines: [`prediction = ${blendMean(numbers.blend)} (the blend "${numbers.blend.name}")`, outcome] };
   if (state.config.model.kind === 'nn' || factors === 0) {
     return { title, lines: ['prediction = neural net(user embedding, movie embedding)', outcome] };
   }

@@ -87,6 +87,8 @@ export class Graph {
   readonly constants: Value[] = [];
   private readonly nameCounts = new Map<string, number>();
   private readonly constantCache = new Map<string, Value>();
+  /** What `namedConstant` puts before each name now (`scoped`). */
+  private namePrefix = '';
 
   /** `float` is the dtype models build their parameters in: float32 to train, float64 to gradcheck. */
   constructor(readonly float: FloatType = 'float32') {}
@@ -114,12 +116,27 @@ export class Graph {
    * A named constant holding `data` as given (no copy, no de-duplication): big tables such as a
    * serving model's trained factors, for which `constant`'s value-keyed cache costs seconds.
    */
-  namedConstant(name: string, dtype: DType, dims: number[], data: TensorData): Value {
+  namedConstant(unscoped: string, dtype: DType, dims: number[], data: TensorData): Value {
+    const name = this.namePrefix + unscoped;
     if (dims.reduce((a, b) => a * b, 1) !== data.length) throw new Error(`constant ${name}: [${dims}] does not hold ${data.length} values`);
     if ([...this.inputs, ...this.constants].some((v) => v.name === name)) throw new Error(`graph name ${name} used twice`);
     const v = new Value(this, name, dtype, dims, null, { dtype, dims, data });
     this.constants.push(v);
     return v;
+  }
+
+  /**
+   * Runs `build` with `prefix` before every named constant it makes: a blend's members each put
+   * their own parameters (all called user_factors…) into one graph.
+   */
+  scoped<T>(prefix: string, build: () => T): T {
+    const outer = this.namePrefix;
+    this.namePrefix = outer + prefix;
+    try {
+      return build();
+    } finally {
+      this.namePrefix = outer;
+    }
   }
 
   scalar(x: number, dtype: DType = this.float): Value {

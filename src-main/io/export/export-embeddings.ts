@@ -9,8 +9,9 @@ import type { FactorModel } from '../../engine/analysis/factor-model.ts';
 import { checkTargets, type WriteOptions, writeFileAtomic } from '../atomic-write.ts';
 import { type ExportFile, type TableExportOptions, type TableFormat, idsFile, renderTables, tableIds } from './embedding-files.ts';
 import { sideTables } from './embedding-table.ts';
-import { SERVING_FILES, type ServingGraph, type ServingOptions, buildServingModel } from './serving-model.ts';
-import { buildServingNetwork, type ServedNetwork } from './serving-network.ts';
+import { type BlendedMember, blendServed } from './serving-blend.ts';
+import { SERVING_FILES, type Served, type ServingGraph, type ServingOptions, buildServing, buildServingModel } from './serving-model.ts';
+import { networkServed, type ServedNetwork } from './serving-network.ts';
 
 export type EmbeddingFormat = TableFormat | 'onnx';
 export const EMBEDDING_FORMATS: readonly EmbeddingFormat[] = ['csv', 'tsv', 'json', 'npy', 'projector', 'onnx'];
@@ -34,10 +35,19 @@ export function renderEmbeddings(model: FactorModel, data: RatingsDataset, forma
  * inside, serving-network.ts) and ids.json. It has no factor tables: the other formats are the factor models'.
  */
 export function renderServingNetwork(net: ServedNetwork, data: RatingsDataset, options: ServingOptions = {}): ExportFile[] {
+  return renderServed(networkServed(net), data, options);
+}
+
+/** A blend's files: the same three serving models, each member's scoring inside, mixed by the blend's weights (serving-blend.ts), and ids.json. */
+export function renderServingBlend(members: readonly BlendedMember[], data: RatingsDataset, options: ServingOptions = {}): ExportFile[] {
+  return renderServed(blendServed(members), data, options);
+}
+
+function renderServed(served: Served, data: RatingsDataset, options: ServingOptions): ExportFile[] {
   const ids = { users: data.userIds, items: data.itemIds };
   const titles = data.itemTitles ? data.itemIds.map((_, i) => data.itemTitles![i] ?? '') : null;
   const graphs = Object.entries(SERVING_FILES) as [ServingGraph, string][];
-  return [...graphs.map(([graph, name]) => ({ name, bytes: buildServingNetwork(net, ids, graph, options) })), idsFile({ ...ids, titles })];
+  return [...graphs.map(([graph, name]) => ({ name, bytes: buildServing(served, ids, graph, options) })), idsFile({ ...ids, titles })];
 }
 
 /**

@@ -78,7 +78,7 @@ export interface Served {
 }
 
 /** The factor models (dot, dot + bias): the trained factors and biases as initializers. */
-function factorsServed(model: FactorModel): Served {
+export function factorsServed(model: FactorModel): Served {
   const { k } = model;
   const users = model.userFactors.length / k;
   const items = model.itemFactors.length / k;

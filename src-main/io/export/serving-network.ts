@@ -33,7 +33,7 @@ export function buildServingNetwork(net: ServedNetwork, ids: ServingIds, graph: 
   return buildServing(networkServed(net), ids, graph, options);
 }
 
-function networkServed(net: ServedNetwork): Served {
+export function networkServed(net: ServedNetwork): Served {
   // Which parameters are per-user or per-item tables: the model's own specs say (a dry build).
   const specs = buildModelGraph(net.definition, 'float32', 'predict').builder.params.map((p) => p.spec);
   const rowsOf = (side: 'user' | 'item') => {

@@ -31,7 +31,7 @@ import { RunStore } from '../runs/run-store.ts';
 import { UserError } from '../user-error.ts';
 import { Autosaver } from './autosave.ts';
 import { DataCalls } from './data-calls.ts';
-import { blendRuns, type ExperimentHost, sweepOnSheet, tuneOnSheet } from './experiments.ts';
+import { blendRuns, blendViewOf, exportBlendRun, type ExperimentHost, sweepOnSheet, tuneOnSheet } from './experiments.ts';
 import type { Checkpoint, FromWorker } from './channel.ts';
 import { dataCommands, openProjectFile } from './data-commands.ts';
 import { DEFAULT_CROSSTAB, type OpenSheet, type ServiceOptions, type SheetHost } from './open-sheet.ts';
@@ -155,7 +155,8 @@ export class App implements SheetHost {
       recommendations: query((a) => insights.recommendations(a)),
       findRows: query((a) => insights.findRows(a)),
       oneHot: query((a) => insights.oneHot(a)),
-      exportEmbeddings: query((a) => insights.exportEmbeddings(a)),
+      // A blend run's export reads its members' factors from the run store; the sheet's model, the trainer's tables.
+      exportEmbeddings: query(({ run, ...a }) => (run ? exportBlendRun(this.experimentHost(), { ...a, run }) : insights.exportEmbeddings(a))),
       addUser: (a) => this.addRow('user', a.label, a.features),
       addMovie: (a) => this.addRow('item', a.title, a.features),
       coldStartList: query((a) => this.session.coldList(a.side, a.id)),
@@ -348,6 +349,7 @@ export class App implements SheetHost {
 
   /** Sets the parameter to `after` (via setRows, which restarts L-BFGS's history) and measures the sheet again. */
   private writeParameter(c: ParamChange): SheetNumbers {
+    this.session.endBlend();
     const trainer = this.session.current().trainer;
     const table = trainer.paramViews()[c.name];
     const rowSize = table.shape[1] ?? 1;
@@ -560,29 +562,51 @@ export class App implements SheetHost {
   /**
    * The run's model, its factors and its curve back in the sheet, as a model change: the model
    * it replaces is an undo step. Factors that no longer fit (rows added since) leave the sheet as it was.
+   * A blend run fills the sheet's predictions with its members' weighted mean (blend-view.ts) over
+   * its heaviest member's model, which the first edit, Step or Solve goes on with alone.
    */
   private openRun(id: string): Promise<StatePatch> {
     return this.exclusive(async () => {
-      const run = await this.sheet.runs.opened(id);
-      const summary = this.sheet.runs.list().find((r) => r.id === id);
-      const replaced = this.modelState();
-      await this.session.configure(run.config);
-      try {
-        this.session.restoreParams(run.params, run.curve.at(-1)?.epoch ?? 0, summary?.engine === 'fused' ? 'fused' : 'onnx');
-      } catch (error) {
-        await this.session.configure(replaced.config);
-        this.session.restoreParams(replaced.params, replaced.epochs, replaced.engine);
-        throw new UserError(`The run "${run.name}" cannot be opened: its factors do not fit this sheet now (${(error as Error).message})`);
-      }
-      this.sheet.history = [...run.curve];
-      this.sheet.edits.recordModel(replaced);
-      const { validPct, splitSeed } = this.sheet.settings;
-      if (summary && (summary.validPct !== validPct || summary.splitSeed !== splitSeed)) {
-        this.notify('info', `"${run.name}" was trained on another validation split (${summary.validPct * 100}%, seed ${summary.splitSeed}): the sheet measures it on its own split, so its RMSE differs from the run's`);
+      let config: TrainConfig;
+      let numbers: SheetNumbers;
+      if (this.sheet.runs.summary(id).blend) {
+        const { view, underneath } = await blendViewOf(this.experimentHost(), id);
+        try {
+          config = await this.putRunInSheet(underneath);
+        } catch (error) {
+          await view.dispose();
+          throw error;
+        }
+        numbers = this.session.showBlend(view);
+      } else {
+        config = await this.putRunInSheet(id);
+        numbers = this.session.numbers();
       }
       this.emit({ event: 'state', payload: this.state() }); // the chart's history is the run's now
-      return this.changed({ config: run.config, numbers: this.session.numbers(), ...this.undoState() });
+      return this.changed({ config, numbers, ...this.undoState() });
     });
+  }
+
+  /** A single run's model, factors and curve in the sheet (the one before an undo step); its config. */
+  private async putRunInSheet(id: string): Promise<TrainConfig> {
+    const run = await this.sheet.runs.opened(id);
+    const summary = this.sheet.runs.list().find((r) => r.id === id);
+    const replaced = this.modelState();
+    await this.session.configure(run.config);
+    try {
+      this.session.restoreParams(run.params, run.curve.at(-1)?.epoch ?? 0, summary?.engine === 'fused' ? 'fused' : 'onnx');
+    } catch (error) {
+      await this.session.configure(replaced.config);
+      this.session.restoreParams(replaced.params, replaced.epochs, replaced.engine);
+      throw new UserError(`The run "${run.name}" cannot be opened: its factors do not fit this sheet now (${(error as Error).message})`);
+    }
+    this.sheet.history = [...run.curve];
+    this.sheet.edits.recordModel(replaced);
+    const { validPct, splitSeed } = this.sheet.settings;
+    if (summary && (summary.validPct !== validPct || summary.splitSeed !== splitSeed)) {
+      this.notify('info', `"${run.name}" was trained on another validation split (${summary.validPct * 100}%, seed ${summary.splitSeed}): the sheet measures it on its own split, so its RMSE differs from the run's`);
+    }
+    return run.config;
   }
 
   /** In the chart's numbering (the history's), which continues across Solves. */

@@ -5,18 +5,26 @@
  * polled between batches, so Stop answers within a batch and the runs finished stay.
  */
 import type { RatingsDataset } from '../../data/dataset.ts';
+import { factorModelFromParams } from '../../engine/analysis/index.ts';
 import { blend } from '../../engine/experiments/blend.ts';
 import type { CancelSignal, TrainedRun } from '../../engine/experiments/run.ts';
 import { parseSettingValue } from '../../engine/experiments/settings.ts';
 import { sweep, type SweepAxis } from '../../engine/experiments/sweep.ts';
 import { tune } from '../../engine/experiments/tune.ts';
+import type { Trainer } from '../../engine/train/trainer.ts';
 import type { TrainConfig } from '../../engine/types.ts';
-import type { RunBlend, SessionSettings, ValidArgs } from '../contract.ts';
+import { renderServingBlend, writeExport } from '../../io/export/export-embeddings.ts';
+import { factorsServed, type Served } from '../../io/export/serving-model.ts';
+import { networkServed } from '../../io/export/serving-network.ts';
+import type { ExportResult, RunBlend, SessionSettings, ValidArgs } from '../contract.ts';
+import type { WriteExists } from '../data-contract.ts';
 import type { BlendAnswer, ExperimentProgress, SweepAnswer, TuneAnswer } from '../experiment-contract.ts';
 import type { RunStore } from '../runs/run-store.ts';
 import { runName, runWords } from '../runs/run-words.ts';
 import { UserError, userMessage } from '../user-error.ts';
+import { BlendView } from './blend-view.ts';
 import { trainerFor } from './training-loop.ts';
+import { unlessExists } from './write-outcome.ts';
 
 /** What the experiments read of the app and tell it. */
 export interface ExperimentHost {
@@ -84,33 +92,110 @@ function keep(host: ExperimentHost, r: TrainedRun, name: string, split: Pick<Ses
  * or a run of another split: its predictions would be judged on ratings it trained on.
  */
 export async function blendRuns(host: ExperimentHost, args: ValidArgs<'blend'>): Promise<BlendAnswer> {
-  const { train, valid, split } = host.sheet();
+  const { valid } = host.sheet();
   const judged = validOf(valid, 'A blend');
-  const store = host.runs();
   const started = performance.now();
-  const members: { id: string; name: string; config: TrainConfig; predictions: Float32Array }[] = [];
-  for (const id of args.ids) {
-    const summary = store.summary(id);
-    if (summary.validPct !== split.validPct || summary.splitSeed !== split.splitSeed) {
-      throw new UserError(`"${summary.name}" was trained on another validation split (${summary.validPct * 100}%, seed ${summary.splitSeed}): blend runs of the sheet's split`);
-    }
-    const { config, params } = await store.opened(id);
-    const trainer = await trainerFor(train, judged, config, {});
-    try {
-      trainer.importParams(params);
-      members.push({ id, name: summary.name, config, predictions: trainer.predict(judged.users, judged.items) });
-    } catch (error) {
-      throw new UserError(`"${summary.name}" cannot be blended: its factors do not fit this sheet now (${userMessage(error)})`);
-    } finally {
-      await trainer.dispose();
-    }
-  }
+  const members = await withMembers(host, args.ids, judged, 'blended', (m) => ({ ...m, predictions: m.trainer.predict(judged.users, judged.items) }));
   const b = blend(members, judged.ratings, args.mode);
   const nameOf = new Map(members.map((m) => [m.id, m.name]));
   // Named by the runs picked; the members are those the fit gave a weight (all of them when equal).
   const name = `blend of ${members.length} (${args.mode})`;
-  const runId = keepBlend(host, b, (id) => members.find((m) => m.id === id)!.config, (id) => nameOf.get(id)!, (performance.now() - started) / 1000, split, name);
+  const runId = keepBlend(host, b, (id) => members.find((m) => m.id === id)!.config, (id) => nameOf.get(id)!, (performance.now() - started) / 1000, split(host), name);
   return { runId, validRmse: b.validRmse, members: b.members };
+}
+
+const split = (host: ExperimentHost) => host.sheet().split;
+
+/** A run of the list with its factors loaded into a trainer on the sheet's data. */
+interface LoadedMember {
+  id: string;
+  name: string;
+  config: TrainConfig;
+  trainer: Trainer;
+}
+
+/**
+ * The runs' factors, each read back into a trainer on the sheet's split as Open this run does,
+ * handed to `use` while every trainer is alive (a serving model reads their tables), then
+ * disposed. Refused, naming the run, for a blend, a run without factors, or a run of another
+ * split: its predictions would be judged on ratings it trained on.
+ */
+async function withMembers<T>(host: ExperimentHost, ids: readonly string[], judged: RatingsDataset, doing: string, use: (m: LoadedMember) => T): Promise<T[]> {
+  const loaded = await loadMembers(host, ids, judged, doing);
+  try {
+    return loaded.map(use);
+  } finally {
+    for (const m of loaded) await m.trainer.dispose();
+  }
+}
+
+/** The runs' trainers, kept (the caller disposes them); none are left alive when one is refused. */
+async function loadMembers(host: ExperimentHost, ids: readonly string[], judged: RatingsDataset, doing: string): Promise<LoadedMember[]> {
+  const { train, split: sheetSplit } = host.sheet();
+  const store = host.runs();
+  const loaded: LoadedMember[] = [];
+  try {
+    for (const id of ids) {
+      const summary = store.summary(id);
+      if (summary.validPct !== sheetSplit.validPct || summary.splitSeed !== sheetSplit.splitSeed) {
+        throw new UserError(`"${summary.name}" was trained on another validation split (${summary.validPct * 100}%, seed ${summary.splitSeed}): blend runs of the sheet's split`);
+      }
+      const { config, params } = await store.opened(id);
+      const trainer = await trainerFor(train, judged, config, {});
+      loaded.push({ id, name: summary.name, config, trainer });
+      try {
+        trainer.importParams(params);
+      } catch (error) {
+        throw new UserError(`"${summary.name}" cannot be ${doing}: its factors do not fit this sheet now (${userMessage(error)})`);
+      }
+    }
+    return loaded;
+  } catch (error) {
+    for (const m of loaded) await m.trainer.dispose();
+    throw error;
+  }
+}
+
+/**
+ * A blend run's view of the sheet (blend-view.ts): its members loaded, their weighted mean the
+ * sheet's predictions. `underneath` is the member whose model the sheet keeps for the first
+ * edit or Solve: the heaviest, whose settings the blend run already lists as its own.
+ */
+export async function blendViewOf(host: ExperimentHost, id: string): Promise<{ view: BlendView; underneath: string }> {
+  const summary = host.runs().summary(id);
+  if (!summary.blend) throw new Error(`run ${id} is not a blend`);
+  const { members } = summary.blend;
+  const { train, valid } = host.sheet();
+  const loaded = await loadMembers(host, members.map((m) => m.id), valid ?? train, 'shown');
+  const heaviest = members.reduce((h, m) => (m.weight > h.weight ? m : h), members[0]);
+  const info = { runId: id, name: summary.name, members: members.map((m) => ({ name: m.name, weight: m.weight })), underneath: heaviest.name };
+  const view = new BlendView(info, loaded.map((m, i) => ({ weight: members[i].weight, trainer: m.trainer })), { train, valid });
+  return { view, underneath: heaviest.id };
+}
+
+/**
+ * A blend run as one ONNX serving model (serving-blend.ts): each member's serving scoring — a
+ * dot or dot + bias model's factors, a neural model's network — on the same ids, mixed by the
+ * blend's weights, into the folder as the single-model export writes (exportEmbeddings' path).
+ * The members must still fit the sheet (its users and movies now): the one id map is the sheet's.
+ */
+export async function exportBlendRun(host: ExperimentHost, args: { run: string; path: string; overwrite?: boolean; formats: readonly string[] }): Promise<ExportResult | WriteExists> {
+  const summary = host.runs().summary(args.run);
+  if (!summary.blend) throw new UserError(`"${summary.name}" is not a blend: open it and export it as the sheet's model`);
+  const other = args.formats.filter((f) => f !== 'onnx');
+  if (other.length) throw new UserError(`A blend exports only its ONNX serving model: ${other.join(', ')} hold one model's factors, and a blend has several`);
+  const { train, valid } = host.sheet();
+  const weights = new Map(summary.blend.members.map((m) => [m.id, m.weight]));
+  const served = await withMembers(host, [...weights.keys()], valid ?? train, 'exported', (m) => ({ served: servedOf(m), weight: weights.get(m.id)! }));
+  const files = renderServingBlend(served, train);
+  return unlessExists(args.path, async () => ({ folder: args.path, files: await writeExport(files, args.path, { overwrite: args.overwrite === true }) }));
+}
+
+function servedOf({ config, trainer }: LoadedMember): Served {
+  const kind = config.model.kind;
+  return kind === 'dot' || kind === 'dotbias'
+    ? factorsServed(factorModelFromParams(trainer.paramViews(), config.model.yRange))
+    : networkServed({ definition: trainer.definition, params: trainer.paramViews(), features: trainer.features });
 }
 
 function keepBlend(

@@ -19,6 +19,7 @@ import type { ColdStartAnswer } from '../insight-contract.ts';
 import { UserError, userMessage } from '../user-error.ts';
 import { RatingsTable, type RatingChange, type TrainValid } from '../ratings-table.ts';
 import { chooseVisibleBlock, type VisibleBlockRequest } from '../visible-block.ts';
+import type { BlendView } from './blend-view.ts';
 import { coldErrors, movedFit } from './cold-fit.ts';
 import { COLD_START_LIST, ColdStart } from './cold-start.ts';
 import { Insights } from './insights.ts';
@@ -97,6 +98,8 @@ export class TrainingSession {
   private loaded: Loaded | null = null;
   /** The engine of the last Solve of the model on the sheet; null: not trained since it was made (or opened untold). */
   private engineUsed: EngineName | null = null;
+  /** A blend run opened in the sheet, whose predictions the sheet shows; null: the model's own. */
+  private blend: BlendView | null = null;
   /** Epochs since the last reset, across Solve runs: the chart's x axis. */
   private epochsSinceReset = 0;
   /** The last evaluation: a view change does not move the model (25M ratings: ~1 s to evaluate). */
@@ -134,6 +137,7 @@ export class TrainingSession {
   ) {}
 
   async dispose(): Promise<void> {
+    this.endBlend();
     await this.loaded?.trainer.dispose();
     this.loaded = null;
   }
@@ -154,6 +158,7 @@ export class TrainingSession {
    * all of this succeeded, so a failed or cancelled import costs the user nothing.
    */
   async install(req: InstallRequest): Promise<LoadResult> {
+    this.endBlend();
     const { sheet } = req;
     const table = new RatingsTable(sheet.dataset);
     if (req.edits) table.apply(req.edits);
@@ -192,6 +197,7 @@ export class TrainingSession {
 
   /** Parameters and optimizer state saved earlier (a project's, a run's), when the model's shapes allow, and the engine that trained them. */
   restoreParams(params: ModelParams, epochs: number, engine: EngineName | null): void {
+    this.endBlend();
     this.current().trainer.importParams(params);
     this.epochsSinceReset = epochs;
     this.engineUsed = engine;
@@ -252,6 +258,7 @@ export class TrainingSession {
    * re-evaluation), and the reply carries the touched rows' new lists (no second query).
    */
   async edit(changes: RatingChange[]): Promise<EditResult> {
+    this.endBlend();
     const s = this.current();
     const predict = (users: Int32Array, items: Int32Array) => s.trainer.predict(users, items);
     const lastFit = this.lastFit;
@@ -288,6 +295,7 @@ export class TrainingSession {
 
   /** New share or seed from the settings; a file split given a share becomes a random split. */
   async resplit(split: SplitSettings): Promise<SplitResult> {
+    this.endBlend();
     const s = this.current();
     const method = s.split.method === 'files' ? 'random' : s.split.method;
     s.split = splitState(s.sheet, { method, validPct: split.validPct, seed: split.splitSeed });
@@ -328,6 +336,7 @@ export class TrainingSession {
    * inputs, so it starts afresh. Returns whether it did (a factor model takes none, and keeps its factors).
    */
   async setUnusedFeatures(unused: readonly string[]): Promise<boolean> {
+    this.endBlend();
     const s = this.current();
     const same = unused.length === s.unusedFeatures.length && unused.every((k) => s.unusedFeatures.includes(k));
     if (same) return false;
@@ -345,6 +354,7 @@ export class TrainingSession {
    * them at once: its id embedding is fresh, near zero, its features' embeddings are learned.
    */
   async addRow(side: 'user' | 'item', label: string | undefined, values?: FeatureValues): Promise<AddRowResult> {
+    this.endBlend();
     const s = this.current();
     const id = this.newRowId(side);
     const what = side === 'user' ? `the new user ${id}` : `the new movie ${id}`;
@@ -420,6 +430,7 @@ export class TrainingSession {
    * The new trainer starts its learning-rate schedule afresh at the next Solve.
    */
   async removeRow(side: 'user' | 'item', id: string): Promise<void> {
+    this.endBlend();
     const s = this.current();
     const code = s.table.removeLastRow(side, id);
     const drop = (codes: number[]) => {
@@ -460,6 +471,7 @@ export class TrainingSession {
 
   /** A new trainer for the new config; the learned parameters carry over when their shapes do. */
   async configure(config: TrainConfig): Promise<SheetNumbers> {
+    this.endBlend();
     const s = this.current();
     this.engineFor(config);
     // Another engine trains the same model: nothing to rebuild.
@@ -478,6 +490,7 @@ export class TrainingSession {
   }
 
   async reset(seed: number, init: TrainConfig['model']['init']): Promise<SheetNumbers> {
+    this.endBlend();
     const s = this.current();
     await this.replaceTrainer({ ...s.config, seed, model: { ...s.config.model, init } });
     this.epochsSinceReset = 0;
@@ -486,6 +499,7 @@ export class TrainingSession {
   }
 
   async train(req: TrainRequest): Promise<TrainResult> {
+    this.endBlend();
     const s = this.current();
     const { engine } = this.engineFor(s.config, req.maxEpochs === 1);
     this.cold.clear();
@@ -540,8 +554,27 @@ export class TrainingSession {
     return trainer;
   }
 
+  /**
+   * A blend run in the sheet (blend-view.ts): its predictions and fit are sent in place of the
+   * model's, which stays underneath (the heaviest member's) for the first edit, Step or Solve,
+   * which end the blend — a blend cannot be trained or edited, its members are fixed runs.
+   */
+  showBlend(view: BlendView): SheetNumbers {
+    this.endBlend();
+    this.blend = view;
+    return this.numbers();
+  }
+
+  /** Back to the single model underneath; the members' trainers are let go. */
+  endBlend(): void {
+    const ended = this.blend;
+    this.blend = null;
+    if (ended) ended.dispose().catch((error: unknown) => this.events.notice(`Closing a blend's members failed: ${(error as Error).message}`));
+  }
+
   numbers(evaluate = true): SheetNumbers {
     const s = this.current();
+    if (this.blend) return { snapshot: this.blend.snapshot(s.visible.userRows, s.visible.itemRows), fit: this.blend.fit, blend: this.blend.info };
     return { snapshot: s.trainer.snapshot(s.visible.userRows, s.visible.itemRows), fit: evaluate || !this.lastFit ? this.fit() : this.lastFit };
   }
 

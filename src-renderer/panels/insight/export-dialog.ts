@@ -2,7 +2,8 @@
  * The export dialog: which formats, and where. In the desktop app a native folder dialog chooses
  * the destination (the Electron bridge's file action); in a browser, which cannot reveal paths,
  * the folder is typed. Either way the service's exportEmbeddings writes the files, and the
- * dialog lists what was written.
+ * dialog lists what was written. For a blend run (the Runs card's Export blend as ONNX) it offers
+ * ONNX alone: one serving model holding every member, which the same command writes given the run.
  */
 import type { ExportFormat, ExportResult, WriteExists } from '../../../src-main/service/contract.ts';
 import { CommandError, type ApiClient } from '../../api/client.ts';
@@ -19,6 +20,7 @@ const FORMATS: readonly [ExportFormat, string, string][] = [
   ['onnx', 'ONNX serving model', 'model.onnx (original user ids → scores, top-k), model-unrated.onnx (the same without rated items), model-pairs.onnx (pairs → ratings) + ids.json'],
 ];
 const FOLDER_KEY = 'collabsheet.exportFolder';
+const SHEET_HEADING = 'Export factors and biases';
 
 export class ExportDialog {
   readonly element: HTMLDialogElement;
@@ -26,7 +28,10 @@ export class ExportDialog {
   private readonly folder: HTMLInputElement;
   private readonly result = el('div', { className: 'export-result', attrs: { role: 'status' } });
   private readonly go: HTMLButtonElement;
+  private readonly heading = el('h2', { text: SHEET_HEADING });
   private readonly askReplace = replaceDialog();
+  /** The blend run being exported; null: the sheet's model. */
+  private blendRun: string | null = null;
 
   constructor(private readonly api: ApiClient) {
     const list = el('fieldset', { className: 'export-formats' }, el('legend', { text: 'Formats' }));
@@ -51,7 +56,7 @@ export class ExportDialog {
     const cancel = el('button', { text: 'Close', attrs: { type: 'button' } });
     cancel.addEventListener('click', () => this.element.close());
     const form = el('form', { attrs: { method: 'dialog' } },
-      el('h2', { text: 'Export factors and biases' }), list, destination, this.result, el('div', { className: 'dialog-buttons' }, cancel, this.go));
+      this.heading, list, destination, this.result, el('div', { className: 'dialog-buttons' }, cancel, this.go));
     form.addEventListener('submit', (e) => {
       e.preventDefault();
       void this.export();
@@ -59,13 +64,21 @@ export class ExportDialog {
     this.element = el('dialog', { className: 'export-dialog', attrs: { id: 'export-dialog', 'aria-label': 'Export' } }, form);
   }
 
-  open(): void {
+  /** The sheet's model; or a blend run, as one ONNX serving model (a blend has no factor tables of its own). */
+  open(blend: { run: string; name: string } | null = null): void {
+    this.blendRun = blend?.run ?? null;
+    this.heading.textContent = blend ? `Export the blend "${blend.name}" as one ONNX serving model` : SHEET_HEADING;
+    for (const [format, box] of this.boxes) {
+      box.disabled = blend !== null && format !== 'onnx';
+      if (blend) box.checked = format === 'onnx';
+    }
     this.result.replaceChildren();
     this.element.showModal();
   }
 
   private async export(): Promise<void> {
-    const formats = [...this.boxes].filter(([, box]) => box.checked).map(([f]) => f);
+    const formats = [...this.boxes].filter(([, box]) => box.checked && !box.disabled).map(([f]) => f);
+    const run = this.blendRun ? { run: this.blendRun } : {};
     if (formats.length === 0) return this.show('error', 'Choose at least one format.');
     const path = this.folder.value.trim();
     if (!this.api.fileAction && !path) return this.show('error', 'Type the folder to write into.');
@@ -73,10 +86,10 @@ export class ExportDialog {
     this.show('info', 'Exporting…');
     try {
       const answer = this.api.fileAction
-        ? ((await this.api.fileAction('export', { formats })) as ExportResult | WriteExists | null)
-        : await this.api.call('exportEmbeddings', { path, formats });
+        ? ((await this.api.fileAction('export', { formats, ...run })) as ExportResult | WriteExists | null)
+        : await this.api.call('exportEmbeddings', { path, formats, ...run });
       // Neither a folder dialog nor the typed folder asked about the files already there: ask now.
-      const r = answer && (await replacingIfConfirmed(answer, this.askReplace, (folder) => this.api.call('exportEmbeddings', { path: folder, formats, overwrite: true })));
+      const r = answer && (await replacingIfConfirmed(answer, this.askReplace, (folder) => this.api.call('exportEmbeddings', { path: folder, formats, overwrite: true, ...run })));
       if (!r) return this.result.replaceChildren();
       if (!this.api.fileAction) localStorage.setItem(FOLDER_KEY, path);
       const files = el('ul', { className: 'export-files' }, ...r.files.map((f) => el('li', { text: f.slice(r.folder.length).replace(/^[\\/]/, '') })));

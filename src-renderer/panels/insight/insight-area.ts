@@ -67,6 +67,11 @@ export class InsightArea {
     this.cold.onState(state);
   }
 
+  /** The export dialog for a blend run of the Runs card. */
+  exportBlend(run: string, name: string): void {
+    this.exportDialog.open({ run, name });
+  }
+
   /** A cold row's new list, sent with the edit that moved it. */
   coldStart(answer: ColdStartAnswer): void {
     this.cold.onColdStart(answer);
