@@ -120,8 +120,11 @@ try {
   const clicks = await page.evaluate<{ start: number; end: number }[]>('window.clickLatency.clicks');
   const epochs = await page.evaluate<string>(`document.getElementById('sheet').dataset.updates ?? '0'`);
   const repaintMs = await page.evaluate<string>(`document.getElementById('sheet').dataset.repaintMs ?? '0'`);
+  // The status names the engine that trains (on big data the fused kernel, by the Engine setting's auto).
+  const status = await page.locator('#status').getAttribute('title');
   if (await page.locator('#stop').isEnabled()) await page.click('#stop');
 
+  console.log(`status while training: ${status}`);
   console.log(`${build}: click → visible response, ms (p50 / p95 / max):`);
   for (const c of CONTROLS) console.log(`  ${c.name.padEnd(28)} idle ${summary(idle.get(c.name)!)}   training ${summary(training.get(c.name)!)}`);
   console.log(`  ${'all controls'.padEnd(28)} idle ${summary([...idle.values()].flat())}   training ${summary([...training.values()].flat())}`);
