@@ -152,10 +152,15 @@ export class App {
     }
   }
 
-  /** The latest numbers of a running Solve: the sheet's cells, the curve, the tastes, the formulas and the status. */
+  /**
+   * The latest numbers of a running Solve: the curve, the sheet's cells, the tastes, the formulas
+   * and the status. The curve comes first: chart.js sets its canvas font, which makes Chromium
+   * bring the page's style up to date — cheap at the start of a frame, a recalculation of every
+   * cell just written when it followed the sheet (issue 16 item 5).
+   */
   private paintLive(): void {
-    this.grid.setNumbers(this.state.numbers);
     this.chart.show(this.state.history, this.state.config.optim.optimizer);
+    this.grid.setNumbers(this.state.numbers);
     this.tastes.render(this.state);
     this.renderBlendBanner();
     this.showFormulas();

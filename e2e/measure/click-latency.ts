@@ -35,6 +35,20 @@
  * grid's setNumbers 5.2 ms a paint, the curve's chart.update 4.8 ms (incremental already), the
  * formula bar 0.6 ms, tastes and status under 0.1 ms. So the tail is a paint frame (script plus
  * a forced reflow in it) landing just before the click on a loaded machine, not one slow part.
+ *
+ * The forced style/layout, attributed by e2e/measure/forced-layout.ts (a trace's stacks): the
+ * hover tooltip measured itself in every paint after the cells were written (a pointer resting on
+ * the sheet), and chart.js set its canvas font after them. Fixed at e435bfa (0 ms forced after,
+ * of 455 before in 6 s). Before (e435bfa's parent) / after, interleaved, 10 clicks of each
+ * control, all controls while training, p50 / p95 / max:
+ *   ml-100k, load 2-5    before  11 / 55 / 83    10 / 55 / 67    13 / 66 / 112
+ *                        after   13 / 64 / 82    13 / 53 / 62    14 / 106 / 200
+ *   ml-100k, load ~10    before  15 / 271 / 399                  after  14 / 118 / 205 (8 clicks)
+ *   5M, fused kernel     before  26 / 134 / 186                  after   8 / 103 / 109 (8 clicks, load 6-8)
+ *   25M, fused kernel    before   7 / 60 / 95 (e2e tests ran beside it)  after  11 / 55 / 56 (6 clicks, load 2-5)
+ * On a lightly loaded machine the tail was already near 100 ms and stays there; the forced
+ * reflows mattered under load. What remains in the slow clicks: the view switch re-renders every
+ * cell in its click handler (40-140 ms under load), and paint frames' script.
  */
 import { chromium, type Page } from '@playwright/test';
 import type { AppState } from '../../src-main/service/contract.ts';
@@ -120,8 +134,11 @@ try {
   const clicks = await page.evaluate<{ start: number; end: number }[]>('window.clickLatency.clicks');
   const epochs = await page.evaluate<string>(`document.getElementById('sheet').dataset.updates ?? '0'`);
   const repaintMs = await page.evaluate<string>(`document.getElementById('sheet').dataset.repaintMs ?? '0'`);
+  // The status names the engine that trains (on big data the fused kernel, by the Engine setting's auto).
+  const status = await page.locator('#status').getAttribute('title');
   if (await page.locator('#stop').isEnabled()) await page.click('#stop');
 
+  console.log(`status while training: ${status}`);
   console.log(`${build}: click → visible response, ms (p50 / p95 / max):`);
   for (const c of CONTROLS) console.log(`  ${c.name.padEnd(28)} idle ${summary(idle.get(c.name)!)}   training ${summary(training.get(c.name)!)}`);
   console.log(`  ${'all controls'.padEnd(28)} idle ${summary([...idle.values()].flat())}   training ${summary([...training.values()].flat())}`);
