@@ -49,6 +49,13 @@ export const insightCommandArgs = {
   /** features: the new row's side features by name (issue 15 item 3), predicted from at once by a neural model. */
   addUser: z.strictObject({ label: z.string().trim().min(1).max(200).optional(), features: featureValues.optional() }),
   addMovie: z.strictObject({ title: z.string().trim().min(1).max(500).optional(), features: featureValues.optional() }),
+  /**
+   * What the neural model learned about each value of each item feature (issue 15 item 4: "what
+   * the model learned about Sci-Fi"): its movies' mean predicted rating over `users` users with
+   * the value minus without it, and the `top` movies it moves most. Bounded: users are spread
+   * over the sheet, at most 1000; at most 200 values a feature.
+   */
+  featureValueEffects: z.strictObject({ users: count(1000, 200), top: count(20, 5) }),
   /** What the cold-start card shows for a row: a user's top 10, a movie's 10 nearest (the worker's settings). */
   coldStartList: z.strictObject({ side, id: rowId }),
   /**
@@ -139,6 +146,28 @@ export interface OneHotResult {
   equal: boolean;
 }
 
+/** One value of an item feature (Sci-Fi of genres) and what the model does with it. */
+export interface FeatureValueEffect {
+  /** The feature's name as the file calls it (genres). */
+  feature: string;
+  value: string;
+  /** Movies with the value. */
+  movies: number;
+  /** Their mean prediction with the value minus without it, in rating points: positive, it raises them. */
+  effect: number;
+  /** The movies it moves most (largest |effect| first), with their own effect. */
+  top: (RowRef & { effect: number })[];
+}
+
+export interface FeatureValueEffectsResult {
+  /** Largest |effect| first. */
+  values: FeatureValueEffect[];
+  /** The users each movie's mean prediction is taken over. */
+  users: number;
+  /** Item features the table leaves out, and why (a numeric one has no values to take away; a user feature moves users, not movies). */
+  notListed: string[];
+}
+
 export interface ExportResult {
   folder: string;
   files: string[];
@@ -154,6 +183,7 @@ export interface InsightCommandResults {
   addUser: StatePatch;
   addMovie: StatePatch;
   coldStartList: ColdStartAnswer;
+  featureValueEffects: FeatureValueEffectsResult;
   exportEmbeddings: ExportResult | WriteExists;
 }
 

@@ -155,6 +155,7 @@ export class App implements SheetHost {
       recommendations: query((a) => insights.recommendations(a)),
       findRows: query((a) => insights.findRows(a)),
       oneHot: query((a) => insights.oneHot(a)),
+      featureValueEffects: query((a) => insights.featureValueEffects(a)),
       exportEmbeddings: query((a) => insights.exportEmbeddings(a)),
       addUser: (a) => this.addRow('user', a.label, a.features),
       addMovie: (a) => this.addRow('item', a.title, a.features),
