@@ -21,6 +21,9 @@ const featureValues = z.record(z.string().min(1).max(300), z.union([featureLabel
   .refine((r) => Object.keys(r).length <= 64, 'at most 64 features');
 export type FeatureValues = z.infer<typeof featureValues>;
 
+/** Feature effects trains one short run per feature and one with all: short, so each stays a quick comparison. */
+export const MAX_FEATURE_RUN_EPOCHS = 100;
+
 export const EXPORT_FORMATS = ['csv', 'tsv', 'json', 'npy', 'projector', 'onnx'] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
 
@@ -56,6 +59,12 @@ export const insightCommandArgs = {
    * over the sheet, at most 1000; at most 200 values a feature.
    */
   featureValueEffects: z.strictObject({ users: count(1000, 200), top: count(20, 5) }),
+  /**
+   * Leave-one-feature-out (issue 15 item 4: "valid RMSE with and without it"): the sheet's model
+   * trained `epochs` epochs with every used feature, then once without each, in the worker; each
+   * a run in the Runs list. Stop ends it between batches, keeping the runs finished.
+   */
+  featureEffects: z.strictObject({ epochs: z.number().int().min(1).max(MAX_FEATURE_RUN_EPOCHS).default(5) }),
   /** What the cold-start card shows for a row: a user's top 10, a movie's 10 nearest (the worker's settings). */
   coldStartList: z.strictObject({ side, id: rowId }),
   /**
@@ -168,6 +177,33 @@ export interface FeatureValueEffectsResult {
   notListed: string[];
 }
 
+/** One run of Feature effects and its validation RMSE. */
+export interface FeatureRun {
+  runId: string;
+  validRmse: number | null;
+}
+
+export interface FeatureEffectsAnswer {
+  epochs: number;
+  /** The run with every used feature: what each left-out run compares with. */
+  withAll: FeatureRun | null;
+  /**
+   * Per used feature, as far as it got: the run without it; change = its valid RMSE minus
+   * withAll's (positive: the model does worse without the feature, so the feature helps).
+   */
+  without: (FeatureRun & { key: string; side: 'user' | 'item'; name: string; change: number | null })[];
+  /** Stop ended it before every run finished. */
+  cancelled: boolean;
+}
+
+/** Feature effects' queue: runs done, in all, and the one training now. */
+export interface FeatureEffectsProgress {
+  done: number;
+  total: number;
+  next: string | null;
+  elapsedSeconds: number;
+}
+
 export interface ExportResult {
   folder: string;
   files: string[];
@@ -184,6 +220,7 @@ export interface InsightCommandResults {
   addMovie: StatePatch;
   coldStartList: ColdStartAnswer;
   featureValueEffects: FeatureValueEffectsResult;
+  featureEffects: FeatureEffectsAnswer;
   exportEmbeddings: ExportResult | WriteExists;
 }
 
@@ -198,4 +235,5 @@ export type ColdStartAnswer =
 
 export interface InsightEventPayloads {
   coldStart: ColdStartAnswer;
+  featureEffectsProgress: FeatureEffectsProgress;
 }

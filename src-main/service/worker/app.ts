@@ -33,6 +33,7 @@ import { Autosaver } from './autosave.ts';
 import { DataCalls } from './data-calls.ts';
 import { blendRuns, type ExperimentHost, sweepOnSheet, tuneOnSheet } from './experiments.ts';
 import type { Checkpoint, FromWorker } from './channel.ts';
+import { featureEffectRuns } from './feature-runs.ts';
 import { dataCommands, openProjectFile } from './data-commands.ts';
 import { DEFAULT_CROSSTAB, type OpenSheet, type ServiceOptions, type SheetHost } from './open-sheet.ts';
 import type { StopFlag } from './stop-flag.ts';
@@ -156,6 +157,12 @@ export class App implements SheetHost {
       findRows: query((a) => insights.findRows(a)),
       oneHot: query((a) => insights.oneHot(a)),
       featureValueEffects: query((a) => insights.featureValueEffects(a)),
+      featureEffects: (a) => this.experiment((host) => featureEffectRuns({
+        ...host,
+        usedFeatures: () => this.session.usedFeatures(),
+        featuresWithout: (keys) => this.session.featuresWithout(keys),
+        featureProgress: (payload) => this.emit({ event: 'featureEffectsProgress', payload }),
+      }, a)),
       exportEmbeddings: query((a) => insights.exportEmbeddings(a)),
       addUser: (a) => this.addRow('user', a.label, a.features),
       addMovie: (a) => this.addRow('item', a.title, a.features),
