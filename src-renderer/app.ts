@@ -147,6 +147,8 @@ export class App {
         return this.data.importProgress(e.payload);
       case 'coldStart':
         return this.insight.coldStart(e.payload);
+      case 'featureEffectsProgress':
+        return this.insight.featureEffectsProgress(e.payload);
       case 'experimentProgress':
         return this.experiments.progress(e.payload);
     }

@@ -21,6 +21,9 @@ const featureValues = z.record(z.string().min(1).max(300), z.union([featureLabel
   .refine((r) => Object.keys(r).length <= 64, 'at most 64 features');
 export type FeatureValues = z.infer<typeof featureValues>;
 
+/** Feature effects trains one short run per feature and one with all: short, so each stays a quick comparison. */
+export const MAX_FEATURE_RUN_EPOCHS = 100;
+
 export const EXPORT_FORMATS = ['csv', 'tsv', 'json', 'npy', 'projector', 'onnx'] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
 
@@ -49,6 +52,19 @@ export const insightCommandArgs = {
   /** features: the new row's side features by name (issue 15 item 3), predicted from at once by a neural model. */
   addUser: z.strictObject({ label: z.string().trim().min(1).max(200).optional(), features: featureValues.optional() }),
   addMovie: z.strictObject({ title: z.string().trim().min(1).max(500).optional(), features: featureValues.optional() }),
+  /**
+   * What the neural model learned about each value of each item feature (issue 15 item 4: "what
+   * the model learned about Sci-Fi"): its movies' mean predicted rating over `users` users with
+   * the value minus without it, and the `top` movies it moves most. Bounded: users are spread
+   * over the sheet, at most 1000; at most 200 values a feature.
+   */
+  featureValueEffects: z.strictObject({ users: count(1000, 200), top: count(20, 5) }),
+  /**
+   * Leave-one-feature-out (issue 15 item 4: "valid RMSE with and without it"): the sheet's model
+   * trained `epochs` epochs with every used feature, then once without each, in the worker; each
+   * a run in the Runs list. Stop ends it between batches, keeping the runs finished.
+   */
+  featureEffects: z.strictObject({ epochs: z.number().int().min(1).max(MAX_FEATURE_RUN_EPOCHS).default(5) }),
   /** What the cold-start card shows for a row: a user's top 10, a movie's 10 nearest (the worker's settings). */
   coldStartList: z.strictObject({ side, id: rowId }),
   /**
@@ -141,6 +157,55 @@ export interface OneHotResult {
   equal: boolean;
 }
 
+/** One value of an item feature (Sci-Fi of genres) and what the model does with it. */
+export interface FeatureValueEffect {
+  /** The feature's name as the file calls it (genres). */
+  feature: string;
+  value: string;
+  /** Movies with the value. */
+  movies: number;
+  /** Their mean prediction with the value minus without it, in rating points: positive, it raises them. */
+  effect: number;
+  /** The movies it moves most (largest |effect| first), with their own effect. */
+  top: (RowRef & { effect: number })[];
+}
+
+export interface FeatureValueEffectsResult {
+  /** Largest |effect| first. */
+  values: FeatureValueEffect[];
+  /** The users each movie's mean prediction is taken over. */
+  users: number;
+  /** Item features the table leaves out, and why (a numeric one has no values to take away; a user feature moves users, not movies). */
+  notListed: string[];
+}
+
+/** One run of Feature effects and its validation RMSE. */
+export interface FeatureRun {
+  runId: string;
+  validRmse: number | null;
+}
+
+export interface FeatureEffectsAnswer {
+  epochs: number;
+  /** The run with every used feature: what each left-out run compares with. */
+  withAll: FeatureRun | null;
+  /**
+   * Per used feature, as far as it got: the run without it; change = its valid RMSE minus
+   * withAll's (positive: the model does worse without the feature, so the feature helps).
+   */
+  without: (FeatureRun & { key: string; side: 'user' | 'item'; name: string; change: number | null })[];
+  /** Stop ended it before every run finished. */
+  cancelled: boolean;
+}
+
+/** Feature effects' queue: runs done, in all, and the one training now. */
+export interface FeatureEffectsProgress {
+  done: number;
+  total: number;
+  next: string | null;
+  elapsedSeconds: number;
+}
+
 export interface ExportResult {
   folder: string;
   files: string[];
@@ -156,6 +221,8 @@ export interface InsightCommandResults {
   addUser: StatePatch;
   addMovie: StatePatch;
   coldStartList: ColdStartAnswer;
+  featureValueEffects: FeatureValueEffectsResult;
+  featureEffects: FeatureEffectsAnswer;
   exportEmbeddings: ExportResult | WriteExists;
 }
 
@@ -170,4 +237,5 @@ export type ColdStartAnswer =
 
 export interface InsightEventPayloads {
   coldStart: ColdStartAnswer;
+  featureEffectsProgress: FeatureEffectsProgress;
 }

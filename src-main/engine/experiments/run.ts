@@ -12,6 +12,7 @@ import type { RatingsDataset } from '../../data/dataset.ts';
 import { factorModelFromParams, predictRating } from '../analysis/factor-model.ts';
 import { FUSED_RUN_WORKERS, fusedConfigFrom, trainFused } from '../fused/index.ts';
 import { rmse } from '../metrics.ts';
+import type { ModelFeatures } from '../models/index.ts';
 import { fitToEnd } from '../train/fit.ts';
 import type { EpochMetrics, ModelParams, StopReason, TrainConfig } from '../types.ts';
 
@@ -59,6 +60,8 @@ export interface RunOptions {
   keepParams?: boolean;
   /** Default 'onnx'. */
   engine?: RunEngine;
+  /** Side features for the neural models (the fused engine trains factor models, which take none). */
+  features?: ModelFeatures;
 }
 
 export async function trainRun(train: RatingsDataset, valid: RatingsDataset | null, settings: TrainConfig, o: RunOptions): Promise<TrainedRun> {
@@ -82,6 +85,7 @@ async function fitOnnx(train: RatingsDataset, valid: RatingsDataset | null, sett
   const fit = await fitToEnd(train, valid, settings, {
     onEpoch: o.onEpoch,
     shouldStop: o.shouldStop,
+    features: o.features,
     atEnd: (trainer) => {
       if (hasValid(valid)) validPredictions = trainer.predict(valid.users, valid.items);
       if (o.keepParams) params = trainer.exportParams();

@@ -2,6 +2,7 @@
 import type { RatingsDataset } from '../../data/dataset.ts';
 import { type Fit, type Trainer, createTrainer } from './trainer.ts';
 import type { EpochMetrics, StopReason, TrainConfig } from '../types.ts';
+import type { ModelFeatures } from '../models/index.ts';
 
 export interface FitResult {
   epochs: EpochMetrics[];
@@ -19,14 +20,16 @@ export interface FitHooks {
   shouldStop?: () => boolean;
   /** Sees the trained model before it is disposed (experiments keep its validation predictions). */
   atEnd?: (trainer: Trainer) => void;
+  /** Side features for the models that take them (a leave-one-feature-out run gives all but one). */
+  features?: ModelFeatures;
 }
 
 export async function fitToEnd(
   train: RatingsDataset, valid: RatingsDataset | null, config: TrainConfig, hooks: FitHooks = {},
 ): Promise<FitResult> {
-  const { onEpoch, shouldStop, atEnd } = hooks;
+  const { onEpoch, shouldStop, atEnd, features } = hooks;
   const t0 = performance.now();
-  const trainer = await createTrainer(train, valid, config);
+  const trainer = await createTrainer(train, valid, config, features ? { features } : {});
   const setupSeconds = (performance.now() - t0) / 1000;
   try {
     const epochs: EpochMetrics[] = [];

@@ -33,6 +33,7 @@ import { Autosaver } from './autosave.ts';
 import { DataCalls } from './data-calls.ts';
 import { blendRuns, blendViewOf, exportBlendRun, type ExperimentHost, sweepOnSheet, tuneOnSheet } from './experiments.ts';
 import type { Checkpoint, FromWorker } from './channel.ts';
+import { featureEffectRuns } from './feature-runs.ts';
 import { dataCommands, openProjectFile } from './data-commands.ts';
 import { DEFAULT_CROSSTAB, type OpenSheet, type ServiceOptions, type SheetHost } from './open-sheet.ts';
 import type { StopFlag } from './stop-flag.ts';
@@ -155,6 +156,13 @@ export class App implements SheetHost {
       recommendations: query((a) => insights.recommendations(a)),
       findRows: query((a) => insights.findRows(a)),
       oneHot: query((a) => insights.oneHot(a)),
+      featureValueEffects: query((a) => insights.featureValueEffects(a)),
+      featureEffects: (a) => this.experiment((host) => featureEffectRuns({
+        ...host,
+        usedFeatures: () => this.session.usedFeatures(),
+        featuresWithout: (keys) => this.session.featuresWithout(keys),
+        featureProgress: (payload) => this.emit({ event: 'featureEffectsProgress', payload }),
+      }, a)),
       // A blend run's export reads its members' factors from the run store; the sheet's model, the trainer's tables.
       exportEmbeddings: query(({ run, ...a }) => (run ? exportBlendRun(this.experimentHost(), { ...a, run }) : insights.exportEmbeddings(a))),
       addUser: (a) => this.addRow('user', a.label, a.features),

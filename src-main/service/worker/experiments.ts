@@ -38,7 +38,7 @@ export interface ExperimentHost {
 }
 
 /** The validation split every experiment chooses by; a plain refusal without one. */
-function validOf(valid: RatingsDataset | null, what: string): RatingsDataset {
+export function validOf(valid: RatingsDataset | null, what: string): RatingsDataset {
   if (!valid || valid.ratings.length === 0) throw new UserError(`${what} compares valid RMSE: set Validation % above 0 in the settings first`);
   return valid;
 }
@@ -75,7 +75,7 @@ export async function sweepOnSheet(host: ExperimentHost, args: ValidArgs<'sweep'
 }
 
 /** A trained run into the Runs list, with its parameters so it can be opened. */
-function keep(host: ExperimentHost, r: TrainedRun, name: string, split: Pick<SessionSettings, 'validPct' | 'splitSeed'>): string {
+export function keep(host: ExperimentHost, r: TrainedRun, name: string, split: Pick<SessionSettings, 'validPct' | 'splitSeed'>): string {
   if (!r.params) throw new Error(`run ${r.run.id} kept no parameters (keepParams was not asked)`);
   const { run } = r;
   const last = run.history.at(-1);

@@ -13,6 +13,7 @@ import {
   factorModelFromParams,
   groupRows,
   itemFactorPca,
+  itemValueEffects,
   oneHotView,
   rankByBias,
   ratedItems,
@@ -21,6 +22,7 @@ import {
   similarItems,
   topN,
 } from '../../engine/analysis/index.ts';
+import { usesSideFeatures } from '../../engine/models/index.ts';
 import type { Trainer } from '../../engine/train/trainer.ts';
 import type { TrainConfig } from '../../engine/types.ts';
 import { WriteRefusedError } from '../../io/atomic-write.ts';
@@ -29,7 +31,7 @@ import type { ServedNetwork } from '../../io/export/serving-network.ts';
 import type { ValidArgs } from '../contract.ts';
 import type { WriteExists } from '../data-contract.ts';
 import type {
-  BiasResult, ExportResult, OneHotResult, PcaEntry, PcaResult, RecommendationResult, RowRef, SimilarResult,
+  BiasResult, ExportResult, FeatureValueEffect, FeatureValueEffectsResult, OneHotResult, PcaEntry, PcaResult, RecommendationResult, RowRef, SimilarResult,
 } from '../insight-contract.ts';
 import type { LoadedSheet } from '../sheet-file.ts';
 import { UserError } from '../user-error.ts';
@@ -158,6 +160,49 @@ export class Insights {
     };
   }
 
+  /**
+   * Each item feature value's effect through the trained network (engine itemValueEffects), over
+   * users spread evenly across the sheet. Read through the network, not off the value's
+   * embedding: the feature embeddings sit beside the movie's, not in its basis (see the engine).
+   */
+  featureValueEffects(a: ValidArgs<'featureValueEffects'>): FeatureValueEffectsResult {
+    const { trainer, config } = this.source();
+    const features = trainer.features;
+    if (!usesSideFeatures(config.model.kind) || !features?.item) {
+      const why = usesSideFeatures(config.model.kind)
+        ? 'this sheet has no movie features'
+        : `the ${config.model.kind} model uses none`;
+      throw new UserError(`No feature effects to show: ${why}. Import a movie features file with the ratings (MovieLens u.item or movies.csv for genres, or any CSV keyed by movie id), choose the neural model and Solve`);
+    }
+    const { data } = this.dataCache();
+    const userCount = data.userIds.length;
+    const taken = Math.min(a.users, userCount);
+    const users = Int32Array.from({ length: taken }, (_, j) => Math.floor((j * userCount) / taken));
+    const values: FeatureValueEffect[] = [];
+    const notListed = features.user?.columns.map((c) => `${c.kind === 'numeric' ? c.labels.join(', ') : c.label} (a user feature: it moves users, not movies)`) ?? [];
+    for (const column of features.item.columns) {
+      if (column.kind === 'numeric') {
+        notListed.push(`${column.labels.join(', ')} (numeric: no values to take away)`);
+        continue;
+      }
+      // Code 0 is "unknown", what a movie without the feature has: not a value it learned from.
+      for (let code = 1; code < Math.min(column.vocabulary.length, MAX_VALUES_A_FEATURE + 1); code++) {
+        const effects = itemValueEffects(trainer, column.name, code, users);
+        if (effects.length === 0) continue;
+        values.push({
+          feature: column.label,
+          value: column.vocabulary[code],
+          movies: effects.length,
+          effect: effects.reduce((sum, e) => sum + e.effect, 0) / effects.length,
+          top: effects.slice(0, a.top).map((e) => ({ ...this.ref('item', e.item), effect: e.effect })),
+        });
+      }
+      if (column.vocabulary.length > MAX_VALUES_A_FEATURE + 1) notListed.push(`${column.label}: ${column.vocabulary.length - 1 - MAX_VALUES_A_FEATURE} values past the first ${MAX_VALUES_A_FEATURE}`);
+    }
+    values.sort((x, y) => Math.abs(y.effect) - Math.abs(x.effect));
+    return { values, users: taken, notListed };
+  }
+
   async exportEmbeddings(a: ValidArgs<'exportEmbeddings'>): Promise<ExportResult | WriteExists> {
     const s = this.source();
     const { data } = this.dataCache();
@@ -225,6 +270,9 @@ export class Insights {
     return this.dataCache().labels[side];
   }
 }
+
+/** The feature value table's bound: a value costs two predictions per movie with it per user. */
+const MAX_VALUES_A_FEATURE = 200;
 
 const isFactorModel = (config: TrainConfig) => config.model.kind === 'dot' || config.model.kind === 'dotbias';
 

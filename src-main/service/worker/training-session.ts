@@ -14,7 +14,7 @@ import type { Trainer, TrainerOptions } from '../../engine/train/trainer.ts';
 import type { EpochMetrics, ModelParams, ParamTensor, TrainConfig, TrainProgress } from '../../engine/types.ts';
 import type { Fit, SheetNumbers, RatingScale } from '../contract.ts';
 import { defaultConfig } from '../default-config.ts';
-import type { FeatureReport } from '../data-contract.ts';
+import type { FeatureReport, SheetFeatureInfo } from '../data-contract.ts';
 import type { ColdStartAnswer } from '../insight-contract.ts';
 import { UserError, userMessage } from '../user-error.ts';
 import { RatingsTable, type RatingChange, type TrainValid } from '../ratings-table.ts';
@@ -24,7 +24,7 @@ import { coldErrors, movedFit } from './cold-fit.ts';
 import { COLD_START_LIST, ColdStart } from './cold-start.ts';
 import { Insights } from './insights.ts';
 import { countsFor, viewOf, VisibleCellsCache, type Loaded, type SplitResult, type ViewResult } from './loaded-sheet.ts';
-import { featureReport, type FeatureValues, modelFeaturesFor, NO_SHEET_FEATURES, type SheetFeatures, withRow } from './sheet-features.ts';
+import { featureInfo, featureReport, type FeatureValues, modelFeaturesFor, NO_SHEET_FEATURES, type SheetFeatures, withRow } from './sheet-features.ts';
 import { readSource, userFacing, type PreparedSheet, type SheetSource } from './sheet-sources.ts';
 import { EVERY_RATING, splitReport, splitState, type SplitSettings, type SplitState } from './split-state.ts';
 import { fitOf, runEpochs, trainerFor, type TrainRequest, type TrainResult } from './training-loop.ts';
@@ -329,6 +329,18 @@ export class TrainingSession {
       const table = f[side];
       return table ? [featureReport(side, table, side === 'item' ? d.itemIds : d.userIds, s.config.model.kind)] : [];
     });
+  }
+
+  /** The sheet's features the model uses now (the settings' checked ones), as the settings name them. */
+  usedFeatures(): SheetFeatureInfo[] {
+    const s = this.current();
+    return s.sheet.features ? featureInfo(s.sheet.features, s.unusedFeatures).filter((f) => f.used) : [];
+  }
+
+  /** The model's feature tables without the features `keys` name beside those the settings leave out (a leave-one-feature-out run). */
+  featuresWithout(keys: readonly string[]): ModelFeatures | undefined {
+    const s = this.current();
+    return featuresOf(s.sheet, s.table, [...s.unusedFeatures, ...keys], s.config);
   }
 
   /**

@@ -50,8 +50,8 @@ export class BiasesPanel implements InsightPanel {
   }
 }
 
-/** The bias with a bar proportional to it (blue below zero, red above). */
-function biasCell(bias: number, span: number): HTMLElement {
+/** A signed number (a bias, a feature's effect) with a bar proportional to it (blue below zero, red above). */
+export function biasCell(bias: number, span: number): HTMLElement {
   const bar = el('span', { className: `bias-bar ${bias < 0 ? 'neg' : 'pos'}` });
   bar.style.setProperty('--w', `${Math.round((Math.abs(bias) / span) * 100)}%`);
   return el('span', { className: 'bias' }, bar, el('span', { text: signed(bias) }));

@@ -3,7 +3,7 @@
  * it each state: the Sheet / Insights switch, the Add user / Add movie / Export buttons beside
  * the sheet's title, the Insights tab, the cold-start card in the side pane, the export dialog.
  */
-import type { AppState, ColdStartAnswer, CommandArgs, CommandName, CommandResults, FeatureValues } from '../../../src-main/service/contract.ts';
+import type { AppState, ColdStartAnswer, CommandArgs, FeatureEffectsProgress, CommandName, CommandResults, FeatureValues } from '../../../src-main/service/contract.ts';
 import type { ApiClient } from '../../api/client.ts';
 import { ColdStartCard, type TrackedRow } from './cold-start-card.ts';
 import { el } from './dom.ts';
@@ -75,6 +75,11 @@ export class InsightArea {
   /** A cold row's new list, sent with the edit that moved it. */
   coldStart(answer: ColdStartAnswer): void {
     this.cold.onColdStart(answer);
+  }
+
+  /** How far Feature effects has got (its runs train in the worker). */
+  featureEffectsProgress(p: FeatureEffectsProgress): void {
+    this.insights.features.progress(p);
   }
 
   private showPane(pane: Pane): void {

@@ -1,12 +1,14 @@
 /**
  * The Insights tab: the panels that read the trained factors (biases, PCA, similar movies,
- * recommendations, one-hot × matrix) behind a row of tabs. The shown panel re-queries whenever
- * the sheet changes while idle; during training it keeps its last answer, marked as stale.
+ * recommendations, one-hot × matrix) and the side features' effects, behind a row of tabs. The
+ * shown panel re-queries whenever the sheet changes while idle; during training it keeps its last
+ * answer, marked as stale.
  */
 import type { AppState } from '../../../src-main/service/contract.ts';
 import { CommandError, type ApiClient } from '../../api/client.ts';
 import { BiasesPanel } from './biases-panel.ts';
 import { el } from './dom.ts';
+import { FeaturesPanel } from './features-panel.ts';
 import { OneHotPanel } from './one-hot-panel.ts';
 import type { InsightPanel } from './panel.ts';
 import { PcaPanel } from './pca-panel.ts';
@@ -20,6 +22,7 @@ export class InsightsView {
   readonly element: HTMLElement;
   readonly similar: SimilarPanel;
   readonly recommend: RecommendPanel;
+  readonly features: FeaturesPanel;
   private readonly panels: InsightPanel[];
   private readonly tabs = new Map<string, HTMLButtonElement>();
   private readonly error = el('div', { className: 'insight-error', attrs: { role: 'status' } });
@@ -33,7 +36,8 @@ export class InsightsView {
     const refresh = () => this.refresh();
     this.similar = new SimilarPanel(api, refresh);
     this.recommend = new RecommendPanel(api, refresh);
-    this.panels = [new BiasesPanel(api, refresh), new PcaPanel(api, refresh), this.similar, this.recommend, new OneHotPanel(api, refresh)];
+    this.features = new FeaturesPanel(api);
+    this.panels = [new BiasesPanel(api, refresh), new PcaPanel(api, refresh), this.similar, this.recommend, new OneHotPanel(api, refresh), this.features];
     const nav = el('nav', { className: 'insight-tabs', attrs: { role: 'tablist', 'aria-label': 'Insights' } });
     for (const p of this.panels) {
       const tab = el('button', { text: p.title, attrs: { role: 'tab', type: 'button', 'data-tab': p.id } });
