@@ -4,7 +4,7 @@
  * TrainedRun, so what the command prints and writes does not depend on the engine.
  */
 import { availableParallelism } from 'node:os';
-import type { RatingsDataset } from '../data/dataset.ts';
+import { dropRatingColumns, type RatingsDataset } from '../data/dataset.ts';
 import { coldValid } from '../engine/analysis/cold-items.ts';
 import { factorModelFromParams, predictRating } from '../engine/analysis/factor-model.ts';
 import { describeFusedConfig, fusedConfigFrom, type FusedConfig, trainFused } from '../engine/fused/index.ts';
@@ -56,16 +56,22 @@ async function runOnnx(cmd: TrainCommand, train: RatingsDataset, valid: RatingsD
     const fit = trainer.evaluate();
     return {
       epochsDone: trainer.epochsDone, trainRmse: fit.trainRmse, validRmse: fit.validRmse, stopped,
-      params: trainer.exportParams().params, cold: coldFit((u, i) => trainer.predict(u, i), train, valid), settings: null,
+      params: trainer.exportParams().params, cold: coldFit((u, i) => trainer.predict(u, i), valid && coldValid(train, valid)), settings: null,
     };
   } finally {
     await trainer.dispose();
   }
 }
 
+/**
+ * The fused run owns the command's ratings: once the kernel holds them blocked, the datasets'
+ * columns are dropped (what the command reads afterwards is the id maps, for the export, and the
+ * cold ratings, picked out before), so 25M ratings take their memory once, not twice.
+ */
 async function runFused(cmd: TrainCommand, train: RatingsDataset, valid: RatingsDataset | null, hooks: RunHooks): Promise<TrainedRun> {
   const config = fusedSettings(cmd, train.ratings.length);
-  const result = await trainFused(train, valid, config, { onEpoch: hooks.onEpoch, ...(hooks.signal ? { signal: hooks.signal } : {}) });
+  const cold = valid && coldValid(train, valid);
+  const result = await trainFused(train, valid, config, { onEpoch: hooks.onEpoch, onBlocked: dropRatingColumns, ...(hooks.signal ? { signal: hooks.signal } : {}) });
   const last = result.history.at(-1) ?? null;
   const model = factorModelFromParams(result.params, config.yRange);
   return {
@@ -74,9 +80,14 @@ async function runFused(cmd: TrainCommand, train: RatingsDataset, valid: Ratings
     validRmse: last?.validRmse ?? null,
     stopped: result.stop,
     params: result.params,
-    cold: coldFit((users, items) => Float32Array.from(users, (u, r) => predictRating(model, u, items[r])), train, valid),
+    cold: coldFit((users, items) => Float32Array.from(users, (u, r) => predictRating(model, u, items[r])), cold),
     settings: `fused engine: ${describeFusedConfig(config)}`,
   };
+}
+
+function coldFit(predict: (users: Int32Array, items: Int32Array) => Float32Array, cold: RatingsDataset | null): TrainedRun['cold'] {
+  if (!cold || cold.ratings.length === 0) return null;
+  return { ratings: cold.ratings.length, rmse: rmse(predict(cold.users, cold.items), cold.ratings) };
 }
 
 /**
@@ -84,12 +95,6 @@ async function runFused(cmd: TrainCommand, train: RatingsDataset, valid: Ratings
  * (a batch optimizer's lr and wd mean something else per rating), except where the user gave
  * --lr or --wd; threads: --cores when given, else every core.
  */
-function coldFit(predict: (users: Int32Array, items: Int32Array) => Float32Array, train: RatingsDataset, valid: RatingsDataset | null): TrainedRun['cold'] {
-  const cold = valid && coldValid(train, valid);
-  if (!cold || cold.ratings.length === 0) return null;
-  return { ratings: cold.ratings.length, rmse: rmse(predict(cold.users, cold.items), cold.ratings) };
-}
-
 export function fusedSettings(cmd: TrainCommand, ratings: number): FusedConfig {
   const workers = cmd.explicit.has('cores') ? cmd.cores : availableParallelism();
   const config = fusedConfigFrom(cmd.config, workers, ratings);

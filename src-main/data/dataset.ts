@@ -27,6 +27,18 @@ export const ratingCount = (d: RatingsDataset): number => d.ratings.length;
 export const userCount = (d: RatingsDataset): number => d.userIds.length;
 export const itemCount = (d: RatingsDataset): number => d.itemIds.length;
 
+/**
+ * Empties d's rating columns (its id maps and titles stay), so their memory can be collected:
+ * for an owner that handed the ratings on to a trainer holding its own copy. Anything reading
+ * the ratings afterwards sees none, rather than stale ones.
+ */
+export function dropRatingColumns(d: RatingsDataset): void {
+  d.users = new Int32Array(0);
+  d.items = new Int32Array(0);
+  d.ratings = new Float32Array(0);
+  delete d.timestamps;
+}
+
 /** The rows `rows` of `d`, sharing its id maps (so codes stay comparable across a split). */
 export function selectRows(d: RatingsDataset, rows: ArrayLike<number>): RatingsDataset {
   const n = rows.length;

@@ -6,7 +6,7 @@
  * and the last good factors.
  */
 import { describe, expect, it } from 'vitest';
-import type { RatingsDataset } from '../../data/dataset.ts';
+import { dropRatingColumns, type RatingsDataset } from '../../data/dataset.ts';
 import { randomSplit } from '../../data/split.ts';
 import { generatePlanted, plantedRmse } from '../../data/synthetic.ts';
 import { FUSED_DEFAULTS, type FusedConfig, trainFused } from './index.ts';
@@ -41,6 +41,22 @@ describe('the fused engine on planted data (issue 11 item 6)', () => {
 describe('threads and determinism (issue 11 item 2)', () => {
   const { train, valid } = planted(20_000, 9);
   const cfg = config({ epochs: 3, model: 'dotbias', yRange: [0, 5.5], factors: 6 });
+
+  it('an owner that drops the columns once they are blocked (the CLI) gets the same run', async () => {
+    const kept = await trainFused(train, valid, { ...cfg, workers: 2 });
+    const own = { train: { ...train }, valid: { ...valid } };
+    const blocked: RatingsDataset[] = [];
+    const dropped = await trainFused(own.train, own.valid, { ...cfg, workers: 2 }, {
+      onBlocked: (d) => {
+        blocked.push(d);
+        dropRatingColumns(d);
+      },
+    });
+    expect(blocked).toEqual([own.train, own.valid]);
+    expect(own.train.ratings).toHaveLength(0);
+    expect(factorsOf(dropped)).toEqual(factorsOf(kept));
+    expect(dropped.history.map((m) => m.validRmse)).toEqual(kept.history.map((m) => m.validRmse));
+  });
 
   it('N = 1, 2, 4, 8: the same factors, bit for bit; the same N and seed twice: the same bits', async () => {
     const one = await trainFused(train, valid, cfg);

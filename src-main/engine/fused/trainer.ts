@@ -31,6 +31,13 @@ export interface FusedHooks {
   signal?: AbortSignal;
   /** Where the worker threads' code is: the app's bundled fused/worker.ts; default the source under tsx. */
   workerEntry?: WorkerEntry;
+  /**
+   * A dataset's ratings are blocked into the shared memory (train first, then valid): from here
+   * on the run reads its columns no more, so a caller that owns them may drop them (the CLI does,
+   * so 25M ratings are held once while training, not twice). Called before the tables and the
+   * threads take their memory.
+   */
+  onBlocked?(d: RatingsDataset): void;
 }
 
 export interface FusedResult {
@@ -55,13 +62,17 @@ export async function trainFused(train: RatingsDataset, valid: RatingsDataset | 
   const layout = planLayout({ k: cfg.factors, nUsers, nItems, nTrain: train.ratings.length, nValid: valid?.ratings.length ?? 0, g });
   const memory = createMemory(layout);
   const buffer = bufferOf(memory);
-  initTables(memory, layout, cfg, ratingStats(train).mean);
   const slots = slotsFor(nUsers, nItems, cfg.seed);
+  // The guard's yardstick is the ratings' spread: the start predicts about the mean rating, whose RMSE is the spread.
+  const guard = new DivergenceGuard(train.ratings);
+  const meanRating = ratingStats(train).mean;
+  const { blockStart } = writeBlocked(buffer, layout.train, train.users, train.items, train.ratings, slots, g);
+  hooks.onBlocked?.(train);
   // Validation in the same blocks: its reads then stay within one block's rows at a time, and the threads share it as they share training.
-  const grid: RunGrid = {
-    ...writeBlocked(buffer, layout.train, train.users, train.items, train.ratings, slots, g),
-    validStart: valid ? writeBlocked(buffer, layout.valid, valid.users, valid.items, valid.ratings, slots, g).blockStart : new Int32Array(g * g + 1),
-  };
+  const validStart = valid ? writeBlocked(buffer, layout.valid, valid.users, valid.items, valid.ratings, slots, g).blockStart : new Int32Array(g * g + 1);
+  if (valid) hooks.onBlocked?.(valid);
+  const grid: RunGrid = { g, blockStart, validStart };
+  initTables(memory, layout, cfg, meanRating);
   const settings: KernelSettings = { k: cfg.factors, bias: cfg.model === 'dotbias', yRange: cfg.yRange, wd: cfg.wd, opt: cfg.optimizer === 'sgd' ? 0 : 1 };
   const kernel = instantiate(memory, layout, settings);
   const ctl = new Int32Array(buffer, layout.control, CONTROL_WORDS(g));
@@ -69,18 +80,16 @@ export async function trainFused(train: RatingsDataset, valid: RatingsDataset | 
     ? new FusedPool(hooks.workerEntry, { memory, layout, settings, g, blockStart: grid.blockStart, validStart: grid.validStart, threads: cfg.workers }, cfg.workers, ctl)
     : null;
   try {
-    return await runEpochs(train, memory, kernel, layout, grid, slots, ctl, pool, cfg, hooks);
+    return await runEpochs(guard, memory, kernel, layout, grid, slots, ctl, pool, cfg, hooks);
   } finally {
     await pool?.close();
   }
 }
 
-async function runEpochs(train: RatingsDataset, memory: WebAssembly.Memory, kernel: KernelExports, layout: FusedLayout, grid: RunGrid, slots: Slots, ctl: Int32Array,
+async function runEpochs(guard: DivergenceGuard, memory: WebAssembly.Memory, kernel: KernelExports, layout: FusedLayout, grid: RunGrid, slots: Slots, ctl: Int32Array,
   pool: FusedPool | null, cfg: FusedConfig, hooks: FusedHooks): Promise<FusedResult> {
   const sums = new Float64Array(bufferOf(memory), layout.sums, 4 * layout.blocks);
   const lrAt = schedulesFor(cfg.schedule, cfg.lr, 0).lr;
-  // The yardstick is the ratings' spread: the start predicts about the mean rating, whose RMSE is the spread.
-  const guard = new DivergenceGuard(train.ratings);
   guard.noteStart(0);
   const history: EpochMetrics[] = [];
   // One snapshot of the factors, refilled after every epoch (fresh arrays each epoch cost their page faults again).

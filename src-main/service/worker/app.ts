@@ -48,6 +48,16 @@ import { basename } from 'node:path';
 
 /** Small sheets animate: 30 epochs/s lets a student watch the factors settle (and the sheet repaint at 30 Hz). */
 const SMALL_SHEET_EPOCHS_PER_SECOND = 30;
+
+/**
+ * How a training work ends: `idle` joins the 'idle' announcement; `record` runs right after it
+ * and its patch (the Runs list) follows. Recording a run copies its factors (~50 ms at 5M
+ * ratings), which a Stop's answer does not wait for.
+ */
+interface WorkEnd {
+  idle: StatePatch;
+  record: (() => StatePatch) | null;
+}
 const SMALL_SHEET_RATINGS = 10_000;
 
 
@@ -458,24 +468,25 @@ export class App implements SheetHost {
       if (fused) this.freshFusedRun(step);
       return { engine: fused ? 'fused' : 'onnx', ...(fused ? this.undoState() : {}) };
     };
-    return this.trainingWork(begin, async (runs) => {
+    return this.trainingWork(begin, async (end) => {
       const from = this.sheet.history.length;
       const started = performance.now();
       const outcome = await this.session.train({ maxEpochs, epochsPerSecond: this.sheet.settings.epochsPerSecond });
+      const seconds = (performance.now() - started) / 1000;
       if (outcome.stopped?.kind === 'diverged') this.notify('error', `Training diverged: ${outcome.stopped.message}`);
       if (outcome.stopped?.kind === 'converged') this.notify('info', this.convergedText());
-      Object.assign(runs, this.recordRun(maxEpochs === 1, this.sheet.history.slice(from), (performance.now() - started) / 1000, outcome));
+      end.record = () => this.recordRun(maxEpochs === 1, this.sheet.history.slice(from), seconds, outcome);
       return outcome;
     });
   }
 
   /**
    * Training work (a Solve, a sweep, a tune): one at a time, after the queued commands, with the
-   * status 'training' meanwhile so edits are refused and Stop is offered; `work` fills `runs`
-   * with the patch of the Runs list the final 'idle' announcement carries. `begin` runs once the
-   * work reaches the queue: it may refuse it, and its patch joins the 'training' announcement.
+   * status 'training' meanwhile so edits are refused and Stop is offered; `work` fills `end`
+   * (WorkEnd). `begin` runs once the work reaches the queue: it may refuse it, and its patch
+   * joins the 'training' announcement.
    */
-  private trainingWork<T>(begin: () => StatePatch, work: (runs: StatePatch) => Promise<T>): Promise<T> {
+  private trainingWork<T>(begin: () => StatePatch, work: (end: WorkEnd) => Promise<T>): Promise<T> {
     if (this.training) throw new UserError('Training is already running');
     const run = this.exclusive(async () => {
       if (this.closing) {
@@ -484,13 +495,16 @@ export class App implements SheetHost {
       }
       this.stopFlag.clear();
       this.training = true;
-      const runs: StatePatch = {};
+      const end: WorkEnd = { idle: {}, record: null };
       try {
         this.announce({ status: 'training', ...begin() });
-        return await work(runs);
+        return await work(end);
       } finally {
         this.training = false;
-        this.announce({ status: 'idle', engine: this.session.trainedBy, project: this.project(), ...runs });
+        this.announce({ status: 'idle', engine: this.session.trainedBy, project: this.project(), ...end.idle });
+        // In the same turn as 'idle': no command runs between the two, so the run recorded is the model the sheet shows.
+        const recorded = end.record?.();
+        if (recorded && Object.keys(recorded).length > 0) this.announce(recorded);
         void this.autosaver.saveNow();
       }
     });
@@ -517,11 +531,11 @@ export class App implements SheetHost {
 
   /** A sweep or a tune: training work whose runs join the list as each ends. */
   private experiment<T>(work: (host: ExperimentHost) => Promise<T>): Promise<T> {
-    return this.trainingWork(() => ({}), async (runs) => {
+    return this.trainingWork(() => ({}), async (end) => {
       try {
         return await work(this.experimentHost());
       } finally {
-        runs.runs = this.sheet.runs.list();
+        end.idle.runs = this.sheet.runs.list();
       }
     });
   }
