@@ -7,11 +7,11 @@
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
-import WebSocket from 'ws';
 import { generatePlanted, plantedFeatureCsvs } from '../src-main/data/synthetic.ts';
 import { writeRatingsCsv } from '../src-main/io/ratings-csv.ts';
+import { reopenDemoSheet } from './support/demo-sheet.ts';
 import { dontSaveIfAsked } from './support/save-changes.ts';
 
 const TOKEN = process.env['COLLABSHEET_E2E_TOKEN'];
@@ -21,25 +21,9 @@ const SPEC = { users: 120, items: 60, ratings: 3000, rank: 3, noise: 0.3, seed: 
 
 const shot = (page: Page, name: string) => page.screenshot({ path: `e2e/artifacts/${name}.png` });
 
-/** The demo sheet back for the specs after this one (they start from it). */
-async function openDemoSheet(): Promise<void> {
-  const port = Number(process.env['COLLABSHEET_E2E_PORT'] ?? 47321);
-  const ws = new WebSocket(`ws://127.0.0.1:${port}/socket?token=${encodeURIComponent(TOKEN!)}`);
-  await new Promise((opened, fail) => ws.once('open', opened).once('error', fail));
-  await new Promise<void>((done, fail) => {
-    ws.on('message', (data) => {
-      const m = JSON.parse(String(data)) as { id?: number; ok?: boolean; error?: string };
-      if (m.id !== 1) return;
-      if (m.ok) done();
-      else fail(new Error(m.error));
-    });
-    ws.send(JSON.stringify({ id: 1, command: 'openRatings', args: { path: resolve('resources/demo-sheet.json') } }));
-  });
-  ws.close();
-}
-
 test.afterAll(async () => {
-  await openDemoSheet();
+  // The demo sheet back for the specs after this one (they start from it).
+  await reopenDemoSheet(`http://127.0.0.1:${process.env['COLLABSHEET_E2E_PORT'] ?? 47321}`);
   rmSync(dir, { recursive: true, force: true });
 });
 
