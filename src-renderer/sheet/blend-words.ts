@@ -9,7 +9,7 @@ export const blendMean = (blend: SheetBlend): string => blend.members.map((m) =>
 
 export function blendBanner(blend: SheetBlend, validRmse: number | null): string {
   const valid = validRmse === null ? '' : ` (valid RMSE ${validRmse.toFixed(4)})`;
-  return `The sheet shows the blend "${blend.name}" of ${blend.members.length} runs: each prediction is the weighted mean ${blendMean(blend)}${valid}. `
+  return `The sheet shows the blend "${blend.name}" of ${blend.members.length} ${blend.members.length === 1 ? 'run' : 'runs'}: each prediction is the weighted mean ${blendMean(blend)}${valid}. `
     + 'A blend has no factors of its own, so the factor cells are not shown. '
     + `Editing a rating, Step or Solve goes back to one model: "${blend.underneath}", its heaviest member, alone.`;
 }
