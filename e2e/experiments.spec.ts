@@ -73,7 +73,7 @@ test('experiments: a sweep over k, three runs overlaid, a blend, a grid, a short
     await page.click('#open-run');
     const banner = page.locator('#blend-banner');
     await expect(banner).toBeVisible();
-    await expect(banner).toContainText(/^The sheet shows the blend "blend of 3 \(fitted\)" of \d+ runs: each prediction is the weighted mean \d\.\d\d × sweep k=/);
+    await expect(banner).toContainText(/^The sheet shows the blend "blend of 3 \(fitted\)" of \d+ runs?: each prediction is the weighted mean \d\.\d\d × sweep k=/);
     await expect(banner).toContainText(`(valid RMSE ${valid.toFixed(4)})`);
     await expect(banner).toContainText('Editing a rating, Step or Solve goes back to one model');
     await expect(page.locator('#status')).toContainText(`valid ${valid.toFixed(4)}`);
