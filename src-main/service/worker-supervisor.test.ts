@@ -70,9 +70,11 @@ describe('the worker supervisor', () => {
   it('restarts a worker killed mid-Solve on its last autosave: the edit is back, Solve and Save work (finding 6)', async () => {
     const recoveryDir = tmp();
     const { create, created } = factory();
-    // Two epochs a second: the worker sleeps between them, so the kill lands there. A thread
-    // terminated inside an ONNX Runtime call aborts the whole process, test runner included.
-    const settings = { epochsPerSecond: 2 };
+    // One epoch a second: a paced epoch trains, sleeps out the rest of its second, then sends
+    // its 'epoch' event and the next one starts at once. So the kill waits half a second after
+    // an event, to land in the next epoch's sleep, not in its training: a thread terminated
+    // inside an ONNX Runtime call aborts the whole process, test runner included.
+    const settings = { epochsPerSecond: 1 };
     svc = await createService(create, { source: { kind: 'sheet-file', path: demoSheetPath() }, recoveryDir, autosaveMs: 20, settings });
     const events: EventMessage[] = [];
     svc.subscribe((e) => events.push(e));
@@ -83,6 +85,7 @@ describe('the worker supervisor', () => {
 
     const solving = svc.solve({});
     await until(() => events.some((e) => e.event === 'epoch'));
+    await new Promise((r) => setTimeout(r, 500));
     await created[0].worker.terminate(); // as a crash would: nothing asked it to stop
     await expect(solving).rejects.toThrow(/training worker stopped: it exited/);
 
