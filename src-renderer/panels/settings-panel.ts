@@ -5,12 +5,13 @@
  * in force, and the refusal, in plain words, stays beside the field until the field is changed
  * again (issue 16 item 4: it used to revert silently, or show the validator's text far away).
  */
-import type { AppState, SessionSettings, TrainConfig } from '../../src-main/service/contract.ts';
+import type { AppState, TrainConfig } from '../../src-main/service/contract.ts';
+import { SentSettings, type SettingsChange } from './sent-settings.ts';
 import { ENGINE_OPTIONS, engineNote, readNumber, speedNote } from './setting-words.ts';
 import '../styles/settings.css';
 
 /** What a change is sent as; the promise holds the service's refusal in words, or null when it was taken. */
-export type ApplySettings = (change: { config?: TrainConfig; settings?: SessionSettings }) => Promise<string | null>;
+export type ApplySettings = (change: SettingsChange) => Promise<string | null>;
 
 type Value = string | number | boolean;
 
@@ -20,7 +21,7 @@ interface Field {
   input: { kind: 'select'; options: [string, string][] } | { kind: 'number'; min: number; max?: number; step: number | 'any' } | { kind: 'checkbox' };
   get(s: AppState): Value;
   /** Returns the changed config or settings. */
-  set(s: AppState, v: Value): { config?: TrainConfig; settings?: SessionSettings };
+  set(s: AppState, v: Value): SettingsChange;
   /** Greyed out when this returns true (e.g. y_range bounds without sigmoid_range). */
   disabled?(s: AppState): boolean;
   hint?: string;
@@ -168,7 +169,11 @@ interface FieldView {
 export class SettingsPanel {
   private readonly views = new Map<string, FieldView>();
   private state: AppState | null = null;
-  private readonly features = new FeatureChoices((unused) => this.state && this.apply({ settings: { ...this.state.settings, unusedFeatures: unused } }));
+  private readonly sent = new SentSettings();
+  private readonly features = new FeatureChoices((unused) => {
+    const base = this.intended();
+    return base && this.sent.send({ settings: { ...base.settings, unusedFeatures: unused } }, this.apply);
+  });
 
   constructor(
     form: HTMLFormElement,
@@ -200,8 +205,9 @@ export class SettingsPanel {
     form.append(this.features.element);
   }
 
-  render(state: AppState): void {
-    this.state = state;
+  render(received: AppState): void {
+    this.state = received;
+    const state = this.intended()!;
     const busy = state.status === 'training';
     for (const field of FIELDS) {
       const { input, note } = this.views.get(field.id)!;
@@ -224,8 +230,12 @@ export class SettingsPanel {
       value = read.value;
     }
     this.showError(field, '');
-    const refusal = await this.apply(field.set(this.state, value));
+    const refusal = await this.sent.send(field.set(this.intended()!, value), this.apply);
     if (refusal) this.refused(field, refusal);
+  }
+
+  private intended(): AppState | null {
+    return this.state && this.sent.intended(this.state);
   }
 
   /** The setting in force comes back; the words say why the typed one did not take. */
@@ -234,7 +244,7 @@ export class SettingsPanel {
     this.render(this.state);
     // render leaves the field being typed in alone; this one goes back even with the focus in it.
     const { input } = this.views.get(field.id)!;
-    if (!(input instanceof HTMLInputElement && input.type === 'checkbox')) input.value = String(field.get(this.state));
+    if (!(input instanceof HTMLInputElement && input.type === 'checkbox')) input.value = String(field.get(this.intended()!));
     this.showError(field, text);
   }
 
