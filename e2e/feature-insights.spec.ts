@@ -81,21 +81,16 @@ test('feature insights: plain words without features; the planted genre first; v
       await expect(fullBatch).not.toBeChecked({ timeout: 500 });
       await expect(page.locator('#setting-batch-size')).toBeEnabled({ timeout: 1000 });
     }).toPass({ timeout: 15_000 });
-    // Each change goes to the service and comes back as the panel's config; an answer to an earlier
-    // change can land after a later edit (seen: lr back at 1 and a model saturated at 5.5), so the
-    // values are set until they hold, then checked again after the answers have settled.
-    const wanted = [['lr', '0.01'], ['batch-size', '256']] as const;
-    await expect(async () => {
-      for (const [id, value] of wanted) {
-        const field = page.locator(`#setting-${id}`);
-        if ((await field.inputValue()) === value) continue;
-        await field.fill(value);
-        await field.dispatchEvent('change');
-      }
-      await page.waitForTimeout(500);
-      for (const [id, value] of wanted) await expect(page.locator(`#setting-${id}`)).toHaveValue(value, { timeout: 100 });
-      await expect(page.locator('#setting-optimizer')).toHaveValue('adam', { timeout: 100 });
-    }).toPass({ timeout: 20_000 });
+    // Two changes sent before the first is answered: the second builds on the first (it used to
+    // send the old lr back — a model saturated at 5.5, every effect +0.000).
+    for (const [id, value] of [['lr', '0.01'], ['batch-size', '256']] as const) {
+      await page.fill(`#setting-${id}`, value);
+      await page.locator(`#setting-${id}`).dispatchEvent('change');
+    }
+    await page.waitForTimeout(1000); // every answer in
+    await expect(page.locator('#setting-lr')).toHaveValue('0.01');
+    await expect(page.locator('#setting-batch-size')).toHaveValue('256');
+    await expect(page.locator('#setting-optimizer')).toHaveValue('adam');
     const epochs = await page.locator('#setting-epochs').inputValue();
     await page.click('#solve');
     // The Solve's own end: the status reads "Training · …" meanwhile, and "Ready · epoch <all of them>" after.
