@@ -1,16 +1,28 @@
 import { type Prefault, prefaultPages } from './prefault.ts';
 
 /**
- * 'shared': the columns live in SharedArrayBuffers, so worker threads (the fused trainer's) read
- * the imported ratings in place instead of copying 300 MB at 25M ratings.
+ * Regions of one shared memory, taken front to back: the fused engine's (engine/fused/arena.ts),
+ * so its kernel blocks the imported columns where they lie instead of copying 300 MB at 25M.
  */
-export type ColumnMemory = 'plain' | 'shared';
+export interface ColumnArena {
+  take(bytes: number): { buffer: SharedArrayBuffer; offset: number };
+}
+
+/**
+ * 'shared': the columns live in SharedArrayBuffers, so worker threads read the imported ratings
+ * in place; an arena: they live in its memory (a column grown mid-import leaves its old region there).
+ */
+export type ColumnMemory = 'plain' | 'shared' | ColumnArena;
 
 type Column = Int32Array | Float32Array | Float64Array;
 type ColumnType<T extends Column> = { new (buffer: ArrayBufferLike, offset: number, length: number): T; BYTES_PER_ELEMENT: number };
 
 function allocate<T extends Column>(type: ColumnType<T>, n: number, memory: ColumnMemory): T {
   const bytes = n * type.BYTES_PER_ELEMENT;
+  if (typeof memory === 'object') {
+    const { buffer, offset } = memory.take(bytes);
+    return new type(buffer, offset, n);
+  }
   return new type(memory === 'shared' ? new SharedArrayBuffer(bytes) : new ArrayBuffer(bytes), 0, n);
 }
 
@@ -45,7 +57,7 @@ export class RatingColumnsBuilder {
   private startPrefault(): void {
     this.stopPrefault();
     const columns = [this.users, this.items, this.ratings, this.timestamps];
-    this.prefault = this.memory === 'shared' ? prefaultPages(columns.flatMap((c) => (c ? [c.buffer as SharedArrayBuffer] : []))) : null;
+    this.prefault = this.memory === 'plain' ? null : prefaultPages(columns.flatMap((c) => (c ? [c] : [])));
   }
 
   get capacity(): number {

@@ -17,7 +17,8 @@
 ;; A row of a table is `stride` floats (configure's; layout: kernel.ts): the k factors padded to kp = k rounded up to 4 (the padding
 ;; stays 0: its gradient is 0·q + wd·0, so every loop is whole f32x4s), then the row's bias, its
 ;; two AdaGrad sums (factors, bias), then padding to whole cache lines.
-;; A rating record is 12 bytes: user i32, item i32, rating f32. Pointers are byte offsets.
+;; The ratings are three columns (user slot i32, item slot i32, rating f32; blocks.ts): a block's
+;; ratings are runs of the same length at the same index in each. Pointers are byte offsets.
 (module
   (import "env" "memory" (memory 1 32768 shared))
 
@@ -124,23 +125,23 @@
       (else
         (f32.store (local.get $addr) (f32.sub (f32.load (local.get $addr)) (f32.mul (local.get $lr) (local.get $g)))))))
 
-  ;; One training pass over count records at rec, at learning rate lr. Each rating's error is
+  ;; One training pass over the count ratings at u, i, r (their columns), at learning rate lr. Each rating's error is
   ;; measured before its own update (the ONNX engine's train-metric convention); the sums are
   ;; added to out.
-  (func (export "train") (param $rec i32) (param $count i32) (param $lr f32) (param $out i32)
+  (func (export "train") (param $u i32) (param $i i32) (param $r i32) (param $count i32) (param $lr f32) (param $out i32)
     (local $end i32) (local $p i32) (local $q i32) (local $pe i32) (local $qe i32)
     (local $x f32) (local $s f32) (local $pred f32) (local $dx f32) (local $e f32) (local $gx f32)
     (local $etaP f32) (local $etaQ f32)
     (local $vgx v128) (local $vwd v128) (local $vetaP v128) (local $vetaQ v128)
     (local $pv v128) (local $qv v128) (local $gp v128) (local $gq v128) (local $gpp v128) (local $gqq v128)
     (local $sq f64) (local $ab f64)
-    (local.set $end (i32.add (local.get $rec) (i32.mul (local.get $count) (i32.const 12))))
+    (local.set $end (i32.add (local.get $u) (i32.shl (local.get $count) (i32.const 2))))
     (local.set $vwd (f32x4.splat (global.get $wd)))
     (block $exit
       (loop $next
-        (br_if $exit (i32.ge_u (local.get $rec) (local.get $end)))
-        (local.set $p (i32.add (global.get $P) (i32.mul (i32.load (local.get $rec)) (global.get $stride))))
-        (local.set $q (i32.add (global.get $Q) (i32.mul (i32.load offset=4 (local.get $rec)) (global.get $stride))))
+        (br_if $exit (i32.ge_u (local.get $u) (local.get $end)))
+        (local.set $p (i32.add (global.get $P) (i32.mul (i32.load (local.get $u)) (global.get $stride))))
+        (local.set $q (i32.add (global.get $Q) (i32.mul (i32.load (local.get $i)) (global.get $stride))))
         (local.set $pe (i32.add (local.get $p) (i32.shl (global.get $kp) (i32.const 2))))
         (local.set $qe (i32.add (local.get $q) (i32.shl (global.get $kp) (i32.const 2))))
 
@@ -154,7 +155,7 @@
           (else
             (local.set $pred (local.get $x))
             (local.set $dx (f32.const 1))))
-        (local.set $e (f32.sub (local.get $pred) (f32.load offset=8 (local.get $rec))))
+        (local.set $e (f32.sub (local.get $pred) (f32.load (local.get $r))))
         (local.set $sq (f64.add (local.get $sq) (f64.promote_f32 (f32.mul (local.get $e) (local.get $e)))))
         (local.set $ab (f64.add (local.get $ab) (f64.promote_f32 (f32.abs (local.get $e)))))
         (local.set $gx (f32.mul (f32.mul (f32.const 2) (local.get $e)) (local.get $dx)))
@@ -199,24 +200,28 @@
             (f32.store offset=4 (local.get $pe) (f32.add (f32.load offset=4 (local.get $pe)) (f32.mul (call $hsum (local.get $gpp)) (global.get $invk))))
             (f32.store offset=4 (local.get $qe) (f32.add (f32.load offset=4 (local.get $qe)) (f32.mul (call $hsum (local.get $gqq)) (global.get $invk))))))
 
-        (local.set $rec (i32.add (local.get $rec) (i32.const 12)))
+        (local.set $u (i32.add (local.get $u) (i32.const 4)))
+        (local.set $i (i32.add (local.get $i) (i32.const 4)))
+        (local.set $r (i32.add (local.get $r) (i32.const 4)))
         (br $next)))
     (call $addErrors (local.get $out) (local.get $sq) (local.get $ab)))
 
-  ;; The errors of the current parameters on count records at rec (validation), added to out.
-  (func (export "evaluate") (param $rec i32) (param $count i32) (param $out i32)
+  ;; The errors of the current parameters on the count ratings at u, i, r (validation), added to out.
+  (func (export "evaluate") (param $u i32) (param $i i32) (param $r i32) (param $count i32) (param $out i32)
     (local $end i32) (local $e f32) (local $sq f64) (local $ab f64)
-    (local.set $end (i32.add (local.get $rec) (i32.mul (local.get $count) (i32.const 12))))
+    (local.set $end (i32.add (local.get $u) (i32.shl (local.get $count) (i32.const 2))))
     (block $exit
       (loop $next
-        (br_if $exit (i32.ge_u (local.get $rec) (local.get $end)))
+        (br_if $exit (i32.ge_u (local.get $u) (local.get $end)))
         (local.set $e (f32.sub
           (call $predict (call $raw
-            (i32.add (global.get $P) (i32.mul (i32.load (local.get $rec)) (global.get $stride)))
-            (i32.add (global.get $Q) (i32.mul (i32.load offset=4 (local.get $rec)) (global.get $stride)))))
-          (f32.load offset=8 (local.get $rec))))
+            (i32.add (global.get $P) (i32.mul (i32.load (local.get $u)) (global.get $stride)))
+            (i32.add (global.get $Q) (i32.mul (i32.load (local.get $i)) (global.get $stride)))))
+          (f32.load (local.get $r))))
         (local.set $sq (f64.add (local.get $sq) (f64.promote_f32 (f32.mul (local.get $e) (local.get $e)))))
         (local.set $ab (f64.add (local.get $ab) (f64.promote_f32 (f32.abs (local.get $e)))))
-        (local.set $rec (i32.add (local.get $rec) (i32.const 12)))
+        (local.set $u (i32.add (local.get $u) (i32.const 4)))
+        (local.set $i (i32.add (local.get $i) (i32.const 4)))
+        (local.set $r (i32.add (local.get $r) (i32.const 4)))
         (br $next)))
     (call $addErrors (local.get $out) (local.get $sq) (local.get $ab))))
