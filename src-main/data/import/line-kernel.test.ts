@@ -98,13 +98,19 @@ describe('an arena', () => {
         if (top > memory.byteLength) throw new Error('test arena full');
         return { buffer: memory, offset };
       },
+      trim: (end) => {
+        top = end;
+      },
     };
     const { train: t, valid: v } = await readTrainValidFiles(train, valid, { arena, timestamps: false });
     const columns = [t.users, t.items, t.ratings, v.users, v.items, v.ratings];
     for (const col of columns) expect(col.buffer).toBe(memory);
-    // Regions one after another, none overlapping.
+    // Regions one after another, none overlapping, and the estimate's spare rows given back: the
+    // columns end where the arena's next region starts.
     const spans = columns.map((c) => [c.byteOffset, c.byteOffset + c.byteLength]).sort((a, b) => a[0] - b[0]);
     for (let j = 1; j < spans.length; j++) expect(spans[j][0]).toBeGreaterThanOrEqual(spans[j - 1][1]);
+    expect(top).toBe(Math.ceil(spans.at(-1)![1] / 64) * 64);
+    expect(top).toBeLessThanOrEqual(6 * 64);
     const plain = await readTrainValidFiles(train, valid, { timestamps: false });
     for (const [a, b] of [[t, plain.train], [v, plain.valid]]) {
       expect([Array.from(a.users), Array.from(a.items), Array.from(a.ratings)]).toEqual([Array.from(b.users), Array.from(b.items), Array.from(b.ratings)]);

@@ -58,6 +58,12 @@ export class FusedArena {
     return { buffer: this.buffer, offset };
   }
 
+  /** Gives back the bytes from `end` on (rounded up to a line) to the next take: for the owner of the last regions. */
+  trim(end: number): void {
+    if (!(end >= 0 && end <= this.top)) throw new Error(`arena trim at ${end} outside the ${this.top} bytes taken`);
+    this.top = alignLine(end);
+  }
+
   /** Whether `a` is a view of this arena's memory. */
   holds(a: ArrayBufferView): boolean {
     return this.shown.has(a.buffer as SharedArrayBuffer);
