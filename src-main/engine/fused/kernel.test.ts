@@ -87,6 +87,8 @@ describe('one fused update equals the ONNX gradient plus the optimizer step (iss
   }
   // k a multiple of 4 (no padding) once per optimizer.
   cases.push({ model: 'dotbias', yRange: [0.5, 5], opt: 0, k: 8 }, { model: 'dotbias', yRange: [0.5, 5], opt: 1, k: 8 });
+  // An odd number of f32x4s (k = 10: 3), which the dot product's two accumulators end on.
+  cases.push({ model: 'dotbias', yRange: [0, 5.5], opt: 1, k: 10 }, { model: 'dot', yRange: null, opt: 0, k: 10 });
 
   for (const { model, yRange, opt, k } of cases) {
     const name = `${model}${yRange ? `, y_range (${yRange.join(', ')})` : ''}, ${opt === 0 ? 'sgd' : 'adagrad'}, k = ${k}`;

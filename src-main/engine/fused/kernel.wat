@@ -52,40 +52,57 @@
     (global.set $Q (local.get $Q)))
 
   ;; e^x in float32 (Cephes' expf): x = n·ln2 + t with |t| ≤ ln2/2 (ln2 in two parts, so t is
-  ;; exact), e^t by a degree-6 polynomial (relative error ~1e-7, float32's own rounding), 2^n
-  ;; built in the exponent bits. |x| is clamped to 87 (e^±87 is a normal float32).
+  ;; exact), e^t = 1 + t + t²·P(t) with Cephes' degree-5 P (relative error ~1e-7, float32's own
+  ;; rounding), 2^n built in the exponent bits. Each rating waits for its sigmoid (the update
+  ;; needs its error), so the chain is kept short: n rounded by adding and subtracting 1.5·2²³
+  ;; (whose low bits are then n itself), P in Estrin's scheme. |x| is clamped to 87 (e^±87 is a
+  ;; normal float32).
   (func $exp (param $x f32) (result f32)
-    (local $n f32) (local $t f32) (local $p f32)
+    (local $m f32) (local $n f32) (local $t f32) (local $t2 f32) (local $t4 f32)
     (local.set $x (f32.min (f32.max (local.get $x) (f32.const -87)) (f32.const 87)))
-    (local.set $n (f32.nearest (f32.mul (local.get $x) (f32.const 1.44269504088896341))))
+    (local.set $m (f32.add (f32.mul (local.get $x) (f32.const 1.44269504088896341)) (f32.const 12582912)))
+    (local.set $n (f32.sub (local.get $m) (f32.const 12582912)))
     (local.set $t (f32.sub (f32.sub (local.get $x) (f32.mul (local.get $n) (f32.const 0.693359375)))
                            (f32.mul (local.get $n) (f32.const -2.12194440e-4))))
-    (local.set $p (f32.add (f32.mul (f32.const 1.9875691500e-4) (local.get $t)) (f32.const 1.3981999507e-3)))
-    (local.set $p (f32.add (f32.mul (local.get $p) (local.get $t)) (f32.const 8.3334519073e-3)))
-    (local.set $p (f32.add (f32.mul (local.get $p) (local.get $t)) (f32.const 4.1665795894e-2)))
-    (local.set $p (f32.add (f32.mul (local.get $p) (local.get $t)) (f32.const 1.6666665459e-1)))
-    (local.set $p (f32.add (f32.mul (local.get $p) (local.get $t)) (f32.const 5.0000001201e-1)))
+    (local.set $t2 (f32.mul (local.get $t) (local.get $t)))
+    (local.set $t4 (f32.mul (local.get $t2) (local.get $t2)))
     (f32.mul
-      (f32.add (f32.add (f32.mul (f32.mul (local.get $p) (local.get $t)) (local.get $t)) (local.get $t)) (f32.const 1))
-      (f32.reinterpret_i32 (i32.shl (i32.add (i32.trunc_f32_s (local.get $n)) (i32.const 127)) (i32.const 23)))))
+      (f32.add
+        (f32.add (f32.const 1) (local.get $t))
+        (f32.mul (local.get $t2)
+          (f32.add
+            (f32.add
+              (f32.add (f32.const 5.0000001201e-1) (f32.mul (local.get $t) (f32.const 1.6666665459e-1)))
+              (f32.mul (local.get $t2) (f32.add (f32.const 4.1665795894e-2) (f32.mul (local.get $t) (f32.const 8.3334519073e-3)))))
+            (f32.mul (local.get $t4) (f32.add (f32.const 1.3981999507e-3) (f32.mul (local.get $t) (f32.const 1.9875691500e-4)))))))
+      ;; 2^n: m's bits are 0x4B400000 + n.
+      (f32.reinterpret_i32 (i32.shl (i32.add (i32.sub (i32.reinterpret_f32 (local.get $m)) (i32.const 0x4B400000)) (i32.const 127)) (i32.const 23)))))
 
   (func $hsum (param $v v128) (result f32)
     (f32.add
       (f32.add (f32x4.extract_lane 0 (local.get $v)) (f32x4.extract_lane 1 (local.get $v)))
       (f32.add (f32x4.extract_lane 2 (local.get $v)) (f32x4.extract_lane 3 (local.get $v)))))
 
-  ;; x = p·q [+ b_u + b_i] for the rows at p and q (their biases follow their factors).
+  ;; x = p·q [+ b_u + b_i] for the rows at p and q (their biases follow their factors). Two
+  ;; accumulators halve the chain of additions each rating waits for.
   (func $raw (param $p i32) (param $q i32) (result f32)
-    (local $end i32) (local $acc v128) (local $x f32)
+    (local $end i32) (local $acc v128) (local $acc2 v128) (local $x f32)
     (local.set $end (i32.add (local.get $p) (i32.shl (global.get $kp) (i32.const 2))))
     (block $done
       (loop $d
-        (br_if $done (i32.ge_u (local.get $p) (local.get $end)))
+        (br_if $done (i32.gt_u (i32.add (local.get $p) (i32.const 32)) (local.get $end)))
+        (local.set $acc (f32x4.add (local.get $acc) (f32x4.mul (v128.load (local.get $p)) (v128.load (local.get $q)))))
+        (local.set $acc2 (f32x4.add (local.get $acc2) (f32x4.mul (v128.load offset=16 (local.get $p)) (v128.load offset=16 (local.get $q)))))
+        (local.set $p (i32.add (local.get $p) (i32.const 32)))
+        (local.set $q (i32.add (local.get $q) (i32.const 32)))
+        (br $d)))
+    ;; An odd number of f32x4s: the last one.
+    (if (i32.lt_u (local.get $p) (local.get $end))
+      (then
         (local.set $acc (f32x4.add (local.get $acc) (f32x4.mul (v128.load (local.get $p)) (v128.load (local.get $q)))))
         (local.set $p (i32.add (local.get $p) (i32.const 16)))
-        (local.set $q (i32.add (local.get $q) (i32.const 16)))
-        (br $d)))
-    (local.set $x (call $hsum (local.get $acc)))
+        (local.set $q (i32.add (local.get $q) (i32.const 16)))))
+    (local.set $x (call $hsum (f32x4.add (local.get $acc) (local.get $acc2))))
     (if (global.get $bias)
       (then (local.set $x (f32.add (f32.add (local.get $x) (f32.load (local.get $p))) (f32.load (local.get $q))))))
     (local.get $x))
