@@ -122,17 +122,13 @@
     (f64.store (local.get $out) (f64.add (f64.load (local.get $out)) (local.get $sq)))
     (f64.store offset=8 (local.get $out) (f64.add (f64.load offset=8 (local.get $out)) (local.get $ab))))
 
-  ;; One bias b at addr, its AdaGrad sum at addr + 8: b' = b − rate·(gx + wd·b).
-  (func $stepBias (param $addr i32) (param $gx f32) (param $lr f32)
+  ;; One bias b at addr, its AdaGrad sum at addr + 8, at its rate eta: b' = b − eta·(gx + wd·b).
+  (func $stepBias (param $addr i32) (param $gx f32) (param $eta f32)
     (local $g f32)
     (local.set $g (f32.add (local.get $gx) (f32.mul (global.get $wd) (f32.load (local.get $addr)))))
+    (f32.store (local.get $addr) (f32.sub (f32.load (local.get $addr)) (f32.mul (local.get $eta) (local.get $g))))
     (if (global.get $opt)
-      (then
-        (f32.store (local.get $addr) (f32.sub (f32.load (local.get $addr))
-          (f32.mul (f32.div (local.get $lr) (f32.sqrt (f32.load offset=8 (local.get $addr)))) (local.get $g))))
-        (f32.store offset=8 (local.get $addr) (f32.add (f32.load offset=8 (local.get $addr)) (f32.mul (local.get $g) (local.get $g)))))
-      (else
-        (f32.store (local.get $addr) (f32.sub (f32.load (local.get $addr)) (f32.mul (local.get $lr) (local.get $g)))))))
+      (then (f32.store offset=8 (local.get $addr) (f32.add (f32.load offset=8 (local.get $addr)) (f32.mul (local.get $g) (local.get $g)))))))
 
   ;; One training pass over the count ratings at u, i, r (their columns), at learning rate lr. Each rating's error is
   ;; measured before its own update (the ONNX engine's train-metric convention); the sums are
@@ -140,7 +136,7 @@
   (func (export "train") (param $u i32) (param $i i32) (param $r i32) (param $count i32) (param $lr f32) (param $out i32)
     (local $end i32) (local $p i32) (local $q i32) (local $pe i32) (local $qe i32)
     (local $x f32) (local $s f32) (local $pred f32) (local $dx f32) (local $e f32) (local $gx f32)
-    (local $etaP f32) (local $etaQ f32)
+    (local $etaP f32) (local $etaQ f32) (local $rates v128)
     (local $vgx v128) (local $vwd v128) (local $vetaP v128) (local $vetaQ v128)
     (local $pv v128) (local $qv v128) (local $gp v128) (local $gq v128) (local $gpp v128) (local $gqq v128)
     (local $sq f64) (local $ab f64)
@@ -169,20 +165,22 @@
         (local.set $ab (f64.add (local.get $ab) (f64.promote_f32 (f32.abs (local.get $e)))))
         (local.set $gx (f32.mul (f32.mul (f32.const 2) (local.get $e)) (local.get $dx)))
 
-        ;; The rows' rates.
+        ;; The rates (factors, bias) of the user row, then of the item row: lr/√G of the four
+        ;; AdaGrad sums in one f32x4 division (each row's extras are bias, G factors, G bias, 0).
         (if (global.get $opt)
           (then
-            (local.set $etaP (f32.div (local.get $lr) (f32.sqrt (f32.load offset=4 (local.get $pe)))))
-            (local.set $etaQ (f32.div (local.get $lr) (f32.sqrt (f32.load offset=4 (local.get $qe))))))
+            (local.set $rates (f32x4.div (f32x4.splat (local.get $lr))
+              (f32x4.sqrt (i8x16.shuffle 4 5 6 7 8 9 10 11 20 21 22 23 24 25 26 27 (v128.load (local.get $pe)) (v128.load (local.get $qe)))))))
           (else
-            (local.set $etaP (local.get $lr))
-            (local.set $etaQ (local.get $lr))))
+            (local.set $rates (f32x4.splat (local.get $lr)))))
+        (local.set $etaP (f32x4.extract_lane 0 (local.get $rates)))
+        (local.set $etaQ (f32x4.extract_lane 2 (local.get $rates)))
 
         ;; Biases first (the factor loop moves p and q): ∂loss/∂b = gx.
         (if (global.get $bias)
           (then
-            (call $stepBias (local.get $pe) (local.get $gx) (local.get $lr))
-            (call $stepBias (local.get $qe) (local.get $gx) (local.get $lr))))
+            (call $stepBias (local.get $pe) (local.get $gx) (f32x4.extract_lane 1 (local.get $rates)))
+            (call $stepBias (local.get $qe) (local.get $gx) (f32x4.extract_lane 3 (local.get $rates)))))
 
         ;; Backward and step, both rows from their old values: g_p = gx·q + wd·p, g_q = gx·p + wd·q.
         (local.set $vgx (f32x4.splat (local.get $gx)))
