@@ -33,7 +33,7 @@ export interface Grid {
   blockStart: Int32Array;
 }
 
-/** The training grid and the validation records' blocks (the same cut; all empty without validation). */
+/** The training grid and the validation ratings' blocks (the same cut; all empty without validation). */
 export interface RunGrid extends Grid {
   validStart: Int32Array;
 }
