@@ -115,7 +115,8 @@ async function runEpochs(guard: DivergenceGuard, memory: WebAssembly.Memory, ker
   const history: EpochMetrics[] = [];
   // One snapshot of the factors, refilled after every epoch (fresh arrays each epoch cost their page faults again).
   const params = emptyParams(layout, cfg);
-  copyParams(memory, layout, slots, params);
+  const rowOfSlot = rowsOfSlots(slots);
+  copyParams(memory, layout, rowOfSlot, params);
   const signal = hooks.signal;
   const onAbort = () => raiseStop(ctl);
   signal?.addEventListener('abort', onAbort);
@@ -136,7 +137,7 @@ async function runEpochs(guard: DivergenceGuard, memory: WebAssembly.Memory, ker
       };
       const problem = guard.problem(fit, e + 1);
       if (problem) return { params, history, stop: diverged(problem, e, cfg.lr) };
-      copyParams(memory, layout, slots, params);
+      copyParams(memory, layout, rowOfSlot, params);
       const metrics: EpochMetrics = { epoch: e + 1, ...fit, lr: plan.lrs[plan.lrs.length - 1], seconds: (performance.now() - started) / 1000 };
       history.push(metrics);
       hooks.onEpoch?.(metrics, params);
@@ -226,22 +227,36 @@ function emptyParams(layout: FusedLayout, cfg: FusedConfig): Record<string, Para
   return params;
 }
 
-/** Copies the tables out of the memory into params (emptyParams'), row r from its slot. */
-function copyParams(memory: WebAssembly.Memory, layout: FusedLayout, slots: Slots, params: Record<string, ParamTensor>): void {
+/**
+ * Copies the tables out of the memory into params (emptyParams'), row r from its slot: slot by
+ * slot, so the tables are read front to back (by row, the reads jumped across 57 MB at 25M).
+ */
+function copyParams(memory: WebAssembly.Memory, layout: FusedLayout, rowOfSlot: Slots, params: Record<string, ParamTensor>): void {
   const { k, kp, stride } = layout;
   for (const side of ['user', 'item'] as const) {
     const table = tableView(memory, layout, side);
-    const slot = slots[side];
+    const rowOf = rowOfSlot[side];
     const factors = params[`${side}_factors`].data;
     const bias = params[`${side}_bias`]?.data;
     // A plain loop: a subarray per row costs an allocation per row (25M: 220k a copy).
-    for (let r = 0; r < slot.length; r++) {
-      const at = slot[r] * stride;
+    for (let slot = 0; slot < rowOf.length; slot++) {
+      const r = rowOf[slot];
+      const at = slot * stride;
       const to = r * k;
       for (let f = 0; f < k; f++) factors[to + f] = table[at + f];
       if (bias) bias[r] = table[at + kp + ROW.BIAS];
     }
   }
+}
+
+/** The rows of the slots: slots' inverse. */
+function rowsOfSlots(slots: Slots): Slots {
+  const inverse = (slot: Int32Array) => {
+    const row = new Int32Array(slot.length);
+    for (let r = 0; r < slot.length; r++) row[slot[r]] = r;
+    return row;
+  };
+  return { user: inverse(slots.user), item: inverse(slots.item) };
 }
 
 /** Codes outside the tables would make the kernel write into other tables: refused up front. */
