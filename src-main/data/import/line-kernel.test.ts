@@ -11,6 +11,7 @@ import { describe, expect, it } from 'vitest';
 import { mulberry32 } from '../random.ts';
 import type { RatingsDataset } from '../dataset.ts';
 import { type ColumnArena, readRatingsFile, readTrainValidFiles } from './index.ts';
+import { RatingColumnsBuilder } from './columns.ts';
 import { prefaultPages } from './prefault.ts';
 import { committedLineKernelModule, compileLineKernel, lineKernelBytesModule } from './wasm/build-line-kernel.ts';
 
@@ -115,6 +116,35 @@ describe('an arena', () => {
     for (const [a, b] of [[t, plain.train], [v, plain.valid]]) {
       expect([Array.from(a.users), Array.from(a.items), Array.from(a.ratings)]).toEqual([Array.from(b.users), Array.from(b.items), Array.from(b.ratings)]);
     }
+  });
+});
+
+describe('columns in an arena that grow', () => {
+  it('keep every row through the growth copies, and end packed where the arena takes next', () => {
+    const memory = new SharedArrayBuffer(1 << 16);
+    let top = 0;
+    const arena: ColumnArena = {
+      take: (bytes) => {
+        const offset = top;
+        top += Math.ceil(bytes / 64) * 64;
+        return { buffer: memory, offset };
+      },
+      trim: (end) => {
+        top = end;
+      },
+    };
+    const b = new RatingColumnsBuilder(16, true, arena);
+    for (let j = 0; j < 100; j++) b.push(j, 1000 + j, j / 2, 10 * j);
+    const grownTo = top;
+    const c = b.finish();
+    expect([c.users, c.items, c.ratings, c.timestamps!].every((col) => col.buffer === memory && col.length === 100)).toBe(true);
+    expect(Array.from(c.users)).toEqual(Array.from({ length: 100 }, (_, j) => j));
+    expect(Array.from(c.items)).toEqual(Array.from({ length: 100 }, (_, j) => 1000 + j));
+    expect(Array.from(c.ratings)).toEqual(Array.from({ length: 100 }, (_, j) => j / 2));
+    expect(Array.from(c.timestamps!)).toEqual(Array.from({ length: 100 }, (_, j) => 10 * j));
+    // The old columns stay behind; the live ones now end where the arena's next region starts.
+    expect(top).toBeLessThan(grownTo);
+    expect(top).toBe(Math.ceil((c.timestamps!.byteOffset + c.timestamps!.byteLength) / 64) * 64);
   });
 });
 
