@@ -16,6 +16,7 @@
  *   npm run bench -- --scale [--sizes 1000000,5000000,25000000] [--only libmf,fused,onnx,funk] [--json]
  */
 import { spawn, spawnSync } from 'node:child_process';
+import { loadavg } from 'node:os';
 import { existsSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -41,6 +42,8 @@ interface Run {
   peakRssMB?: number;
   note?: string;
   error?: string;
+  /** The 1-minute load average before and after the run (the machine is shared: say how busy it was). */
+  load?: [number, number];
 }
 
 interface Proc {
@@ -137,14 +140,15 @@ const cell = (x: number | undefined, digits: number, width: number, unit = '') =
 
 function printTable(rows: number, planted: number | null, runs: Run[]): void {
   console.log(`\n${rows.toLocaleString('en-US')} ratings (90/10 split; k 50, ${EPOCHS} epochs${planted ? `; the planted model's valid RMSE ${planted.toFixed(4)}` : ''}):`);
-  console.log(['contender'.padEnd(26), 'wall (whole run)'.padStart(16), 's/epoch'.padStart(8), 'valid RMSE'.padStart(10), 'peak RSS'.padStart(9)].join(' '));
+  console.log(['contender'.padEnd(26), 'wall (whole run)'.padStart(16), 's/epoch'.padStart(8), 'valid RMSE'.padStart(10), 'peak RSS'.padStart(9), 'load before→after'.padStart(17)].join(' '));
   for (const r of runs) {
     if (r.error) {
       console.log(`${r.contender.padEnd(26)} not run: ${r.error}`);
       continue;
     }
     console.log([r.contender.padEnd(26), cell(r.wallSeconds, 1, 16, ' s'), cell(r.epochSeconds, 2, 8), cell(r.validRmse, 4, 10),
-      cell(r.peakRssMB === undefined ? undefined : r.peakRssMB / 1024, 2, 9, ' GB'), r.note ? ` ${r.note}` : ''].join(' '));
+      cell(r.peakRssMB === undefined ? undefined : r.peakRssMB / 1024, 2, 9, ' GB'),
+      (r.load ? `${r.load[0].toFixed(1)}→${r.load[1].toFixed(1)}` : '—').padStart(17), r.note ? ` ${r.note}` : ''].join(' '));
   }
 }
 
@@ -167,7 +171,8 @@ export async function runScale(args: string[]): Promise<boolean> {
     const runs: Run[] = [];
     for (const c of CONTENDERS.filter((x) => only.includes(x))) {
       log(`scale: ${rows} ratings: ${c}…`);
-      const r = c === 'libmf' ? await runLibmf(rows, files) : c === 'funk' ? await runFunk(rows, files) : await runCollabsheet(c, rows, files);
+      const before = loadavg()[0];
+      const r: Run = { ...(c === 'libmf' ? await runLibmf(rows, files) : c === 'funk' ? await runFunk(rows, files) : await runCollabsheet(c, rows, files)), load: [before, loadavg()[0]] };
       // libmf missing is the machine's, not a failure; ours failing is.
       if (r.error && c !== 'libmf') ok = false;
       runs.push(r);

@@ -97,6 +97,21 @@ describe('collabsheet train', () => {
     expect(done.valid_rmse).toBe(lines.at(-2).valid_rmse);
   });
 
+  it('--engine fused with a --valid file (ratings imported into the kernel\'s memory) trains as well; auto on the same files falls back to ONNX Runtime', async () => {
+    const lines = readFileSync(file('ratings.csv'), 'utf8').trim().split('\n');
+    writeFileSync(file('train-part.csv'), [lines[0], ...lines.slice(1, 721)].join('\n') + '\n');
+    writeFileSync(file('valid-part.csv'), [lines[0], ...lines.slice(721)].join('\n') + '\n');
+    const args = ['train', file('train-part.csv'), '--valid', file('valid-part.csv'), '--epochs', '8', '--factors', '4', '--json'];
+    const fused = await cli([...args, '--engine', 'fused', '--cores', '2', '--lr', '0.1']);
+    expect(fused.stderr).toBe('');
+    const done = JSON.parse(fused.stdout.trim().split('\n').at(-1)!);
+    expect(done).toMatchObject({ done: true, engine: 'fused', epochs: 8 });
+    expect(done.valid_rmse).toBeLessThan(0.8);
+    const onnx = await cli([...args, '--bs', '32']);
+    expect(onnx.stderr).toBe('');
+    expect(JSON.parse(onnx.stdout.trim().split('\n').at(-1)!)).toMatchObject({ done: true, engine: 'onnx', epochs: 8 });
+  });
+
   it('--engine auto keeps small data in ONNX Runtime and names it; forced fused refuses the NN in one line, before reading the data (exit 2)', async () => {
     const r = await cli(['train', file('ratings.csv'), '--epochs', '1', '--factors', '3', '--json']);
     expect(JSON.parse(r.stdout.trim().split('\n').at(-1)!)).toMatchObject({ done: true, engine: 'onnx' });

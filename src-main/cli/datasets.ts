@@ -1,7 +1,7 @@
 /** Reading the ratings a training run needs, with one message line per file for people. */
 import type { RatingsDataset } from '../data/dataset.ts';
 import {
-  attachTitles, findTitlesFileBeside, readRatingsFile, readTitlesFile, readTrainValidFiles, type ImportSummary,
+  attachTitles, type ColumnArena, findTitlesFileBeside, readRatingsFile, readTitlesFile, readTrainValidFiles, type ImportSummary,
 } from '../data/import/index.ts';
 import { randomSplit } from '../data/split.ts';
 
@@ -20,11 +20,13 @@ const describe = (what: string, s: ImportSummary): string =>
  * The training set and its validation set in one id coding: a separate validation file
  * (validPath), a seeded random split of the ratings (validPct > 0), or no validation. Item
  * titles come along when MovieLens keeps them beside the ratings (u.item, movies.dat, movies.csv).
+ * With an arena (the fused engine's), the columns are imported into it, except for a random split,
+ * whose halves are new columns anyway.
  */
 export async function loadDatasets(
-  ratingsPath: string, validPath: string | null, validPct: number, seed: number,
+  ratingsPath: string, validPath: string | null, validPct: number, seed: number, arena?: ColumnArena,
 ): Promise<Datasets> {
-  return withTitles(ratingsPath, await readDatasets(ratingsPath, validPath, validPct, seed));
+  return withTitles(ratingsPath, await readDatasets(ratingsPath, validPath, validPct, seed, arena));
 }
 
 /**
@@ -42,9 +44,10 @@ async function withTitles(ratingsPath: string, d: Datasets): Promise<Datasets> {
   return { ...d, notes: [...d.notes, `titles: ${titlesPath} (${count} of ${d.train.itemIds.length} items)`] };
 }
 
-async function readDatasets(ratingsPath: string, validPath: string | null, validPct: number, seed: number): Promise<Datasets> {
+async function readDatasets(ratingsPath: string, validPath: string | null, validPct: number, seed: number, arena: ColumnArena | undefined): Promise<Datasets> {
+  const intoArena = arena ? { ...CLI_IMPORT, arena } : CLI_IMPORT;
   if (validPath !== null) {
-    const pair = await readTrainValidFiles(ratingsPath, validPath, CLI_IMPORT);
+    const pair = await readTrainValidFiles(ratingsPath, validPath, intoArena);
     const notes = [describe('train', pair.summary.train), describe('valid', pair.summary.valid)];
     const cold = coldStarts(pair.train);
     if (cold.users || cold.items) {
@@ -52,7 +55,7 @@ async function readDatasets(ratingsPath: string, validPath: string | null, valid
     }
     return { train: pair.train, valid: pair.valid, notes };
   }
-  const { data, summary } = await readRatingsFile(ratingsPath, CLI_IMPORT);
+  const { data, summary } = await readRatingsFile(ratingsPath, validPct > 0 ? CLI_IMPORT : intoArena);
   const notes = [describe('train', summary)];
   if (validPct > 0) {
     const split = randomSplit(data, validPct, seed);

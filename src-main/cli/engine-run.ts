@@ -7,7 +7,7 @@ import { availableParallelism } from 'node:os';
 import { dropRatingColumns, type RatingsDataset } from '../data/dataset.ts';
 import { coldValid } from '../engine/analysis/cold-items.ts';
 import { factorModelFromParams, predictRating } from '../engine/analysis/factor-model.ts';
-import { describeFusedConfig, fusedConfigFrom, type FusedConfig, trainFused } from '../engine/fused/index.ts';
+import { describeFusedConfig, type FusedArena, fusedConfigFrom, type FusedConfig, trainFused } from '../engine/fused/index.ts';
 import { rmse } from '../engine/metrics.ts';
 import type { ModelFeatures } from '../engine/models/side-features.ts';
 import { blockWorkerFromSource } from '../engine/train/parallel/from-source.ts';
@@ -34,6 +34,8 @@ export interface RunHooks {
   warn(line: string): void;
   signal?: AbortSignal;
   features?: ModelFeatures;
+  /** The fused engine's memory the ratings were imported into (train-command.ts). */
+  arena?: FusedArena;
 }
 
 export function runOnEngine(engine: EngineName, cmd: TrainCommand, train: RatingsDataset, valid: RatingsDataset | null, hooks: RunHooks): Promise<TrainedRun> {
@@ -64,14 +66,17 @@ async function runOnnx(cmd: TrainCommand, train: RatingsDataset, valid: RatingsD
 }
 
 /**
- * The fused run owns the command's ratings: once the kernel holds them blocked, the datasets'
- * columns are dropped (what the command reads afterwards is the id maps, for the export, and the
- * cold ratings, picked out before), so 25M ratings take their memory once, not twice.
+ * The fused run owns the command's ratings: imported into the kernel's memory (hooks.arena), they
+ * are blocked where they lie; copied in (a random split's halves), the datasets' columns are
+ * dropped once blocked. Either way what the command reads afterwards is the id maps, for the
+ * export, and the cold ratings, picked out before — and 25M ratings are held once, not twice.
  */
 async function runFused(cmd: TrainCommand, train: RatingsDataset, valid: RatingsDataset | null, hooks: RunHooks): Promise<TrainedRun> {
   const config = fusedSettings(cmd, train.ratings.length);
   const cold = valid && coldValid(train, valid);
-  const result = await trainFused(train, valid, config, { onEpoch: hooks.onEpoch, onBlocked: dropRatingColumns, ...(hooks.signal ? { signal: hooks.signal } : {}) });
+  const result = await trainFused(train, valid, config, {
+    onEpoch: hooks.onEpoch, onBlocked: dropRatingColumns, ...(hooks.signal ? { signal: hooks.signal } : {}), ...(hooks.arena ? { arena: hooks.arena } : {}),
+  });
   const last = result.history.at(-1) ?? null;
   const model = factorModelFromParams(result.params, config.yRange);
   return {

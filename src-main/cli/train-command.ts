@@ -9,6 +9,8 @@ import type { EpochMetrics, StopReason } from '../engine/types.ts';
 import { CLI_ENGINE_WORDS, configWarnings, type TrainCommand } from './args.ts';
 import { loadDatasets } from './datasets.ts';
 import { chooseEngine } from '../engine/engine-choice.ts';
+import { FusedArena, fusedUnsupported } from '../engine/fused/index.ts';
+import { type RatingsDataset, withPlainColumns } from '../data/dataset.ts';
 import { runOnEngine } from './engine-run.ts';
 import { readSideFeatures } from './side-features.ts';
 import { writeParams } from './export-params.ts';
@@ -54,13 +56,20 @@ function describeStop(s: StopReason): string {
 /** Runs the command; resolves to the process exit code. */
 export async function runTrain(cmd: TrainCommand, io: Output, signal?: AbortSignal): Promise<number> {
   const started = performance.now();
-  const { train, valid, notes } = await loadDatasets(cmd.ratings, cmd.valid, cmd.validPct, cmd.splitSeed);
+  // Where the fused engine may train, the import writes into its memory (one copy of the ratings).
+  const arena = cmd.engine !== 'onnx' && !fusedUnsupported(cmd.config) ? new FusedArena() : undefined;
+  const loaded = await loadDatasets(cmd.ratings, cmd.valid, cmd.validPct, cmd.splitSeed, arena);
+  const { notes } = loaded;
   for (const w of configWarnings(cmd.config)) io.err(`warning: ${w}`);
   // Read before training, so a bad features file fails fast.
-  const side = await readSideFeatures(cmd, train, cmd.config.model.kind);
+  const side = await readSideFeatures(cmd, loaded.train, cmd.config.model.kind);
   if (!cmd.json) for (const n of [...notes, ...side.notes]) io.out(n);
 
-  const choice = chooseEngine(cmd.config, train.ratings.length, cmd.engine, CLI_ENGINE_WORDS);
+  const choice = chooseEngine(cmd.config, loaded.train.ratings.length, cmd.engine, CLI_ENGINE_WORDS);
+  // ONNX Runtime after all (small data): its tensors cannot be over shared memory.
+  const onnxOwn = (d: RatingsDataset) => (arena && choice.engine === 'onnx' ? withPlainColumns(d) : d);
+  const train = onnxOwn(loaded.train);
+  const valid = loaded.valid && onnxOwn(loaded.valid);
   if (!cmd.json) {
     io.out(`engine: ${choice.engine} (${choice.reason})`);
     io.out(formatHeader(COLUMNS));
@@ -70,6 +79,7 @@ export async function runTrain(cmd: TrainCommand, io: Output, signal?: AbortSign
     warn: (line) => io.err(`warning: ${line}`),
     ...(signal ? { signal } : {}),
     ...(side.features ? { features: side.features } : {}),
+    ...(arena ? { arena } : {}),
   });
   const { stopped, cold } = run;
   // Written before the done line, so with --json it can list the files.

@@ -39,6 +39,11 @@ export function dropRatingColumns(d: RatingsDataset): void {
   delete d.timestamps;
 }
 
+/** d with its rating columns in new plain ArrayBuffers (for a reader that refuses shared memory: ONNX Runtime). */
+export function withPlainColumns(d: RatingsDataset): RatingsDataset {
+  return { ...d, users: d.users.slice(), items: d.items.slice(), ratings: d.ratings.slice() };
+}
+
 /** The rows `rows` of `d`, sharing its id maps (so codes stay comparable across a split). */
 export function selectRows(d: RatingsDataset, rows: ArrayLike<number>): RatingsDataset {
   const n = rows.length;

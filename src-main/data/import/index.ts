@@ -5,6 +5,7 @@
  */
 import type { FileHandle } from 'node:fs/promises';
 import { type RatingsDataset, ratingStats } from '../dataset.ts';
+import type { ColumnArena } from './columns.ts';
 import { dropDuplicatePairs, type RatingColumns } from './dedupe.ts';
 import { DataImportError } from './errors.ts';
 import { openRegularFile, UnreadableFileError } from './regular-file.ts';
@@ -16,6 +17,7 @@ import { attachTitles, findTitlesFileBeside, readTitlesFile } from './titles.ts'
 
 export { DataImportError, type ImportErrorCode } from './errors.ts';
 export type { BadRowPolicy } from './ratings-parser.ts';
+export type { ColumnArena } from './columns.ts';
 export { attachTitles, findTitlesFileBeside, type ItemTitles, readTitlesFile } from './titles.ts';
 export type { ColumnMapping, ColumnRef, Delimiter, DetectedFormat, FormatKind, FormatOverrides } from './sniff.ts';
 
@@ -44,6 +46,11 @@ export interface ImportOptions extends FormatOverrides {
    * threads can read them in place (the fused trainer does); default false.
    */
   sharedMemory?: boolean;
+  /**
+   * Allocate the columns in this arena's memory instead (the fused engine's: engine/fused/arena.ts),
+   * where its kernel blocks them in place; overrides sharedMemory.
+   */
+  arena?: ColumnArena;
   /** Called about every 4 MB read. */
   onProgress?: (p: ImportProgress) => void;
   /** Aborting makes the import reject with a DataImportError of code 'cancelled'. */
@@ -206,7 +213,7 @@ async function parseFile(path: string, options: ImportOptions, coders: { user: I
       scale: options.scale,
       keepTimestamps: options.timestamps ?? true,
     };
-    const memory = options.sharedMemory ? 'shared' : 'plain';
+    const memory = options.arena ?? (options.sharedMemory ? 'shared' : 'plain');
     const parser = new RatingsParser(path, format, rules, await estimateRows(fh, size, layout.bytesPerLine), coders, memory);
     stopPrefault = () => parser.columns.stopPrefault();
     await scanChunks(

@@ -2,7 +2,7 @@
  * Issue 11 item 3: the WebAssembly fast path (wasm/line-kernel.wat) and the general path must be
  * one parser as far as anyone can tell: same codes, ids, ratings and timestamps whichever read a
  * line, across chunk ends and the kernel's per-call row cap; and columns over SharedArrayBuffer
- * on request.
+ * or in an arena's memory (the fused engine's) on request.
  */
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -10,7 +10,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { mulberry32 } from '../random.ts';
 import type { RatingsDataset } from '../dataset.ts';
-import { readRatingsFile, readTrainValidFiles } from './index.ts';
+import { type ColumnArena, readRatingsFile, readTrainValidFiles } from './index.ts';
+import { RatingColumnsBuilder } from './columns.ts';
 import { prefaultPages } from './prefault.ts';
 import { committedLineKernelModule, compileLineKernel, lineKernelBytesModule } from './wasm/build-line-kernel.ts';
 
@@ -85,6 +86,68 @@ describe('sharedMemory', () => {
   });
 });
 
+describe('an arena', () => {
+  it('gets every column of train and valid as a region of its one memory, filled as without it', async () => {
+    const train = file('at.csv', 'user,item,rating\n1,1,3\n1,2,4\n2,1,5\n');
+    const valid = file('av.csv', 'user,item,rating\n2,2,1\n');
+    const memory = new SharedArrayBuffer(1 << 20);
+    let top = 0;
+    const arena: ColumnArena = {
+      take: (bytes) => {
+        const offset = top;
+        top += Math.ceil(bytes / 64) * 64;
+        if (top > memory.byteLength) throw new Error('test arena full');
+        return { buffer: memory, offset };
+      },
+      trim: (end) => {
+        top = end;
+      },
+    };
+    const { train: t, valid: v } = await readTrainValidFiles(train, valid, { arena, timestamps: false });
+    const columns = [t.users, t.items, t.ratings, v.users, v.items, v.ratings];
+    for (const col of columns) expect(col.buffer).toBe(memory);
+    // Regions one after another, none overlapping, and the estimate's spare rows given back: the
+    // columns end where the arena's next region starts.
+    const spans = columns.map((c) => [c.byteOffset, c.byteOffset + c.byteLength]).sort((a, b) => a[0] - b[0]);
+    for (let j = 1; j < spans.length; j++) expect(spans[j][0]).toBeGreaterThanOrEqual(spans[j - 1][1]);
+    expect(top).toBe(Math.ceil(spans.at(-1)![1] / 64) * 64);
+    expect(top).toBeLessThanOrEqual(6 * 64);
+    const plain = await readTrainValidFiles(train, valid, { timestamps: false });
+    for (const [a, b] of [[t, plain.train], [v, plain.valid]]) {
+      expect([Array.from(a.users), Array.from(a.items), Array.from(a.ratings)]).toEqual([Array.from(b.users), Array.from(b.items), Array.from(b.ratings)]);
+    }
+  });
+});
+
+describe('columns in an arena that grow', () => {
+  it('keep every row through the growth copies, and end packed where the arena takes next', () => {
+    const memory = new SharedArrayBuffer(1 << 16);
+    let top = 0;
+    const arena: ColumnArena = {
+      take: (bytes) => {
+        const offset = top;
+        top += Math.ceil(bytes / 64) * 64;
+        return { buffer: memory, offset };
+      },
+      trim: (end) => {
+        top = end;
+      },
+    };
+    const b = new RatingColumnsBuilder(16, true, arena);
+    for (let j = 0; j < 100; j++) b.push(j, 1000 + j, j / 2, 10 * j);
+    const grownTo = top;
+    const c = b.finish();
+    expect([c.users, c.items, c.ratings, c.timestamps!].every((col) => col.buffer === memory && col.length === 100)).toBe(true);
+    expect(Array.from(c.users)).toEqual(Array.from({ length: 100 }, (_, j) => j));
+    expect(Array.from(c.items)).toEqual(Array.from({ length: 100 }, (_, j) => 1000 + j));
+    expect(Array.from(c.ratings)).toEqual(Array.from({ length: 100 }, (_, j) => j / 2));
+    expect(Array.from(c.timestamps!)).toEqual(Array.from({ length: 100 }, (_, j) => 10 * j));
+    // The old columns stay behind; the live ones now end where the arena's next region starts.
+    expect(top).toBeLessThan(grownTo);
+    expect(top).toBe(Math.ceil((c.timestamps!.byteOffset + c.timestamps!.byteLength) / 64) * 64);
+  });
+});
+
 describe('the committed line kernel bytes', () => {
   it('are what line-kernel.wat compiles to (run build-line-kernel.ts after editing it)', async () => {
     expect(committedLineKernelModule()).toBe(lineKernelBytesModule(await compileLineKernel()));
@@ -96,7 +159,7 @@ describe('prefaultPages', () => {
     const buf = new SharedArrayBuffer(16 << 20);
     const a = new Int32Array(buf);
     for (let i = 0; i < a.length; i += 7) a[i] = i + 1;
-    const p = prefaultPages([buf], 0)!;
+    const p = prefaultPages([a], 0)!;
     // The parser's stores, racing the worker's touches.
     for (let i = 0; i < a.length; i += 3) a[i] = -i;
     await p.done;
@@ -104,6 +167,6 @@ describe('prefaultPages', () => {
       const want = i % 3 === 0 ? -i : i % 7 === 0 ? i + 1 : 0;
       if (a[i] !== want) expect([i, a[i]]).toEqual([i, want]);
     }
-    expect(prefaultPages([new SharedArrayBuffer(1024)])).toBeNull();
+    expect(prefaultPages([new Int32Array(new SharedArrayBuffer(1024))])).toBeNull();
   });
 });

@@ -16,7 +16,7 @@ const MIN_BYTES = 64 << 20;
 
 const SOURCE = `
 const { workerData } = require('node:worker_threads');
-const cols = workerData.buffers.map((b) => new Int32Array(b));
+const cols = workerData.views.map((v) => new Int32Array(v.buffer, v.byteOffset, v.byteLength >> 2));
 const n = Math.max(...cols.map((a) => a.length));
 // Front to back, all columns together, as the parser fills them; one touch per 4 KB page.
 for (let i = 0; i < n; i += 1024) for (const a of cols) if (i < a.length) Atomics.compareExchange(a, i, 0, 0);
@@ -28,11 +28,14 @@ export interface Prefault {
   done: Promise<void>;
 }
 
-/** Starts touching the pages of `buffers` (SharedArrayBuffers); stop() when the parse is done. */
-export function prefaultPages(buffers: SharedArrayBuffer[], minBytes = MIN_BYTES): Prefault | null {
-  const bytes = buffers.reduce((s, b) => s + b.byteLength, 0);
+/**
+ * Starts touching the pages of `views` (typed arrays over SharedArrayBuffers: only their bytes, so
+ * columns in a larger shared memory leave the rest of it untouched); stop() when the parse is done.
+ */
+export function prefaultPages(views: ArrayBufferView[], minBytes = MIN_BYTES): Prefault | null {
+  const bytes = views.reduce((s, v) => s + v.byteLength, 0);
   if (bytes < minBytes) return null;
-  const worker = new Worker(SOURCE, { eval: true, workerData: { buffers } });
+  const worker = new Worker(SOURCE, { eval: true, workerData: { views } });
   worker.unref();
   const done = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
   return { stop: () => void worker.terminate(), done };

@@ -90,11 +90,7 @@ export class RatingsParser {
    */
   readonly parseLines = (buf: Buffer, start: number, end: number, linesBefore: number): number => {
     if (buf.buffer !== this.kernel.buffer.buffer) throw new Error('RatingsParser.parseLines reads only its own readBuffer');
-    // The shortest possible row is one byte per field: reserve for that many, then index freely
-    // (the general path's pushes then never grow the arrays under us either).
     const out = this.columns;
-    out.reserve(Math.ceil((end - start) / (2 * this.format.fieldCount)) + 1);
-    const { users, items, ratings, timestamps } = out;
     const k = this.kernel;
     const { users: rawUsers, items: rawItems, ratings: rawRatings, timestamps: rawTimestamps } = k;
     const userCoder = this.userCoder;
@@ -106,16 +102,21 @@ export class RatingsParser {
         i = this.slowLine(buf, i, end, ++line);
         continue;
       }
-      const rows = k.parse(i, end);
+      // The kernel fills at most the room left; the columns grow only when it is none. (Reserving
+      // for a chunk's shortest possible rows grew well-estimated columns near the end of every
+      // file: a copy, and in an arena a region left behind.)
+      if (out.length === out.capacity) out.reserve(k.capacity);
+      const cap = Math.min(k.capacity, out.capacity - out.length);
+      const rows = k.parse(i, end, cap);
       const n = out.length;
-      userCoder.codeIntegers(rawUsers, rows, users, n);
-      itemCoder.codeIntegers(rawItems, rows, items, n);
-      ratings.set(rawRatings.subarray(0, rows), n);
-      timestamps?.set(rawTimestamps.subarray(0, rows), n);
+      userCoder.codeIntegers(rawUsers, rows, out.users, n);
+      itemCoder.codeIntegers(rawItems, rows, out.items, n);
+      out.ratings.set(rawRatings.subarray(0, rows), n);
+      out.timestamps?.set(rawTimestamps.subarray(0, rows), n);
       out.length = n + rows;
       line += rows;
       i = k.stop;
-      if (i < end && rows < k.capacity) i = this.slowLine(buf, i, end, ++line);
+      if (i < end && rows < cap) i = this.slowLine(buf, i, end, ++line);
     }
     return line - linesBefore;
   };

@@ -4,3 +4,4 @@
  */
 export { describeFusedConfig, FUSED_DEFAULTS, FUSED_RUN_WORKERS, FUSED_SGD, type FusedConfig, type FusedModel, type FusedOptimizer, fusedConfigFrom, fusedUnsupported, fusedWdFor } from './config.ts';
 export { type FusedHooks, type FusedResult, trainFused } from './trainer.ts';
+export { FusedArena } from './arena.ts';

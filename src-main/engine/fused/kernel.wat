@@ -17,7 +17,8 @@
 ;; A row of a table is `stride` floats (configure's; layout: kernel.ts): the k factors padded to kp = k rounded up to 4 (the padding
 ;; stays 0: its gradient is 0·q + wd·0, so every loop is whole f32x4s), then the row's bias, its
 ;; two AdaGrad sums (factors, bias), then padding to whole cache lines.
-;; A rating record is 12 bytes: user i32, item i32, rating f32. Pointers are byte offsets.
+;; The ratings are three columns (user slot i32, item slot i32, rating f32; blocks.ts): a block's
+;; ratings are runs of the same length at the same index in each. Pointers are byte offsets.
 (module
   (import "env" "memory" (memory 1 32768 shared))
 
@@ -50,56 +51,65 @@
     (global.set $P (local.get $P))
     (global.set $Q (local.get $Q)))
 
-  ;; e^x in float64: x = n·ln2 + t with |t| ≤ ln2/2, e^t by its Taylor series to t⁹ (relative
-  ;; error < 1e-11, far below float32's), evaluated in Estrin's scheme (a short dependency chain),
-  ;; 2^n built in the exponent bits. |x| is clamped to 700 (e^±700 is finite).
-  (func $exp (param $x f64) (result f64)
-    (local $n f64) (local $t f64) (local $t2 f64) (local $t4 f64)
-    (local.set $x (f64.min (f64.max (local.get $x) (f64.const -700)) (f64.const 700)))
-    (local.set $n (f64.nearest (f64.mul (local.get $x) (f64.const 1.4426950408889634))))
-    (local.set $t (f64.sub (f64.sub (local.get $x) (f64.mul (local.get $n) (f64.const 0.693145751953125)))
-                           (f64.mul (local.get $n) (f64.const 1.4286068203094173e-06))))
-    (local.set $t2 (f64.mul (local.get $t) (local.get $t)))
-    (local.set $t4 (f64.mul (local.get $t2) (local.get $t2)))
-    (f64.mul
-      (f64.add
-        (f64.add
-          (f64.add (f64.const 1) (local.get $t))
-          (f64.mul (local.get $t2) (f64.add (f64.const 0.5) (f64.mul (local.get $t) (f64.const 0.16666666666666666)))))
-        (f64.add
-          (f64.mul (local.get $t4)
-            (f64.add
-              (f64.add (f64.const 0.041666666666666664) (f64.mul (local.get $t) (f64.const 0.008333333333333333)))
-              (f64.mul (local.get $t2) (f64.add (f64.const 0.001388888888888889) (f64.mul (local.get $t) (f64.const 1.984126984126984e-04))))))
-          (f64.mul (f64.mul (local.get $t4) (local.get $t4))
-            (f64.add (f64.const 2.48015873015873e-05) (f64.mul (local.get $t) (f64.const 2.7557319223985893e-06))))))
-      (f64.reinterpret_i64 (i64.shl (i64.add (i64.trunc_f64_s (local.get $n)) (i64.const 1023)) (i64.const 52)))))
+  ;; e^x in float32 (Cephes' expf): x = n·ln2 + t with |t| ≤ ln2/2 (ln2 in two parts, so t is
+  ;; exact), e^t = 1 + t + t²·P(t) with Cephes' degree-5 P (relative error ~1e-7, float32's own
+  ;; rounding), 2^n built in the exponent bits. Each rating waits for its sigmoid (the update
+  ;; needs its error), so the chain is kept short: n rounded by adding and subtracting 1.5·2²³
+  ;; (whose low bits are then n itself), P in Estrin's scheme. |x| is clamped to 87 (e^±87 is a
+  ;; normal float32).
+  (func $exp (param $x f32) (result f32)
+    (local $m f32) (local $n f32) (local $t f32) (local $t2 f32) (local $t4 f32)
+    (local.set $x (f32.min (f32.max (local.get $x) (f32.const -87)) (f32.const 87)))
+    (local.set $m (f32.add (f32.mul (local.get $x) (f32.const 1.44269504088896341)) (f32.const 12582912)))
+    (local.set $n (f32.sub (local.get $m) (f32.const 12582912)))
+    (local.set $t (f32.sub (f32.sub (local.get $x) (f32.mul (local.get $n) (f32.const 0.693359375)))
+                           (f32.mul (local.get $n) (f32.const -2.12194440e-4))))
+    (local.set $t2 (f32.mul (local.get $t) (local.get $t)))
+    (local.set $t4 (f32.mul (local.get $t2) (local.get $t2)))
+    (f32.mul
+      (f32.add
+        (f32.add (f32.const 1) (local.get $t))
+        (f32.mul (local.get $t2)
+          (f32.add
+            (f32.add
+              (f32.add (f32.const 5.0000001201e-1) (f32.mul (local.get $t) (f32.const 1.6666665459e-1)))
+              (f32.mul (local.get $t2) (f32.add (f32.const 4.1665795894e-2) (f32.mul (local.get $t) (f32.const 8.3334519073e-3)))))
+            (f32.mul (local.get $t4) (f32.add (f32.const 1.3981999507e-3) (f32.mul (local.get $t) (f32.const 1.9875691500e-4)))))))
+      ;; 2^n: m's bits are 0x4B400000 + n.
+      (f32.reinterpret_i32 (i32.shl (i32.add (i32.sub (i32.reinterpret_f32 (local.get $m)) (i32.const 0x4B400000)) (i32.const 127)) (i32.const 23)))))
 
   (func $hsum (param $v v128) (result f32)
     (f32.add
       (f32.add (f32x4.extract_lane 0 (local.get $v)) (f32x4.extract_lane 1 (local.get $v)))
       (f32.add (f32x4.extract_lane 2 (local.get $v)) (f32x4.extract_lane 3 (local.get $v)))))
 
-  ;; x = p·q [+ b_u + b_i] for the rows at p and q (their biases follow their factors).
+  ;; x = p·q [+ b_u + b_i] for the rows at p and q (their biases follow their factors). Two
+  ;; accumulators halve the chain of additions each rating waits for.
   (func $raw (param $p i32) (param $q i32) (result f32)
-    (local $end i32) (local $acc v128) (local $x f32)
+    (local $end i32) (local $acc v128) (local $acc2 v128) (local $x f32)
     (local.set $end (i32.add (local.get $p) (i32.shl (global.get $kp) (i32.const 2))))
     (block $done
       (loop $d
-        (br_if $done (i32.ge_u (local.get $p) (local.get $end)))
+        (br_if $done (i32.gt_u (i32.add (local.get $p) (i32.const 32)) (local.get $end)))
+        (local.set $acc (f32x4.add (local.get $acc) (f32x4.mul (v128.load (local.get $p)) (v128.load (local.get $q)))))
+        (local.set $acc2 (f32x4.add (local.get $acc2) (f32x4.mul (v128.load offset=16 (local.get $p)) (v128.load offset=16 (local.get $q)))))
+        (local.set $p (i32.add (local.get $p) (i32.const 32)))
+        (local.set $q (i32.add (local.get $q) (i32.const 32)))
+        (br $d)))
+    ;; An odd number of f32x4s: the last one.
+    (if (i32.lt_u (local.get $p) (local.get $end))
+      (then
         (local.set $acc (f32x4.add (local.get $acc) (f32x4.mul (v128.load (local.get $p)) (v128.load (local.get $q)))))
         (local.set $p (i32.add (local.get $p) (i32.const 16)))
-        (local.set $q (i32.add (local.get $q) (i32.const 16)))
-        (br $d)))
-    (local.set $x (call $hsum (local.get $acc)))
+        (local.set $q (i32.add (local.get $q) (i32.const 16)))))
+    (local.set $x (call $hsum (f32x4.add (local.get $acc) (local.get $acc2))))
     (if (global.get $bias)
       (then (local.set $x (f32.add (f32.add (local.get $x) (f32.load (local.get $p))) (f32.load (local.get $q))))))
     (local.get $x))
 
-  ;; sigmoid(x) in float64, rounded once.
+  ;; sigmoid(x) in float32: a few ulps off the exact value, where float64 cost ~15% of an epoch.
   (func $sigmoid (param $x f32) (result f32)
-    (f32.demote_f64 (f64.div (f64.const 1)
-      (f64.add (f64.const 1) (call $exp (f64.neg (f64.promote_f32 (local.get $x))))))))
+    (f32.div (f32.const 1) (f32.add (f32.const 1) (call $exp (f32.neg (local.get $x))))))
 
   ;; The prediction for x = p·q [+ b_u + b_i]: x itself, or lo + span·sigmoid(x).
   (func $predict (param $x f32) (result f32)
@@ -112,35 +122,31 @@
     (f64.store (local.get $out) (f64.add (f64.load (local.get $out)) (local.get $sq)))
     (f64.store offset=8 (local.get $out) (f64.add (f64.load offset=8 (local.get $out)) (local.get $ab))))
 
-  ;; One bias b at addr, its AdaGrad sum at addr + 8: b' = b − rate·(gx + wd·b).
-  (func $stepBias (param $addr i32) (param $gx f32) (param $lr f32)
+  ;; One bias b at addr, its AdaGrad sum at addr + 8, at its rate eta: b' = b − eta·(gx + wd·b).
+  (func $stepBias (param $addr i32) (param $gx f32) (param $eta f32)
     (local $g f32)
     (local.set $g (f32.add (local.get $gx) (f32.mul (global.get $wd) (f32.load (local.get $addr)))))
+    (f32.store (local.get $addr) (f32.sub (f32.load (local.get $addr)) (f32.mul (local.get $eta) (local.get $g))))
     (if (global.get $opt)
-      (then
-        (f32.store (local.get $addr) (f32.sub (f32.load (local.get $addr))
-          (f32.mul (f32.div (local.get $lr) (f32.sqrt (f32.load offset=8 (local.get $addr)))) (local.get $g))))
-        (f32.store offset=8 (local.get $addr) (f32.add (f32.load offset=8 (local.get $addr)) (f32.mul (local.get $g) (local.get $g)))))
-      (else
-        (f32.store (local.get $addr) (f32.sub (f32.load (local.get $addr)) (f32.mul (local.get $lr) (local.get $g)))))))
+      (then (f32.store offset=8 (local.get $addr) (f32.add (f32.load offset=8 (local.get $addr)) (f32.mul (local.get $g) (local.get $g)))))))
 
-  ;; One training pass over count records at rec, at learning rate lr. Each rating's error is
+  ;; One training pass over the count ratings at u, i, r (their columns), at learning rate lr. Each rating's error is
   ;; measured before its own update (the ONNX engine's train-metric convention); the sums are
   ;; added to out.
-  (func (export "train") (param $rec i32) (param $count i32) (param $lr f32) (param $out i32)
+  (func (export "train") (param $u i32) (param $i i32) (param $r i32) (param $count i32) (param $lr f32) (param $out i32)
     (local $end i32) (local $p i32) (local $q i32) (local $pe i32) (local $qe i32)
     (local $x f32) (local $s f32) (local $pred f32) (local $dx f32) (local $e f32) (local $gx f32)
-    (local $etaP f32) (local $etaQ f32)
+    (local $etaP f32) (local $etaQ f32) (local $rates v128)
     (local $vgx v128) (local $vwd v128) (local $vetaP v128) (local $vetaQ v128)
     (local $pv v128) (local $qv v128) (local $gp v128) (local $gq v128) (local $gpp v128) (local $gqq v128)
     (local $sq f64) (local $ab f64)
-    (local.set $end (i32.add (local.get $rec) (i32.mul (local.get $count) (i32.const 12))))
+    (local.set $end (i32.add (local.get $u) (i32.shl (local.get $count) (i32.const 2))))
     (local.set $vwd (f32x4.splat (global.get $wd)))
     (block $exit
       (loop $next
-        (br_if $exit (i32.ge_u (local.get $rec) (local.get $end)))
-        (local.set $p (i32.add (global.get $P) (i32.mul (i32.load (local.get $rec)) (global.get $stride))))
-        (local.set $q (i32.add (global.get $Q) (i32.mul (i32.load offset=4 (local.get $rec)) (global.get $stride))))
+        (br_if $exit (i32.ge_u (local.get $u) (local.get $end)))
+        (local.set $p (i32.add (global.get $P) (i32.mul (i32.load (local.get $u)) (global.get $stride))))
+        (local.set $q (i32.add (global.get $Q) (i32.mul (i32.load (local.get $i)) (global.get $stride))))
         (local.set $pe (i32.add (local.get $p) (i32.shl (global.get $kp) (i32.const 2))))
         (local.set $qe (i32.add (local.get $q) (i32.shl (global.get $kp) (i32.const 2))))
 
@@ -154,25 +160,27 @@
           (else
             (local.set $pred (local.get $x))
             (local.set $dx (f32.const 1))))
-        (local.set $e (f32.sub (local.get $pred) (f32.load offset=8 (local.get $rec))))
+        (local.set $e (f32.sub (local.get $pred) (f32.load (local.get $r))))
         (local.set $sq (f64.add (local.get $sq) (f64.promote_f32 (f32.mul (local.get $e) (local.get $e)))))
         (local.set $ab (f64.add (local.get $ab) (f64.promote_f32 (f32.abs (local.get $e)))))
         (local.set $gx (f32.mul (f32.mul (f32.const 2) (local.get $e)) (local.get $dx)))
 
-        ;; The rows' rates.
+        ;; The rates (factors, bias) of the user row, then of the item row: lr/√G of the four
+        ;; AdaGrad sums in one f32x4 division (each row's extras are bias, G factors, G bias, 0).
         (if (global.get $opt)
           (then
-            (local.set $etaP (f32.div (local.get $lr) (f32.sqrt (f32.load offset=4 (local.get $pe)))))
-            (local.set $etaQ (f32.div (local.get $lr) (f32.sqrt (f32.load offset=4 (local.get $qe))))))
+            (local.set $rates (f32x4.div (f32x4.splat (local.get $lr))
+              (f32x4.sqrt (i8x16.shuffle 4 5 6 7 8 9 10 11 20 21 22 23 24 25 26 27 (v128.load (local.get $pe)) (v128.load (local.get $qe)))))))
           (else
-            (local.set $etaP (local.get $lr))
-            (local.set $etaQ (local.get $lr))))
+            (local.set $rates (f32x4.splat (local.get $lr)))))
+        (local.set $etaP (f32x4.extract_lane 0 (local.get $rates)))
+        (local.set $etaQ (f32x4.extract_lane 2 (local.get $rates)))
 
         ;; Biases first (the factor loop moves p and q): ∂loss/∂b = gx.
         (if (global.get $bias)
           (then
-            (call $stepBias (local.get $pe) (local.get $gx) (local.get $lr))
-            (call $stepBias (local.get $qe) (local.get $gx) (local.get $lr))))
+            (call $stepBias (local.get $pe) (local.get $gx) (f32x4.extract_lane 1 (local.get $rates)))
+            (call $stepBias (local.get $qe) (local.get $gx) (f32x4.extract_lane 3 (local.get $rates)))))
 
         ;; Backward and step, both rows from their old values: g_p = gx·q + wd·p, g_q = gx·p + wd·q.
         (local.set $vgx (f32x4.splat (local.get $gx)))
@@ -199,24 +207,28 @@
             (f32.store offset=4 (local.get $pe) (f32.add (f32.load offset=4 (local.get $pe)) (f32.mul (call $hsum (local.get $gpp)) (global.get $invk))))
             (f32.store offset=4 (local.get $qe) (f32.add (f32.load offset=4 (local.get $qe)) (f32.mul (call $hsum (local.get $gqq)) (global.get $invk))))))
 
-        (local.set $rec (i32.add (local.get $rec) (i32.const 12)))
+        (local.set $u (i32.add (local.get $u) (i32.const 4)))
+        (local.set $i (i32.add (local.get $i) (i32.const 4)))
+        (local.set $r (i32.add (local.get $r) (i32.const 4)))
         (br $next)))
     (call $addErrors (local.get $out) (local.get $sq) (local.get $ab)))
 
-  ;; The errors of the current parameters on count records at rec (validation), added to out.
-  (func (export "evaluate") (param $rec i32) (param $count i32) (param $out i32)
+  ;; The errors of the current parameters on the count ratings at u, i, r (validation), added to out.
+  (func (export "evaluate") (param $u i32) (param $i i32) (param $r i32) (param $count i32) (param $out i32)
     (local $end i32) (local $e f32) (local $sq f64) (local $ab f64)
-    (local.set $end (i32.add (local.get $rec) (i32.mul (local.get $count) (i32.const 12))))
+    (local.set $end (i32.add (local.get $u) (i32.shl (local.get $count) (i32.const 2))))
     (block $exit
       (loop $next
-        (br_if $exit (i32.ge_u (local.get $rec) (local.get $end)))
+        (br_if $exit (i32.ge_u (local.get $u) (local.get $end)))
         (local.set $e (f32.sub
           (call $predict (call $raw
-            (i32.add (global.get $P) (i32.mul (i32.load (local.get $rec)) (global.get $stride)))
-            (i32.add (global.get $Q) (i32.mul (i32.load offset=4 (local.get $rec)) (global.get $stride)))))
-          (f32.load offset=8 (local.get $rec))))
+            (i32.add (global.get $P) (i32.mul (i32.load (local.get $u)) (global.get $stride)))
+            (i32.add (global.get $Q) (i32.mul (i32.load (local.get $i)) (global.get $stride)))))
+          (f32.load (local.get $r))))
         (local.set $sq (f64.add (local.get $sq) (f64.promote_f32 (f32.mul (local.get $e) (local.get $e)))))
         (local.set $ab (f64.add (local.get $ab) (f64.promote_f32 (f32.abs (local.get $e)))))
-        (local.set $rec (i32.add (local.get $rec) (i32.const 12)))
+        (local.set $u (i32.add (local.get $u) (i32.const 4)))
+        (local.set $i (i32.add (local.get $i) (i32.const 4)))
+        (local.set $r (i32.add (local.get $r) (i32.const 4)))
         (br $next)))
     (call $addErrors (local.get $out) (local.get $sq) (local.get $ab))))

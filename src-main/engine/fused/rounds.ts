@@ -7,8 +7,8 @@
  * it waits at a barrier.
  */
 import type { Grid, RunGrid } from './blocks.ts';
+import type { PlacedColumns } from './arena.ts';
 import type { FusedLayout, KernelExports } from './kernel.ts';
-import { RECORD_BYTES } from './kernel.ts';
 
 export const CTRL = { STOP: 0, ARRIVED: 1, GEN: 2, CLAIM: 4 } as const;
 
@@ -25,13 +25,15 @@ const WAIT_MS = 50;
 export function trainBlock(kernel: KernelExports, layout: FusedLayout, grid: Grid, plan: EpochPlan, pos: number): void {
   const b = plan.order[pos];
   const from = grid.blockStart[b];
-  kernel.train(layout.train + RECORD_BYTES * from, grid.blockStart[b + 1] - from, plan.lrs[pos], layout.sums + 16 * b);
+  const c = layout.train;
+  kernel.train(c.users + 4 * from, c.items + 4 * from, c.ratings + 4 * from, grid.blockStart[b + 1] - from, plan.lrs[pos], layout.sums + 16 * b);
 }
 
 /** The validation errors of block b's validation ratings, into the block's second slot (sums read only after every thread's reply). */
 export function evaluateBlock(kernel: KernelExports, layout: FusedLayout, grid: RunGrid, b: number): void {
   const from = grid.validStart[b];
-  kernel.evaluate(layout.valid + RECORD_BYTES * from, grid.validStart[b + 1] - from, layout.sums + 16 * (layout.blocks + b));
+  const c: PlacedColumns = layout.valid;
+  kernel.evaluate(c.users + 4 * from, c.items + 4 * from, c.ratings + 4 * from, grid.validStart[b + 1] - from, layout.sums + 16 * (layout.blocks + b));
 }
 
 /**

@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { dropRatingColumns, type RatingsDataset } from '../../data/dataset.ts';
 import { randomSplit } from '../../data/split.ts';
 import { generatePlanted, plantedRmse } from '../../data/synthetic.ts';
-import { FUSED_DEFAULTS, type FusedConfig, trainFused } from './index.ts';
+import { FUSED_DEFAULTS, FusedArena, type FusedConfig, trainFused } from './index.ts';
 
 function planted(ratings: number, seed: number, users = 300, items = 200) {
   const { data, truth } = generatePlanted({ users, items, ratings, rank: 4, noise: 0.3, seed, factorStd: 0.5, biasStd: 0.3 });
@@ -56,6 +56,30 @@ describe('threads and determinism (issue 11 item 2)', () => {
     expect(own.train.ratings).toHaveLength(0);
     expect(factorsOf(dropped)).toEqual(factorsOf(kept));
     expect(dropped.history.map((m) => m.validRmse)).toEqual(kept.history.map((m) => m.validRmse));
+  });
+
+  it('ratings imported into the kernel\'s memory (the CLI) are blocked where they lie: the same run, no second copy, the columns taken', async () => {
+    const kept = await trainFused(train, valid, { ...cfg, workers: 2 });
+    const arena = new FusedArena();
+    // What the import does with an arena: each column in a region of its memory.
+    const into = (d: RatingsDataset): RatingsDataset => {
+      const place = (c: Int32Array | Float32Array) => {
+        const { buffer, offset } = arena.take(c.byteLength);
+        new Uint8Array(buffer, offset, c.byteLength).set(new Uint8Array(c.buffer, c.byteOffset, c.byteLength));
+        return [buffer, offset, c.length] as const;
+      };
+      return { ...d, users: new Int32Array(...place(d.users)), items: new Int32Array(...place(d.items)), ratings: new Float32Array(...place(d.ratings)) };
+    };
+    const own = { train: into(train), valid: into(valid) };
+    const imported = arena.used;
+    const seen: number[] = [];
+    const inPlace = await trainFused(own.train, own.valid, { ...cfg, workers: 2 }, { arena, onBlocked: (d) => seen.push(d.ratings.length) });
+    expect(factorsOf(inPlace)).toEqual(factorsOf(kept));
+    expect(inPlace.history.map((m) => m.validRmse)).toEqual(kept.history.map((m) => m.validRmse));
+    // Blocked in place, the columns now hold slots in block order: the datasets no longer show them.
+    expect(seen).toEqual([0, 0]);
+    // The run took only its tables and control words beyond the imported columns (12 bytes a rating).
+    expect(arena.used - imported).toBeLessThan(12 * (train.ratings.length + valid.ratings.length));
   });
 
   it('N = 1, 2, 4, 8: the same factors, bit for bit; the same N and seed twice: the same bits', async () => {

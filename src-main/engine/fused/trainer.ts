@@ -7,7 +7,7 @@
  * validation in this thread, the divergence guard, and a copy of the factors in the ONNX
  * models' names and shapes — what a Stop or a divergence returns.
  */
-import { type RatingsDataset, itemCount, ratingStats, userCount } from '../../data/dataset.ts';
+import { type RatingsDataset, dropRatingColumns, itemCount, ratingStats, userCount } from '../../data/dataset.ts';
 import { mulberry32 } from '../../data/random.ts';
 import { maeOf, rmseOf } from '../metrics.ts';
 import { truncNormal } from '../models/init.ts';
@@ -15,8 +15,9 @@ import { schedulesFor } from '../optim/schedule.ts';
 import { DivergenceGuard, round } from '../train/divergence.ts';
 import type { WorkerEntry } from '../train/parallel/worker-entry.ts';
 import type { EpochMetrics, ParamTensor, StopReason } from '../types.ts';
-import { type RunGrid, type Slots, epochOrder, gridFor, slotsFor, writeBlocked } from './blocks.ts';
-import { CONTROL_WORDS, type FusedLayout, type KernelExports, type KernelSettings, ROW, bufferOf, createMemory, instantiate, planLayout, tableView } from './kernel.ts';
+import { FusedArena, NO_COLUMNS, placeColumns } from './arena.ts';
+import { type RunGrid, type Slots, blockInPlace, epochOrder, gridFor, slotsFor } from './blocks.ts';
+import { CONTROL_WORDS, type FusedLayout, type KernelExports, type KernelSettings, ROW, bufferOf, instantiate, planLayout, tableView } from './kernel.ts';
 import { FusedPool } from './pool.ts';
 import { type EpochPlan, evaluateBlock, raiseStop, resetControl, trainBlock } from './rounds.ts';
 import type { FusedConfig } from './config.ts';
@@ -38,6 +39,12 @@ export interface FusedHooks {
    * threads take their memory.
    */
   onBlocked?(d: RatingsDataset): void;
+  /**
+   * The memory the datasets' columns were imported into (the CLI's one-copy path): the run
+   * blocks them there in place and so takes them — the datasets' columns are emptied once blocked
+   * (read what else you need from them first). Columns elsewhere are copied in as without it.
+   */
+  arena?: FusedArena;
 }
 
 export interface FusedResult {
@@ -59,18 +66,26 @@ export async function trainFused(train: RatingsDataset, valid: RatingsDataset | 
   checkCodes(train, nUsers, nItems, 'training');
   if (valid) checkCodes(valid, nUsers, nItems, 'validation');
   const g = gridFor(cfg.workers);
-  const layout = planLayout({ k: cfg.factors, nUsers, nItems, nTrain: train.ratings.length, nValid: valid?.ratings.length ?? 0, g });
-  const memory = createMemory(layout);
-  const buffer = bufferOf(memory);
+  const arena = hooks.arena ?? new FusedArena();
+  const memory = arena.memory;
   const slots = slotsFor(nUsers, nItems, cfg.seed);
   // The guard's yardstick is the ratings' spread: the start predicts about the mean rating, whose RMSE is the spread.
   const guard = new DivergenceGuard(train.ratings);
   const meanRating = ratingStats(train).mean;
-  const { blockStart } = writeBlocked(buffer, layout.train, train.users, train.items, train.ratings, slots, g);
-  hooks.onBlocked?.(train);
+  const trainPlaced = placeColumns(arena, train);
+  const { blockStart } = blockInPlace(arena.buffer, trainPlaced.at, slots, g);
+  handOver(train, trainPlaced.inPlace, hooks);
   // Validation in the same blocks: its reads then stay within one block's rows at a time, and the threads share it as they share training.
-  const validStart = valid ? writeBlocked(buffer, layout.valid, valid.users, valid.items, valid.ratings, slots, g).blockStart : new Int32Array(g * g + 1);
-  if (valid) hooks.onBlocked?.(valid);
+  let validAt = NO_COLUMNS;
+  let validStart: Int32Array = new Int32Array(g * g + 1);
+  if (valid) {
+    const placed = placeColumns(arena, valid);
+    validAt = placed.at;
+    validStart = blockInPlace(arena.buffer, validAt, slots, g).blockStart;
+    handOver(valid, placed.inPlace, hooks);
+  }
+  const layout = planLayout(arena, { k: cfg.factors, nUsers, nItems, g }, trainPlaced.at, validAt);
+  const buffer = arena.buffer;
   const grid: RunGrid = { g, blockStart, validStart };
   initTables(memory, layout, cfg, meanRating);
   const settings: KernelSettings = { k: cfg.factors, bias: cfg.model === 'dotbias', yRange: cfg.yRange, wd: cfg.wd, opt: cfg.optimizer === 'sgd' ? 0 : 1 };
@@ -86,6 +101,12 @@ export async function trainFused(train: RatingsDataset, valid: RatingsDataset | 
   }
 }
 
+/** d's ratings are blocked: columns the run reordered in place are d's no more (they hold slots now); then the caller's hook. */
+function handOver(d: RatingsDataset, inPlace: boolean, hooks: FusedHooks): void {
+  if (inPlace) dropRatingColumns(d);
+  hooks.onBlocked?.(d);
+}
+
 async function runEpochs(guard: DivergenceGuard, memory: WebAssembly.Memory, kernel: KernelExports, layout: FusedLayout, grid: RunGrid, slots: Slots, ctl: Int32Array,
   pool: FusedPool | null, cfg: FusedConfig, hooks: FusedHooks): Promise<FusedResult> {
   const sums = new Float64Array(bufferOf(memory), layout.sums, 4 * layout.blocks);
@@ -94,7 +115,8 @@ async function runEpochs(guard: DivergenceGuard, memory: WebAssembly.Memory, ker
   const history: EpochMetrics[] = [];
   // One snapshot of the factors, refilled after every epoch (fresh arrays each epoch cost their page faults again).
   const params = emptyParams(layout, cfg);
-  copyParams(memory, layout, slots, params);
+  const rowOfSlot = rowsOfSlots(slots);
+  copyParams(memory, layout, rowOfSlot, params);
   const signal = hooks.signal;
   const onAbort = () => raiseStop(ctl);
   signal?.addEventListener('abort', onAbort);
@@ -115,7 +137,7 @@ async function runEpochs(guard: DivergenceGuard, memory: WebAssembly.Memory, ker
       };
       const problem = guard.problem(fit, e + 1);
       if (problem) return { params, history, stop: diverged(problem, e, cfg.lr) };
-      copyParams(memory, layout, slots, params);
+      copyParams(memory, layout, rowOfSlot, params);
       const metrics: EpochMetrics = { epoch: e + 1, ...fit, lr: plan.lrs[plan.lrs.length - 1], seconds: (performance.now() - started) / 1000 };
       history.push(metrics);
       hooks.onEpoch?.(metrics, params);
@@ -205,22 +227,36 @@ function emptyParams(layout: FusedLayout, cfg: FusedConfig): Record<string, Para
   return params;
 }
 
-/** Copies the tables out of the memory into params (emptyParams'), row r from its slot. */
-function copyParams(memory: WebAssembly.Memory, layout: FusedLayout, slots: Slots, params: Record<string, ParamTensor>): void {
+/**
+ * Copies the tables out of the memory into params (emptyParams'), row r from its slot: slot by
+ * slot, so the tables are read front to back (by row, the reads jumped across 57 MB at 25M).
+ */
+function copyParams(memory: WebAssembly.Memory, layout: FusedLayout, rowOfSlot: Slots, params: Record<string, ParamTensor>): void {
   const { k, kp, stride } = layout;
   for (const side of ['user', 'item'] as const) {
     const table = tableView(memory, layout, side);
-    const slot = slots[side];
+    const rowOf = rowOfSlot[side];
     const factors = params[`${side}_factors`].data;
     const bias = params[`${side}_bias`]?.data;
     // A plain loop: a subarray per row costs an allocation per row (25M: 220k a copy).
-    for (let r = 0; r < slot.length; r++) {
-      const at = slot[r] * stride;
+    for (let slot = 0; slot < rowOf.length; slot++) {
+      const r = rowOf[slot];
+      const at = slot * stride;
       const to = r * k;
       for (let f = 0; f < k; f++) factors[to + f] = table[at + f];
       if (bias) bias[r] = table[at + kp + ROW.BIAS];
     }
   }
+}
+
+/** The rows of the slots: slots' inverse. */
+function rowsOfSlots(slots: Slots): Slots {
+  const inverse = (slot: Int32Array) => {
+    const row = new Int32Array(slot.length);
+    for (let r = 0; r < slot.length; r++) row[slot[r]] = r;
+    return row;
+  };
+  return { user: inverse(slots.user), item: inverse(slots.item) };
 }
 
 /** Codes outside the tables would make the kernel write into other tables: refused up front. */

@@ -71,12 +71,13 @@ export class LineKernel {
   }
 
   /**
-   * Parses fast-path lines of buffer[start, end) until one is not, or `capacity` rows are
-   * written; returns the rows written. `stop` is then where the next line starts: `end`, a line
-   * for the general path, or (when full) the line after the last row.
+   * Parses fast-path lines of buffer[start, end) until one is not, or `cap` (at most `capacity`)
+   * rows are written; returns the rows written. `stop` is then where the next line starts: `end`,
+   * a line for the general path, or (when full) the line after the last row.
    */
-  parse(start: number, end: number): number {
-    return this.k.parse(start, end, CAP);
+  parse(start: number, end: number, cap = CAP): number {
+    if (!(cap >= 1 && cap <= CAP)) throw new Error(`line kernel: cap ${cap} is outside 1..${CAP}`);
+    return this.k.parse(start, end, cap);
   }
 
   get stop(): number {
