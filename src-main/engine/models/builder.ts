@@ -111,11 +111,15 @@ export class ModelBuilder {
   /**
    * A side-feature table (side-features.ts), one row per user or item, looked up by the batch's
    * codes inside the graph — so a batch carries only codes. Fed, never trained; `type` 'float'
-   * is the graph's float type.
+   * is the graph's float type. A table asked for again (the item gate: the id embedding's and
+   * the rare-item bias's) is the same input.
    */
   featureTable(name: string, by: 'user' | 'item', type: 'int' | 'float', row: number[]): Value {
-    const table = this.param(name, [by === 'user' ? 'n_users' : 'n_items', ...row], type === 'int' ? 'int32' : this.graph.float);
-    this.tables.push({ name, input: table });
+    let table = this.tables.find((t) => t.name === name)?.input;
+    if (!table) {
+      table = this.param(name, [by === 'user' ? 'n_users' : 'n_items', ...row], type === 'int' ? 'int32' : this.graph.float);
+      this.tables.push({ name, input: table });
+    }
     return ops.gather(table, by === 'user' ? this.users : this.items);
   }
 

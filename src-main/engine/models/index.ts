@@ -20,7 +20,7 @@ export { initParam, type ParamInit } from './init.ts';
 export { embeddingSize, featureEmbeddingSize } from './embedding-nn.ts';
 export {
   type FeatureColumn, type FeatureSide, type FeatureTensor, type ModelFeatures, type SideFeatureSet,
-  ID_GATE_RATINGS, embeddingName, encodeFeatures, featureTensors, growColumns, noFeatures, usesSideFeatures, withItemGate,
+  ID_GATE_RATINGS, embeddingName, encodeFeatures, featureTensors, growColumns, noFeatures, usesSideFeatures, withItemCounts,
 } from './side-features.ts';
 export { ratingClasses } from './classes.ts';
 

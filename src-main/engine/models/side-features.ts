@@ -63,6 +63,14 @@ export interface SideFeatureSet {
    * (issue 15's cold items); a row past the table (added later) has 0: its features alone.
    */
   gate?: Float32Array;
+  /**
+   * Per row, two numbers from its n training ratings (countColumns), rows × 2: popularity
+   * log(max(n, 1))/log(POPULARITY_SCALE) and familiarity m/(m + ID_GATE_RATINGS) with
+   * m = max(n − 1, 0) — what the network's count terms take (embedding-nn.ts). Both are 0 for a
+   * row with one rating or none: a row past the table (added later, 0) reads as the least rated
+   * row the network saw in training, never as a value no training row had.
+   */
+  counts?: Float32Array;
 }
 
 /** What a model is given: each side's columns, either side possibly absent. */
@@ -145,6 +153,7 @@ export function growColumns(set: SideFeatureSet, rows: number): SideFeatureSet {
     return out;
   };
   const gate = set.gate && grow(set.gate, 1, () => {});
+  const counts = set.counts && grow(set.counts, 2, () => {});
   const columns = set.columns.map((c): FeatureColumn => {
     switch (c.kind) {
       case 'categorical': return { ...c, codes: grow(c.codes, 1, () => {}) };
@@ -156,7 +165,7 @@ export function growColumns(set: SideFeatureSet, rows: number): SideFeatureSet {
       case 'numeric': return { ...c, values: grow(c.values, 2 * c.labels.length, (v) => { for (let j = 1; j < v.length; j += 2) v[j] = 1; }) };
     }
   });
-  return { ...set, rows, columns, ...(gate ? { gate } : {}) };
+  return { ...set, rows, columns, ...(gate ? { gate } : {}), ...(counts ? { counts } : {}) };
 }
 
 /** A graph input holding a feature table: its name, element type, one row's shape, and data. */
@@ -174,40 +183,85 @@ export interface FeatureTensor {
 export const featureTensors = (set: SideFeatureSet): FeatureTensor[] => [
   ...set.columns.flatMap((c) => columnTensors(set.side, c)),
   ...(set.gate ? [gateTensor(set.side, set.gate)] : []),
+  ...(set.counts ? [countsTensor(set.side, set.counts)] : []),
 ];
 
 /** The id embedding's gate of a side (SideFeatureSet.gate): one float per row. */
 export const gateTensor = (side: FeatureSide, gate: Float32Array): FeatureTensor => ({ name: `${side}_id_gate`, side, type: 'float', row: [1], data: gate });
 
+/** A side's count columns (SideFeatureSet.counts): two floats per row. */
+export const countsTensor = (side: FeatureSide, counts: Float32Array): FeatureTensor =>
+  ({ name: `${side}_counts`, side, type: 'float', row: [2], data: counts });
+
+/** How many training ratings each of `rows` codes has. */
+function ratingCounts(codes: Int32Array, rows: number): Float32Array {
+  const counts = new Float32Array(rows);
+  for (let n = 0; n < codes.length; n++) if (codes[n] < rows) counts[codes[n]]++;
+  return counts;
+}
+
 /**
  * The gate n/(n + k) of each of `rows` codes from the training ratings' codes: k ratings
  * weigh the id embedding and the features alike.
  */
-export function countGate(codes: Int32Array, rows: number, k: number): Float32Array {
-  const counts = new Float32Array(rows);
-  for (let n = 0; n < codes.length; n++) if (codes[n] < rows) counts[codes[n]]++;
-  return counts.map((n) => n / (n + k));
+export const countGate = (codes: Int32Array, rows: number, k: number): Float32Array => ratingCounts(codes, rows).map((n) => n / (n + k));
+
+/** The count that maps to popularity 1 (ml-100k's most rated movie, 583 ratings, is at 1.38). */
+export const POPULARITY_SCALE = 100;
+
+/**
+ * SideFeatureSet.counts of each of `rows` codes. A row without ratings reads as one with one:
+ * when it read popularity log(1 + n)/log(1 + 100) = 0, below every training row, planted movies
+ * added later were predicted worse (sheet-features.test.ts: 0.550 against 0.467 without it).
+ */
+export function countColumns(codes: Int32Array, rows: number): Float32Array {
+  const out = new Float32Array(2 * rows);
+  ratingCounts(codes, rows).forEach((n, r) => {
+    const seen = Math.max(n - 1, 0);
+    out[2 * r] = Math.log(Math.max(n, 1)) / Math.log(POPULARITY_SCALE);
+    out[2 * r + 1] = seen / (seen + ID_GATE_RATINGS);
+  });
+  return out;
 }
 
 /** k of the item gate: an item with 5 training ratings weighs its id embedding by 1/2. */
 export const ID_GATE_RATINGS = 5;
 
 /**
- * The features with the item side's gate (SideFeatureSet.gate, k = ID_GATE_RATINGS) from the
- * training ratings' item codes — what the trainer feeds a neural model. Measured on ml-100k
- * (NN [100] bs64 7 epochs dense, u.item + u.user; valid / cold RMSE, cold = items with ≤ 5
- * training ratings): random split, seeds 42–44, without the gate 0.9045 / 1.0616, 0.9046 / 1.0478,
- * 0.9032 / 1.0557, with it 0.9021 / 1.0320, 0.9022 / 1.0356, 0.9006 / 1.0324 (no features:
- * 0.9113 / 1.0274, 0.9133 / 1.0251, 0.9109 / 1.0157); u1, seed 42: 0.9224 / 1.0549 → 0.9238 /
- * 1.0392 (no features 0.9354 / 1.0763). k 20: 0.9034 / 1.0422. Also feeding the gate as an input
- * column gave 0.9004 / 1.0294 and u1 0.9181 / 1.0126 (−5.9 % cold), but a movie added with its
- * genres and no ratings (gate 0, a value no training item has) was then predicted worse on planted
- * data (sheet-features.test.ts: 0.657 against 0.52), so it is not kept. The user side is not gated.
+ * The features with the item side's counts from the training ratings' item codes — what the
+ * trainer feeds a neural model: the id embedding's gate (SideFeatureSet.gate, k =
+ * ID_GATE_RATINGS) and the popularity column; with them the network adds a per-user bias
+ * for rare items (embedding-nn.ts). Measured on ml-100k (NN [100] bs64 7 epochs dense,
+ * u.item + u.user; valid / cold RMSE, cold = items with ≤ 5 training ratings; no features:
+ * random split seeds 42–44 0.9113 / 1.0274, 0.9133 / 1.0251, 0.9109 / 1.0157, u1 seed 42
+ * 0.9354 / 1.0763):
+ * - without the gate, random split seeds 42–44: 0.9045 / 1.0616, 0.9046 / 1.0478, 0.9032 / 1.0557;
+ * - the gate alone: 0.9021 / 1.0320, 0.9022 / 1.0356, 0.9006 / 1.0324; u1 0.9238 / 1.0392
+ *   (k 20: 0.9034 / 1.0422; the gate itself as an input column 0.9004 / 1.0294, u1 0.9181 / 1.0126);
+ * - with the popularity column, seed 42: 0.8984 / 1.0084, u1 0.9156 / 1.0211 (n/(n + 20) in its
+ *   place 0.8969 / 1.0193, log(1 + min(n, 20)) 0.9027 / 1.0348);
+ * - and the rare-item user bias, seeds 42–44: 0.9006 / 0.9841, 0.8992 / 0.9990, 0.8975 / 0.9830;
+ *   u1 0.9147 / 1.0038 (its coldness k/(n + k) with k 2, 3, 10: 1.0231, 1.0074, 0.9899; the
+ *   gate's k 1, 10, 20: 0.9987, 0.9985, 1.0005; a shared rare-item bias beside the user's:
+ *   0.9910 / 0.9908 on seeds 42, 43) — but popularity as a column of the layers made planted
+ *   movies added later worse (sheet-features.test.ts 0.550, needs < 0.517), so it is not kept;
+ * - kept: the gate (k 5) and linear count terms beside the network (embedding-nn.ts
+ *   itemCountTerms: a per-user rare-item bias, a shared and a per-user popularity slope), seed 42:
+ *   0.8997 / 0.9875, u1 0.9201 / 0.9814.
+ * - DropoutNet's id dropout (Volkovs et al. 2017: the item's id embedding zeroed in training
+ *   with probability p, so the network learns to predict from features alone) made cold items
+ *   worse: p 0.1 1.0706, p 0.3 1.0732 (with the gate as a column: 1.0652, 1.0673) — a movie
+ *   predicted from its genres alone is predicted like an average movie, and rare ones are not.
+ *   Not kept.
+ * The user side is not gated.
  */
-export function withItemGate(features: ModelFeatures, trainItems: Int32Array): ModelFeatures {
+export function withItemCounts(features: ModelFeatures, trainItems: Int32Array): ModelFeatures {
   const item = features.item;
   if (!item?.columns.length) return features;
-  return { ...features, item: { ...item, gate: countGate(trainItems, item.rows, ID_GATE_RATINGS) } };
+  return {
+    ...features,
+    item: { ...item, gate: countGate(trainItems, item.rows, ID_GATE_RATINGS), counts: countColumns(trainItems, item.rows) },
+  };
 }
 
 /** One column's graph inputs: the names the model declares and the trainer feeds. */

@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { mulberry32 } from '../../data/random.ts';
 import type { ModelConfig } from '../types.ts';
 import type { Feature } from '../../data/import/features.ts';
-import { type ModelFeatures, buildModelGraph, defineModel, encodeFeatures, featureTensors, rowSize, withItemGate } from '../models/index.ts';
+import { type ModelFeatures, buildModelGraph, defineModel, encodeFeatures, featureTensors, rowSize, withItemCounts } from '../models/index.ts';
 import type { TensorArray } from '../runtime/session.ts';
 import type { Value } from '../graph/index.ts';
 import { gradcheck } from './gradcheck.ts';
@@ -50,14 +50,14 @@ const featureConfigs: Record<string, ModelConfig> = {
   'nn + side features + dropout': configs['nn + dropout'],
   'classes + side features': configs.classes,
 };
-/** The trainer's item gate (withItemGate): item 4 unrated (gate 0), the others in (0, 1). */
-const gatedFeatures: ModelFeatures = withItemGate(features, Int32Array.from([0, 0, 1, 2, 2, 2, 3, 1, 0, 3]));
+/** The trainer's item gate and counts (withItemCounts): item 4 unrated (gate 0), the others in (0, 1); the count terms' parameters are checked too. */
+const gatedFeatures: ModelFeatures = withItemCounts(features, Int32Array.from([0, 0, 1, 2, 2, 2, 3, 1, 0, 3]));
 
 describe('every model backward matches finite differences (float64, 1e-5 relative)', () => {
   const cases = [
     ...Object.entries(configs).map(([name, config]) => [name, config, null] as const),
     ...Object.entries(featureConfigs).map(([name, config]) => [name, config, features] as const),
-    ['nn + side features + item gate', configs.nn, gatedFeatures] as const,
+    ['nn + side features + item gate and counts', configs.nn, gatedFeatures] as const,
   ];
   for (const [name, config, side] of cases) {
     it(name, () => {

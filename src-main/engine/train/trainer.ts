@@ -14,7 +14,7 @@ import { mulberry32 } from '../../data/random.ts';
 import { type ErrorSums, maeOf, noErrors, rmseOf } from '../metrics.ts';
 import {
   type MaskSpec, type ModelDefinition, type ModelFeatures, type ParamSpec, buildModelGraph, defineModel, featureTensors, growColumns, modelBytes,
-  usesSideFeatures, withItemGate,
+  usesSideFeatures, withItemCounts,
 } from '../models/index.ts';
 import {
   type Grad, type HyperSchedules, Lbfgs, type Optimizer, type Schedule, createOptimizer, flatLength, packGrads, packParams,
@@ -166,10 +166,10 @@ class CollabTrainer implements Trainer {
   private readonly errorSums: ErrorSums = noErrors();
   readonly definition: ModelDefinition;
 
-  /** The side features as fed: the options' with the item gate of the current training data (withItemGate). */
+  /** The side features as fed: the options' with the item counts of the current training data (withItemCounts). */
   get features(): ModelFeatures | null {
     const { features } = this.options;
-    return features && usesSideFeatures(this.config.model.kind) ? withItemGate(features, this.train.items) : features ?? null;
+    return features && usesSideFeatures(this.config.model.kind) ? withItemCounts(features, this.train.items) : features ?? null;
   }
 
   constructor(train: RatingsDataset, valid: RatingsDataset | null, readonly config: TrainConfig, private options: TrainerOptions) {
@@ -464,7 +464,7 @@ class CollabTrainer implements Trainer {
     const shapeOf = (f: ModelFeatures | undefined) =>
       [f?.user, f?.item].flatMap((set) => (set ? featureTensors(set) : [])).filter((t) => this.tableNames.has(t.name)).map((t) => `${t.name} [${t.row}]`).join(', ');
     const now = shapeOf(this.features ?? undefined);
-    const given = shapeOf(usesSideFeatures(this.config.model.kind) ? withItemGate(features, this.train.items) : features);
+    const given = shapeOf(usesSideFeatures(this.config.model.kind) ? withItemCounts(features, this.train.items) : features);
     if (given !== now) throw new Error(`setFeatures: the model was built with feature tables ${now || '(none)'}, not ${given || '(none)'}: rebuild the model for other features`);
     this.options = { ...this.options, features };
     this.bindParams();
