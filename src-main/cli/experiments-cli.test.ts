@@ -69,6 +69,10 @@ describe('collabsheet tune --json', () => {
     expect(summary.best_single.settings.model).toBeDefined();
     expect(summary.best_blend.valid_rmse).toBeLessThanOrEqual(summary.best_single.valid_rmse + 1e-9);
     expect(summary.best_blend.members.reduce((s, m) => s + m.weight, 0)).toBeCloseTo(1, 6);
+    // The kNN members are listed with their settings; in the blend they name their engine.
+    const knn = (out.at(-1) as { knn_members: { id: string; valid_rmse: number; settings: { by: string } }[] }).knn_members;
+    expect(knn.map((m) => [m.id, m.settings.by])).toEqual([['knn-item', 'item'], ['knn-user', 'user']]);
+    expect(knn.every((m) => Number.isFinite(m.valid_rmse))).toBe(true);
 
     // A fused run's settings, as the line tune prints for it, train again to its valid RMSE.
     const fused = out.find((o) => o.engine === 'fused') as { valid_rmse: number; settings: TrainConfig } | undefined;

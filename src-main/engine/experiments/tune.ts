@@ -40,6 +40,7 @@ import { itemCount, userCount } from '../../data/dataset.ts';
 import type { TrainConfig } from '../types.ts';
 import { type Blend, blend } from './blend.ts';
 import { type CostModel, type DataShape, MEASURED_COST, estimateRunSeconds } from './cost.ts';
+import { type NeighbourMember, estimateNeighbourSeconds, fitNeighbourMembers } from './neighbour-members.ts';
 import { PaceClock, type QueueProgress } from './progress.ts';
 import { type CancelSignal, type Run, type TrainedRun, trainRun } from './run.ts';
 import { type TuneCandidate, candidates } from './search-space.ts';
@@ -60,6 +61,11 @@ export interface TuneOptions {
    * too. Default: now.
    */
   startedAt?: number;
+  /**
+   * Fit the kNN blend members (neighbour-members.ts) before the runs; default true. The app
+   * says false: its blends open in the sheet and export as ONNX from their members' models.
+   */
+  neighbours?: boolean;
 }
 
 export type TuneStage = 'rung 0' | 'rung 1' | 'rung 2' | 'seeds';
@@ -71,7 +77,9 @@ export interface TunedRun extends TrainedRun {
 export interface TunePlan {
   candidates: number;
   seedRuns: number;
-  /** What the cost model expects the training to take, seconds. */
+  /** What the cost model expects the kNN members to take, seconds (0 without them). */
+  neighbourSeconds: number;
+  /** What the cost model expects the training to take, seconds, the kNN members' included. */
   plannedSeconds: number;
 }
 
@@ -79,6 +87,8 @@ export interface TuneResult {
   plan: TunePlan;
   /** Every run finished, in training order. */
   runs: TunedRun[];
+  /** The kNN members fitted for the blend (none when TuneOptions.neighbours was false or the data too wide). */
+  neighbours: NeighbourMember[];
   bestSingle: Run | null;
   bestBlend: Blend | null;
   cancelled: boolean;
@@ -104,10 +114,12 @@ const atRung = (c: TuneCandidate, rung: number): TuneCandidate => ({ ...c, confi
 /** A family of runs, for the seed stage and the blend: the engine and the model kind. */
 const familyOf = (c: TuneCandidate): string => `${c.engine} ${c.config.model.kind}`;
 
-export function planTune(d: DataShape, budgetSeconds: number, seed: number, cost: CostModel = MEASURED_COST): { plan: TunePlan; pool: TuneCandidate[] } {
+/** The plan for a budget; `neighbourSeconds` (the kNN members' estimate) is taken off it first. */
+export function planTune(d: DataShape, budgetSeconds: number, seed: number, cost: CostModel = MEASURED_COST, neighbourSeconds = 0): { plan: TunePlan; pool: TuneCandidate[] } {
   const all = candidates(seed, MAX_CANDIDATES);
   const costs = RUNG_EPOCHS.map((_, rung) => all.map((c) => estimateRunSeconds(atRung(c, rung).config, d, cost, c.engine)));
-  const halvingBudget = budgetSeconds * PLANNED_SHARE * (1 - SEED_SHARE);
+  const trainingBudget = Math.max(0, budgetSeconds * PLANNED_SHARE - neighbourSeconds);
+  const halvingBudget = trainingBudget * (1 - SEED_SHARE);
   const expected = (n: number): number => {
     let total = 0;
     let kept = n;
@@ -120,10 +132,10 @@ export function planTune(d: DataShape, budgetSeconds: number, seed: number, cost
   };
   let n = 1;
   while (n < MAX_CANDIDATES && expected(n + 1) <= halvingBudget) n++;
-  const seedBudget = budgetSeconds * PLANNED_SHARE - expected(n);
+  const seedBudget = trainingBudget - expected(n);
   const meanFull = costs[2].slice(0, n).reduce((a, b) => a + b, 0) / n;
   const seedRuns = Math.max(0, Math.floor(seedBudget / meanFull));
-  return { plan: { candidates: n, seedRuns, plannedSeconds: expected(n) + seedRuns * meanFull }, pool: all.slice(0, n) };
+  return { plan: { candidates: n, seedRuns, neighbourSeconds, plannedSeconds: neighbourSeconds + expected(n) + seedRuns * meanFull }, pool: all.slice(0, n) };
 }
 
 export async function tune(train: RatingsDataset, valid: RatingsDataset, o: TuneOptions): Promise<TuneResult> {
@@ -131,7 +143,9 @@ export async function tune(train: RatingsDataset, valid: RatingsDataset, o: Tune
   const startedAt = o.startedAt ?? performance.now();
   const deadline = startedAt + o.budgetSeconds * 1000;
   const shape = { ratings: train.ratings.length, users: userCount(train), items: itemCount(train) };
-  const { plan, pool } = planTune(shape, o.budgetSeconds, o.seed, o.cost);
+  const cost = o.cost ?? MEASURED_COST;
+  const withNeighbours = o.neighbours ?? true;
+  const { plan, pool } = planTune(shape, o.budgetSeconds, o.seed, cost, withNeighbours ? estimateNeighbourSeconds(train, cost) : 0);
 
   const runs: TunedRun[] = [];
   let cancelled = false;
@@ -141,6 +155,8 @@ export async function tune(train: RatingsDataset, valid: RatingsDataset, o: Tune
   const cancel = () => o.signal?.aborted ?? false;
   const overBudget = () => performance.now() > deadline;
   const shouldStop = () => cancel() || overBudget();
+  // First: they take about a second, and a tune the budget cuts short in rung 0 still blends with them.
+  const neighbours = withNeighbours ? fitNeighbourMembers(train, valid, shouldStop) : [];
 
   /** Trains the configs in order; false once the budget or Cancel ended the tune. */
   const trainAll = async (configs: TuneCandidate[], stage: TuneStage, labels: string[]): Promise<TrainedRun[] | null> => {
@@ -183,9 +199,9 @@ export async function tune(train: RatingsDataset, valid: RatingsDataset, o: Tune
   o.onProgress?.(clock.progress(runs.length, total, null));
   const bestSingle = bestRun(runs.map((r) => r.run));
   return {
-    plan, runs, cancelled, budgetHit, bestSingle,
+    plan, runs, neighbours, cancelled, budgetHit, bestSingle,
     // Rung 0's quarter-length runs are left out, except the best single run, so the blend is never worse than it.
-    bestBlend: blendOf(runs.filter((r) => r.stage !== 'rung 0' || r.run === bestSingle), valid),
+    bestBlend: blendOf(runs.filter((r) => r.stage !== 'rung 0' || r.run === bestSingle), neighbours, valid),
     seconds: (performance.now() - startedAt) / 1000,
   };
 }
@@ -225,12 +241,12 @@ async function seedRuns(settings: Indexed[], count: number, seed: number, clock:
 }
 
 /**
- * Fitted weights over at most MAX_BLEND of the runs given (those that trained at least half
- * their epochs): each family's best in turn, then each family's second best, and so on, so a
- * family that is worse alone but errs differently (ratings as classes, the fused kernel's) is
- * not crowded out by thirty near-copies of the best one.
+ * Fitted weights over the kNN members and at most MAX_BLEND of the runs given (those that
+ * trained at least half their epochs): each family's best in turn, then each family's second
+ * best, and so on, so a family that is worse alone but errs differently (ratings as classes,
+ * the fused kernel's) is not crowded out by thirty near-copies of the best one.
  */
-function blendOf(runs: TrainedRun[], valid: RatingsDataset): Blend | null {
+function blendOf(runs: TrainedRun[], neighbours: readonly NeighbourMember[], valid: RatingsDataset): Blend | null {
   const usable = runs
     .filter((r) => r.validPredictions !== null && Number.isFinite(r.run.validRmse))
     .sort((a, b) => a.run.validRmse! - b.run.validRmse!);
@@ -243,7 +259,8 @@ function blendOf(runs: TrainedRun[], valid: RatingsDataset): Blend | null {
   for (let place = 0; pool.length < Math.min(MAX_BLEND, usable.length); place++) {
     for (const members of families.values()) if (place < members.length && pool.length < MAX_BLEND) pool.push(members[place]);
   }
-  if (pool.length === 0) return null;
-  const { predictions: _, ...b } = blend(pool.map((r) => ({ id: r.run.id, predictions: r.validPredictions! })), valid.ratings);
+  const inputs = [...neighbours.map((m) => ({ id: m.id, predictions: m.validPredictions })), ...pool.map((r) => ({ id: r.run.id, predictions: r.validPredictions! }))];
+  if (inputs.length === 0) return null;
+  const { predictions: _, ...b } = blend(inputs, valid.ratings);
   return b;
 }

@@ -228,6 +228,8 @@ export async function tuneOnSheet(host: ExperimentHost, args: ValidArgs<'tune'>)
     seed: config.seed,
     signal: host.cancel,
     keepParams: true,
+    // The kNN members have no factors or network: a blend of them could neither open in the sheet nor export as ONNX.
+    neighbours: false,
     onProgress: (p) => host.progress({ kind: 'tune', ...p }),
     onRun: (r) => {
       // Only the best so far keeps its parameters: a tune of a big sheet trains a hundred models.
