@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { randomSplit } from '../../data/split.ts';
 import { generatePlanted } from '../../data/synthetic.ts';
 import { rmse } from '../metrics.ts';
-import { MEASURED_COST } from './cost.ts';
+import { MEASURED_COST, estimateRunSeconds } from './cost.ts';
 import { trainRun } from './run.ts';
 import { planTune, tune } from './tune.ts';
 
@@ -75,6 +75,10 @@ describe('tune', () => {
     const r = await tune(train, valid, { budgetSeconds: 100, seed: 42, cost: cheapFused });
     const fused = r.runs.filter((x) => x.run.engine === 'fused');
     expect(fused.length).toBeGreaterThan(0);
+    // Each rung trains cheapest first, so a tune the budget cuts short has the most candidates: the fused ones lead rung 0.
+    const rung0 = r.runs.filter((x) => x.stage === 'rung 0').map((x) => estimateRunSeconds(x.run.settings, shape, cheapFused, x.run.engine));
+    expect(rung0).toEqual([...rung0].sort((a, b) => a - b));
+    expect(r.runs[0].run.engine).toBe('fused');
     const again = await trainRun(train, valid, fused[0].run.settings, { id: 'x', label: 'again', engine: 'fused' });
     expect(again.run.validRmse).toBe(fused[0].run.validRmse);
   });

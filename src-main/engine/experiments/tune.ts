@@ -182,6 +182,11 @@ export async function tune(train: RatingsDataset, valid: RatingsDataset, o: Tune
   {
     let survivors = pool.map((candidate, index) => ({ candidate, index }));
     for (let rung = 0; rung < RUNG_EPOCHS.length && survivors.length > 0; rung++) {
+      // Cheapest first (by the plan's estimate, so the order is the same anywhere): which runs go on
+      // depends only on their RMSEs, so the order changes no answer of a whole plan, but a tune the
+      // budget cuts short has trained as many candidates as it could — fused ones, mostly.
+      const price = (s: Indexed) => estimateRunSeconds(atRung(s.candidate, rung).config, shape, cost, s.candidate.engine);
+      survivors = survivors.map((s) => ({ s, c: price(s) })).sort((a, b) => a.c - b.c || a.s.index - b.s.index).map(({ s }) => s);
       const configs = survivors.map((s) => atRung(s.candidate, rung));
       if (rung > 0) clock.queued(configs.reduce((n, c) => n + c.config.epochs, 0));
       const trained = await trainAll(configs, `rung ${rung}` as TuneStage, survivors.map((s) => `rung ${rung} #${s.index + 1}`));
@@ -200,8 +205,9 @@ export async function tune(train: RatingsDataset, valid: RatingsDataset, o: Tune
   const bestSingle = bestRun(runs.map((r) => r.run));
   return {
     plan, runs, neighbours, cancelled, budgetHit, bestSingle,
-    // Rung 0's quarter-length runs are left out, except the best single run, so the blend is never worse than it.
-    bestBlend: blendOf(runs.filter((r) => r.stage !== 'rung 0' || r.run === bestSingle), neighbours, valid),
+    // Rung 0's quarter-length runs are left out, except the best single run (so the blend is never worse than
+    // it) — unless the budget ended the tune in rung 0, when they are all it has.
+    bestBlend: blendOf(runs.some((r) => r.stage !== 'rung 0') ? runs.filter((r) => r.stage !== 'rung 0' || r.run === bestSingle) : runs, neighbours, valid),
     seconds: (performance.now() - startedAt) / 1000,
   };
 }
