@@ -22,8 +22,9 @@ Searches the engine (ONNX Runtime, or the fused kernel for factor models), the m
 dot, nn, ratings as classes), k, lr, wd, optimizer, batch size, epochs and y_range on the validation split by successive halving — many short runs, then the
 best third with more epochs, twice — then trains the best settings with more seeds, and reports
 the best single run (a collabsheet train line that reproduces it) and the best blend of the runs
-and two kNN models on baseline residuals, by items and by users (weights fitted on the validation
-split; the kNN members have no train line and no ONNX form, so the app's tune blends without them). --budget (e.g. 120s, 2m) counts the whole command.
+and two kNN models on baseline residuals, by items and by users (ridge weights fitted on the
+validation split, or convex ones where those fit it better; the kNN members have no train line and
+no ONNX form, so the app's tune blends without them, with convex weights). --budget (e.g. 120s, 2m) counts the whole command.
 The same command gives the same answer: the plan is decided from the budget, not the clock;
 on a machine too slow for the plan the tune stops at the budget and says so.
 --json: one object per run, then {"knn_members": […], "best_single": {"valid_rmse", "settings"},
@@ -131,6 +132,7 @@ export async function runTune(cmd: TuneCommand, io: Output, signal?: AbortSignal
       best_single: single ? { run: single.id, valid_rmse: single.validRmse, engine: single.engine, settings: single.settings, command } : null,
       best_blend: result.bestBlend ? {
         valid_rmse: result.bestBlend.validRmse,
+        mode: result.bestBlend.mode,
         members: blendMembers.map((m) => ({ run: m.id, weight: m.weight, valid_rmse: m.validRmse, ...m.json })),
       } : null,
     }));
@@ -139,7 +141,7 @@ export async function runTune(cmd: TuneCommand, io: Output, signal?: AbortSignal
     for (const m of result.neighbours) io.out(`blend member ${m.id}: valid RMSE ${fixed(m.validRmse)} in ${m.seconds.toFixed(2)} s (${m.settings.by} kNN on baseline residuals)`);
     if (single) io.out(`best single run: ${single.id}, valid RMSE ${fixed(single.validRmse)}; reproduce it with:\n  ${command}`);
     if (result.bestBlend) {
-      io.out(`best blend: valid RMSE ${fixed(result.bestBlend.validRmse)}, ${blendMembers.length} members (weights fitted on the validation split):`);
+      io.out(`best blend: valid RMSE ${fixed(result.bestBlend.validRmse)}, ${blendMembers.length} members (${result.bestBlend.mode === 'ridge' ? 'ridge' : 'convex'} weights fitted on the validation split):`);
       for (const m of blendMembers) io.out(`  ${m.weight.toFixed(3)} × ${m.id} (valid ${fixed(m.validRmse)}): ${m.line}`);
     }
   }

@@ -66,6 +66,12 @@ export interface TuneOptions {
    * says false: its blends open in the sheet and export as ONNX from their members' models.
    */
   neighbours?: boolean;
+  /**
+   * The best blend's weights (blend.ts): 'ridge' (default; the convex fit where that is better
+   * on the validation split), or 'fitted' (convex), which the app asks for — its run store keeps
+   * a blend's weights in [0, 1].
+   */
+  blendWeights?: 'ridge' | 'fitted';
 }
 
 export type TuneStage = 'rung 0' | 'rung 1' | 'rung 2' | 'seeds';
@@ -207,7 +213,7 @@ export async function tune(train: RatingsDataset, valid: RatingsDataset, o: Tune
     plan, runs, neighbours, cancelled, budgetHit, bestSingle,
     // Rung 0's quarter-length runs are left out, except the best single run (so the blend is never worse than
     // it) — unless the budget ended the tune in rung 0, when they are all it has.
-    bestBlend: blendOf(runs.some((r) => r.stage !== 'rung 0') ? runs.filter((r) => r.stage !== 'rung 0' || r.run === bestSingle) : runs, neighbours, valid),
+    bestBlend: blendOf(runs.some((r) => r.stage !== 'rung 0') ? runs.filter((r) => r.stage !== 'rung 0' || r.run === bestSingle) : runs, neighbours, valid, o.blendWeights ?? 'ridge'),
     seconds: (performance.now() - startedAt) / 1000,
   };
 }
@@ -252,7 +258,7 @@ async function seedRuns(settings: Indexed[], count: number, seed: number, clock:
  * best, and so on, so a family that is worse alone but errs differently (ratings as classes,
  * the fused kernel's) is not crowded out by thirty near-copies of the best one.
  */
-function blendOf(runs: TrainedRun[], neighbours: readonly NeighbourMember[], valid: RatingsDataset): Blend | null {
+function blendOf(runs: TrainedRun[], neighbours: readonly NeighbourMember[], valid: RatingsDataset, weights: 'ridge' | 'fitted'): Blend | null {
   const usable = runs
     .filter((r) => r.validPredictions !== null && Number.isFinite(r.run.validRmse))
     .sort((a, b) => a.run.validRmse! - b.run.validRmse!);
@@ -267,6 +273,9 @@ function blendOf(runs: TrainedRun[], neighbours: readonly NeighbourMember[], val
   }
   const inputs = [...neighbours.map((m) => ({ id: m.id, predictions: m.validPredictions })), ...pool.map((r) => ({ id: r.run.id, predictions: r.validPredictions! }))];
   if (inputs.length === 0) return null;
-  const { predictions: _, ...b } = blend(inputs, valid.ratings);
+  const convex = blend(inputs, valid.ratings, 'fitted');
+  const ridge = weights === 'ridge' ? blend(inputs, valid.ratings, 'ridge') : null;
+  // The convex fit is never worse than its best member; ridge, pulled towards 0 by λ, could be on few members.
+  const { predictions: _, ...b } = ridge && ridge.validRmse < convex.validRmse ? ridge : convex;
   return b;
 }
