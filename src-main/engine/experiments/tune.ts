@@ -166,7 +166,9 @@ export async function tune(train: RatingsDataset, valid: RatingsDataset, o: Tune
   let cancelled = false;
   let budgetHit = false;
   const total = plan.candidates + Math.ceil(plan.candidates * KEEP) + Math.ceil(Math.ceil(plan.candidates * KEEP) * KEEP) + plan.seedRuns;
-  const clock = new PaceClock(pool.reduce((n, c) => n + epochsAt(c.config, 0), 0));
+  // The time left is paced by the plan's estimates, not epochs: cheap fused runs go first.
+  const estimate = (c: TuneCandidate) => estimateRunSeconds(c.config, shape, cost, c.engine);
+  const clock = new PaceClock(pool.reduce((n, c) => n + estimate(atRung(c, 0)), 0));
   const cancel = () => o.signal?.aborted ?? false;
   const overBudget = () => performance.now() > deadline;
   const shouldStop = () => cancel() || overBudget();
@@ -181,7 +183,7 @@ export async function tune(train: RatingsDataset, valid: RatingsDataset, o: Tune
       o.onProgress?.(clock.progress(runs.length, total, labels[i]));
       const r = await trainRun(train, valid, config, { id: `r${runs.length + 1}`, label: labels[i], keepParams: o.keepParams, shouldStop, engine });
       if (r.run.stopped?.kind === 'cancelled') break;
-      clock.finished(config.epochs);
+      clock.finished(estimate({ engine, config }));
       runs.push({ ...r, stage });
       done.push(r);
       o.onRun?.(r, stage);
@@ -200,15 +202,14 @@ export async function tune(train: RatingsDataset, valid: RatingsDataset, o: Tune
       // Cheapest first (by the plan's estimate, so the order is the same anywhere): which runs go on
       // depends only on their RMSEs, so the order changes no answer of a whole plan, but a tune the
       // budget cuts short has trained as many candidates as it could — fused ones, mostly.
-      const price = (s: Indexed) => estimateRunSeconds(atRung(s.candidate, rung).config, shape, cost, s.candidate.engine);
-      survivors = survivors.map((s) => ({ s, c: price(s) })).sort((a, b) => a.c - b.c || a.s.index - b.s.index).map(({ s }) => s);
+      survivors = survivors.map((s) => ({ s, c: estimate(atRung(s.candidate, rung)) })).sort((a, b) => a.c - b.c || a.s.index - b.s.index).map(({ s }) => s);
       const configs = survivors.map((s) => atRung(s.candidate, rung));
-      if (rung > 0) clock.queued(configs.reduce((n, c) => n + c.config.epochs, 0));
+      if (rung > 0) clock.queued(configs.reduce((n, c) => n + estimate(c), 0));
       const trained = await trainAll(configs, `rung ${rung}` as TuneStage, survivors.map((s) => `rung ${rung} #${s.index + 1}`));
       if (!trained) break;
       survivors.forEach((s, i) => reached.set(s.index, { rung, rmse: trained[i].run.validRmse ?? Infinity }));
       if (rung === RUNG_EPOCHS.length - 1) {
-        await seedRuns(seedSettings(pool, reached), plan.seedRuns, o.seed, clock, trainAll);
+        await seedRuns(seedSettings(pool, reached), plan.seedRuns, o.seed, (configs) => clock.queued(configs.reduce((n, c) => n + estimate(c), 0)), trainAll);
         break;
       }
       const ranked = survivors.map((s, i) => ({ ...s, rmse: trained[i].run.validRmse ?? Infinity }))
@@ -247,7 +248,7 @@ function seedSettings(pool: TuneCandidate[], reached: Map<number, { rung: number
 }
 
 /** `count` runs of the settings given, in turn, with seeds seed+1, seed+2, … */
-async function seedRuns(settings: Indexed[], count: number, seed: number, clock: PaceClock, trainAll: TrainAll): Promise<void> {
+async function seedRuns(settings: Indexed[], count: number, seed: number, queued: (configs: TuneCandidate[]) => void, trainAll: TrainAll): Promise<void> {
   if (settings.length === 0 || count === 0) return;
   const configs: TuneCandidate[] = [];
   const labels: string[] = [];
@@ -257,7 +258,7 @@ async function seedRuns(settings: Indexed[], count: number, seed: number, clock:
     configs.push({ ...from.candidate, config: { ...from.candidate.config, seed: s } });
     labels.push(`#${from.index + 1}, seed ${s}`);
   }
-  clock.queued(configs.reduce((n, c) => n + c.config.epochs, 0));
+  queued(configs);
   await trainAll(configs, 'seeds', labels);
 }
 
