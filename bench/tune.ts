@@ -30,7 +30,9 @@ export async function benchTune(train: string, valid: string, shownTrain: string
   return {
     seconds: r.seconds, single: best?.validRmse ?? null, blend: r.bestBlend?.validRmse ?? null,
     note: `${r.runs.length} runs (plan ${r.plan.candidates} candidates + ${r.plan.seedRuns} seed runs)` +
-      `, blend of ${r.bestBlend?.members.length ?? 0}${r.budgetHit ? ', budget reached before the plan ended' : ''}`,
+      `, blend of ${r.bestBlend?.members.length ?? 0}` +
+      (r.neighbours.length ? ` (offered ${r.neighbours.map((m) => `${m.id} ${m.validRmse.toFixed(4)}`).join(', ')})` : '') +
+      (r.budgetHit ? ', budget reached before the plan ended' : ''),
     command: best ? trainCommandLine(shown, best.settings, best.engine) : null,
   };
 }

@@ -63,12 +63,18 @@ describe('collabsheet tune --json', () => {
     const r = await cli(['tune', ratings, '--budget', '10s', '--json']);
     expect(r.code).toBe(0);
     const out = lines(r.stdout);
-    const summary = out.at(-1) as { best_single: { valid_rmse: number; settings: { model: object } }; best_blend: { valid_rmse: number; members: { run: string; weight: number }[] } };
+    const summary = out.at(-1) as { best_single: { valid_rmse: number; settings: { model: object } }; best_blend: { valid_rmse: number; mode: string; members: { run: string; weight: number }[] } };
     expect(out.slice(0, -1).every((o) => typeof o.run === 'string' && typeof o.valid_rmse === 'number')).toBe(true);
     expect(summary.best_single.valid_rmse).toEqual(expect.any(Number));
     expect(summary.best_single.settings.model).toBeDefined();
     expect(summary.best_blend.valid_rmse).toBeLessThanOrEqual(summary.best_single.valid_rmse + 1e-9);
-    expect(summary.best_blend.members.reduce((s, m) => s + m.weight, 0)).toBeCloseTo(1, 6);
+    // Ridge weights are free; convex ones (where they fit better) sum to 1.
+    expect(['ridge', 'fitted']).toContain(summary.best_blend.mode);
+    if (summary.best_blend.mode === 'fitted') expect(summary.best_blend.members.reduce((s, m) => s + m.weight, 0)).toBeCloseTo(1, 6);
+    // The kNN members are listed with their settings; in the blend they name their engine.
+    const knn = (out.at(-1) as { knn_members: { id: string; valid_rmse: number; settings: { by: string } }[] }).knn_members;
+    expect(knn.map((m) => [m.id, m.settings.by])).toEqual([['knn-item', 'item'], ['knn-user', 'user']]);
+    expect(knn.every((m) => Number.isFinite(m.valid_rmse))).toBe(true);
 
     // A fused run's settings, as the line tune prints for it, train again to its valid RMSE.
     const fused = out.find((o) => o.engine === 'fused') as { valid_rmse: number; settings: TrainConfig } | undefined;

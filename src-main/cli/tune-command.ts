@@ -3,6 +3,7 @@
  * report the best single run — as the `collabsheet train` line that reproduces it — and the
  * best blend of the runs it trained. --json: a line per run, then the summary.
  */
+import { describeNeighbourMember } from '../engine/experiments/neighbour-members.ts';
 import type { TunedRun } from '../engine/experiments/tune.ts';
 import { CliUsageError, TRAIN_FLAGS, type TrainCommand, type TrainOption, parseWithTrainFlags } from './args.ts';
 import { loadDatasets } from './datasets.ts';
@@ -21,11 +22,13 @@ Searches the engine (ONNX Runtime, or the fused kernel for factor models), the m
 dot, nn, ratings as classes), k, lr, wd, optimizer, batch size, epochs and y_range on the validation split by successive halving — many short runs, then the
 best third with more epochs, twice — then trains the best settings with more seeds, and reports
 the best single run (a collabsheet train line that reproduces it) and the best blend of the runs
-(weights fitted on the validation split). --budget (e.g. 120s, 2m) counts the whole command.
+and two kNN models on baseline residuals, by items and by users (ridge weights fitted on the
+validation split, or convex ones where those fit it better; the kNN members have no train line and
+no ONNX form, so the app's tune blends without them, with convex weights). --budget (e.g. 120s, 2m) counts the whole command.
 The same command gives the same answer: the plan is decided from the budget, not the clock;
 on a machine too slow for the plan the tune stops at the budget and says so.
---json: one object per run, then {"best_single": {"valid_rmse", "settings"}, "best_blend":
-{"valid_rmse", "members"}, ...}.`;
+--json: one object per run, then {"knn_members": […], "best_single": {"valid_rmse", "settings"},
+"best_blend": {"valid_rmse", "members"}, ...}.`;
 
 /** Train's flags tune keeps; it searches the rest itself. */
 const KEPT: readonly TrainOption[] = ['valid', 'valid-pct', 'seed', 'split-seed', 'json', 'help'];
@@ -106,28 +109,40 @@ export async function runTune(cmd: TuneCommand, io: Output, signal?: AbortSignal
       io.err(`tune: ${p.done} of ${p.total} runs, about ${Math.round(p.etaSeconds)} s left`);
     },
   });
-  const byId = new Map(result.runs.map((r) => [r.run.id, r.run]));
+  const runsById = new Map(result.runs.map((r) => [r.run.id, r.run]));
+  const neighboursById = new Map(result.neighbours.map((m) => [m.id, m]));
   const single = result.bestSingle;
   const command = single ? trainCommandLine(t, single.settings, single.engine) : null;
-  const blendMembers = result.bestBlend?.members.map((m) => ({ ...m, run: byId.get(m.id)! })) ?? [];
+  // A member is a run, or one of the kNN members (no train line: its settings instead).
+  const blendMembers = result.bestBlend?.members.map((m) => {
+    const run = runsById.get(m.id);
+    if (run) {
+      return { ...m, validRmse: run.validRmse, json: { engine: run.engine, settings: run.settings }, line: trainCommandLine(t, run.settings, run.engine) };
+    }
+    const knn = neighboursById.get(m.id)!;
+    return { ...m, validRmse: knn.validRmse, json: { engine: 'knn', settings: knn.settings }, line: describeNeighbourMember(knn) };
+  }) ?? [];
   const seconds = performance.now() / 1000;
   const ended = result.cancelled ? 'cancelled' : result.budgetHit ? 'budget reached before the plan ended: the answer depends on this machine\'s speed' : null;
   if (t.json) {
     io.out(JSON.stringify({
       done: true, runs: result.runs.length, seconds, budget_seconds: cmd.budgetSeconds, plan: result.plan,
       ...(ended ? { stopped: ended } : {}),
+      knn_members: result.neighbours.map((m) => ({ id: m.id, valid_rmse: m.validRmse, seconds: m.seconds, settings: m.settings })),
       best_single: single ? { run: single.id, valid_rmse: single.validRmse, engine: single.engine, settings: single.settings, command } : null,
       best_blend: result.bestBlend ? {
         valid_rmse: result.bestBlend.validRmse,
-        members: blendMembers.map((m) => ({ run: m.id, weight: m.weight, valid_rmse: m.run.validRmse, engine: m.run.engine, settings: m.run.settings })),
+        mode: result.bestBlend.mode,
+        members: blendMembers.map((m) => ({ run: m.id, weight: m.weight, valid_rmse: m.validRmse, ...m.json })),
       } : null,
     }));
   } else {
     io.out(`done: ${result.runs.length} runs in ${seconds.toFixed(1)} s of a ${cmd.budgetSeconds} s budget` + (ended ? ` (${ended})` : ''));
+    for (const m of result.neighbours) io.out(`blend member ${m.id}: valid RMSE ${fixed(m.validRmse)} in ${m.seconds.toFixed(2)} s (${m.settings.by} kNN on baseline residuals)`);
     if (single) io.out(`best single run: ${single.id}, valid RMSE ${fixed(single.validRmse)}; reproduce it with:\n  ${command}`);
     if (result.bestBlend) {
-      io.out(`best blend: valid RMSE ${fixed(result.bestBlend.validRmse)}, ${blendMembers.length} runs (weights fitted on the validation split):`);
-      for (const m of blendMembers) io.out(`  ${m.weight.toFixed(3)} × ${m.id} (valid ${fixed(m.run.validRmse)}): ${trainCommandLine(t, m.run.settings, m.run.engine)}`);
+      io.out(`best blend: valid RMSE ${fixed(result.bestBlend.validRmse)}, ${blendMembers.length} members (${result.bestBlend.mode === 'ridge' ? 'ridge' : 'convex'} weights fitted on the validation split):`);
+      for (const m of blendMembers) io.out(`  ${m.weight.toFixed(3)} × ${m.id} (valid ${fixed(m.validRmse)}): ${m.line}`);
     }
   }
   return result.cancelled ? 130 : 0;

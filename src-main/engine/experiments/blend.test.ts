@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { mulberry32, normalSampler } from '../../data/random.ts';
 import { rmse } from '../metrics.ts';
-import { blend, projectToSimplex } from './blend.ts';
+import { blend, fitRidgeWeights, projectToSimplex } from './blend.ts';
 
 const normals = (seed: number, n: number, scale = 1) => {
   const normal = normalSampler(mulberry32(seed));
@@ -53,6 +53,43 @@ describe('blend', () => {
       expect(r.members.reduce((s, x) => s + x.weight, 0)).toBeCloseTo(1, 9);
       expect(r.members.every((x) => x.weight > 0)).toBe(true);
     }
+  });
+
+  it('ridge: free weights that cancel the error two members share, which no convex mix can', () => {
+    // Both carry the signal and one shared error, the second half as much of it: 2·p2 − p1 is the targets' own.
+    const shared = normals(4, n, 1);
+    const targets = Float32Array.from(a, (x, i) => 3.5 + x + noise[i]);
+    const p1 = Float32Array.from(a, (x, i) => 3.5 + x + shared[i]);
+    const p2 = Float32Array.from(a, (x, i) => 3.5 + x + 0.5 * shared[i]);
+    const fitted = blend([{ id: 'a', predictions: p1 }, { id: 'b', predictions: p2 }], targets);
+    const ridge = blend([{ id: 'a', predictions: p1 }, { id: 'b', predictions: p2 }], targets, 'ridge');
+    expect(ridge.mode).toBe('ridge');
+    // Towards (−1, 2), held back a little by λ.
+    expect(ridge.members.find((m) => m.id === 'a')!.weight).toBeLessThan(-0.8);
+    expect(ridge.members.find((m) => m.id === 'b')!.weight).toBeGreaterThan(1.8);
+    expect(fitted.members).toEqual([{ id: 'b', weight: 1 }]);
+    expect(ridge.validRmse).toBeLessThan(fitted.validRmse - 0.05);
+    // Its predictions are Σ w·p with the weights it reports.
+    const w = Object.fromEntries(ridge.members.map((m) => [m.id, m.weight]));
+    expect(ridge.predictions[7]).toBeCloseTo(w.a * p1[7] + w.b * p2[7], 4);
+  });
+
+  it('ridge solves the normal equations (PᵀP/n + λI) w = Pᵀy/n', () => {
+    const targets = Float32Array.from(a, (x, i) => 3 + x + 0.5 * b[i]);
+    const inputs = [a, b, noise].map((v, k) => ({ id: `r${k}`, predictions: Float32Array.from(v, (x, i) => 3 + x + 0.2 * a[i]) }));
+    const w = fitRidgeWeights(inputs, targets, 0.05);
+    for (let r = 0; r < 3; r++) {
+      let lhs = 0.05 * w[r];
+      let rhs = 0;
+      for (let i = 0; i < n; i++) {
+        let pw = 0;
+        for (let c = 0; c < 3; c++) pw += inputs[c].predictions[i] * w[c];
+        lhs += (inputs[r].predictions[i] * pw) / n;
+        rhs += (inputs[r].predictions[i] * targets[i]) / n;
+      }
+      expect(lhs).toBeCloseTo(rhs, 6);
+    }
+    expect(() => fitRidgeWeights(inputs, targets, 0)).toThrow(/above 0/);
   });
 
   it('averages with equal weights when asked', () => {

@@ -8,7 +8,18 @@
  * extrapolate outside the rating scale; a convex combination stays on the scale, reads as "how
  * much of each run", zeroes the runs that add nothing, and, since every single member is a point
  * of the simplex, can never be worse on the validation split than the best member (the fit
- * starts there and keeps the best point it finds).
+ * starts there and keeps the best point it finds). The app's blends are these (its run store
+ * keeps a blend's weights in [0, 1]).
+ *
+ * 'ridge' (what `collabsheet tune` fits): free weights, no intercept, min ‖Pw − y‖²/n + λ‖w‖²
+ * at λ = RIDGE_LAMBDA. Regularised members predict too close to the mean; free weights that sum
+ * to a little more than 1 stretch the blend back out, and small negative ones cancel what two
+ * near-copies share, which the simplex cannot. Judged out of sample on a 120 s tune's ml-100k
+ * runs and kNN members (two-fold cross-validation over the validation split: fit on one half,
+ * judge on the other; fitted on all of it in brackets): random 90/10 split, simplex 0.8821
+ * (0.8810), ridge λ 0.01 0.8815 (0.8788), 0.03 0.8814 (0.8799), 0.1 0.8822 (0.8814); u1,
+ * simplex 0.9040 (0.9031), ridge 0.01 0.9010 (0.8995), 0.03 0.9017, 0.1 0.9037. An intercept
+ * gains 0.0000–0.0002 at λ 0.01: not worth a term the serving model lacks.
  */
 import { rmse } from '../metrics.ts';
 
@@ -19,8 +30,9 @@ export interface BlendMember {
 
 export interface Blend {
   kind: 'blend';
-  mode: 'fitted' | 'equal';
-  /** The runs with a weight above zero, in the order given. */
+  /** fitted: convex weights; ridge: free weights (see above); equal: 1/m each. */
+  mode: 'fitted' | 'equal' | 'ridge';
+  /** The runs with a weight other than zero, in the order given. */
   members: BlendMember[];
   validRmse: number;
 }
@@ -32,8 +44,12 @@ export interface BlendInput {
 
 /** Accelerated projected-gradient steps: ample for the 30 runs a tune blends (κ of G about 1e3). */
 const STEPS = 5000;
+/** The ridge's λ, on the scale of the mean squared prediction (about 13 for ratings 1–5). */
+export const RIDGE_LAMBDA = 0.01;
 
-export function blend(inputs: readonly BlendInput[], targets: Float32Array, mode: 'fitted' | 'equal' = 'fitted'): Blend & { predictions: Float32Array } {
+export function blend<M extends Blend['mode'] = 'fitted'>(
+  inputs: readonly BlendInput[], targets: Float32Array, mode: M = 'fitted' as M,
+): Blend & { mode: M; predictions: Float32Array } {
   if (inputs.length === 0) throw new Error('a blend needs at least one run');
   for (const x of inputs) {
     if (x.predictions.length !== targets.length) {
@@ -41,9 +57,10 @@ export function blend(inputs: readonly BlendInput[], targets: Float32Array, mode
     }
   }
   if (targets.length === 0) throw new Error('a blend needs validation ratings to be judged on');
-  const weights = mode === 'equal' ? new Float64Array(inputs.length).fill(1 / inputs.length) : fitSimplexWeights(inputs, targets);
+  const weights = mode === 'equal' ? new Float64Array(inputs.length).fill(1 / inputs.length)
+    : mode === 'ridge' ? fitRidgeWeights(inputs, targets) : fitSimplexWeights(inputs, targets);
   const mixed = mix(inputs, weights, targets.length);
-  const members = inputs.map((x, m) => ({ id: x.id, weight: weights[m] })).filter((m) => m.weight > 0);
+  const members = inputs.map((x, m) => ({ id: x.id, weight: weights[m] })).filter((m) => m.weight !== 0);
   return { kind: 'blend', mode, members, validRmse: rmse(mixed, targets), predictions: Float32Array.from(mixed) };
 }
 
@@ -113,6 +130,53 @@ export function fitSimplexWeights(inputs: readonly BlendInput[], targets: Float3
     previous = f;
   }
   return best;
+}
+
+/** (PᵀP/n + λI) w = Pᵀy/n, by Cholesky (the matrix is positive definite for λ > 0), in float64. */
+export function fitRidgeWeights(inputs: readonly BlendInput[], targets: Float32Array, lambda = RIDGE_LAMBDA): Float64Array {
+  if (!(lambda > 0)) throw new Error(`ridge λ must be above 0, got ${lambda}`);
+  const m = inputs.length;
+  const n = targets.length;
+  const A = new Float64Array(m * m);
+  const b = new Float64Array(m);
+  for (let a = 0; a < m; a++) {
+    const pa = inputs[a].predictions;
+    let s = 0;
+    for (let i = 0; i < n; i++) s += pa[i] * targets[i];
+    b[a] = s / n;
+    for (let c = a; c < m; c++) {
+      const pc = inputs[c].predictions;
+      let t = 0;
+      for (let i = 0; i < n; i++) t += pa[i] * pc[i];
+      A[a * m + c] = A[c * m + a] = t / n + (a === c ? lambda : 0);
+    }
+  }
+  return choleskySolve(A, b, m);
+}
+
+/** Solves A x = b for a symmetric positive definite A (row-major m × m). */
+function choleskySolve(A: Float64Array, b: Float64Array, m: number): Float64Array {
+  const L = new Float64Array(m * m);
+  for (let i = 0; i < m; i++) {
+    for (let j = 0; j <= i; j++) {
+      let s = A[i * m + j];
+      for (let k = 0; k < j; k++) s -= L[i * m + k] * L[j * m + k];
+      L[i * m + j] = i === j ? Math.sqrt(s) : s / L[j * m + j];
+    }
+  }
+  const y = new Float64Array(m);
+  for (let i = 0; i < m; i++) {
+    let s = b[i];
+    for (let k = 0; k < i; k++) s -= L[i * m + k] * y[k];
+    y[i] = s / L[i * m + i];
+  }
+  const x = new Float64Array(m);
+  for (let i = m - 1; i >= 0; i--) {
+    let s = y[i];
+    for (let k = i + 1; k < m; k++) s -= L[k * m + i] * x[k];
+    x[i] = s / L[i * m + i];
+  }
+  return x;
 }
 
 /** G = EᵀE/n for the errors E = P − y, in float64. */

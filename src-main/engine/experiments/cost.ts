@@ -5,7 +5,8 @@
  * ml-100k (90k ratings, ONNX Runtime on one thread) on the shared 2-core build machine, load
  * about 1.3: dotbias bs 64 dense 0.16 s an epoch at k 20, 0.30 at k 50, 0.56 at k 100; bs 128
  * 0.16 at k 50; the classes model 0.7 s. The fused kernel (one thread, load 0.4): 0.08–0.14 s for
- * 10 epochs at k 50, 0.26 s for 20 at k 100, validation included.
+ * 10 epochs at k 50, 0.26 s for 20 at k 100, validation included. A kNN member (load 4.7): by items
+0.43 s (16.4M pairs, 1682² cells), by users 0.25–0.34 s (13.6M, 943²).
  */
 import { embeddingSize } from '../models/index.ts';
 import { defaultUpdates } from '../train/trainer.ts';
@@ -34,11 +35,15 @@ export interface CostModel {
   fusedFactorSeconds: number;
   /** The fused run's setup (blocking the ratings) and its validation predictions. */
   fusedRunSeconds: number;
+  /** A kNN member (neighbour-members.ts): per pair of one row's ratings (Σ n²), and per cell of its similarity table. */
+  knnPairSeconds: number;
+  knnCellSeconds: number;
 }
 
 export const MEASURED_COST: CostModel = {
   batchSeconds: 43e-6, elementSeconds: 1.35e-9, ratingSeconds: 2e-9, networkFactor: 1.3, runSeconds: 0.3,
   fusedRatingSeconds: 7.5e-8, fusedFactorSeconds: 7e-10, fusedRunSeconds: 0.03,
+  knnPairSeconds: 2.5e-8, knnCellSeconds: 2e-8,
 };
 
 /** Parameter elements of the model, and how many a rating looks up (its row width). */

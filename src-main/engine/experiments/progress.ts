@@ -14,21 +14,25 @@ export interface QueueProgress {
   etaSeconds: number | null;
 }
 
-/** Seconds per epoch so far × the epochs still queued. */
+/**
+ * Seconds per unit of work so far × the work still queued. The unit is the caller's: a sweep's
+ * epochs (its runs differ little in cost per epoch), a tune's estimated seconds (cost.ts: a
+ * fused epoch is about 50× cheaper than an ONNX one, and a tune trains them cheapest first).
+ */
 export class PaceClock {
   private readonly started = performance.now();
-  private epochsDone = 0;
+  private workDone = 0;
 
-  constructor(private epochsLeft: number) {}
+  constructor(private workLeft: number) {}
 
-  finished(epochs: number): void {
-    this.epochsDone += epochs;
-    this.epochsLeft = Math.max(0, this.epochsLeft - epochs);
+  finished(work: number): void {
+    this.workDone += work;
+    this.workLeft = Math.max(0, this.workLeft - work);
   }
 
   /** More runs were queued (a tune's next rung). */
-  queued(epochs: number): void {
-    this.epochsLeft += epochs;
+  queued(work: number): void {
+    this.workLeft += work;
   }
 
   get elapsedSeconds(): number {
@@ -37,7 +41,7 @@ export class PaceClock {
 
   progress(done: number, total: number, next: string | null): QueueProgress {
     const elapsed = this.elapsedSeconds;
-    const eta = this.epochsDone === 0 ? null : (elapsed / this.epochsDone) * this.epochsLeft;
+    const eta = this.workDone === 0 ? null : (elapsed / this.workDone) * this.workLeft;
     return { done, total, next, elapsedSeconds: elapsed, etaSeconds: eta };
   }
 }

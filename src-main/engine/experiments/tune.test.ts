@@ -2,7 +2,8 @@
 import { describe, expect, it } from 'vitest';
 import { randomSplit } from '../../data/split.ts';
 import { generatePlanted } from '../../data/synthetic.ts';
-import { MEASURED_COST } from './cost.ts';
+import { rmse } from '../metrics.ts';
+import { MEASURED_COST, estimateRunSeconds } from './cost.ts';
 import { trainRun } from './run.ts';
 import { planTune, tune } from './tune.ts';
 
@@ -34,11 +35,33 @@ describe('tune', () => {
     const again = await trainRun(train, valid, best.settings, { id: 'x', label: 'again', engine: best.engine });
     expect(again.run.validRmse).toBe(best.validRmse);
 
-    // The blend is of runs that trained at least half their epochs (and the best single run), and no worse than the best of them.
+    // The blend is of the kNN members and runs that trained at least half their epochs (and the best single run), and no worse than the best of them.
     const ids = new Map(a.runs.map((r) => [r.run.id, r]));
-    const members = a.bestBlend!.members.map((m) => ids.get(m.id)!);
+    const knnIds = a.neighbours.map((m) => m.id);
+    expect(knnIds).toEqual(['knn-item', 'knn-user']);
+    const members = a.bestBlend!.members.filter((m) => !knnIds.includes(m.id)).map((m) => ids.get(m.id)!);
     expect(members.every((m) => m.stage !== 'rung 0' || m.run.id === best.id)).toBe(true);
-    expect(a.bestBlend!.validRmse).toBeLessThanOrEqual(best.validRmse! + 1e-9);
+    expect(a.bestBlend!.validRmse).toBeLessThanOrEqual(Math.min(best.validRmse!, ...a.neighbours.map((m) => m.validRmse)) + 1e-9);
+  });
+
+  it('offers the blend the kNN members, judged as runs are, and fits none when told not to (the app\'s tune)', async () => {
+    const withKnn = await tune(train, valid, { budgetSeconds: 100, seed: 42, cost });
+    const without = await tune(train, valid, { budgetSeconds: 100, seed: 42, cost, neighbours: false });
+    expect(without.neighbours).toEqual([]);
+    expect(without.bestBlend!.members.every((m) => m.id.startsWith('r'))).toBe(true);
+    for (const m of withKnn.neighbours) expect(m.validRmse).toBeCloseTo(rmse(m.validPredictions, valid.ratings), 12);
+    // The same runs either way (the members' estimate is far below a 10 s run here), and a blend no worse for the members.
+    // (On planted low-rank data the factor runs are the right model and take the weight; on ml-100k kNN helps: bench.)
+    expect(withKnn.runs.map((r) => r.run.validRmse)).toEqual(without.runs.map((r) => r.run.validRmse));
+    expect(withKnn.bestBlend!.validRmse).toBeLessThanOrEqual(without.bestBlend!.validRmse + 1e-9);
+  });
+
+  it('takes the kNN members\' estimate off the budget before planning the runs', () => {
+    const plain = planTune(shape, 400, 42, cost);
+    const reserved = planTune(shape, 400, 42, cost, 100);
+    expect(reserved.plan.neighbourSeconds).toBe(100);
+    expect(reserved.plan.candidates + reserved.plan.seedRuns).toBeLessThan(plain.plan.candidates + plain.plan.seedRuns);
+    expect(reserved.plan.plannedSeconds).toBeLessThanOrEqual(400 * 0.8 + 1e-9);
   });
 
   it('takes fused candidates nearly free beside the ONNX ones, and their runs reproduce in the fused engine', async () => {
@@ -52,6 +75,10 @@ describe('tune', () => {
     const r = await tune(train, valid, { budgetSeconds: 100, seed: 42, cost: cheapFused });
     const fused = r.runs.filter((x) => x.run.engine === 'fused');
     expect(fused.length).toBeGreaterThan(0);
+    // Each rung trains cheapest first, so a tune the budget cuts short has the most candidates: the fused ones lead rung 0.
+    const rung0 = r.runs.filter((x) => x.stage === 'rung 0').map((x) => estimateRunSeconds(x.run.settings, shape, cheapFused, x.run.engine));
+    expect(rung0).toEqual([...rung0].sort((a, b) => a - b));
+    expect(r.runs[0].run.engine).toBe('fused');
     const again = await trainRun(train, valid, fused[0].run.settings, { id: 'x', label: 'again', engine: 'fused' });
     expect(again.run.validRmse).toBe(fused[0].run.validRmse);
   });
@@ -72,6 +99,7 @@ describe('tune', () => {
     const r = await tune(train, valid, { budgetSeconds: 1, seed: 42, cost, startedAt: performance.now() - 2000 });
     expect(r.budgetHit).toBe(true);
     expect(r.runs).toHaveLength(0);
+    expect(r.neighbours).toHaveLength(0);
     expect(r.bestSingle).toBeNull();
   });
 });

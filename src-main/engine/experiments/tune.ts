@@ -34,12 +34,22 @@
  * 0.9035. It took 322 s and 243 s of wall time at load 2–3, against the plan's 95 s: on this
  * machine under load a real 120 s tune stops before its plan ends (random split: 47 runs, 0.9001).
  * A seed share of 0.4 instead of 0.25: random single 0.8911, blend 0.8825.
+ *
+ * The kNN members (neighbour-members.ts: fitted first, ~1 s) and ridge weights (blend.ts), the
+ * same plan's own answer (seed 42): random split single 0.8916 (reproduced by `collabsheet
+ * train`), blend 0.8806 with the kNN members and convex weights, 0.8782 with ridge weights
+ * (42 members: both kNN, 40 runs); u1 (the members' estimate takes one candidate off the plan)
+ * single 0.9121, convex 0.9041, ridge 0.8995. Those blends are judged on the split their weights
+ * were fitted on, as the issue has it; fitted on one half of it and judged on the other, ridge
+ * scores 0.8815 / 0.9010 and convex 0.8821 / 0.9040. Each rung trains cheapest first, so a real
+ * tune the load cuts short has trained the fused candidates, and blends its rung 0 runs then.
  */
 import type { RatingsDataset } from '../../data/dataset.ts';
 import { itemCount, userCount } from '../../data/dataset.ts';
 import type { TrainConfig } from '../types.ts';
 import { type Blend, blend } from './blend.ts';
 import { type CostModel, type DataShape, MEASURED_COST, estimateRunSeconds } from './cost.ts';
+import { type NeighbourMember, estimateNeighbourSeconds, fitNeighbourMembers } from './neighbour-members.ts';
 import { PaceClock, type QueueProgress } from './progress.ts';
 import { type CancelSignal, type Run, type TrainedRun, trainRun } from './run.ts';
 import { type TuneCandidate, candidates } from './search-space.ts';
@@ -60,6 +70,17 @@ export interface TuneOptions {
    * too. Default: now.
    */
   startedAt?: number;
+  /**
+   * Fit the kNN blend members (neighbour-members.ts) before the runs; default true. The app
+   * says false: its blends open in the sheet and export as ONNX from their members' models.
+   */
+  neighbours?: boolean;
+  /**
+   * The best blend's weights (blend.ts): 'ridge' (default; the convex fit where that is better
+   * on the validation split), or 'fitted' (convex), which the app asks for — its run store keeps
+   * a blend's weights in [0, 1].
+   */
+  blendWeights?: 'ridge' | 'fitted';
 }
 
 export type TuneStage = 'rung 0' | 'rung 1' | 'rung 2' | 'seeds';
@@ -71,7 +92,9 @@ export interface TunedRun extends TrainedRun {
 export interface TunePlan {
   candidates: number;
   seedRuns: number;
-  /** What the cost model expects the training to take, seconds. */
+  /** What the cost model expects the kNN members to take, seconds (0 without them). */
+  neighbourSeconds: number;
+  /** What the cost model expects the training to take, seconds, the kNN members' included. */
   plannedSeconds: number;
 }
 
@@ -79,6 +102,8 @@ export interface TuneResult {
   plan: TunePlan;
   /** Every run finished, in training order. */
   runs: TunedRun[];
+  /** The kNN members fitted for the blend (none when TuneOptions.neighbours was false or the data too wide). */
+  neighbours: NeighbourMember[];
   bestSingle: Run | null;
   bestBlend: Blend | null;
   cancelled: boolean;
@@ -99,15 +124,24 @@ const TOP_FINALS = 2;
 /** The blend is fitted over at most this many runs, so its weights fit few numbers. */
 const MAX_BLEND = 40;
 
+/**
+ * Training stops this long before the budget ends, for what follows it: the run in flight stops
+ * between batches but not while its sessions are built, then the blend fits and the summary.
+ * Without it a real ml-100k tune at load 3 ended 0.9 s past its 120 s.
+ */
+const stopMargin = (budgetSeconds: number): number => Math.min(2, budgetSeconds * 0.02);
+
 const epochsAt = (c: TrainConfig, rung: number): number => Math.max(1, Math.ceil(c.epochs * RUNG_EPOCHS[rung]));
 const atRung = (c: TuneCandidate, rung: number): TuneCandidate => ({ ...c, config: { ...c.config, epochs: epochsAt(c.config, rung) } });
 /** A family of runs, for the seed stage and the blend: the engine and the model kind. */
 const familyOf = (c: TuneCandidate): string => `${c.engine} ${c.config.model.kind}`;
 
-export function planTune(d: DataShape, budgetSeconds: number, seed: number, cost: CostModel = MEASURED_COST): { plan: TunePlan; pool: TuneCandidate[] } {
+/** The plan for a budget; `neighbourSeconds` (the kNN members' estimate) is taken off it first. */
+export function planTune(d: DataShape, budgetSeconds: number, seed: number, cost: CostModel = MEASURED_COST, neighbourSeconds = 0): { plan: TunePlan; pool: TuneCandidate[] } {
   const all = candidates(seed, MAX_CANDIDATES);
   const costs = RUNG_EPOCHS.map((_, rung) => all.map((c) => estimateRunSeconds(atRung(c, rung).config, d, cost, c.engine)));
-  const halvingBudget = budgetSeconds * PLANNED_SHARE * (1 - SEED_SHARE);
+  const trainingBudget = Math.max(0, budgetSeconds * PLANNED_SHARE - neighbourSeconds);
+  const halvingBudget = trainingBudget * (1 - SEED_SHARE);
   const expected = (n: number): number => {
     let total = 0;
     let kept = n;
@@ -120,27 +154,33 @@ export function planTune(d: DataShape, budgetSeconds: number, seed: number, cost
   };
   let n = 1;
   while (n < MAX_CANDIDATES && expected(n + 1) <= halvingBudget) n++;
-  const seedBudget = budgetSeconds * PLANNED_SHARE - expected(n);
+  const seedBudget = trainingBudget - expected(n);
   const meanFull = costs[2].slice(0, n).reduce((a, b) => a + b, 0) / n;
   const seedRuns = Math.max(0, Math.floor(seedBudget / meanFull));
-  return { plan: { candidates: n, seedRuns, plannedSeconds: expected(n) + seedRuns * meanFull }, pool: all.slice(0, n) };
+  return { plan: { candidates: n, seedRuns, neighbourSeconds, plannedSeconds: neighbourSeconds + expected(n) + seedRuns * meanFull }, pool: all.slice(0, n) };
 }
 
 export async function tune(train: RatingsDataset, valid: RatingsDataset, o: TuneOptions): Promise<TuneResult> {
   if (valid.ratings.length === 0) throw new Error('tune needs a validation split to choose by: give --valid or --valid-pct');
   const startedAt = o.startedAt ?? performance.now();
-  const deadline = startedAt + o.budgetSeconds * 1000;
+  const deadline = startedAt + (o.budgetSeconds - stopMargin(o.budgetSeconds)) * 1000;
   const shape = { ratings: train.ratings.length, users: userCount(train), items: itemCount(train) };
-  const { plan, pool } = planTune(shape, o.budgetSeconds, o.seed, o.cost);
+  const cost = o.cost ?? MEASURED_COST;
+  const withNeighbours = o.neighbours ?? true;
+  const { plan, pool } = planTune(shape, o.budgetSeconds, o.seed, cost, withNeighbours ? estimateNeighbourSeconds(train, cost) : 0);
 
   const runs: TunedRun[] = [];
   let cancelled = false;
   let budgetHit = false;
   const total = plan.candidates + Math.ceil(plan.candidates * KEEP) + Math.ceil(Math.ceil(plan.candidates * KEEP) * KEEP) + plan.seedRuns;
-  const clock = new PaceClock(pool.reduce((n, c) => n + epochsAt(c.config, 0), 0));
+  // The time left is paced by the plan's estimates, not epochs: cheap fused runs go first.
+  const estimate = (c: TuneCandidate) => estimateRunSeconds(c.config, shape, cost, c.engine);
+  const clock = new PaceClock(pool.reduce((n, c) => n + estimate(atRung(c, 0)), 0));
   const cancel = () => o.signal?.aborted ?? false;
   const overBudget = () => performance.now() > deadline;
   const shouldStop = () => cancel() || overBudget();
+  // First: they take about a second, and a tune the budget cuts short in rung 0 still blends with them.
+  const neighbours = withNeighbours ? fitNeighbourMembers(train, valid, shouldStop) : [];
 
   /** Trains the configs in order; false once the budget or Cancel ended the tune. */
   const trainAll = async (configs: TuneCandidate[], stage: TuneStage, labels: string[]): Promise<TrainedRun[] | null> => {
@@ -150,7 +190,7 @@ export async function tune(train: RatingsDataset, valid: RatingsDataset, o: Tune
       o.onProgress?.(clock.progress(runs.length, total, labels[i]));
       const r = await trainRun(train, valid, config, { id: `r${runs.length + 1}`, label: labels[i], keepParams: o.keepParams, shouldStop, engine });
       if (r.run.stopped?.kind === 'cancelled') break;
-      clock.finished(config.epochs);
+      clock.finished(estimate({ engine, config }));
       runs.push({ ...r, stage });
       done.push(r);
       o.onRun?.(r, stage);
@@ -166,13 +206,17 @@ export async function tune(train: RatingsDataset, valid: RatingsDataset, o: Tune
   {
     let survivors = pool.map((candidate, index) => ({ candidate, index }));
     for (let rung = 0; rung < RUNG_EPOCHS.length && survivors.length > 0; rung++) {
+      // Cheapest first (by the plan's estimate, so the order is the same anywhere): which runs go on
+      // depends only on their RMSEs, so the order changes no answer of a whole plan, but a tune the
+      // budget cuts short has trained as many candidates as it could — fused ones, mostly.
+      survivors = survivors.map((s) => ({ s, c: estimate(atRung(s.candidate, rung)) })).sort((a, b) => a.c - b.c || a.s.index - b.s.index).map(({ s }) => s);
       const configs = survivors.map((s) => atRung(s.candidate, rung));
-      if (rung > 0) clock.queued(configs.reduce((n, c) => n + c.config.epochs, 0));
+      if (rung > 0) clock.queued(configs.reduce((n, c) => n + estimate(c), 0));
       const trained = await trainAll(configs, `rung ${rung}` as TuneStage, survivors.map((s) => `rung ${rung} #${s.index + 1}`));
       if (!trained) break;
       survivors.forEach((s, i) => reached.set(s.index, { rung, rmse: trained[i].run.validRmse ?? Infinity }));
       if (rung === RUNG_EPOCHS.length - 1) {
-        await seedRuns(seedSettings(pool, reached), plan.seedRuns, o.seed, clock, trainAll);
+        await seedRuns(seedSettings(pool, reached), plan.seedRuns, o.seed, (configs) => clock.queued(configs.reduce((n, c) => n + estimate(c), 0)), trainAll);
         break;
       }
       const ranked = survivors.map((s, i) => ({ ...s, rmse: trained[i].run.validRmse ?? Infinity }))
@@ -183,9 +227,10 @@ export async function tune(train: RatingsDataset, valid: RatingsDataset, o: Tune
   o.onProgress?.(clock.progress(runs.length, total, null));
   const bestSingle = bestRun(runs.map((r) => r.run));
   return {
-    plan, runs, cancelled, budgetHit, bestSingle,
-    // Rung 0's quarter-length runs are left out, except the best single run, so the blend is never worse than it.
-    bestBlend: blendOf(runs.filter((r) => r.stage !== 'rung 0' || r.run === bestSingle), valid),
+    plan, runs, neighbours, cancelled, budgetHit, bestSingle,
+    // Rung 0's quarter-length runs are left out, except the best single run (so the blend is never worse than
+    // it) — unless the budget ended the tune in rung 0, when they are all it has.
+    bestBlend: blendOf(runs.some((r) => r.stage !== 'rung 0') ? runs.filter((r) => r.stage !== 'rung 0' || r.run === bestSingle) : runs, neighbours, valid, o.blendWeights ?? 'ridge'),
     seconds: (performance.now() - startedAt) / 1000,
   };
 }
@@ -210,7 +255,7 @@ function seedSettings(pool: TuneCandidate[], reached: Map<number, { rung: number
 }
 
 /** `count` runs of the settings given, in turn, with seeds seed+1, seed+2, … */
-async function seedRuns(settings: Indexed[], count: number, seed: number, clock: PaceClock, trainAll: TrainAll): Promise<void> {
+async function seedRuns(settings: Indexed[], count: number, seed: number, queued: (configs: TuneCandidate[]) => void, trainAll: TrainAll): Promise<void> {
   if (settings.length === 0 || count === 0) return;
   const configs: TuneCandidate[] = [];
   const labels: string[] = [];
@@ -220,17 +265,17 @@ async function seedRuns(settings: Indexed[], count: number, seed: number, clock:
     configs.push({ ...from.candidate, config: { ...from.candidate.config, seed: s } });
     labels.push(`#${from.index + 1}, seed ${s}`);
   }
-  clock.queued(configs.reduce((n, c) => n + c.config.epochs, 0));
+  queued(configs);
   await trainAll(configs, 'seeds', labels);
 }
 
 /**
- * Fitted weights over at most MAX_BLEND of the runs given (those that trained at least half
- * their epochs): each family's best in turn, then each family's second best, and so on, so a
- * family that is worse alone but errs differently (ratings as classes, the fused kernel's) is
- * not crowded out by thirty near-copies of the best one.
+ * Fitted weights over the kNN members and at most MAX_BLEND of the runs given (those that
+ * trained at least half their epochs): each family's best in turn, then each family's second
+ * best, and so on, so a family that is worse alone but errs differently (ratings as classes,
+ * the fused kernel's) is not crowded out by thirty near-copies of the best one.
  */
-function blendOf(runs: TrainedRun[], valid: RatingsDataset): Blend | null {
+function blendOf(runs: TrainedRun[], neighbours: readonly NeighbourMember[], valid: RatingsDataset, weights: 'ridge' | 'fitted'): Blend | null {
   const usable = runs
     .filter((r) => r.validPredictions !== null && Number.isFinite(r.run.validRmse))
     .sort((a, b) => a.run.validRmse! - b.run.validRmse!);
@@ -243,7 +288,11 @@ function blendOf(runs: TrainedRun[], valid: RatingsDataset): Blend | null {
   for (let place = 0; pool.length < Math.min(MAX_BLEND, usable.length); place++) {
     for (const members of families.values()) if (place < members.length && pool.length < MAX_BLEND) pool.push(members[place]);
   }
-  if (pool.length === 0) return null;
-  const { predictions: _, ...b } = blend(pool.map((r) => ({ id: r.run.id, predictions: r.validPredictions! })), valid.ratings);
+  const inputs = [...neighbours.map((m) => ({ id: m.id, predictions: m.validPredictions })), ...pool.map((r) => ({ id: r.run.id, predictions: r.validPredictions! }))];
+  if (inputs.length === 0) return null;
+  const convex = blend(inputs, valid.ratings, 'fitted');
+  const ridge = weights === 'ridge' ? blend(inputs, valid.ratings, 'ridge') : null;
+  // The convex fit is never worse than its best member; ridge, pulled towards 0 by λ, could be on few members.
+  const { predictions: _, ...b } = ridge && ridge.validRmse < convex.validRmse ? ridge : convex;
   return b;
 }

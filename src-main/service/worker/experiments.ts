@@ -228,6 +228,10 @@ export async function tuneOnSheet(host: ExperimentHost, args: ValidArgs<'tune'>)
     seed: config.seed,
     signal: host.cancel,
     keepParams: true,
+    // The kNN members have no factors or network: a blend of them could neither open in the sheet nor export as ONNX.
+    neighbours: false,
+    // The run store keeps a blend's weights in [0, 1], as the app's own blends fit them.
+    blendWeights: 'fitted',
     onProgress: (p) => host.progress({ kind: 'tune', ...p }),
     onRun: (r) => {
       // Only the best so far keeps its parameters: a tune of a big sheet trains a hundred models.
@@ -237,8 +241,10 @@ export async function tuneOnSheet(host: ExperimentHost, args: ValidArgs<'tune'>)
   const single = best as TrainedRun | null;
   const bestSingleId = single ? keep(host, single, `tune best: ${runName(runWords(single.run.settings, split))}`, split) : null;
   const tuned = new Map(result.runs.map((r) => [r.run.id, r.run]));
-  const bestBlendId = result.bestBlend && result.bestBlend.members.length > 1
-    ? keepBlend(host, result.bestBlend, (id) => tuned.get(id)!.settings, (id) => `tune ${tuned.get(id)!.label}`, result.seconds, split, `tune blend of ${result.bestBlend.members.length}`)
+  const tunedBlend = result.bestBlend;
+  if (tunedBlend?.mode === 'ridge') throw new Error('the tune fitted ridge weights, which a blend run cannot keep: it was asked for convex ones');
+  const bestBlendId = tunedBlend && tunedBlend.members.length > 1
+    ? keepBlend(host, { ...tunedBlend, mode: tunedBlend.mode }, (id) => tuned.get(id)!.settings, (id) => `tune ${tuned.get(id)!.label}`, result.seconds, split, `tune blend of ${tunedBlend.members.length}`)
     : null;
   return { trained: result.runs.length, bestSingleId, bestBlendId, cancelled: result.cancelled, budgetHit: result.budgetHit, seconds: result.seconds };
 }
