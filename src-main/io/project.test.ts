@@ -118,7 +118,7 @@ describe('project files', () => {
 
   it('a save killed with SIGKILL mid-write leaves the last complete project readable', { timeout: 120_000 }, async () => {
     let killedMidWrite = 0;
-    for (let attempt = 0; attempt < 6 && killedMidWrite < 2; attempt++) {
+    for (let attempt = 0; attempt < 16 && killedMidWrite < 2; attempt++) {
       const runDir = mkdtempSync(join(dir, 'kill-'));
       const path = join(runDir, 'killed.collabsheet');
       const lastSaved = await saveUntilKilled(path);
@@ -145,7 +145,7 @@ async function saveUntilKilled(path: string): Promise<number> {
     child.stdout.on('data', (chunk: Buffer) => {
       const text = chunk.toString();
       for (const m of text.matchAll(/saved (\d+)/g)) lastSaved = Number(m[1]);
-      if (text.includes('saving 3') && !timer) timer = setTimeout(() => child.kill('SIGKILL'), 1 + Math.random() * 29);
+      if (text.includes('saving 3') && !timer) timer = setTimeout(() => child.kill('SIGKILL'), 1 + Math.random() * 14);
     });
     child.on('exit', () => resolve());
   });
