@@ -86,23 +86,29 @@ describe('sharedMemory', () => {
   });
 });
 
+/** A bump arena over one shared buffer, in 64-byte regions; `top()` is where it takes next. */
+function bumpArena(bytes: number): { memory: SharedArrayBuffer; arena: ColumnArena; top: () => number } {
+  const memory = new SharedArrayBuffer(bytes);
+  let top = 0;
+  const arena: ColumnArena = {
+    take: (size) => {
+      const offset = top;
+      top += Math.ceil(size / 64) * 64;
+      if (top > memory.byteLength) throw new Error('test arena full');
+      return { buffer: memory, offset };
+    },
+    trim: (end) => {
+      top = end;
+    },
+  };
+  return { memory, arena, top: () => top };
+}
+
 describe('an arena', () => {
   it('gets every column of train and valid as a region of its one memory, filled as without it', async () => {
     const train = file('at.csv', 'user,item,rating\n1,1,3\n1,2,4\n2,1,5\n');
     const valid = file('av.csv', 'user,item,rating\n2,2,1\n');
-    const memory = new SharedArrayBuffer(1 << 20);
-    let top = 0;
-    const arena: ColumnArena = {
-      take: (bytes) => {
-        const offset = top;
-        top += Math.ceil(bytes / 64) * 64;
-        if (top > memory.byteLength) throw new Error('test arena full');
-        return { buffer: memory, offset };
-      },
-      trim: (end) => {
-        top = end;
-      },
-    };
+    const { memory, arena, top } = bumpArena(1 << 20);
     const { train: t, valid: v } = await readTrainValidFiles(train, valid, { arena, timestamps: false });
     const columns = [t.users, t.items, t.ratings, v.users, v.items, v.ratings];
     for (const col of columns) expect(col.buffer).toBe(memory);
@@ -110,8 +116,8 @@ describe('an arena', () => {
     // columns end where the arena's next region starts.
     const spans = columns.map((c) => [c.byteOffset, c.byteOffset + c.byteLength]).sort((a, b) => a[0] - b[0]);
     for (let j = 1; j < spans.length; j++) expect(spans[j][0]).toBeGreaterThanOrEqual(spans[j - 1][1]);
-    expect(top).toBe(Math.ceil(spans.at(-1)![1] / 64) * 64);
-    expect(top).toBeLessThanOrEqual(6 * 64);
+    expect(top()).toBe(Math.ceil(spans.at(-1)![1] / 64) * 64);
+    expect(top()).toBeLessThanOrEqual(6 * 64);
     const plain = await readTrainValidFiles(train, valid, { timestamps: false });
     for (const [a, b] of [[t, plain.train], [v, plain.valid]]) {
       expect([Array.from(a.users), Array.from(a.items), Array.from(a.ratings)]).toEqual([Array.from(b.users), Array.from(b.items), Array.from(b.ratings)]);
@@ -121,21 +127,10 @@ describe('an arena', () => {
 
 describe('columns in an arena that grow', () => {
   it('keep every row through the growth copies, and end packed where the arena takes next', () => {
-    const memory = new SharedArrayBuffer(1 << 16);
-    let top = 0;
-    const arena: ColumnArena = {
-      take: (bytes) => {
-        const offset = top;
-        top += Math.ceil(bytes / 64) * 64;
-        return { buffer: memory, offset };
-      },
-      trim: (end) => {
-        top = end;
-      },
-    };
+    const { memory, arena, top } = bumpArena(1 << 16);
     const b = new RatingColumnsBuilder(16, true, arena);
     for (let j = 0; j < 100; j++) b.push(j, 1000 + j, j / 2, 10 * j);
-    const grownTo = top;
+    const grownTo = top();
     const c = b.finish();
     expect([c.users, c.items, c.ratings, c.timestamps!].every((col) => col.buffer === memory && col.length === 100)).toBe(true);
     expect(Array.from(c.users)).toEqual(Array.from({ length: 100 }, (_, j) => j));
@@ -143,8 +138,8 @@ describe('columns in an arena that grow', () => {
     expect(Array.from(c.ratings)).toEqual(Array.from({ length: 100 }, (_, j) => j / 2));
     expect(Array.from(c.timestamps!)).toEqual(Array.from({ length: 100 }, (_, j) => 10 * j));
     // The old columns stay behind; the live ones now end where the arena's next region starts.
-    expect(top).toBeLessThan(grownTo);
-    expect(top).toBe(Math.ceil((c.timestamps!.byteOffset + c.timestamps!.byteLength) / 64) * 64);
+    expect(top()).toBeLessThan(grownTo);
+    expect(top()).toBe(Math.ceil((c.timestamps!.byteOffset + c.timestamps!.byteLength) / 64) * 64);
   });
 });
 
