@@ -71,12 +71,19 @@ export const COUNT_TERM_SCALE = 1;
  */
 function itemCountTerms(b: ModelBuilder, set: SideFeatureSet | null | undefined): Value | null {
   if (!set?.counts) return null;
+  const [rareBias, userSlope, sharedSlope] = COUNT_TERM_PARAMS;
   const perUser = (name: string) => ops.mul(b.embedding(name, 'user', null), COUNT_TERM_SCALE);
   const counts = featureColumn(b, countsTensor(set.side, set.counts));
   const column = (k: number) => ops.squeeze(ops.slice(counts, 1, k, k + 1), [1]);
-  const slope = ops.add(perUser('user_popularity_slope'), ops.squeeze(b.dense('popularity_weight', [1], { kind: 'linear-weight', fanIn: 1 }), []));
-  return ops.add(ops.mul(perUser('user_rare_item_bias'), ops.sub(1, column(1))), ops.mul(slope, column(0)));
+  const slope = ops.add(perUser(userSlope), ops.squeeze(b.dense(sharedSlope, [1], { kind: 'linear-weight', fanIn: 1 }), []));
+  return ops.add(ops.mul(perUser(rareBias), ops.sub(1, column(1))), ops.mul(slope, column(0)));
 }
+
+/**
+ * The count terms' parameters. A neural model saved before it had them without features (a
+ * project, a run) lacks them: at zero they add nothing, so it opens predicting as it did.
+ */
+export const COUNT_TERM_PARAMS = ['user_rare_item_bias', 'user_popularity_slope', 'popularity_weight'] as const;
 
 /** A fed per-row table looked up for the batch, [B, ...row]. */
 const featureColumn = (b: ModelBuilder, t: FeatureTensor): Value => b.featureTable(t.name, t.side, t.type, t.row);

@@ -82,8 +82,6 @@ export interface ModelFeatures {
 /** The models whose layers take side features beside the ids (embedding-nn.ts); the factor models do not. */
 export const usesSideFeatures = (kind: ModelKind): boolean => kind === 'nn' || kind === 'classes';
 
-export const noFeatures = (f: ModelFeatures | null | undefined): boolean => !f || (!f.user?.columns.length && !f.item?.columns.length);
-
 const safe = (s: string) => s.toLowerCase().replace(/[^a-z0-9]+/g, '_').replace(/^_|_$/g, '') || 'feature';
 
 /**
@@ -255,13 +253,16 @@ export const ID_GATE_RATINGS = 5;
  *   Not kept.
  * The user side is not gated.
  */
-export function withItemCounts(features: ModelFeatures, trainItems: Int32Array): ModelFeatures {
-  const item = features.item;
-  if (!item?.columns.length) return features;
-  return {
-    ...features,
-    item: { ...item, gate: countGate(trainItems, item.rows, ID_GATE_RATINGS), counts: countColumns(trainItems, item.rows) },
-  };
+export function withItemCounts(features: ModelFeatures | null, trainItems: Int32Array, itemRows: number): ModelFeatures {
+  const item = features?.item;
+  if (item?.columns.length) {
+    return { ...features!, item: { ...item, gate: countGate(trainItems, item.rows, ID_GATE_RATINGS), counts: countColumns(trainItems, item.rows) } };
+  }
+  // No item features: the count terms alone, on an item side without columns. They come from
+  // the ratings, not from a features file, so the model without features has them too and
+  // "with features vs without" measures the features alone. No gate: it weighs the id
+  // embedding against features there are none of.
+  return { user: features?.user ?? null, item: { side: 'item', rows: itemRows, columns: [], counts: countColumns(trainItems, itemRows) } };
 }
 
 /** One column's graph inputs: the names the model declares and the trainer feeds. */

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { type RatingsDataset, selectRows } from '../../data/dataset.ts';
 import { randomSplit } from '../../data/split.ts';
 import { generatePlanted, plantedRmse } from '../../data/synthetic.ts';
-import { fastbookRecipe, excelSolve } from './recipes.ts';
+import { COUNT_TERM_PARAMS } from '../models/index.ts';
+import { fastbookNN, fastbookRecipe, excelSolve } from './recipes.ts';
 import { createTrainer, defaultUpdates } from './trainer.ts';
 import type { TrainConfig } from '../types.ts';
 
@@ -380,5 +381,32 @@ describe('paramViews and setRows (cold-start fold-in writes a row without retrai
     expect(() => trainer.setRows('user_factors', [6], new Array(k).fill(0))).toThrow(/row 6 of user_factors is outside \[0, 6\)/);
     expect(() => trainer.setRows('user_bias', [0, 1], [1])).toThrow(/need 2 values, got 1/);
     await trainer.dispose();
+  });
+});
+
+describe("the neural model's count terms, with or without features", () => {
+  const { data } = generatePlanted({ users: 40, items: 60, ratings: 800, rank: 2, noise: 0.3, seed: 3 });
+  const config: TrainConfig = { ...fastbookNN(64), epochs: 1 };
+
+  it('are fed to the network without features: the item counts table and its parameters', async () => {
+    const trainer = await createTrainer(data, null, config);
+    expect(trainer.features?.item?.counts?.length).toBe(2 * 60);
+    expect(trainer.features?.item?.gate).toBeUndefined();
+    expect(Object.keys(trainer.paramViews())).toEqual(expect.arrayContaining([...COUNT_TERM_PARAMS]));
+    await trainer.dispose();
+  });
+
+  it('a model saved before them (no count-term parameters) opens with them at zero, its other parameters as saved', async () => {
+    const trained = await createTrainer(data, null, config);
+    await trained.runEpoch();
+    const saved = trained.exportParams();
+    const old = Object.fromEntries(Object.entries(saved.params).filter(([name]) => !(COUNT_TERM_PARAMS as readonly string[]).includes(name)));
+    const opened = await createTrainer(data, null, config);
+    opened.importParams({ params: old, optimizer: saved.optimizer });
+    const views = opened.paramViews();
+    for (const name of COUNT_TERM_PARAMS) expect(views[name].data.every((x) => x === 0), name).toBe(true);
+    for (const [name, p] of Object.entries(old)) expect(Array.from(views[name].data), name).toEqual(Array.from(p.data));
+    await trained.dispose();
+    await opened.dispose();
   });
 });
