@@ -654,7 +654,6 @@ function checkData(train: RatingsDataset): void {
   if (train.ratings.length === 0) throw new Error('there are no training ratings');
 }
 
-/** Table rows: every user and item code either set can name. */
 /** Saved parameters with the count terms the model has and they lack at zero (COUNT_TERM_PARAMS); the same object when none lacks. */
 function withZeroCountTerms(saved: Readonly<Record<string, ParamTensor>>, model: Readonly<Record<string, ParamTensor>>): Readonly<Record<string, ParamTensor>> {
   const missing = COUNT_TERM_PARAMS.filter((name) => model[name] && !saved[name]);
@@ -662,6 +661,7 @@ function withZeroCountTerms(saved: Readonly<Record<string, ParamTensor>>, model:
   return { ...saved, ...Object.fromEntries(missing.map((name) => [name, { shape: [...model[name].shape], data: new Float32Array(model[name].data.length) }])) };
 }
 
+/** Table rows: every user and item code either set can name. */
 function tableRows(train: RatingsDataset, valid: RatingsDataset | null): TableRows {
   return {
     users: Math.max(userCount(train), valid ? userCount(valid) : 0),
