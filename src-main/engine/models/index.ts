@@ -17,7 +17,7 @@ export {
 } from './builder.ts';
 export { dotBiasPrediction, dotProductModel } from './dot-bias.ts';
 export { initParam, type ParamInit } from './init.ts';
-export { COUNT_TERM_PARAMS, embeddingSize, featureEmbeddingSize } from './embedding-nn.ts';
+export { COUNT_TERM_PARAMS, embeddingSize, featureEmbeddingSize, isAddedTermParam } from './embedding-nn.ts';
 export {
   type FeatureColumn, type FeatureSide, type FeatureTensor, type ModelFeatures, type SideFeatureSet,
   ID_GATE_RATINGS, embeddingName, encodeFeatures, featureTensors, growColumns, usesSideFeatures, withItemCounts,

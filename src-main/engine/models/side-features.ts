@@ -253,7 +253,9 @@ export const ID_GATE_RATINGS = 5;
  *   0.9737, 0.9057 / 0.9637, u1 0.9282 / 1.0155; with u.item + u.user 0.8997 / 0.9875, 0.8963 /
  *   0.9790, 0.8999 / 0.9846, u1 0.9201 / 0.9814: the features take valid 0.6–1.0 % lower and
  *   cold +0.5 to +2.2 % higher on the random split, 3.4 % lower on u1 (with features but no
- *   gate: cold 0.9925, 0.9791, 0.9942, u1 0.9777 — not kept).
+ *   gate: cold 0.9925, 0.9791, 0.9942, u1 0.9777 — not kept). With the taste terms since
+ *   (embedding-nn.ts itemTasteTerms) the features give 0.8969 / 0.9724, 0.8957 / 0.9558,
+ *   0.8944 / 0.9498, u1 0.9146 / 0.9858: cold −0.6, −1.8, −1.4, −2.9 % against none.
  * - DropoutNet's id dropout (Volkovs et al. 2017: the item's id embedding zeroed in training
  *   with probability p, so the network learns to predict from features alone) made cold items
  *   worse: p 0.1 1.0706, p 0.3 1.0732 (with the gate as a column: 1.0652, 1.0673) — a movie

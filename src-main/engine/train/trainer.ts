@@ -14,7 +14,7 @@ import { mulberry32 } from '../../data/random.ts';
 import { type ErrorSums, maeOf, noErrors, rmseOf } from '../metrics.ts';
 import {
   type MaskSpec, type ModelDefinition, type ModelFeatures, type ParamSpec, buildModelGraph, defineModel, featureTensors, growColumns, modelBytes,
-  COUNT_TERM_PARAMS, usesSideFeatures, withItemCounts,
+  isAddedTermParam, usesSideFeatures, withItemCounts,
 } from '../models/index.ts';
 import {
   type Grad, type HyperSchedules, Lbfgs, type Optimizer, type Schedule, createOptimizer, flatLength, packGrads, packParams,
@@ -456,7 +456,7 @@ class CollabTrainer implements Trainer {
   }
 
   importParams(p: ModelParams): void {
-    const params = withZeroCountTerms(p.params, this.paramViews());
+    const params = withZeroAddedTerms(p.params, this.paramViews());
     this.store.import(params);
     this.guard.forgetStart();
     const optimizer = this.stepper?.optimizer;
@@ -654,9 +654,9 @@ function checkData(train: RatingsDataset): void {
   if (train.ratings.length === 0) throw new Error('there are no training ratings');
 }
 
-/** Saved parameters with the count terms the model has and they lack at zero (COUNT_TERM_PARAMS); the same object when none lacks. */
-function withZeroCountTerms(saved: Readonly<Record<string, ParamTensor>>, model: Readonly<Record<string, ParamTensor>>): Readonly<Record<string, ParamTensor>> {
-  const missing = COUNT_TERM_PARAMS.filter((name) => model[name] && !saved[name]);
+/** Saved parameters with the added terms' the model has and they lack at zero (isAddedTermParam); the same object when none lacks. */
+function withZeroAddedTerms(saved: Readonly<Record<string, ParamTensor>>, model: Readonly<Record<string, ParamTensor>>): Readonly<Record<string, ParamTensor>> {
+  const missing = Object.keys(model).filter((name) => isAddedTermParam(name) && !saved[name]);
   if (!missing.length) return saved;
   return { ...saved, ...Object.fromEntries(missing.map((name) => [name, { shape: [...model[name].shape], data: new Float32Array(model[name].data.length) }])) };
 }
