@@ -115,8 +115,9 @@ const OUR_CASES: OurCase[] = [
  * cold RMSE): wd 0.05, 0.3, 1; 5 epochs; lazy updates; bs 256 lr 1e-2; layers [200, 100];
  * dropout 0.3 — none gave the cold ratings 5 % with the features (best: −0.4 %, 5 epochs).
  * Since then the trainer gates each item's id embedding by n/(n + 5) and the NN adds linear
- * count terms (a per-user rare-item bias, popularity slopes): withItemCounts in
- * engine/models/side-features.ts lists the seeds and variants measured.
+ * count terms (a per-user rare-item bias, popularity slopes) — with or without features, so the
+ * pair below differs by the features alone: withItemCounts in engine/models/side-features.ts
+ * lists the seeds and variants measured.
  */
 const FEATURES = { item: 'ml-100k/u.item', user: 'ml-100k/u.user' };
 const NN_FLAGS = ['--model', 'nn', '--layers', '100', '--bs', '64', '--epochs', '7', '--updates', 'dense'];

@@ -7,7 +7,7 @@
 import { type Value, concatColumns, linear, mse, ops, sigmoidRange } from '../graph/index.ts';
 import type { ModelBuilder, ModelDefinition } from './builder.ts';
 import {
-  type FeatureTensor, type ModelFeatures, type SideFeatureSet, columnTensors, embeddingName, gateTensor, countsTensor,
+  type CategoricalColumn, type FeatureSide, type FeatureTensor, type ModelFeatures, type MultiColumn, type SideFeatureSet, columnTensors, embeddingName, gateTensor, countsTensor,
 } from './side-features.ts';
 
 /**
@@ -71,11 +71,51 @@ export const COUNT_TERM_SCALE = 1;
  */
 function itemCountTerms(b: ModelBuilder, set: SideFeatureSet | null | undefined): Value | null {
   if (!set?.counts) return null;
+  const [rareBias, userSlope, sharedSlope] = COUNT_TERM_PARAMS;
   const perUser = (name: string) => ops.mul(b.embedding(name, 'user', null), COUNT_TERM_SCALE);
   const counts = featureColumn(b, countsTensor(set.side, set.counts));
   const column = (k: number) => ops.squeeze(ops.slice(counts, 1, k, k + 1), [1]);
-  const slope = ops.add(perUser('user_popularity_slope'), ops.squeeze(b.dense('popularity_weight', [1], { kind: 'linear-weight', fanIn: 1 }), []));
-  return ops.add(ops.mul(perUser('user_rare_item_bias'), ops.sub(1, column(1))), ops.mul(slope, column(0)));
+  const slope = ops.add(perUser(userSlope), ops.squeeze(b.dense(sharedSlope, [1], { kind: 'linear-weight', fanIn: 1 }), []));
+  return ops.add(ops.mul(perUser(rareBias), ops.sub(1, column(1))), ops.mul(slope, column(0)));
+}
+
+/** The count terms' parameters. */
+export const COUNT_TERM_PARAMS = ['user_rare_item_bias', 'user_popularity_slope', 'popularity_weight'] as const;
+
+/**
+ * The parameters of the terms added beside the network (count and taste terms). A neural model
+ * saved before it had them (a project, a run) lacks them: at zero each term adds nothing, so it
+ * opens predicting as it did.
+ */
+export const isAddedTermParam = (name: string): boolean =>
+  (COUNT_TERM_PARAMS as readonly string[]).includes(name) || /^user_.+_taste$|_taste_embedding$/.test(name);
+
+/** Width of a user's taste for an item feature's values (itemTasteTerms). */
+export const TASTE_WIDTH = 8;
+
+/**
+ * Per categorical or multi-valued item feature (genres), a dot product beside the network, [B]
+ * each: the user's taste vector · the mean of the item's values' taste embeddings (LightFM's
+ * item = sum of its features) — a user × genre interaction that reaches a movie whose id
+ * embedding is gated off, which the layers learned only weakly. ml-100k, u.item + u.user,
+ * valid / cold RMSE, random split seeds 42–44: 0.8969 / 0.9724, 0.8957 / 0.9558, 0.8944 /
+ * 0.9498, u1 0.9146 / 0.9858 (without it 0.8997 / 0.9875, 0.8963 / 0.9790, 0.8999 / 0.9846,
+ * u1 0.9201 / 0.9814; width 4: 0.9705, 0.9602, 0.9611, u1 0.9872; 16: seed 42 0.9746, u1 0.9823).
+ */
+function itemTasteTerms(b: ModelBuilder, set: SideFeatureSet | null | undefined): Value[] {
+  return (set?.columns ?? []).flatMap((c) => {
+    if (c.kind === 'numeric') return [];
+    const values = meanEmbedding(b, set!.side, c, `${c.name}_taste_embedding`, TASTE_WIDTH);
+    return [ops.reduceSum(ops.mul(b.embedding(`user_${c.name}_taste`, 'user', TASTE_WIDTH), values), [1], false)];
+  });
+}
+
+/** A categorical column's embedding of the batch's rows, or a multi-valued one's mean embedding, [B, width], from table `name`. */
+function meanEmbedding(b: ModelBuilder, side: FeatureSide, c: CategoricalColumn | MultiColumn, name: string, width: number): Value {
+  const rows = columnTensors(side, c).map((t) => b.featureTable(t.name, t.side, t.type, t.row));
+  const looked = ops.gather(b.dense(name, [c.vocabulary.length, width], { kind: 'embedding' }), rows[0]);
+  // Padded codes with 1/count weights: Σ weight · embedding, so Gather, Mul and ReduceSum — no op of its own.
+  return c.kind === 'categorical' ? looked : ops.reduceSum(ops.mul(looked, ops.unsqueeze(rows[1], [2])), [1], false);
 }
 
 /** A fed per-row table looked up for the batch, [B, ...row]. */
@@ -85,16 +125,12 @@ const gated = (embedding: Value, gate: Value | null): Value => (gate ? ops.mul(e
 
 /**
  * One side's feature columns, each [B, w]: a categorical feature's embedding, a multi-valued
- * one's mean embedding (padded codes with 1/count weights: Σ weight · embedding, so Gather, Mul
- * and ReduceSum — no op of its own), the numeric columns as they are (normalised, unknown flags).
+ * one's mean embedding, the numeric columns as they are (normalised, unknown flags).
  */
 function featureColumns(b: ModelBuilder, set: SideFeatureSet): Value[] {
   return set.columns.map((c) => {
-    const rows = columnTensors(set.side, c).map((t) => b.featureTable(t.name, t.side, t.type, t.row));
-    if (c.kind === 'numeric') return rows[0];
-    const table = b.dense(embeddingName(c), [c.vocabulary.length, featureEmbeddingSize(c.vocabulary.length)], { kind: 'embedding' });
-    const looked = ops.gather(table, rows[0]);
-    return c.kind === 'categorical' ? looked : ops.reduceSum(ops.mul(looked, ops.unsqueeze(rows[1], [2])), [1], false);
+    if (c.kind === 'numeric') return b.featureTable(c.name, set.side, 'float', [2 * c.labels.length]);
+    return meanEmbedding(b, set.side, c, embeddingName(c), featureEmbeddingSize(c.vocabulary.length));
   });
 }
 
@@ -123,8 +159,7 @@ export function embeddingNNModel(o: NNOptions): ModelDefinition {
   return {
     forward(b) {
       const head = ops.squeeze(linearLayer(b, 'head', nnBody(b, o), lastWidth(o), 1), [1]);
-      const counts = itemCountTerms(b, o.features?.item);
-      const x = counts ? ops.add(head, counts) : head;
+      const x = [itemCountTerms(b, o.features?.item), ...itemTasteTerms(b, o.features?.item)].reduce<Value>((sum, t) => (t ? ops.add(sum, t) : sum), head);
       const prediction = o.yRange ? sigmoidRange(x, o.yRange[0], o.yRange[1]) : x;
       return { prediction, loss: () => mse(prediction, b.ratings) };
     },

@@ -9,7 +9,7 @@ import type { ModelDefinition } from './builder.ts';
 import { ratingClasses, ratingClassesModel } from './classes.ts';
 import { dotProductModel } from './dot-bias.ts';
 import { type NNOptions, embeddingNNModel, embeddingSize } from './embedding-nn.ts';
-import { type ModelFeatures, noFeatures } from './side-features.ts';
+import type { ModelFeatures } from './side-features.ts';
 
 export {
   type BuiltInto, type ModelDefinition, type ModelGraph, type ParamSpec, type MaskSpec, type GraphParam,
@@ -17,10 +17,10 @@ export {
 } from './builder.ts';
 export { dotBiasPrediction, dotProductModel } from './dot-bias.ts';
 export { initParam, type ParamInit } from './init.ts';
-export { embeddingSize, featureEmbeddingSize } from './embedding-nn.ts';
+export { COUNT_TERM_PARAMS, embeddingSize, featureEmbeddingSize, isAddedTermParam } from './embedding-nn.ts';
 export {
   type FeatureColumn, type FeatureSide, type FeatureTensor, type ModelFeatures, type SideFeatureSet,
-  ID_GATE_RATINGS, embeddingName, encodeFeatures, featureTensors, growColumns, noFeatures, usesSideFeatures, withItemCounts,
+  ID_GATE_RATINGS, embeddingName, encodeFeatures, featureTensors, growColumns, usesSideFeatures, withItemCounts,
 } from './side-features.ts';
 export { ratingClasses } from './classes.ts';
 
@@ -49,7 +49,7 @@ export function defineModel(config: ModelConfig, data: ModelData): ModelChoice {
     layers: config.layers,
     dropout: config.dropout,
     yRange: config.yRange,
-    features: noFeatures(data.features) ? null : data.features!,
+    features: data.features ?? null,
   };
   switch (config.kind) {
     case 'dot': return { definition: dotProductModel({ factors: config.factors, bias: false, yRange: config.yRange }), classes: null };

@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { mulberry32 } from '../../data/random.ts';
 import type { ModelConfig } from '../types.ts';
 import type { Feature } from '../../data/import/features.ts';
-import { type ModelFeatures, buildModelGraph, defineModel, encodeFeatures, featureTensors, rowSize, withItemCounts } from '../models/index.ts';
+import { COUNT_TERM_PARAMS, type ModelFeatures, buildModelGraph, defineModel, encodeFeatures, featureTensors, rowSize, withItemCounts } from '../models/index.ts';
 import type { TensorArray } from '../runtime/session.ts';
 import type { Value } from '../graph/index.ts';
 import { gradcheck } from './gradcheck.ts';
@@ -51,13 +51,17 @@ const featureConfigs: Record<string, ModelConfig> = {
   'classes + side features': configs.classes,
 };
 /** The trainer's item gate and counts (withItemCounts): item 4 unrated (gate 0), the others in (0, 1); the count terms' parameters are checked too. */
-const gatedFeatures: ModelFeatures = withItemCounts(features, Int32Array.from([0, 0, 1, 2, 2, 2, 3, 1, 0, 3]));
+const trainItems = Int32Array.from([0, 0, 1, 2, 2, 2, 3, 1, 0, 3]);
+const gatedFeatures: ModelFeatures = withItemCounts(features, trainItems, ITEMS);
+/** The neural model without features as the trainer feeds it: the item counts alone (no gate, no columns). */
+const countsAlone: ModelFeatures = withItemCounts(null, trainItems, ITEMS);
 
 describe('every model backward matches finite differences (float64, 1e-5 relative)', () => {
   const cases = [
     ...Object.entries(configs).map(([name, config]) => [name, config, null] as const),
     ...Object.entries(featureConfigs).map(([name, config]) => [name, config, features] as const),
     ['nn + side features + item gate and counts', configs.nn, gatedFeatures] as const,
+    ['nn + item counts, no features', configs.nn, countsAlone] as const,
   ];
   for (const [name, config, side] of cases) {
     it(name, () => {
@@ -66,7 +70,7 @@ describe('every model backward matches finite differences (float64, 1e-5 relativ
       const m = buildModelGraph(definition, 'float64', 'train');
       const b = m.builder;
       const feeds = new Map<Value, TensorArray>([[b.users, batchUsers], [b.items, batchItems], [b.ratings, batchRatings]]);
-      const tables = new Map([...(side ? [...featureTensors(side.user!), ...featureTensors(side.item!)] : [])].map((t) => [t.name, t]));
+      const tables = new Map([side?.user, side?.item].flatMap((set) => (set ? featureTensors(set) : [])).map((t) => [t.name, t]));
       expect(b.tables.length).toBe(tables.size);
       for (const { name: table, input } of b.tables) {
         const t = tables.get(table)!;
@@ -94,4 +98,13 @@ describe('every model backward matches finite differences (float64, 1e-5 relativ
       expect(report.maxRelError, report.worst).toBeLessThan(1e-5);
     });
   }
+});
+
+describe('the neural model without features', () => {
+  it('takes the item counts table and has the count terms (their gradients checked above)', () => {
+    const { definition } = defineModel(configs.nn, { users: USERS, items: ITEMS, ratings: Float32Array.from(batchRatings), features: countsAlone });
+    const b = buildModelGraph(definition, 'float64', 'train').builder;
+    expect(b.tables.map((t) => t.name)).toEqual(['item_counts']);
+    expect(b.params.map((p) => p.spec.name)).toEqual(expect.arrayContaining([...COUNT_TERM_PARAMS]));
+  });
 });

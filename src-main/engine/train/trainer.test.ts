@@ -2,7 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { type RatingsDataset, selectRows } from '../../data/dataset.ts';
 import { randomSplit } from '../../data/split.ts';
 import { generatePlanted, plantedRmse } from '../../data/synthetic.ts';
-import { fastbookRecipe, excelSolve } from './recipes.ts';
+import type { Feature } from '../../data/import/features.ts';
+import { COUNT_TERM_PARAMS, encodeFeatures } from '../models/index.ts';
+import { fastbookNN, fastbookRecipe, excelSolve } from './recipes.ts';
 import { createTrainer, defaultUpdates } from './trainer.ts';
 import type { TrainConfig } from '../types.ts';
 
@@ -381,4 +383,42 @@ describe('paramViews and setRows (cold-start fold-in writes a row without retrai
     expect(() => trainer.setRows('user_bias', [0, 1], [1])).toThrow(/need 2 values, got 1/);
     await trainer.dispose();
   });
+});
+
+describe("the neural model's count terms, with or without features", () => {
+  const { data } = generatePlanted({ users: 40, items: 60, ratings: 800, rank: 2, noise: 0.3, seed: 3 });
+  const config: TrainConfig = { ...fastbookNN(64), epochs: 1 };
+
+  it('are fed to the network without features: the item counts table and its parameters', async () => {
+    const trainer = await createTrainer(data, null, config);
+    expect(trainer.features?.item?.counts?.length).toBe(2 * 60);
+    expect(trainer.features?.item?.gate).toBeUndefined();
+    expect(Object.keys(trainer.paramViews())).toEqual(expect.arrayContaining([...COUNT_TERM_PARAMS]));
+    await trainer.dispose();
+  });
+
+  // Item 3 of every 3 in one of two genres (the unknown code 0 for the rest): the genres' taste term.
+  const genres: Feature = {
+    kind: 'multi', name: 'genres', unknown: 20, vocabulary: ['(unknown)', 'a', 'b'],
+    offsets: Int32Array.from({ length: 61 }, (_, i) => i), codes: Int32Array.from({ length: 60 }, (_, i) => (i % 3 === 0 ? 0 : 1 + (i % 2))),
+  };
+  const withGenres = { features: { user: null, item: encodeFeatures('item', [genres], 60) } };
+  const added = [...COUNT_TERM_PARAMS, 'user_item_genres_taste', 'item_genres_taste_embedding'];
+
+  for (const [name, options, terms] of [['without features', {}, COUNT_TERM_PARAMS], ['with genres', withGenres, added]] as const) {
+    it(`a model saved before them (no count- or taste-term parameters) opens with them at zero, its other parameters as saved: ${name}`, async () => {
+      const trained = await createTrainer(data, null, config, options);
+      await trained.runEpoch();
+      const saved = trained.exportParams();
+      expect(Object.keys(saved.params)).toEqual(expect.arrayContaining([...terms]));
+      const old = Object.fromEntries(Object.entries(saved.params).filter(([p]) => !(terms as readonly string[]).includes(p)));
+      const opened = await createTrainer(data, null, config, options);
+      opened.importParams({ params: old, optimizer: saved.optimizer });
+      const views = opened.paramViews();
+      for (const p of terms) expect(views[p].data.every((x) => x === 0), p).toBe(true);
+      for (const [p, t] of Object.entries(old)) expect(Array.from(views[p].data), p).toEqual(Array.from(t.data));
+      await trained.dispose();
+      await opened.dispose();
+    });
+  }
 });

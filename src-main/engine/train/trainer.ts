@@ -14,7 +14,7 @@ import { mulberry32 } from '../../data/random.ts';
 import { type ErrorSums, maeOf, noErrors, rmseOf } from '../metrics.ts';
 import {
   type MaskSpec, type ModelDefinition, type ModelFeatures, type ParamSpec, buildModelGraph, defineModel, featureTensors, growColumns, modelBytes,
-  usesSideFeatures, withItemCounts,
+  isAddedTermParam, usesSideFeatures, withItemCounts,
 } from '../models/index.ts';
 import {
   type Grad, type HyperSchedules, Lbfgs, type Optimizer, type Schedule, createOptimizer, flatLength, packGrads, packParams,
@@ -166,10 +166,17 @@ class CollabTrainer implements Trainer {
   private readonly errorSums: ErrorSums = noErrors();
   readonly definition: ModelDefinition;
 
-  /** The side features as fed: the options' with the item counts of the current training data (withItemCounts). */
+  /**
+   * The side features as fed: a neural model's with the item counts of the current training data
+   * (withItemCounts), which it has with or without features; the factor models' as given.
+   */
   get features(): ModelFeatures | null {
-    const { features } = this.options;
-    return features && usesSideFeatures(this.config.model.kind) ? withItemCounts(features, this.train.items) : features ?? null;
+    return this.fed(this.options.features);
+  }
+
+  private fed(features: ModelFeatures | undefined): ModelFeatures | null {
+    if (!usesSideFeatures(this.config.model.kind)) return features ?? null;
+    return withItemCounts(features ?? null, this.train.items, tableRows(this.train, this.valid).items);
   }
 
   constructor(train: RatingsDataset, valid: RatingsDataset | null, readonly config: TrainConfig, private options: TrainerOptions) {
@@ -449,12 +456,13 @@ class CollabTrainer implements Trainer {
   }
 
   importParams(p: ModelParams): void {
-    this.store.import(p.params);
+    const params = withZeroAddedTerms(p.params, this.paramViews());
+    this.store.import(params);
     this.guard.forgetStart();
     const optimizer = this.stepper?.optimizer;
     if (optimizer) {
-      const sameSize = this.store.params.every((q) => p.params[q.name].data.length === q.data.length);
-      if (p.optimizer && sameSize) optimizer.importState(p.optimizer);
+      const sameSize = this.store.params.every((q) => params[q.name].data.length === q.data.length);
+      if (p.optimizer && sameSize && params === p.params) optimizer.importState(p.optimizer);
       else optimizer.reset();
     }
     this.solver?.restart();
@@ -464,7 +472,7 @@ class CollabTrainer implements Trainer {
     const shapeOf = (f: ModelFeatures | undefined) =>
       [f?.user, f?.item].flatMap((set) => (set ? featureTensors(set) : [])).filter((t) => this.tableNames.has(t.name)).map((t) => `${t.name} [${t.row}]`).join(', ');
     const now = shapeOf(this.features ?? undefined);
-    const given = shapeOf(usesSideFeatures(this.config.model.kind) ? withItemCounts(features, this.train.items) : features);
+    const given = shapeOf(this.fed(features) ?? undefined);
     if (given !== now) throw new Error(`setFeatures: the model was built with feature tables ${now || '(none)'}, not ${given || '(none)'}: rebuild the model for other features`);
     this.options = { ...this.options, features };
     this.bindParams();
@@ -644,6 +652,13 @@ function checkBatchCost(specs: readonly ParamSpec[], capacity: number): void {
 
 function checkData(train: RatingsDataset): void {
   if (train.ratings.length === 0) throw new Error('there are no training ratings');
+}
+
+/** Saved parameters with the added terms' the model has and they lack at zero (isAddedTermParam); the same object when none lacks. */
+function withZeroAddedTerms(saved: Readonly<Record<string, ParamTensor>>, model: Readonly<Record<string, ParamTensor>>): Readonly<Record<string, ParamTensor>> {
+  const missing = Object.keys(model).filter((name) => isAddedTermParam(name) && !saved[name]);
+  if (!missing.length) return saved;
+  return { ...saved, ...Object.fromEntries(missing.map((name) => [name, { shape: [...model[name].shape], data: new Float32Array(model[name].data.length) }])) };
 }
 
 /** Table rows: every user and item code either set can name. */

@@ -49,7 +49,7 @@ afterAll(async () => {
 const served = (i: number) => {
   const { model } = CONFIGS[i];
   return model.kind === 'nn'
-    ? networkServed({ definition: trainers[i].definition, params: trainers[i].paramViews(), features: null })
+    ? networkServed({ definition: trainers[i].definition, params: trainers[i].paramViews(), features: trainers[i].features })
     : factorsServed(factorModelFromParams(trainers[i].paramViews(), model.yRange));
 };
 const int64s = (ids: readonly string[]) => tensor(BigInt64Array.from(ids, BigInt), [ids.length]);

@@ -168,7 +168,7 @@ export class Insights {
   featureValueEffects(a: ValidArgs<'featureValueEffects'>): FeatureValueEffectsResult {
     const { trainer, config } = this.source();
     const features = trainer.features;
-    if (!usesSideFeatures(config.model.kind) || !features?.item) {
+    if (!usesSideFeatures(config.model.kind) || !features?.item?.columns.length) {
       const why = usesSideFeatures(config.model.kind)
         ? 'this sheet has no movie features'
         : `the ${config.model.kind} model uses none`;
