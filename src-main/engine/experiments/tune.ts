@@ -43,6 +43,13 @@
  * were fitted on, as the issue has it; fitted on one half of it and judged on the other, ridge
  * scores 0.8815 / 0.9010 and convex 0.8821 / 0.9040. Each rung trains cheapest first, so a real
  * tune the load cuts short has trained the fused candidates, and blends its rung 0 runs then.
+ *
+ * A real 120 s tune of that plan did not finish it on a quiet machine (r90: 62 runs in 118 s, blend 0.8824):
+ * two ONNX network runs with SGD/momentum at Adam's wd decayed into subnormal floats (25 and 33 s each,
+ * valid 1.12), and classes/nn took 2.3× their estimate. With SGD's own wd range (search-space.ts) and
+ * networkFactor 2.5 (cost.ts) the plan is smaller but honest, and a real tune finishes it (seed 42, the
+ * other helper's work beside it): r90 39 candidates + 10 seeds = 67 runs in 103 s (load 2–3), single 0.8916,
+ * blend 0.8788; u1 42 + 9 = 70 runs in 84 s (load 1.1–1.3), single 0.9121, blend 0.9015.
  */
 import type { RatingsDataset } from '../../data/dataset.ts';
 import { itemCount, userCount } from '../../data/dataset.ts';
