@@ -29,7 +29,7 @@ export async function benchTune(train: string, valid: string, shownTrain: string
   const shown = { ratings: shownTrain, valid: shownValid, validPct: 0, splitSeed: 42 };
   return {
     seconds: r.seconds, single: best?.validRmse ?? null, blend: r.bestBlend?.validRmse ?? null,
-    note: `${r.runs.length} runs (plan ${r.plan.candidates} candidates + ${r.plan.seedRuns} seed runs)` +
+    note: `${r.runs.length} runs (plan ${r.plan.candidates} candidates, then seed runs for ${r.plan.seedSeconds.toFixed(0)} s)` +
       `, blend of ${r.bestBlend?.members.length ?? 0}` +
       (r.neighbours.length ? ` (offered ${r.neighbours.map((m) => `${m.id} ${m.validRmse.toFixed(4)}`).join(', ')})` : '') +
       (r.budgetHit ? ', budget reached before the plan ended' : ''),

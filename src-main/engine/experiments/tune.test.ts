@@ -83,6 +83,18 @@ describe('tune', () => {
     expect(again.run.validRmse).toBe(fused[0].run.validRmse);
   });
 
+  it('fills the seed stage by each run\'s own estimate: once the ONNX settings no longer fit, the cheap fused ones go on', async () => {
+    const cheapFused = { ...MEASURED_COST, runSeconds: 10 };
+    const r = await tune(train, valid, { budgetSeconds: 100, seed: 42, cost: cheapFused });
+    const seeds = r.runs.filter((x) => x.stage === 'seeds');
+    const estimates = seeds.map((x) => estimateRunSeconds(x.run.settings, shape, cheapFused, x.run.engine));
+    expect(estimates.reduce((a, b) => a + b, 0)).toBeLessThanOrEqual(r.plan.seedSeconds);
+    // The plan's mean-cost count is what the ONNX runs alone would get; the fused settings add their seeds beyond it.
+    expect(seeds.length).toBeGreaterThan(r.plan.seedRuns);
+    expect(seeds.filter((x) => x.run.engine === 'onnx').length).toBeLessThanOrEqual(Math.floor(r.plan.seedSeconds / 10));
+    expect(new Set(seeds.filter((x) => x.run.engine === 'fused').map((x) => x.run.settings.seed)).size).toBeGreaterThan(1);
+  });
+
   it('another seed searches other settings', async () => {
     expect(planTune(shape, 400, 7, cost).pool).not.toEqual(planTune(shape, 400, 42, cost).pool);
   });

@@ -8,9 +8,11 @@
  *   rung 2: the best third of those for all their epochs;
  *   seeds:  for the blend, settings trained again with other seeds, in turn: the best two of
  *           rung 2, then the best of each other model kind (by the furthest rung it reached),
- *           at all its epochs. Seeds differ by ±0.002 and their average beats each; the kinds'
- *           errors differ (the ratings-as-classes model is worse alone, better in a blend:
- *           recipes.ts), which short rungs cannot see.
+ *           at all its epochs, each while its own estimate still fits the seed stage's share
+ *           (a setting that no longer fits drops out, so the cheap fused ones go on after the
+ *           ONNX ones have used their part). Seeds differ by ±0.002 and their average beats
+ *           each; the kinds' errors differ (the ratings-as-classes model is worse alone, better
+ *           in a blend: recipes.ts), which short rungs cannot see.
  *
  * Deterministic for a seed and budget: N and the number of seed runs are decided up front from
  * the budget by a cost model (cost.ts), never from the clock; which runs go on is decided by
@@ -98,7 +100,10 @@ export interface TunedRun extends TrainedRun {
 
 export interface TunePlan {
   candidates: number;
+  /** The seed runs the plan expects at its candidates' mean cost; the seed stage fills seedSeconds by each run's own. */
   seedRuns: number;
+  /** The cost model's seconds kept for the seed stage. */
+  seedSeconds: number;
   /** What the cost model expects the kNN members to take, seconds (0 without them). */
   neighbourSeconds: number;
   /** What the cost model expects the training to take, seconds, the kNN members' included. */
@@ -128,6 +133,8 @@ const RUNG_EPOCHS = [0.25, 0.5, 1];
 const MAX_CANDIDATES = 800;
 /** Seed runs repeat this many of the last rung's best settings (and each other kind's best). */
 const TOP_FINALS = 2;
+/** At most this many seed runs, however cheap: the blend takes at most MAX_BLEND runs anyway. */
+const MAX_SEED_RUNS = 60;
 /** The blend is fitted over at most this many runs, so its weights fit few numbers. */
 const MAX_BLEND = 40;
 
@@ -164,7 +171,7 @@ export function planTune(d: DataShape, budgetSeconds: number, seed: number, cost
   const seedBudget = trainingBudget - expected(n);
   const meanFull = costs[2].slice(0, n).reduce((a, b) => a + b, 0) / n;
   const seedRuns = Math.max(0, Math.floor(seedBudget / meanFull));
-  return { plan: { candidates: n, seedRuns, neighbourSeconds, plannedSeconds: neighbourSeconds + expected(n) + seedRuns * meanFull }, pool: all.slice(0, n) };
+  return { plan: { candidates: n, seedRuns, seedSeconds: seedBudget, neighbourSeconds, plannedSeconds: neighbourSeconds + expected(n) + seedBudget }, pool: all.slice(0, n) };
 }
 
 export async function tune(train: RatingsDataset, valid: RatingsDataset, o: TuneOptions): Promise<TuneResult> {
@@ -179,7 +186,9 @@ export async function tune(train: RatingsDataset, valid: RatingsDataset, o: Tune
   const runs: TunedRun[] = [];
   let cancelled = false;
   let budgetHit = false;
-  const total = plan.candidates + Math.ceil(plan.candidates * KEEP) + Math.ceil(Math.ceil(plan.candidates * KEEP) * KEEP) + plan.seedRuns;
+  const halvingRuns = plan.candidates + Math.ceil(plan.candidates * KEEP) + Math.ceil(Math.ceil(plan.candidates * KEEP) * KEEP);
+  // The seed stage's count is known when it starts (seedRuns below); until then, the plan's.
+  let total = halvingRuns + plan.seedRuns;
   // The time left is paced by the plan's estimates, not epochs: cheap fused runs go first.
   const estimate = (c: TuneCandidate) => estimateRunSeconds(c.config, shape, cost, c.engine);
   const clock = new PaceClock(pool.reduce((n, c) => n + estimate(atRung(c, 0)), 0));
@@ -223,7 +232,11 @@ export async function tune(train: RatingsDataset, valid: RatingsDataset, o: Tune
       if (!trained) break;
       survivors.forEach((s, i) => reached.set(s.index, { rung, rmse: trained[i].run.validRmse ?? Infinity }));
       if (rung === RUNG_EPOCHS.length - 1) {
-        await seedRuns(seedSettings(pool, reached), plan.seedRuns, o.seed, (configs) => clock.queued(configs.reduce((n, c) => n + estimate(c), 0)), trainAll);
+        const queued = (configs: TuneCandidate[]) => {
+          total = halvingRuns + configs.length;
+          clock.queued(configs.reduce((n, c) => n + estimate(c), 0));
+        };
+        await seedRuns(seedSettings(pool, reached), plan.seedSeconds, o.seed, estimate, queued, trainAll);
         break;
       }
       const ranked = survivors.map((s, i) => ({ ...s, rmse: trained[i].run.validRmse ?? Infinity }))
@@ -261,17 +274,31 @@ function seedSettings(pool: TuneCandidate[], reached: Map<number, { rung: number
   return chosen;
 }
 
-/** `count` runs of the settings given, in turn, with seeds seed+1, seed+2, … */
-async function seedRuns(settings: Indexed[], count: number, seed: number, queued: (configs: TuneCandidate[]) => void, trainAll: TrainAll): Promise<void> {
-  if (settings.length === 0 || count === 0) return;
+/**
+ * The settings given, in turn, with seeds seed+1, seed+2, …, while each run's estimate fits
+ * what is left of `seconds`: a setting that does not fit drops out and the others go on.
+ */
+async function seedRuns(
+  settings: Indexed[], seconds: number, seed: number, estimate: (c: TuneCandidate) => number,
+  queued: (configs: TuneCandidate[]) => void, trainAll: TrainAll,
+): Promise<void> {
   const configs: TuneCandidate[] = [];
   const labels: string[] = [];
-  for (let i = 0; i < count; i++) {
-    const from = settings[i % settings.length];
-    const s = (seed + 1 + Math.floor(i / settings.length)) >>> 0;
-    configs.push({ ...from.candidate, config: { ...from.candidate.config, seed: s } });
-    labels.push(`#${from.index + 1}, seed ${s}`);
+  let left = seconds;
+  let active = settings;
+  for (let round = 1; active.length > 0 && configs.length < MAX_SEED_RUNS; round++) {
+    const s = (seed + round) >>> 0;
+    active = active.filter((from) => {
+      const c = { ...from.candidate, config: { ...from.candidate.config, seed: s } };
+      const cost = estimate(c);
+      if (cost > left || configs.length >= MAX_SEED_RUNS) return false;
+      left -= cost;
+      configs.push(c);
+      labels.push(`#${from.index + 1}, seed ${s}`);
+      return true;
+    });
   }
+  if (configs.length === 0) return;
   queued(configs);
   await trainAll(configs, 'seeds', labels);
 }
