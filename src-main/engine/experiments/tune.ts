@@ -50,8 +50,11 @@
  * two ONNX network runs with SGD/momentum at Adam's wd decayed into subnormal floats (25 and 33 s each,
  * valid 1.12), and classes/nn took 2.3× their estimate. With SGD's own wd range (search-space.ts) and
  * networkFactor 2.5 (cost.ts) the plan is smaller but honest, and a real tune finishes it (seed 42, the
- * other helper's work beside it): r90 39 candidates + 10 seeds = 67 runs in 103 s (load 2–3), single 0.8916,
- * blend 0.8788; u1 42 + 9 = 70 runs in 84 s (load 1.1–1.3), single 0.9121, blend 0.9015.
+ * other work beside it): r90 39 candidates + 10 seeds = 67 runs in 103 s (load 2–3), single 0.8916,
+ * blend 0.8788; u1 42 + 9 = 70 runs in 84 s (load 1.1–1.3), single 0.9121, blend 0.9015. With the
+ * seed stage filled by each run's own estimate (seedRuns): r90 69 runs in 101 s, blend 0.8790;
+ * u1 73 runs in 105 s (both at load 2–3.9, CI beside them), blend 0.9012 — the same within noise,
+ * but a seed stage of expensive settings can no longer overrun its share.
  */
 import type { RatingsDataset } from '../../data/dataset.ts';
 import { itemCount, userCount } from '../../data/dataset.ts';
