@@ -291,15 +291,17 @@ async function seedRuns(
   let active = settings;
   for (let round = 1; active.length > 0 && configs.length < MAX_SEED_RUNS; round++) {
     const s = (seed + round) >>> 0;
-    active = active.filter((from) => {
+    const fitted: Indexed[] = [];
+    for (const from of active) {
       const c = { ...from.candidate, config: { ...from.candidate.config, seed: s } };
       const cost = estimate(c);
-      if (cost > left || configs.length >= MAX_SEED_RUNS) return false;
+      if (cost > left || configs.length >= MAX_SEED_RUNS) continue;
       left -= cost;
       configs.push(c);
       labels.push(`#${from.index + 1}, seed ${s}`);
-      return true;
-    });
+      fitted.push(from);
+    }
+    active = fitted;
   }
   if (configs.length === 0) return;
   queued(configs);
