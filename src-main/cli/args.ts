@@ -290,7 +290,7 @@ function trainCommand(parsed: Parsed): TrainCommand {
 
   const config: TrainConfig = {
     model: {
-      kind: oneOf<ModelKind>('model', v.model, ['dot', 'dotbias', 'nn', 'classes'], 'dotbias'),
+      kind: oneOf<ModelKind>('model', v.model, ['dot', 'dotbias', 'nn', 'classes', 'autorec'], 'dotbias'),
       factors: num('factors', v.factors, 50, CONFIG_LIMITS.factors),
       yRange: yRange(v['y-range']),
       init: oneOf('init', v.init, ['trunc-normal', 'uniform'] as const, 'trunc-normal'),

@@ -7,7 +7,8 @@
  */
 import type { OptimizerState } from './optim/types.ts';
 
-export type ModelKind = 'dot' | 'dotbias' | 'nn' | 'classes';
+/** 'autorec': I-AutoRec (models/autorec.ts), trained on batches of movies. */
+export type ModelKind = 'dot' | 'dotbias' | 'nn' | 'classes' | 'autorec';
 export type InitKind = 'trunc-normal' | 'uniform';
 export type OptimizerKind = 'sgd' | 'momentum' | 'adam' | 'lbfgs';
 export type WeightDecayMode = 'decoupled' | 'l2';
@@ -16,7 +17,7 @@ export type Device = 'cpu' | 'cuda' | 'webgpu';
 
 export interface ModelConfig {
   kind: ModelKind;
-  /** Latent factors k (dot / dotbias; the NN sizes its embeddings by fastai's rule). */
+  /** Latent factors k (dot / dotbias; AutoRec's code width; the NN sizes its embeddings by fastai's rule). */
   factors: number;
   /** sigmoid_range(x, lo, hi); null = raw output. fastbook: [0, 5.5]. */
   yRange: [number, number] | null;

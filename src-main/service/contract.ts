@@ -51,7 +51,7 @@ const L = CONFIG_LIMITS;
 
 export const trainConfigSchema = z.strictObject({
   model: z.strictObject({
-    kind: z.enum(['dot', 'dotbias', 'nn', 'classes']),
+    kind: z.enum(['dot', 'dotbias', 'nn', 'classes', 'autorec']),
     factors: limited(L.factors),
     yRange: z.tuple([finite, finite]).refine(([lo, hi]) => lo < hi, 'y_range needs lo < hi').nullable(),
     init: z.enum(['trunc-normal', 'uniform']),

@@ -68,6 +68,7 @@ export function fusedUnsupported(cfg: TrainConfig): string | null {
   const kind = cfg.model.kind;
   if (kind === 'nn') return 'the neural model trains in ONNX Runtime';
   if (kind === 'classes') return 'the ratings-as-classes model trains in ONNX Runtime';
+  if (kind === 'autorec') return 'AutoRec trains in ONNX Runtime, on batches of movies';
   if (cfg.optim.optimizer === 'lbfgs') return 'L-BFGS (the sheet\'s Solve) trains in ONNX Runtime';
   if (cfg.batchSize === 'full') return 'full-batch training (the sheet\'s Solve) runs in ONNX Runtime; the fused engine updates per rating';
   if (cfg.device !== 'cpu') return `the fused engine runs on the CPU; device ${cfg.device} trains in ONNX Runtime`;

@@ -55,6 +55,8 @@ export function defineModel(config: ModelConfig, data: ModelData): ModelChoice {
     case 'dot': return { definition: dotProductModel({ factors: config.factors, bias: false, yRange: config.yRange }), classes: null };
     case 'dotbias': return { definition: dotProductModel({ factors: config.factors, bias: true, yRange: config.yRange }), classes: null };
     case 'nn': return { definition: embeddingNNModel(nn), classes: null };
+    // Trained by train/autorec-trainer.ts; this is its serving form, which its exported parameters fill (models/autorec.ts).
+    case 'autorec': return { definition: dotProductModel({ factors: config.factors, bias: true, yRange: config.yRange }), classes: null };
     case 'classes': {
       const classes = ratingClasses(data.ratings);
       return { definition: ratingClassesModel(nn, classes), classes };

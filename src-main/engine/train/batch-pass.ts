@@ -51,7 +51,7 @@ export type PassEnd = { kind: 'done' } | { kind: 'cancelled' } | { kind: 'diverg
 /** onProgress at most this often. */
 export const PROGRESS_MS = 100;
 /** The loop hands the event loop a turn this often, so a stop request arrives well within 100 ms. */
-const YIELD_MS = 20;
+export const YIELD_MS = 20;
 
 /**
  * Runs the pass; the batches' squared and absolute errors (before each step) are added to `sums`.

@@ -64,5 +64,11 @@ function spreadOf(ratings: Float32Array): number {
   return Math.sqrt(Math.max(0, squares / n - (sum / n) ** 2));
 }
 
+/** What a diverged run says: what went wrong, which parameters it kept (those after epoch `lastGood`), and what to change. */
+export function divergedMessage(what: string, lastGood: number, lr: number): string {
+  const when = lastGood === 0 ? 'their values before training' : `their values after epoch ${lastGood}`;
+  return `${what}; parameters restored to ${when} and the optimizer state reset — the learning rate ${round(lr)} is too high: try ${round(lr / 10)} or lower`;
+}
+
 /** Three significant digits, grouped: 86.8, 28,400, 0.0712. */
 export const round = (x: number): string => x.toLocaleString('en-US', { maximumSignificantDigits: 3 });

@@ -9,7 +9,7 @@
  * for these graphs, so the same seed and threads give bit-identical runs.
  */
 import { availableParallelism } from 'node:os';
-import { type RatingsDataset, itemCount, userCount } from '../../data/dataset.ts';
+import type { RatingsDataset } from '../../data/dataset.ts';
 import { mulberry32 } from '../../data/random.ts';
 import { type ErrorSums, maeOf, noErrors, rmseOf } from '../metrics.ts';
 import {
@@ -26,11 +26,13 @@ import { type EpochHooks, type PassEnd, type PassHooks, runPass } from './batch-
 import { type EpochOrder, ShuffledOrder, epochOrder } from './epoch-order.ts';
 import { type TrainingMemory, trainingMemory } from './memory.ts';
 import { ConvergenceWatch } from './convergence.ts';
-import { DivergenceGuard, round } from './divergence.ts';
+import { DivergenceGuard, divergedMessage } from './divergence.ts';
 import { Checkpoint, ParamStore, type TableRows } from './params.ts';
+import { checkCodes, checkData, tableRows, validateConfig } from './checks.ts';
+import { AutoRecTrainer } from './autorec-trainer.ts';
 import { type BlockWorkerStarter, TwoCoreEpochs } from './parallel/two-cores.ts';
 import { Predictor } from './predictor.ts';
-import { CONFIG_LIMITS, type EpochMetrics, type ModelParams, type ParamTensor, type Snapshot, type StopReason, type TrainConfig } from '../types.ts';
+import { type EpochMetrics, type ModelParams, type ParamTensor, type Snapshot, type StopReason, type TrainConfig } from '../types.ts';
 
 export type { EpochHooks, PassEnd, PassHooks } from './batch-pass.ts';
 
@@ -122,6 +124,7 @@ export const TWO_CORES_FROM = 2_000_000;
 export async function createTrainer(
   train: RatingsDataset, valid: RatingsDataset | null, config: TrainConfig, options: TrainerOptions = {},
 ): Promise<Trainer> {
+  if (config.model.kind === 'autorec') return AutoRecTrainer.create(train, valid, config, options);
   return new CollabTrainer(train, valid, config, options);
 }
 
@@ -347,12 +350,7 @@ class CollabTrainer implements Trainer {
     this.lastGood.restore(this.store.params);
     this.stepper?.optimizer.reset();
     this.solver?.restart();
-    const when = this.lastGood.epoch === 0 ? 'their values before training' : `their values after epoch ${this.lastGood.epoch}`;
-    const lr = this.config.optim.lr;
-    return {
-      kind: 'diverged',
-      message: `${what}; parameters restored to ${when} and the optimizer state reset — the learning rate ${round(lr)} is too high: try ${round(lr / 10)} or lower`,
-    };
+    return { kind: 'diverged', message: divergedMessage(what, this.lastGood.epoch, this.config.optim.lr) };
   }
 
   private earlyStop(validRmse: number | null): StopReason | null {
@@ -608,25 +606,6 @@ class FullBatchSolver {
   }
 }
 
-function validateConfig(c: TrainConfig): void {
-  const bad = (what: string) => {
-    throw new Error(`invalid training settings: ${what}`);
-  };
-  if (!Number.isInteger(c.epochs) || c.epochs < 1) bad(`epochs must be a positive integer, got ${c.epochs}`);
-  if (c.batchSize !== 'full' && !(Number.isInteger(c.batchSize) && c.batchSize >= 1)) bad(`batch size must be a positive integer or 'full', got ${c.batchSize}`);
-  if (!(Number.isFinite(c.optim.lr) && c.optim.lr > 0)) bad(`learning rate must be a positive number, got ${c.optim.lr}`);
-  if (!(Number.isFinite(c.optim.wd) && c.optim.wd >= 0)) bad(`weight decay must be ≥ 0, got ${c.optim.wd}`);
-  if (c.optim.optimizer === 'lbfgs' && c.batchSize !== 'full') bad(`L-BFGS is a full-batch method: set the batch size to 'full'`);
-  if (!Number.isInteger(c.earlyStopPatience) || c.earlyStopPatience < 0) bad(`early-stop patience must be an integer ≥ 0, got ${c.earlyStopPatience}`);
-  // The sizes that decide what is allocated, bounded before anything is (CONFIG_LIMITS).
-  const { factors, layers, layerSize } = CONFIG_LIMITS;
-  const within = (n: number, l: { min: number; max: number }) => Number.isInteger(n) && n >= l.min && n <= l.max;
-  if (!within(c.model.factors, factors)) bad(`factors must be an integer from ${factors.min} to ${factors.max}, got ${c.model.factors}`);
-  if (c.model.layers.length > layers.max) bad(`at most ${layers.max} hidden layers, got ${c.model.layers.length}`);
-  const big = c.model.layers.find((n) => !within(n, layerSize));
-  if (big !== undefined) bad(`each hidden layer has ${layerSize.min} to ${layerSize.max} units, got ${big}`);
-}
-
 /**
  * The most arithmetic one batch may take. A batch is one ONNX Runtime call, which Stop cannot
  * interrupt; dense layers cost about 6 operations per weight per rating (forward, and backward to
@@ -650,23 +629,11 @@ function checkBatchCost(specs: readonly ParamSpec[], capacity: number): void {
   );
 }
 
-function checkData(train: RatingsDataset): void {
-  if (train.ratings.length === 0) throw new Error('there are no training ratings');
-}
-
 /** Saved parameters with the added terms' the model has and they lack at zero (isAddedTermParam); the same object when none lacks. */
 function withZeroAddedTerms(saved: Readonly<Record<string, ParamTensor>>, model: Readonly<Record<string, ParamTensor>>): Readonly<Record<string, ParamTensor>> {
   const missing = Object.keys(model).filter((name) => isAddedTermParam(name) && !saved[name]);
   if (!missing.length) return saved;
   return { ...saved, ...Object.fromEntries(missing.map((name) => [name, { shape: [...model[name].shape], data: new Float32Array(model[name].data.length) }])) };
-}
-
-/** Table rows: every user and item code either set can name. */
-function tableRows(train: RatingsDataset, valid: RatingsDataset | null): TableRows {
-  return {
-    users: Math.max(userCount(train), valid ? userCount(valid) : 0),
-    items: Math.max(itemCount(train), valid ? itemCount(valid) : 0),
-  };
 }
 
 function batchCapacity(c: TrainConfig, train: RatingsDataset): number {
@@ -690,8 +657,3 @@ export function defaultUpdates(rows: TableRows, tableElements: number, ratings: 
   return touchesFew && affordable ? 'dense' : 'lazy';
 }
 
-function checkCodes(codes: Int32Array, rows: number, what: string): void {
-  for (let i = 0; i < codes.length; i++) {
-    if (!(codes[i] >= 0 && codes[i] < rows)) throw new Error(`${what} code ${codes[i]} is outside 0..${rows - 1}`);
-  }
-}

@@ -715,7 +715,7 @@ export class App implements SheetHost {
 }
 
 /** As the settings panel names the models. */
-const MODEL_NAMES: Record<TrainConfig['model']['kind'], string> = { dot: 'dot product', dotbias: 'dot product + biases', nn: 'the neural net', classes: 'rating classes' };
+const MODEL_NAMES: Record<TrainConfig['model']['kind'], string> = { dot: 'dot product', dotbias: 'dot product + biases', nn: 'the neural net', classes: 'rating classes', autorec: 'AutoRec' };
 
 /** "k changed from 8 to 16: …" — what was set aside and how to get it back. */
 function setAsideMessage(replaced: ModelState, config: TrainConfig): string {
