@@ -51,12 +51,22 @@ export function autoRecCodesBytes(s: AutoRecShape, dtype: FloatType = 'float32')
   return serialize(g, { name: 'autorec_codes', inputs: [f.ratings, f.encoder, f.encoderBias], outputs: { codes: f.codes } });
 }
 
+/** The training graph's values: its inputs in feed order, the loss, and one gradient per parameter (AUTOREC_PARAMS' order). */
+export interface AutoRecTrainGraph {
+  inputs: { ratings: Value; observed: Value; perEntry: Value; params: Value[] };
+  loss: Value;
+  squared: Value;
+  absolute: Value;
+  grads: Value[];
+}
+
 /**
  * The training graph. Inputs: ratings [B, users] (0 where blank), observed [B, users] (1 or 0),
- * per_entry [] (1 / the batch's observed entries), then the four parameters. Outputs: `loss`,
- * `squared` and `absolute` (the error sums, for the epoch's train metrics) and `grad_<param>`.
+ * per_entry [] (1 / the batch's observed entries), then the four parameters. The loss is the
+ * mean squared error over the observed entries; `squared` and `absolute` are the error sums
+ * (the epoch's train metrics).
  */
-export function autoRecTrainBytes(s: AutoRecShape, dtype: FloatType = 'float32'): Uint8Array {
+export function buildAutoRecTrainGraph(s: AutoRecShape, dtype: FloatType): AutoRecTrainGraph {
   const g = new Graph(dtype);
   const f = forward(g, s);
   const observed = g.input('observed', g.float, ['B', 'n_users']);
@@ -69,9 +79,17 @@ export function autoRecTrainBytes(s: AutoRecShape, dtype: FloatType = 'float32')
   const squared = ops.reduceSum(square(error), [0, 1], false);
   const loss = ops.mul(squared, perEntry);
   const params: Value[] = [f.encoder, f.encoderBias, decoder, decoderBias];
-  const grads = gradients(loss, params);
-  const names = Object.values(AUTOREC_PARAMS);
-  const outputs: Record<string, Value> = { loss, squared, absolute: ops.reduceSum(ops.sqrt(square(error)), [0, 1], false) };
-  names.forEach((name, j) => (outputs[`grad_${name}`] = grads[j]));
-  return serialize(g, { name: 'autorec_train', inputs: [f.ratings, observed, perEntry, ...params], outputs });
+  return {
+    inputs: { ratings: f.ratings, observed, perEntry, params },
+    loss, squared, absolute: ops.reduceSum(ops.sqrt(square(error)), [0, 1], false), grads: gradients(loss, params),
+  };
+}
+
+/** The training graph's bytes; outputs `loss`, `squared`, `absolute` and `grad_<param>`. */
+export function autoRecTrainBytes(s: AutoRecShape, dtype: FloatType = 'float32'): Uint8Array {
+  const t = buildAutoRecTrainGraph(s, dtype);
+  const outputs: Record<string, Value> = { loss: t.loss, squared: t.squared, absolute: t.absolute };
+  Object.values(AUTOREC_PARAMS).forEach((name, j) => (outputs[`grad_${name}`] = t.grads[j]));
+  const { ratings, observed, perEntry, params } = t.inputs;
+  return serialize(t.loss.graph, { name: 'autorec_train', inputs: [ratings, observed, perEntry, ...params], outputs });
 }

@@ -25,6 +25,8 @@ export interface GradcheckSpec {
   targets: readonly GradcheckTarget[];
   /** Finite-difference step (default 1e-6). */
   h?: number;
+  /** Values of symbolic dims by name, for inputs with more than one (e.g. { B: 3, n_users: 5 }). */
+  dims?: Readonly<Record<string, number>>;
 }
 
 export interface GradcheckReport {
@@ -55,7 +57,7 @@ export function gradcheck(spec: GradcheckSpec): GradcheckReport {
   const session = createSession(serialize(graph, { inputs, outputs }), { threads: 1, device: 'cpu' });
   try {
     const feedTensors: Record<string, ReturnType<typeof tensor>> = {};
-    for (const [v, data] of feeds) feedTensors[v.name] = tensor(data, staticDims(v, data));
+    for (const [v, data] of feeds) feedTensors[v.name] = tensor(data, staticDims(v, data, spec.dims ?? {}));
     const all = Object.fromEntries(Object.keys(outputs).map((k) => [k, null]));
     const analyticOut = session.run(feedTensors, all);
     const lossOnly = { loss: null };
@@ -101,9 +103,10 @@ function tableGradient(t: GradcheckTarget, grad: Float64Array, tableSize: number
   return out;
 }
 
-/** Symbolic dims are resolved from the data length (at most one symbolic dim per input). */
-function staticDims(v: Value, data: TensorArray): number[] {
-  if (v.shape.filter((d) => typeof d !== 'number').length > 1) throw new Error(`gradcheck: ${v} has several symbolic dims`);
-  const known = v.shape.reduce<number>((p, d) => (typeof d === 'number' ? p * d : p), 1);
-  return v.shape.map((d) => (typeof d === 'number' ? d : data.length / known));
+/** Symbolic dims are the named ones given, or resolved from the data length (at most one other symbolic dim per input). */
+function staticDims(v: Value, data: TensorArray, named: Readonly<Record<string, number>>): number[] {
+  const shape = v.shape.map((d) => (typeof d === 'string' && named[d] !== undefined ? named[d] : d));
+  if (shape.filter((d) => typeof d !== 'number').length > 1) throw new Error(`gradcheck: ${v} has several symbolic dims (name them in dims)`);
+  const known = shape.reduce<number>((p, d) => (typeof d === 'number' ? p * d : p), 1);
+  return shape.map((d) => (typeof d === 'number' ? d : data.length / known));
 }

@@ -44,13 +44,15 @@ const PROBE_SEED = 0x1f83d9ab;
 
 const streams = (seed: number) => ({ init: mulberry32(seed), shuffle: mulberry32(seed ^ 0x5bd1e995) });
 
+const inWords = (n: number): string => (n >= 1e9 ? `${+(n / 1e9).toPrecision(2)} billion` : `${+(n / 1e6).toPrecision(2)} million`);
+
 /** Why AutoRec cannot train this data or these settings, or null. */
 export function autoRecUnsupported(config: TrainConfig, rows: TableRows): string | null {
   if (config.optim.optimizer === 'lbfgs') return 'AutoRec trains with a mini-batch optimizer (adam, sgd or momentum), not L-BFGS';
   const cells = rows.users * rows.items;
   if (cells > AUTOREC_MAX_CELLS) {
     return `AutoRec holds the ratings as a dense movies × users grid: ${rows.items.toLocaleString('en-US')} × ${rows.users.toLocaleString('en-US')} = ` +
-      `${round(cells)} cells is over the ${round(AUTOREC_MAX_CELLS)} it allows — use the dot-bias or neural model for data this size`;
+      `${inWords(cells)} cells is over the ${inWords(AUTOREC_MAX_CELLS)} it allows — use the dot-bias or neural model for data this size`;
   }
   return null;
 }
@@ -125,7 +127,7 @@ export class AutoRecTrainer implements Trainer {
     const operations = 6 * this.capacity * this.rows.users * this.k;
     if (operations > MAX_BATCH_OPERATIONS) {
       throw new Error(`invalid training settings: one AutoRec batch of ${this.capacity} movies × ${this.rows.users} users × ${this.k} factors is about ` +
-        `${round(operations)} operations, over the ${round(MAX_BATCH_OPERATIONS)} a batch may take: use fewer movies a batch or fewer factors`);
+        `${inWords(operations)} operations, over the ${inWords(MAX_BATCH_OPERATIONS)} a batch may take: use fewer movies a batch or fewer factors`);
     }
     this.definition = dotProductModel({ factors: this.k, bias: true, yRange: config.model.yRange });
     const shape = { factors: this.k, yRange: config.model.yRange };
@@ -141,7 +143,7 @@ export class AutoRecTrainer implements Trainer {
     this.schedules = schedulesFor(config.optim.schedule, config.optim.lr, this.optimizer.hypers.mom);
   }
 
-  /** Encoder and decoder from N(0, INIT_STD²) truncated, encoder bias 0, each user's bias at the mean rating. */
+  /** Encoder and decoder from N(0, INIT_STD²) truncated, encoder bias 0, each user's bias at the mean rating; grown: the old rows kept. */
   private freshParams(rows: TableRows, grownFrom?: Param[]): Param[] {
     const k = this.k;
     const make = (name: string, length: number, rowSize: number): Param => ({ name, data: new Float32Array(length), rowSize });
@@ -154,7 +156,11 @@ export class AutoRecTrainer implements Trainer {
     truncNormal(p[0].data, INIT_STD, this.rand.init);
     truncNormal(p[2].data, INIT_STD, this.rand.init);
     p[3].data.fill(this.startingBias());
-    grownFrom?.forEach((old, j) => p[j].data.set(old.data.subarray(0, Math.min(old.data.length, p[j].data.length))));
+    if (grownFrom) {
+      grownFrom.forEach((old, j) => p[j].data.set(old.data.subarray(0, Math.min(old.data.length, p[j].data.length))));
+      // A new user's ratings enter every code they rated: from zero weights, so the others' predictions stay as they were until training moves them.
+      p[0].data.fill(0, grownFrom[0].data.length);
+    }
     this.grads = p.map((q) => new Float32Array(q.data.length));
     return p;
   }
