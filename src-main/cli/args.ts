@@ -50,7 +50,7 @@ export interface TrainCommand {
 export type TrainFlag = Exclude<keyof typeof OPTIONS, 'help'>;
 
 export const TRAIN_USAGE = `usage: collabsheet train <ratings> [--valid <file> | --valid-pct 0.1] [--seed 42] [--split-seed S]
-  [--model dot|dotbias|nn|classes] [--factors 50] [--y-range 0,5.5|none]
+  [--model dot|dotbias|nn|classes|autorec] [--factors 50] [--y-range 0,5.5|none]
   [--optimizer adam|sgd|momentum|lbfgs] [--lr 5e-3] [--wd 0.1] [--wd-mode decoupled|l2]
   [--schedule one-cycle|constant] [--updates lazy|dense] [--epochs 5] [--bs 64|full] [--threads 1]
   [--device cpu|cuda|webgpu] [--init trunc-normal|uniform] [--layers 100] [--dropout 0]
@@ -70,7 +70,10 @@ models with lazy updates) on two worker threads, each half the batch; --cores 1 
 --item-features / --user-features: MovieLens u.item, movies.csv, u.user, users.dat, or a
 CSV/TSV with a header keyed by id; the neural models (--model nn, classes) take them beside the
 embeddings; the factor models do not use them. --without-features leaves the named features of
-those files out (their names as the run reports them), to measure what each one brings.`;
+those files out (their names as the run reports them), to measure what each one brings.
+--model autorec: I-AutoRec (each movie's column of ratings encoded and decoded; ONNX Runtime, up to
+50 million movie × user cells): --factors is its code width (500 by our recipe), --bs movies per
+batch, --wd the L2 on its weights per step (3e-3), whatever --wd-mode says.`;
 
 export const EXPORT_USAGE = `usage: collabsheet export <ratings> --format csv|tsv|json|npy|projector|onnx|all --out <dir>
   [any option of collabsheet train]
@@ -80,7 +83,7 @@ titles, when a MovieLens titles file sits beside the ratings) into <dir>. --form
 comma-separated list or 'all'. Needs --model dot or dotbias (the default).`;
 
 export const LR_FIND_USAGE = `usage: collabsheet lr-find <ratings> [--start-lr 1e-7] [--end-lr 10] [--num-it 100]
-  [--valid <file> | --valid-pct 0.1] [--seed 42] [--model dot|dotbias|nn|classes] [--factors 50]
+  [--valid <file> | --valid-pct 0.1] [--seed 42] [--model dot|dotbias|nn|classes|autorec] [--factors 50]
   [--y-range 0,5.5|none] [--optimizer adam|sgd|momentum] [--wd 0.1] [--wd-mode decoupled|l2]
   [--updates lazy|dense] [--bs 64] [--threads 1] [--device cpu|cuda|webgpu]
   [--init trunc-normal|uniform] [--layers 100] [--dropout 0] [--json]

@@ -24,7 +24,7 @@ export const SWEEP_USAGE = `usage: collabsheet sweep <ratings> --param k --value
 Trains one run per value (or per cell of the two settings' grid), one after another, from the
 settings train's options give, and reports each run's final train and valid RMSE, then the best.
 --param / --param2: ${SWEEP_SETTINGS.join('|')}. Values are comma-separated: numbers for k, lr, wd,
-bs (or full) and epochs; adam|sgd|momentum|lbfgs; dot|dotbias|nn|classes; y-range on|off|lo:hi
+bs (or full) and epochs; adam|sgd|momentum|lbfgs; dot|dotbias|nn|classes|autorec; y-range on|off|lo:hi
 (e.g. 0.8:5.2). Ctrl-C stops after reporting the runs finished.
 --json: one {"run", "values", "valid_rmse", ...} object per run, then {"done", "best", ...}.`;
 

@@ -42,12 +42,15 @@ export interface CostModel {
   /** A kNN member (neighbour-members.ts): per pair of one row's ratings (Σ n²), and per cell of its similarity table. */
   knnPairSeconds: number;
   knnCellSeconds: number;
+  /** AutoRec (models/autorec.ts), per movie × user × code unit of an epoch: its matrix products, forward and backward, and the validation's codes. */
+  autorecCellSeconds: number;
 }
 
 export const MEASURED_COST: CostModel = {
   batchSeconds: 43e-6, elementSeconds: 1.35e-9, ratingSeconds: 2e-9, networkFactor: 2.5, runSeconds: 0.3,
   fusedRatingSeconds: 7.5e-8, fusedFactorSeconds: 7e-10, fusedRunSeconds: 0.03,
   knnPairSeconds: 2.5e-8, knnCellSeconds: 2e-8,
+  autorecCellSeconds: 5.3e-10,
 };
 
 /** Parameter elements of the model, and how many a rating looks up (its row width). */
@@ -57,6 +60,8 @@ export function modelSize(config: TrainConfig, d: DataShape): { elements: number
     const width = kind === 'dot' ? k : k + 1;
     return { elements: (d.users + d.items) * width, width: 2 * width };
   }
+  // AutoRec: encoder and decoder, a row of each per user, and their biases; every element is stepped every batch.
+  if (kind === 'autorec') return { elements: 2 * d.users * k + d.users + k, width: 0 };
   const eu = embeddingSize(d.users);
   const ei = embeddingSize(d.items);
   const widths = [eu + ei, ...layers, kind === 'classes' ? 10 : 1];
@@ -68,6 +73,11 @@ export function modelSize(config: TrainConfig, d: DataShape): { elements: number
 export function estimateRunSeconds(config: TrainConfig, d: DataShape, cost: CostModel = MEASURED_COST, engine: RunEngine = 'onnx'): number {
   if (engine === 'fused') {
     return cost.fusedRunSeconds + config.epochs * d.ratings * (cost.fusedRatingSeconds + config.model.factors * cost.fusedFactorSeconds);
+  }
+  if (config.model.kind === 'autorec') {
+    const movies = config.batchSize === 'full' ? d.items : Math.min(config.batchSize, d.items);
+    const step = cost.batchSeconds + modelSize(config, d).elements * cost.elementSeconds;
+    return cost.runSeconds + config.epochs * (d.items * d.users * config.model.factors * cost.autorecCellSeconds + Math.ceil(d.items / movies) * step);
   }
   const batch = config.batchSize === 'full' ? d.ratings : Math.min(config.batchSize, d.ratings);
   const batches = Math.ceil(d.ratings / batch);

@@ -17,7 +17,7 @@ export const MAX_SWEEP_RUNS = 1000;
 /** Settings whose values span decades: shown on a log axis. */
 export const LOG_SETTINGS: readonly SweepSetting[] = ['lr', 'wd'];
 
-const MODELS: readonly ModelKind[] = ['dot', 'dotbias', 'nn', 'classes'];
+const MODELS: readonly ModelKind[] = ['dot', 'dotbias', 'nn', 'classes', 'autorec'];
 const OPTIMIZERS: readonly OptimizerKind[] = ['adam', 'sgd', 'momentum', 'lbfgs'];
 /** What 'y-range on' means when the base config has none: fastbook's. */
 const DEFAULT_Y_RANGE: [number, number] = [0, 5.5];

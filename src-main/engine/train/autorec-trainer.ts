@@ -25,7 +25,7 @@ import { type Session, createSession, tensor } from '../runtime/session.ts';
 import type { EpochMetrics, ModelParams, ParamTensor, Snapshot, StopReason, TrainConfig } from '../types.ts';
 import { PROGRESS_MS, YIELD_MS, type EpochHooks, type PassEnd, type PassHooks } from './batch-pass.ts';
 import { checkCodes, checkData, tableRows, validateConfig } from './checks.ts';
-import { DivergenceGuard, divergedMessage, round } from './divergence.ts';
+import { DivergenceGuard, divergedMessage } from './divergence.ts';
 import { Checkpoint, type TableRows } from './params.ts';
 import type { EpochResult, Fit, Trainer, TrainerOptions } from './trainer.ts';
 
