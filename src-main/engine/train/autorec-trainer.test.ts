@@ -17,6 +17,8 @@ import type { Value } from '../graph/index.ts';
 import type { TrainConfig } from '../types.ts';
 import { AUTOREC_MAX_CELLS, autoRecUnsupported } from './autorec-trainer.ts';
 import { createTrainer } from './trainer.ts';
+import { buildServingNetwork } from '../../io/export/serving-network.ts';
+import { createSession, tensor } from '../runtime/session.ts';
 
 describe('the AutoRec training graph against central finite differences (float64)', () => {
   for (const yRange of [null, [0, 5.5]] as const) {
@@ -47,7 +49,7 @@ const settings = (over: Partial<TrainConfig> = {}): TrainConfig => ({
 });
 
 function planted(seed = 3) {
-  const { data, truth } = generatePlanted({ users: 400, items: 200, ratings: 40_000, rank: 3, noise: 0.3, seed, factorStd: 0.6, biasStd: 0.3 });
+  const { data, truth } = generatePlanted({ users: 400, items: 200, ratings: 40_000, rank: 3, noise: 0.3, seed, factorStd: 0.6, biasStd: 0.3, idPrefix: { user: '', item: '' } });
   const { train, valid } = randomSplit(data, 0.1, seed);
   return { train, valid, floor: plantedRmse(valid, truth) };
 }
@@ -97,6 +99,25 @@ describe('AutoRec training (the Trainer contract)', () => {
     } finally {
       await trainer.dispose();
       await other.dispose();
+    }
+  });
+
+  it('its ONNX serving model (the app exports it as a network: the dot product of its codes) predicts what the trainer does', async () => {
+    const trainer = await createTrainer(train, valid, settings({ epochs: 2 }));
+    try {
+      for (let e = 0; e < 2; e++) await trainer.runEpoch();
+      const bytes = buildServingNetwork({ definition: trainer.definition, params: trainer.exportParams().params, features: trainer.features },
+        { users: train.userIds, items: train.itemIds }, 'pairs');
+      const session = createSession(bytes, { threads: 1, device: 'cpu' });
+      const u = Int32Array.from([0, 5, 77, 399]);
+      const i = Int32Array.from([3, 150, 0, 42]);
+      const ids = (codes: Int32Array, names: string[]) => tensor(BigInt64Array.from(codes, (c) => BigInt(names[c])), [codes.length]);
+      const out = session.run({ pair_users: ids(u, train.userIds), pair_items: ids(i, train.itemIds) }, { predictions: null });
+      session.dispose();
+      const expected = trainer.predict(u, i);
+      Array.from(out.predictions.data as Float32Array).forEach((p, j) => expect(p).toBeCloseTo(expected[j], 4));
+    } finally {
+      await trainer.dispose();
     }
   });
 
