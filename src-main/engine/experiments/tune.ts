@@ -55,6 +55,14 @@
  * seed stage filled by each run's own estimate (seedRuns): r90 69 runs in 101 s, blend 0.8790;
  * u1 73 runs in 105 s (both at load 2–3.9, CI beside them), blend 0.9012 — the same within noise,
  * but a seed stage of expensive settings can no longer overrun its share.
+ *
+ * With AutoRec (models/autorec.ts) last among the seeded candidates and the ONNX costs raised 1.2× (cost.ts), on a
+ * machine ~1.5× slower than the one above, the plan's own answer, finished (seed 42): r90 27 candidates + seed
+ * runs = 47 runs in 106 s, single 0.8855 (AutoRec, reproduced exactly by the `collabsheet train` line it prints),
+ * blend 0.8686 of 22; u1 29 candidates, 56 runs in 99 s, single 0.9065 (AutoRec, reproduced exactly), blend
+ * 0.8913 of 29. AutoRec errs unlike the factor models: in both blends it and its second seed carry the largest
+ * weights (0.26–0.30 each). Before AutoRec, on the same machine: u1 65 runs, single 0.9121, blend 0.9018, and the
+ * budget cut the plan short.
  */
 import type { RatingsDataset } from '../../data/dataset.ts';
 import { itemCount, userCount } from '../../data/dataset.ts';
