@@ -207,4 +207,27 @@ describe('experiments', () => {
     await expect(call('blend', { ids, mode: 'fitted' })).rejects.toThrow(/was trained on another validation split \(20%, seed 42\)/);
     expect((await call('getState', {})).status).toBe('idle');
   });
+
+  it('an AutoRec run of a sweep over the model opens in the sheet with its predictions, survives a save, and Steps on', async () => {
+    const answer = await call('sweep', { axes: [{ setting: 'model', values: ['dotbias', 'autorec'] }] });
+    const { runs } = await call('getState', {});
+    const autorec = runs.find((r) => r.id === answer.cells[1].runId)!;
+    expect(autorec.config.model.kind).toBe('autorec');
+    expect(autorec.canOpen).toBe(true);
+    await call('openRun', { id: autorec.id });
+    const opened = await call('getState', {});
+    expect(opened.config.model.kind).toBe('autorec');
+    expect(opened.numbers.fit.validRmse).toBeCloseTo(autorec.validRmse!, 5);
+    expect(opened.numbers.snapshot.predictions.length).toBe(opened.sheet.users.length * opened.sheet.movies.length);
+    expect(opened.numbers.snapshot.userFactors).toEqual([]);
+    const path = join(mkdtempSync(join(tmpdir(), 'collabsheet-autorec-')), 'autorec.collabsheet');
+    await call('saveProject', { path });
+    const reopened = await call('openProject', { path });
+    expect(reopened.config.model.kind).toBe('autorec');
+    expect(reopened.numbers.fit.validRmse).toBeCloseTo(autorec.validRmse!, 5);
+    await call('step', {});
+    const stepped = await call('getState', {});
+    expect(stepped.status).toBe('idle');
+    expect(stepped.numbers.fit.trainRmse).toBeLessThan(opened.numbers.fit.trainRmse + 0.05);
+  });
 });
