@@ -37,7 +37,7 @@ const FIELDS: Field[] = [
   {
     id: 'model',
     label: 'Model',
-    input: { kind: 'select', options: [['dot', 'dot product'], ['dotbias', 'dot product + biases'], ['nn', 'neural net (embeddings + MLP)']] },
+    input: { kind: 'select', options: [['dot', 'dot product'], ['dotbias', 'dot product + biases'], ['nn', 'neural net (embeddings + MLP)'], ['autorec', 'AutoRec (autoencoder)']] },
     get: (s) => s.config.model.kind,
     set: (s, v) => withModel(s, { kind: v as TrainConfig['model']['kind'] }),
   },

@@ -112,10 +112,10 @@ export class AutoRecTrainer implements Trainer {
     return new AutoRecTrainer(train, valid, config, options);
   }
 
-  private constructor(train: RatingsDataset, valid: RatingsDataset | null, readonly config: TrainConfig, options: TrainerOptions) {
+  /** options: AutoRec trains in this thread and takes no side features (as the factor models, it is given them and leaves them). */
+  private constructor(train: RatingsDataset, valid: RatingsDataset | null, readonly config: TrainConfig, _options: TrainerOptions) {
     validateConfig(config);
     checkData(train);
-    if (options.features) throw new Error('AutoRec takes no side features: its movies are their columns of ratings');
     this.rows = tableRows(train, valid);
     const why = autoRecUnsupported(config, this.rows);
     if (why) throw new Error(`invalid training settings: ${why}`);
@@ -375,7 +375,6 @@ export class AutoRecTrainer implements Trainer {
 
   reinit(seed: number): void {
     this.rand = streams(seed);
-    this.params.forEach((p) => p.data.fill(0));
     const fresh = this.freshParams(this.rows);
     this.params.forEach((p, j) => p.data.set(fresh[j].data));
     this.optimizer.reset();
@@ -406,9 +405,8 @@ export class AutoRecTrainer implements Trainer {
     this.codesStale = true;
   }
 
-  setFeatures(_features: ModelFeatures): void {
-    throw new Error('AutoRec takes no side features: its movies are their columns of ratings');
-  }
+  /** A movie's code comes from its ratings alone: side features are left, as the factor models leave them. */
+  setFeatures(_features: ModelFeatures): void {}
 
   paramViews(): Readonly<Record<string, ParamTensor>> {
     const { users, items } = this.rows;

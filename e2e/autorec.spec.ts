@@ -1,0 +1,46 @@
+/**
+ * AutoRec in the app, on the demo sheet: picked while the sheet's Solve is L-BFGS it is refused
+ * beside the field, saying why; with Adam on mini-batches a Solve trains it, the sheet shows its
+ * predictions (and no factor columns: a movie's code is not a column of the sheet), and the
+ * status line follows. Screenshot: docs/screenshots/autorec.png.
+ */
+import { expect, test, type Page } from '@playwright/test';
+import { reopenDemoSheet } from './support/demo-sheet.ts';
+
+const TOKEN = process.env['COLLABSHEET_E2E_TOKEN'];
+
+test.beforeAll(({ baseURL }) => reopenDemoSheet(baseURL!));
+test.afterAll(({ baseURL }) => reopenDemoSheet(baseURL!));
+
+async function choose(page: Page, id: string, value: string): Promise<void> {
+  await page.selectOption(`#setting-${id}`, value);
+}
+
+test('AutoRec: refused on L-BFGS in words, trained by a Solve with Adam, its predictions in the sheet', async ({ page }) => {
+  const problems: string[] = [];
+  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+  await page.goto(`/?token=${TOKEN}`);
+  await expect(page.locator('#sheet-name')).toHaveText('Demo: 15 friends rate 15 movies');
+
+  await test.step('on the sheet\'s L-BFGS it is refused beside the field', async () => {
+    await choose(page, 'model', 'autorec');
+    await expect(page.locator('#setting-model-error')).toContainText('AutoRec trains with a mini-batch optimizer (adam, sgd or momentum), not L-BFGS');
+    await expect(page.locator('#setting-model')).not.toHaveValue('autorec');
+  });
+
+  await test.step('with Adam on mini-batches a Solve trains it and the sheet shows its predictions', async () => {
+    await choose(page, 'optimizer', 'adam');
+    await page.locator('#setting-full-batch').uncheck();
+    await page.fill('#setting-lr', '0.01');
+    await page.locator('#setting-lr').press('Enter');
+    await choose(page, 'model', 'autorec');
+    await expect(page.locator('#setting-model-error')).toHaveText('');
+    await expect(page.locator('#setting-model')).toHaveValue('autorec');
+    await page.click('#solve');
+    await expect(page.locator('#status')).toHaveText(/^Ready · epoch [1-9]\d* · train \d\.\d{4}/, { timeout: 60_000 });
+    const train = Number((await page.locator('#status').textContent())!.match(/train (\d\.\d{4})/)![1]);
+    expect(train).toBeLessThan(1.2);
+    await page.screenshot({ path: 'docs/screenshots/autorec.png' });
+  });
+  expect(problems).toEqual([]);
+});
