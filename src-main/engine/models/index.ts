@@ -2,7 +2,8 @@
  * The models of fastbook ch. 8, chosen by ModelConfig.kind. Where each idea lives:
  * embedding → builder.ts (ModelBuilder.embedding) and embedding-nn.ts (embeddingSize);
  * dot product and biases → dot-bias.ts; sigmoid_range → graph/compose.ts;
- * initialisation → init.ts; weight decay and one-cycle → ../optim.
+ * initialisation → init.ts; weight decay and one-cycle → ../optim. Beyond the chapter: ratings as
+ * classes → classes.ts; I-AutoRec → autorec.ts (trained by ../train/autorec-trainer.ts).
  */
 import type { ModelConfig } from '../types.ts';
 import type { ModelDefinition } from './builder.ts';
