@@ -7,10 +7,10 @@ import { describe, expect, it } from 'vitest';
 import { mulberry32 } from '../../data/random.ts';
 import { buildModelGraph, gradOutputName, modelBytes } from '../models/builder.ts';
 import { dotProductModel } from '../models/dot-bias.ts';
-import { compileKernel, committedKernelModule, kernelBytesModule } from '../optim/wasm/build-kernel.ts';
+import { committedKernelModule, kernelModuleText, withoutRelaxedSimd } from '../optim/wasm/build-kernel.ts';
 import { createSession, tensor } from '../runtime/session.ts';
 import { FusedArena, NO_COLUMNS, placeColumns } from './arena.ts';
-import { type KernelSettings, ROW, instantiate, planLayout, tableView } from './kernel.ts';
+import { type KernelSettings, ROW, instantiate, kernelUsesFusedMultiplyAdd, planLayout, tableView } from './kernel.ts';
 
 const FUSED_SOURCE = new URL('./kernel.wat', import.meta.url).pathname;
 const N_USERS = 3;
@@ -144,8 +144,21 @@ describe('one fused update equals the ONNX gradient plus the optimizer step (iss
   }
 });
 
+describe('the kernel\'s fused multiply-adds (relaxed SIMD) and its plain form', () => {
+  it('this runtime compiles the multiply-add kernel (Node 20: behind the flag kernel.ts sets)', () => {
+    expect(kernelUsesFusedMultiplyAdd()).toBe(true);
+  });
+
+  it('the plain form writes each multiply-add as a multiply and an add, nested ones too', () => {
+    const wat = '(local.set $x (f32x4.relaxed_madd (local.get $a) (f32x4.relaxed_nmadd (local.get $b) (local.get $c) (local.get $d))\n  (local.get $e)))';
+    expect(withoutRelaxedSimd(wat)).toBe(
+      '(local.set $x (f32x4.add (local.get $e) (f32x4.mul (local.get $a) (f32x4.sub (local.get $d) (f32x4.mul (local.get $b) (local.get $c))))))');
+    expect(() => withoutRelaxedSimd('(f32x4.relaxed_madd $a $b $c)')).toThrow(/takes three parenthesised operands/);
+  });
+});
+
 describe('the committed fused kernel bytes', () => {
   it('are what fused/kernel.wat compiles to (run `npm run build:wasm` after editing it)', async () => {
-    expect(committedKernelModule(FUSED_SOURCE)).toBe(kernelBytesModule(await compileKernel(FUSED_SOURCE)));
+    expect(committedKernelModule(FUSED_SOURCE)).toBe(await kernelModuleText(FUSED_SOURCE));
   });
 });
