@@ -5,7 +5,7 @@
  * fails raises the stop flag, so the others leave their barriers instead of waiting for it.
  */
 import type { Worker } from 'node:worker_threads';
-import { sourceWorker } from '../train/parallel/from-source.ts';
+import { sourceWorkerCjs } from '../train/parallel/from-source.ts';
 import { type WorkerEntry, workerStarter } from '../train/parallel/worker-entry.ts';
 import type { FromFusedWorker, FusedWorkerData, ToFusedWorker } from './protocol.ts';
 import { type EpochPlan, raiseStop } from './rounds.ts';
@@ -26,7 +26,7 @@ export class FusedPool {
   private failure: string | null = null;
 
   constructor(where: WorkerEntry | undefined, data: FusedWorkerData, n: number, private readonly ctl: Int32Array) {
-    const start = where ? workerStarter<FusedWorkerData>(where) : (d: FusedWorkerData) => sourceWorker(WORKER_SOURCE, { workerData: d });
+    const start = where ? workerStarter<FusedWorkerData>(where) : (d: FusedWorkerData) => sourceWorkerCjs(WORKER_SOURCE, { workerData: d });
     this.workers = Array.from({ length: n }, () => start(data));
     this.exited = this.workers.map((w) => new Promise<void>((resolve) => w.once('exit', () => resolve())));
     for (const w of this.workers) {
