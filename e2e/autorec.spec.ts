@@ -4,17 +4,14 @@
  * predictions (and no factor columns: a movie's code is not a column of the sheet), and the
  * status line follows. Screenshot: docs/screenshots/autorec.png.
  */
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test } from '@playwright/test';
 import { reopenDemoSheet } from './support/demo-sheet.ts';
+import { choose } from './support/settings.ts';
 
 const TOKEN = process.env['COLLABSHEET_E2E_TOKEN'];
 
 test.beforeAll(({ baseURL }) => reopenDemoSheet(baseURL!));
 test.afterAll(({ baseURL }) => reopenDemoSheet(baseURL!));
-
-async function choose(page: Page, id: string, value: string): Promise<void> {
-  await page.selectOption(`#setting-${id}`, value);
-}
 
 test('AutoRec: refused on L-BFGS in words, trained by a Solve with Adam, its predictions in the sheet', async ({ page }) => {
   const problems: string[] = [];

@@ -5,17 +5,14 @@
  * curve follow, and the status line and the field's note name the engine that trained.
  * Screenshot: e2e/artifacts/engine-fused.png.
  */
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test } from '@playwright/test';
 import { reopenDemoSheet } from './support/demo-sheet.ts';
+import { choose } from './support/settings.ts';
 
 const TOKEN = process.env['COLLABSHEET_E2E_TOKEN'];
 
 test.beforeAll(({ baseURL }) => reopenDemoSheet(baseURL!));
 test.afterAll(({ baseURL }) => reopenDemoSheet(baseURL!));
-
-async function choose(page: Page, id: string, value: string): Promise<void> {
-  await page.selectOption(`#setting-${id}`, value);
-}
 
 test('engine: a fused choice it cannot train is explained; a fused Solve trains the sheet and the status names the engine', async ({ page }) => {
   const problems: string[] = [];

@@ -26,7 +26,7 @@ import type { EpochMetrics, ModelParams, ParamTensor, Snapshot, StopReason, Trai
 import { PROGRESS_MS, YIELD_MS, type EpochHooks, type PassEnd, type PassHooks } from './batch-pass.ts';
 import { checkCodes, checkData, tableRows, validateConfig } from './checks.ts';
 import { DivergenceGuard, divergedMessage } from './divergence.ts';
-import { Checkpoint, type TableRows } from './params.ts';
+import { Checkpoint, EarlyStop, type TableRows } from './params.ts';
 import type { EpochResult, Fit, Trainer, TrainerOptions } from './trainer.ts';
 
 /**
@@ -105,8 +105,7 @@ export class AutoRecTrainer implements Trainer {
   private rand: ReturnType<typeof streams>;
   private readonly guard: DivergenceGuard;
   private readonly lastGood = new Checkpoint();
-  private readonly best = new Checkpoint();
-  private bestValid = Infinity;
+  private readonly early: EarlyStop;
 
   static async create(train: RatingsDataset, valid: RatingsDataset | null, config: TrainConfig, options: TrainerOptions): Promise<AutoRecTrainer> {
     return new AutoRecTrainer(train, valid, config, options);
@@ -136,6 +135,7 @@ export class AutoRecTrainer implements Trainer {
     this.codesSession = createSession(autoRecCodesBytes(shape), sessionConfig);
     this.deviceNotice = this.trainSession.notice;
     this.guard = new DivergenceGuard(train.ratings);
+    this.early = new EarlyStop(config.earlyStopPatience);
     this.rand = streams(config.seed);
     this.params = this.freshParams(this.rows);
     this.batch = this.batchBuffers();
@@ -358,8 +358,7 @@ export class AutoRecTrainer implements Trainer {
     this.train = train;
     this.valid = valid;
     this.guard.setData(train.ratings);
-    this.best.clear();
-    this.bestValid = Infinity;
+    this.early.forget();
     if (grown.users !== this.rows.users) {
       // New users are new input and output units: fresh rows, everyone else's kept; the optimizer moves to the new tables.
       this.params = this.freshParams(grown, this.params);
@@ -380,8 +379,7 @@ export class AutoRecTrainer implements Trainer {
     this.optimizer.reset();
     this.guard.forgetStart();
     this.epochsDone = 0;
-    this.best.clear();
-    this.bestValid = Infinity;
+    this.early.forget();
     this.codesStale = true;
   }
 
@@ -433,18 +431,11 @@ export class AutoRecTrainer implements Trainer {
   }
 
   private earlyStop(validRmse: number | null): StopReason | null {
-    const patience = this.config.earlyStopPatience;
-    if (patience <= 0 || validRmse === null) return null;
-    if (validRmse < this.bestValid) {
-      this.bestValid = validRmse;
-      this.best.capture(this.params, this.epochsDone);
-      return null;
-    }
-    if (this.epochsDone - this.best.epoch < patience) return null;
-    this.best.restore(this.params);
-    this.codesStale = true;
-    return { kind: 'early-stopped', bestEpoch: this.best.epoch };
+    const stop = this.early.note(this.params, this.epochsDone, validRmse);
+    if (stop) this.codesStale = true;
+    return stop;
   }
+
 
   async dispose(): Promise<void> {
     this.trainSession.dispose();

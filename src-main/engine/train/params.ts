@@ -8,7 +8,7 @@
 import { type ParamSpec, initParam, rowSize } from '../models/index.ts';
 import type { Param } from '../optim/index.ts';
 import type { Allocator } from '../optim/wasm/index.ts';
-import type { InitKind, ParamTensor } from '../types.ts';
+import type { InitKind, ParamTensor, StopReason } from '../types.ts';
 
 export interface TableRows {
   users: number;
@@ -133,5 +133,35 @@ export class Checkpoint {
 
   clear(): void {
     this.epoch = -1;
+  }
+}
+
+/**
+ * Early stopping (TrainConfig.earlyStopPatience): the parameters of the best valid RMSE so far are
+ * kept, and after `patience` epochs without a better one they are put back and training stops.
+ */
+export class EarlyStop {
+  private readonly best = new Checkpoint();
+  private bestValid = Infinity;
+
+  constructor(private readonly patience: number) {}
+
+  /** After epoch `epochsDone`: null to go on, or the stop, with the best epoch's parameters back in `params`. */
+  note(params: readonly Param[], epochsDone: number, validRmse: number | null): StopReason | null {
+    if (this.patience <= 0 || validRmse === null) return null;
+    if (validRmse < this.bestValid) {
+      this.bestValid = validRmse;
+      this.best.capture(params, epochsDone);
+      return null;
+    }
+    if (epochsDone - this.best.epoch < this.patience) return null;
+    this.best.restore(params);
+    return { kind: 'early-stopped', bestEpoch: this.best.epoch };
+  }
+
+  /** New data or fresh parameters: a valid RMSE from before is not comparable. */
+  forget(): void {
+    this.best.clear();
+    this.bestValid = Infinity;
   }
 }

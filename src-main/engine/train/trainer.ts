@@ -27,7 +27,7 @@ import { type EpochOrder, ShuffledOrder, epochOrder } from './epoch-order.ts';
 import { type TrainingMemory, trainingMemory } from './memory.ts';
 import { ConvergenceWatch } from './convergence.ts';
 import { DivergenceGuard, divergedMessage } from './divergence.ts';
-import { Checkpoint, ParamStore, type TableRows } from './params.ts';
+import { Checkpoint, EarlyStop, ParamStore, type TableRows } from './params.ts';
 import { checkCodes, checkData, tableRows, validateConfig } from './checks.ts';
 import { AutoRecTrainer } from './autorec-trainer.ts';
 import { type BlockWorkerStarter, TwoCoreEpochs } from './parallel/two-cores.ts';
@@ -164,8 +164,7 @@ class CollabTrainer implements Trainer {
   /** The divergence guard's last good parameters (start of the current epoch). */
   private readonly lastGood = new Checkpoint();
   private readonly guard: DivergenceGuard;
-  private readonly best = new Checkpoint();
-  private bestValid = Infinity;
+  private readonly early: EarlyStop;
   private readonly errorSums: ErrorSums = noErrors();
   readonly definition: ModelDefinition;
 
@@ -188,6 +187,7 @@ class CollabTrainer implements Trainer {
     this.train = train;
     this.valid = valid;
     this.guard = new DivergenceGuard(train.ratings);
+    this.early = new EarlyStop(config.earlyStopPatience);
     const rows = tableRows(train, valid);
     const model = defineModel(config.model, { ...rows, ratings: train.ratings, features: this.features });
     this.classes = model.classes;
@@ -354,18 +354,11 @@ class CollabTrainer implements Trainer {
   }
 
   private earlyStop(validRmse: number | null): StopReason | null {
-    const patience = this.config.earlyStopPatience;
-    if (patience <= 0 || validRmse === null) return null;
-    if (validRmse < this.bestValid) {
-      this.bestValid = validRmse;
-      this.best.capture(this.store.params, this.epochsDone);
-      return null;
-    }
-    if (this.epochsDone - this.best.epoch < patience) return null;
-    this.best.restore(this.store.params);
-    this.solver?.restart();
-    return { kind: 'early-stopped', bestEpoch: this.best.epoch };
+    const stop = this.early.note(this.store.params, this.epochsDone, validRmse);
+    if (stop) this.solver?.restart();
+    return stop;
   }
+
 
   evaluate(): Fit {
     const t = this.predictor.errors(this.train);
@@ -418,8 +411,7 @@ class CollabTrainer implements Trainer {
     this.valid = valid;
     this.guard.setData(train.ratings);
     // Validation RMSE on other data is not comparable with the best seen so far.
-    this.best.clear();
-    this.bestValid = Infinity;
+    this.early.forget();
     const capacity = batchCapacity(this.config, train);
     const rows = this.store.grownRows(tableRows(train, valid));
     this.order = null;
@@ -445,8 +437,7 @@ class CollabTrainer implements Trainer {
     this.order = null;
     this.dropTwoCores();
     this.epochsDone = 0;
-    this.best.clear();
-    this.bestValid = Infinity;
+    this.early.forget();
   }
 
   exportParams(): ModelParams {
