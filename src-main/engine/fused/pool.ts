@@ -7,7 +7,7 @@
 import type { Worker } from 'node:worker_threads';
 import { sourceWorkerCjs } from '../train/parallel/from-source.ts';
 import { type WorkerEntry, workerStarter } from '../train/parallel/worker-entry.ts';
-import type { FromFusedWorker, FusedWorkerData, ToFusedWorker } from './protocol.ts';
+import type { FromFusedWorker, FusedRunSetup, FusedWorkerData, ToFusedWorker } from './protocol.ts';
 import { type EpochPlan, raiseStop } from './rounds.ts';
 
 const WORKER_SOURCE = new URL('./worker.ts', import.meta.url);
@@ -25,7 +25,10 @@ export class FusedPool {
   private pending: Pending | null = null;
   private failure: string | null = null;
 
-  constructor(where: WorkerEntry | undefined, data: FusedWorkerData, n: number, private readonly ctl: Int32Array) {
+  private ctl: Int32Array | null = null;
+
+  /** Starts the threads on the memory; `setup` tells them the run once it is laid out. */
+  constructor(where: WorkerEntry | undefined, data: FusedWorkerData, n: number) {
     const start = where ? workerStarter<FusedWorkerData>(where) : (d: FusedWorkerData) => sourceWorkerCjs(WORKER_SOURCE, { workerData: d });
     this.workers = Array.from({ length: n }, () => start(data));
     this.exited = this.workers.map((w) => new Promise<void>((resolve) => w.once('exit', () => resolve())));
@@ -36,6 +39,13 @@ export class FusedPool {
         if (this.pending) this.reply(`a fused worker exited (code ${code}) during an epoch`, false);
       });
     }
+  }
+
+  /** The run, to every thread, before the first epoch; ctl is its control words (a failing thread raises their stop flag). */
+  setup(run: FusedRunSetup, ctl: Int32Array): void {
+    this.ctl = ctl;
+    const message: ToFusedWorker = { setup: run };
+    for (const w of this.workers) w.postMessage(message);
   }
 
   /** Runs one epoch on every thread; true when all finished it, false when stopped. */
@@ -61,7 +71,7 @@ export class FusedPool {
     if (failure) {
       p.failure ??= failure;
       this.failure ??= failure;
-      raiseStop(this.ctl);
+      if (this.ctl) raiseStop(this.ctl);
     }
     p.finished &&= finished;
     if (--p.left === 0) {

@@ -68,6 +68,26 @@ export async function trainFused(train: RatingsDataset, valid: RatingsDataset | 
   const g = gridFor(cfg.workers);
   const arena = hooks.arena ?? new FusedArena();
   const memory = arena.memory;
+  // The threads start now, so their start (~170 ms from source) overlaps the blocking below; they are told the run once it is laid out.
+  const pool = cfg.workers > 1 ? new FusedPool(hooks.workerEntry, { memory }, cfg.workers) : null;
+  try {
+    return await trainOn(train, valid, cfg, hooks, { g, nUsers, nItems, arena, memory, pool });
+  } finally {
+    await pool?.close();
+  }
+}
+
+interface RunParts {
+  g: number;
+  nUsers: number;
+  nItems: number;
+  arena: FusedArena;
+  memory: WebAssembly.Memory;
+  pool: FusedPool | null;
+}
+
+async function trainOn(train: RatingsDataset, valid: RatingsDataset | null, cfg: FusedConfig, hooks: FusedHooks, parts: RunParts): Promise<FusedResult> {
+  const { g, nUsers, nItems, arena, memory, pool } = parts;
   const slots = slotsFor(nUsers, nItems, cfg.seed);
   // The guard's yardstick is the ratings' spread: the start predicts about the mean rating, whose RMSE is the spread.
   const guard = new DivergenceGuard(train.ratings);
@@ -91,14 +111,8 @@ export async function trainFused(train: RatingsDataset, valid: RatingsDataset | 
   const settings: KernelSettings = { k: cfg.factors, bias: cfg.model === 'dotbias', yRange: cfg.yRange, wd: cfg.wd, opt: cfg.optimizer === 'sgd' ? 0 : 1 };
   const kernel = instantiate(memory, layout, settings);
   const ctl = new Int32Array(buffer, layout.control, CONTROL_WORDS(g));
-  const pool = cfg.workers > 1
-    ? new FusedPool(hooks.workerEntry, { memory, layout, settings, g, blockStart: grid.blockStart, validStart: grid.validStart, threads: cfg.workers }, cfg.workers, ctl)
-    : null;
-  try {
-    return await runEpochs(guard, memory, kernel, layout, grid, slots, ctl, pool, cfg, hooks);
-  } finally {
-    await pool?.close();
-  }
+  pool?.setup({ layout, settings, g, blockStart: grid.blockStart, validStart: grid.validStart, threads: cfg.workers }, ctl);
+  return runEpochs(guard, memory, kernel, layout, grid, slots, ctl, pool, cfg, hooks);
 }
 
 /** d's ratings are blocked: columns the run reordered in place are d's no more (they hold slots now); then the caller's hook. */
