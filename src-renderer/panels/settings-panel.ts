@@ -37,7 +37,7 @@ const FIELDS: Field[] = [
   {
     id: 'model',
     label: 'Model',
-    input: { kind: 'select', options: [['dot', 'dot product'], ['dotbias', 'dot product + biases'], ['nn', 'neural net (embeddings + MLP)'], ['autorec', 'AutoRec (autoencoder)']] },
+    input: { kind: 'select', options: [['dot', 'dot product'], ['dotbias', 'dot product + biases'], ['nn', 'neural net (embeddings + MLP)'], ['autorec', 'AutoRec']] },
     get: (s) => s.config.model.kind,
     set: (s, v) => withModel(s, { kind: v as TrainConfig['model']['kind'] }),
   },
@@ -99,8 +99,11 @@ const FIELDS: Field[] = [
     // Short option texts: the settings column is half the pane's width (issue 16 item 3 leftovers: the
     // long ones were cut); whose convention each is goes in the note under it.
     input: { kind: 'select', options: [['decoupled', 'decoupled (AdamW)'], ['l2', 'L2 in the loss']] },
-    note: (s) => (s.config.optim.wdMode === 'l2' ? "fastbook's form: wd × the sum of squared weights added to the loss" : "fastai's default: the weights shrink apart from the gradient step"),
+    note: (s) => (s.config.model.kind === 'autorec'
+      ? "AutoRec's is always the paper's: L2 on its weights, not its biases"
+      : s.config.optim.wdMode === 'l2' ? "fastbook's form: wd × the sum of squared weights added to the loss" : "fastai's default: the weights shrink apart from the gradient step"),
     get: (s) => s.config.optim.wdMode,
+    disabled: (s) => s.config.model.kind === 'autorec',
     set: (s, v) => withOptim(s, { wdMode: v as TrainConfig['optim']['wdMode'] }),
   },
   {

@@ -15,6 +15,7 @@
  */
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import type { RatingsDataset } from '../../data/dataset.ts';
+import { type FactorModel, factorModelFromParams, predictRating } from '../analysis/factor-model.ts';
 import { mulberry32, shuffleInPlace } from '../../data/random.ts';
 import { type ErrorSums, addError, maeOf, noErrors, rmseOf } from '../metrics.ts';
 import { AUTOREC_PARAMS, autoRecCodesBytes, autoRecTrainBytes } from '../models/autorec.ts';
@@ -304,20 +305,15 @@ export class AutoRecTrainer implements Trainer {
     return codes;
   }
 
-  /** The serving form's prediction: code_i · w_u + c_u, through sigmoid_range when there is one. */
-  private predictOne(codes: Float32Array, u: number, i: number): number {
-    const k = this.k;
-    const W = this.params[2].data;
-    let x = this.params[3].data[u];
-    for (let f = 0; f < k; f++) x += codes[i * k + f] * W[u * k + f];
-    const range = this.config.model.yRange;
-    return range ? range[0] + (range[1] - range[0]) / (1 + Math.exp(-x)) : x;
+  /** The serving form (paramViews: codes as item factors, the decoder as user factors and biases) read as the dot-bias model it is. */
+  private servingModel(): FactorModel {
+    return factorModelFromParams(this.paramViews(), this.config.model.yRange);
   }
 
   private errorsOn(d: RatingsDataset) {
-    const codes = this.freshCodes();
+    const model = this.servingModel();
     const sums = noErrors();
-    for (let j = 0; j < d.ratings.length; j++) addError(sums, this.predictOne(codes, d.users[j], d.items[j]), d.ratings[j]);
+    for (let j = 0; j < d.ratings.length; j++) addError(sums, predictRating(model, d.users[j], d.items[j]), d.ratings[j]);
     return { rmse: rmseOf(sums), mae: maeOf(sums) };
   }
 
@@ -335,8 +331,8 @@ export class AutoRecTrainer implements Trainer {
   predict(users: Int32Array, items: Int32Array): Float32Array {
     checkCodes(users, this.rows.users, 'user');
     checkCodes(items, this.rows.items, 'item');
-    const codes = this.freshCodes();
-    return Float32Array.from(users, (u, j) => this.predictOne(codes, u, items[j]));
+    const model = this.servingModel();
+    return Float32Array.from(users, (u, j) => predictRating(model, u, items[j]));
   }
 
   /** The predictions block; no factors (a code is `factors` wide, 500 by the recipe: not sheet columns), as for the neural model. */
